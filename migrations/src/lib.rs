@@ -1,0 +1,21 @@
+//! Database schema of Digdaya, as sea-orm migrations.
+//!
+//! The same migrations run on SQLite (the default, embedded) and PostgreSQL (large
+//! deployments). Every village-owned table carries a non-null `village_id`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_villages;
+mod m20261128_000002_population;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_villages::Migration),
+            Box::new(m20261128_000002_population::Migration),
+        ]
+    }
+}

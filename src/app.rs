@@ -1,0 +1,160 @@
+//! `<App/>`: the HTML shell, the router and the routes of both site modes.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::population::pages::StatisticsPage;
+use crate::site::{META_NAME, SiteMode};
+use crate::ui::{ComingSoon, NotFound};
+use crate::village::pages::{HomePage, ProfilePage, VillageLayout, VillageListPage};
+
+/// The HTML document around the app (server only renders it; the browser hydrates `<body>`).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let bound = SiteMode::detect().bound_slug().map(str::to_string);
+    view! {
+        <!DOCTYPE html>
+        <html lang="id">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {bound.map(|slug| view! { <meta name=META_NAME content=slug/> })}
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let mode = SiteMode::detect();
+    provide_context(mode.clone());
+
+    // Lets tests and the service worker know the page is interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/digdaya.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Digdaya".to_string() } else { format!("{text} · Digdaya") }/>
+        <Router>
+            <AppRoutes mode/>
+        </Router>
+    }
+}
+
+/// The routes of the site mode: many villages under `/{slug}`, or one village at `/`.
+#[component]
+fn AppRoutes(mode: SiteMode) -> impl IntoView {
+    match mode {
+        SiteMode::Deployment => view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!(":slug") view=VillageLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
+                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
+                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        }
+        .into_any(),
+        SiteMode::Bound { .. } => view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <ParentRoute path=path!("") view=VillageLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
+                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
+                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        }
+        .into_any(),
+    }
+}
+
+// Pages of features that are not built yet: they say so, and what is coming.
+
+#[component]
+fn NewsPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Berita"
+            text="Berita, pengumuman dan agenda desa akan tampil di sini. Fitur ini sedang disiapkan."
+        />
+    }
+}
+
+#[component]
+fn ServicesPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Layanan"
+            text="Permohonan surat (domisili, SKTM, pengantar SKCK, dan lainnya) dan pengaduan dari ponsel akan tersedia di sini. Untuk saat ini, silakan datang ke kantor desa."
+        />
+    }
+}
+
+#[component]
+fn MarketPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Pasar UMKM"
+            text="Lapak usaha warga desa, dengan harga dan tombol WhatsApp penjual, akan tampil di sini. Fitur ini sedang disiapkan."
+        />
+    }
+}
+
+#[component]
+fn MapPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Peta Desa"
+            text="Peta interaktif batas desa, dusun, RW/RT dan tempat penting akan tampil di sini, juga saat sinyal lemah. Fitur ini sedang disiapkan."
+        />
+    }
+}
+
+#[component]
+fn SignInPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Masuk"
+            text="Masuk untuk warga (NIK dan PIN) dan perangkat desa belum tersedia. Fitur ini sedang disiapkan."
+        />
+    }
+}
+
+#[component]
+fn AdminPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Admin Desa"
+            text="Halaman admin untuk perangkat desa memerlukan fitur masuk, yang sedang disiapkan."
+        />
+    }
+}

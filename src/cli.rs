@@ -1,0 +1,52 @@
+//! The operator's command line: one binary serves, migrates, creates villages and seeds the demo.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "digdaya",
+    version,
+    about = "Digdaya: the village information system, portal and services for Indonesian villages",
+    after_help = "Settings come from the environment: DATABASE_URL (default sqlite://data/digdaya.db?mode=rwc; \
+                  postgres://… for PostgreSQL), LEPTOS_SITE_ADDR (default 127.0.0.1:3000), \
+                  LEPTOS_SITE_ROOT (default target/site), RUST_LOG (default info)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve the web app until Ctrl-C or SIGTERM.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a village from its official kode wilayah (name and hierarchy from the official list).
+    CreateVillage {
+        /// The 10-digit kode wilayah of a desa/kelurahan, dotted or not: 36.04.05.2001 or 3604052001.
+        #[arg(long)]
+        code: String,
+        /// The path of the village's site (/{slug}); derived from the name when left out.
+        #[arg(long)]
+        slug: Option<String>,
+        /// A host name that serves this village at / (e.g. sukamaju.desa.id).
+        #[arg(long)]
+        host: Option<String>,
+    },
+    /// Create the demo village with a realistic, deterministic population.
+    SeedDemo {
+        /// The village to create.
+        #[arg(long, default_value = crate::population::seed::DEMO_CODE)]
+        code: String,
+        /// How many residents to generate.
+        #[arg(long, default_value_t = crate::population::seed::DEMO_RESIDENTS)]
+        residents: u32,
+        /// Seed of the generator: the same seed gives the same residents.
+        #[arg(long, default_value_t = crate::population::seed::DEMO_SEED)]
+        seed: u64,
+        /// Do nothing when the database already has a village.
+        #[arg(long)]
+        if_empty: bool,
+    },
+}

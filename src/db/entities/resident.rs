@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "residents")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub village_id: i64,
+    pub family_id: Option<i64>,
+    pub nik: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_place: String,
+    pub birth_date: Date,
+    pub religion: String,
+    pub education: String,
+    pub occupation: String,
+    pub marital_status: String,
+    pub relationship: String,
+    pub status: String,
+    pub rt_id: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

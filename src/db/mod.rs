@@ -1,0 +1,148 @@
+//! Database connection, entities and small SQL helpers (server only).
+//!
+//! SQLite is the default (one file under `data/`), PostgreSQL serves large deployments; both run
+//! the same migrations (`migrations/`) and the same tests. Entities never leave the server: the
+//! slices map them to DTOs.
+
+pub mod entities;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, Statement, Value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error(
+        "DATABASE_URL {0:?} is not supported: use sqlite://path/to/file.db?mode=rwc or postgres://user@host:5432/database"
+    )]
+    Scheme(String),
+    #[error("cannot create the folder {path} for the SQLite database: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("cannot connect to the database at {url}: {cause}. Check DATABASE_URL and that the database server is running")]
+    Connect { url: String, cause: String },
+    #[error("database migration failed: {0}")]
+    Migrate(String),
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Connects to the database named by `url`, tuned for a server.
+///
+/// SQLite gets WAL journaling, `synchronous=NORMAL`, enforced foreign keys and a busy timeout,
+/// so readers never block the writer and concurrent writers wait instead of failing.
+///
+/// # Errors
+/// An unsupported scheme, a folder that cannot be created, or a server that does not answer.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
+    let is_sqlite = url.starts_with("sqlite:");
+    let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    if !is_sqlite && !is_postgres {
+        return Err(DbSetupError::Scheme(redact(url)));
+    }
+    if is_sqlite {
+        ensure_sqlite_folder(url)?;
+    }
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite {
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
+    } else {
+        opts.max_connections(16).min_connections(1);
+    }
+    Database::connect(opts)
+        .await
+        .map_err(|e| DbSetupError::Connect { url: redact(url), cause: root_cause(&e) })
+}
+
+/// Applies all pending migrations.
+///
+/// # Errors
+/// When a migration fails; the database is left at the last migration that succeeded.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
+    Migrator::up(db, None).await.map_err(|e| DbSetupError::Migrate(e.to_string()))
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<(), DbSetupError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| DbSetupError::Folder {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+fn root_cause(err: &sea_orm::DbErr) -> String {
+    let mut source: &dyn std::error::Error = err;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string()
+}
+
+/// A raw statement written with `?` placeholders, numbered `$1, $2…` for PostgreSQL.
+pub fn sql(backend: DbBackend, text: &str, values: Vec<Value>) -> Statement {
+    let text = if backend == DbBackend::Postgres {
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut n = 0;
+        for ch in text.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    } else {
+        text.to_string()
+    };
+    Statement::from_sql_and_values(backend, text, values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact("postgres://u:secret@h:5432/d"), "postgres://u:***@h:5432/d");
+        assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn numbers_placeholders_for_postgres() {
+        let s = sql(DbBackend::Postgres, "a = ? AND b = ?", vec![1.into(), 2.into()]);
+        assert_eq!(s.sql, "a = $1 AND b = $2");
+        let s = sql(DbBackend::Sqlite, "a = ?", vec![1.into()]);
+        assert_eq!(s.sql, "a = ?");
+    }
+}

@@ -1,0 +1,93 @@
+//! Aggregates about a village's population, safe for a public page (no personal data).
+
+use serde::{Deserialize, Serialize};
+
+/// Head counts of living residents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PopulationSummary {
+    pub residents: u64,
+    pub families: u64,
+    pub male: u64,
+    pub female: u64,
+    pub dusun: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgeGroup {
+    /// "0–4", "5–9", …, "75+".
+    pub label: String,
+    pub male: u64,
+    pub female: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DusunStat {
+    pub id: i64,
+    pub name: String,
+    pub male: u64,
+    pub female: u64,
+}
+
+/// A dusun with the number of RW and RT in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DusunInfo {
+    pub id: i64,
+    pub name: String,
+    pub rw: u64,
+    pub rt: u64,
+}
+
+/// The public statistics page of a village, for the whole village or one dusun.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationStats {
+    pub summary: PopulationSummary,
+    pub age_groups: Vec<AgeGroup>,
+    pub per_dusun: Vec<DusunStat>,
+    /// The dusun the figures are limited to, if any.
+    pub dusun: Option<DusunInfo>,
+}
+
+/// Five-year age groups up to 75+, as in the usual population pyramid.
+pub const AGE_GROUP_YEARS: u32 = 5;
+pub const AGE_GROUPS: u32 = 16;
+
+pub fn age_group_label(index: u32) -> String {
+    if index + 1 >= AGE_GROUPS {
+        format!("{}+", index * AGE_GROUP_YEARS)
+    } else {
+        format!("{}–{}", index * AGE_GROUP_YEARS, index * AGE_GROUP_YEARS + AGE_GROUP_YEARS - 1)
+    }
+}
+
+/// `1234567` → `1.234.567`, the Indonesian way.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_use_dots() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(8000), "8.000");
+        assert_eq!(format_count(1234567), "1.234.567");
+    }
+
+    #[test]
+    fn age_labels() {
+        assert_eq!(age_group_label(0), "0–4");
+        assert_eq!(age_group_label(14), "70–74");
+        assert_eq!(age_group_label(15), "75+");
+    }
+}

@@ -1,0 +1,110 @@
+//! Public population statistics of a village (aggregates only, never personal data).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::get_population_stats;
+use super::model::{PopulationStats, format_count};
+use crate::error::AppError;
+use crate::site::{use_village_slug, village_href};
+use crate::ui::{ErrorView, Loading};
+
+/// `/{slug}/statistik`, optionally `?dusun=<id>` for one dusun.
+#[component]
+pub fn StatisticsPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let query = use_query_map();
+    let dusun = move || query.read().get("dusun");
+    let stats = Resource::new(
+        move || (slug.get(), dusun()),
+        |(slug, dusun)| async move {
+            let dusun = match dusun {
+                None => None,
+                Some(text) => Some(text.parse::<i64>().map_err(|_| AppError::NotFound)?),
+            };
+            get_population_stats(slug, dusun).await
+        },
+    );
+    view! {
+        <Title text="Statistik Penduduk"/>
+        <h1>"Statistik Penduduk"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match stats.await {
+                    Ok(stats) => view! { <StatsView stats slug=slug.get_untracked()/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
+    let base = village_href(&slug, "/statistik");
+    let s = &stats.summary;
+    let scope = match &stats.dusun {
+        Some(d) => format!("Dusun {}", d.name),
+        None => "Seluruh desa".to_string(),
+    };
+    let max = stats.age_groups.iter().map(|g| g.male.max(g.female)).max().unwrap_or(0).max(1);
+    let pct = move |n: u64| format!("width:{:.1}%", n as f64 * 100.0 / max as f64);
+    let selected = stats.dusun.as_ref().map(|d| d.id);
+    view! {
+        <nav class="chips" aria-label="Pilih wilayah">
+            <a href=base.clone() aria-current=selected.is_none().then_some("page")>"Seluruh desa"</a>
+            {stats.per_dusun.iter().map(|d| view! {
+                <a href=format!("{base}?dusun={}", d.id) aria-current=(selected == Some(d.id)).then_some("page")>{d.name.clone()}</a>
+            }).collect_view()}
+        </nav>
+        <h2>{scope}</h2>
+        {if s.residents == 0 {
+            view! { <p class="empty">"Belum ada data penduduk."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="stats">
+                    <li><strong>{format_count(s.residents)}</strong><span>"Penduduk"</span></li>
+                    <li><strong>{format_count(s.families)}</strong><span>"Keluarga"</span></li>
+                    <li><strong>{format_count(s.male)}</strong><span>"Laki-laki"</span></li>
+                    <li><strong>{format_count(s.female)}</strong><span>"Perempuan"</span></li>
+                </ul>
+                <h3>"Menurut kelompok umur"</h3>
+                <div class="pyramid" role="table" aria-label="Penduduk menurut kelompok umur dan jenis kelamin">
+                    <div class="pyramid-row pyramid-head" role="row">
+                        <span role="columnheader">"Laki-laki"</span>
+                        <span role="columnheader">"Umur"</span>
+                        <span role="columnheader">"Perempuan"</span>
+                    </div>
+                    {stats.age_groups.iter().rev().map(|g| view! {
+                        <div class="pyramid-row" role="row">
+                            <span class="bar male" role="cell"><i style=pct(g.male)></i><b>{format_count(g.male)}</b></span>
+                            <span class="age" role="rowheader">{g.label.clone()}</span>
+                            <span class="bar female" role="cell"><i style=pct(g.female)></i><b>{format_count(g.female)}</b></span>
+                        </div>
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }}
+        <h3>"Menurut dusun"</h3>
+        {if stats.per_dusun.is_empty() {
+            view! { <p class="empty">"Belum ada data dusun."</p> }.into_any()
+        } else {
+            view! {
+                <table class="table">
+                    <thead><tr><th>"Dusun"</th><th class="num">"L"</th><th class="num">"P"</th><th class="num">"Jumlah"</th></tr></thead>
+                    <tbody>
+                        {stats.per_dusun.iter().map(|d| view! {
+                            <tr>
+                                <td><a href=format!("{base}?dusun={}", d.id)>{d.name.clone()}</a></td>
+                                <td class="num">{format_count(d.male)}</td>
+                                <td class="num">{format_count(d.female)}</td>
+                                <td class="num">{format_count(d.male + d.female)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,166 @@
+//! The HTTP server: axum router, Leptos rendering and server functions, static files,
+//! `/healthz`, host-name binding of villages, and graceful shutdown (server only).
+//!
+//! A request travels: axum → `resolve_site_mode` (Host header → `SiteMode` in the request
+//! extensions) → either `/healthz`, `/pkg/*` (static, precompressed), a server function under
+//! `/api/*`, or a Leptos route rendered with `AppState` in the reactive context.
+
+use std::time::Duration;
+
+use axum::{
+    Json, Router,
+    extract::{FromRef, Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
+use sea_orm::DatabaseConnection;
+use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+
+use crate::app::{App, shell};
+use crate::error::AppError;
+use crate::site::SiteMode;
+
+/// What every handler and server function may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The `AppState` of the current request, inside a server function or a rendered page.
+///
+/// # Errors
+/// `AppError::Internal` when called outside a request (a programming error, logged).
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the reactive context");
+        AppError::Internal
+    })
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    // Register the routes of both site modes: path-based villages and host-bound villages.
+    let mut routes = Vec::new();
+    for mode in [SiteMode::Deployment, SiteMode::Bound { slug: String::new() }] {
+        let (list, _) = generate_route_list_with_exclusions_and_ssg_and_context(
+            App,
+            None,
+            move || provide_context(mode.clone()),
+        );
+        for route in list {
+            if !routes.iter().any(|r: &leptos_axum::AxumRouteListing| r.path() == route.path()) {
+                routes.push(route);
+            }
+        }
+    }
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=300, must-revalidate"),
+                ))
+                .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Decides from the `Host` header whether this request is for a host-bound village.
+async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.rsplit_once(':').map_or(h, |(name, _port)| name).to_ascii_lowercase());
+    let mode = match host {
+        Some(host) if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+            match crate::village::service::slug_for_host(&state.db, &host).await {
+                Ok(Some(slug)) => SiteMode::Bound { slug },
+                Ok(None) => SiteMode::Deployment,
+                Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            }
+        }
+        _ => SiteMode::Deployment,
+    };
+    req.extensions_mut().insert(mode);
+    next.run(req).await
+}
+
+/// Liveness and readiness: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unavailable"})))
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "timeout"}))),
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+///
+/// # Errors
+/// When the listener fails.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,71 @@
+//! Small shared components: status pages, loading and error states, pagination.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::error::AppError;
+
+/// "Not found", with status 404 on the server.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Tidak ditemukan"/>
+        <section class="status-page">
+            <h1>"Halaman tidak ditemukan"</h1>
+            <p>"Alamat yang Anda buka tidak ada. Periksa kembali alamatnya, atau kembali ke halaman utama."</p>
+            <a class="button" href="/">"Ke halaman utama"</a>
+        </section>
+    }
+}
+
+/// An honest page for a feature that is not built yet.
+#[component]
+pub fn ComingSoon(title: &'static str, text: &'static str) -> impl IntoView {
+    view! {
+        <Title text=title/>
+        <section class="card coming-soon">
+            <h1>{title}</h1>
+            <p>{text}</p>
+            <p class="badge">"Segera hadir"</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status" aria-live="polite">"Memuat…"</p> }
+}
+
+/// An error from a server function, shown in plain words; "not found" becomes the 404 page.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        other => view! {
+            <section class="error-box" role="alert">
+                <p>{other.to_string()}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// Previous/next links for a paged list. `href` builds the link of a page number.
+#[component]
+pub fn Pagination(page: u64, pages: u64, href: impl Fn(u64) -> String + 'static) -> impl IntoView {
+    (pages > 1).then(|| {
+        let prev = (page > 1).then(|| href(page - 1));
+        let next = (page < pages).then(|| href(page + 1));
+        view! {
+            <nav class="pagination" aria-label="Halaman">
+                {prev.map(|h| view! { <a href=h rel="prev">"‹ Sebelumnya"</a> })}
+                <span>{format!("Halaman {page} dari {pages}")}</span>
+                {next.map(|h| view! { <a href=h rel="next">"Berikutnya ›"</a> })}
+            </nav>
+        }
+    })
+}

@@ -1,0 +1,302 @@
+//! Pages of the village slice: the deployment's village list, the village layout (header and
+//! navigation around every village page), the home page (Beranda) and the profile (Profil).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{
+    components::{A, Outlet, Redirect},
+    hooks::{use_location, use_query_map},
+};
+
+use super::api::{get_village, list_villages};
+use super::model::{VillageInfo, VillagePage};
+use crate::error::AppError;
+use crate::population::api::{get_dusun_list, get_population_summary};
+use crate::population::model::{PopulationSummary, format_count};
+use crate::site::{use_village_slug, village_href};
+use crate::ui::{ErrorView, Loading, Pagination};
+
+/// The village of the current page, loaded once by the layout and shared with its pages.
+pub type VillageResource = Resource<Result<VillageInfo, AppError>>;
+
+/// `/`: the villages of this deployment, searchable and paged. With one village, go straight to it.
+#[component]
+pub fn VillageListPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let page = move || query.read().get("hal").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let villages = Resource::new(move || (q(), page()), |(q, page)| list_villages(q, page));
+    view! {
+        <Title text="Desa"/>
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/">"Digdaya"</a>
+            </div>
+        </header>
+        <main class="container">
+            <h1>"Desa di Digdaya"</h1>
+            <form class="search" method="get" action="/" role="search">
+                <label for="q" class="visually-hidden">"Cari desa"</label>
+                <input id="q" name="q" type="search" placeholder="Cari nama desa atau kecamatan" prop:value=q maxlength="80"/>
+                <button type="submit">"Cari"</button>
+            </form>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match villages.await {
+                        Ok(page) => view! { <VillageList page/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn VillageList(page: VillagePage) -> impl IntoView {
+    if page.total == 1 && page.query.is_empty() {
+        let slug = page.items[0].slug.clone();
+        return view! { <Redirect path=format!("/{slug}")/> }.into_any();
+    }
+    if page.items.is_empty() {
+        let text = if page.query.is_empty() {
+            "Belum ada desa. Operator dapat menambahkan desa dengan perintah `digdaya create-village --code <kode wilayah>`.".to_string()
+        } else {
+            format!("Tidak ada desa yang cocok dengan \"{}\".", page.query)
+        };
+        return view! { <p class="empty">{text}</p> }.into_any();
+    }
+    let query = page.query.clone();
+    view! {
+        <p class="muted">{format!("{} desa", format_count(page.total))}</p>
+        <ul class="village-list">
+            {page
+                .items
+                .into_iter()
+                .map(|v| {
+                    view! {
+                        <li>
+                            <a href=format!("/{}", v.slug)>
+                                <strong>{v.title()}</strong>
+                                <span class="muted">{format!("Kec. {}, {}", v.kecamatan, v.kabupaten)}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <Pagination
+            page=page.page
+            pages=page.pages
+            href=move |n| {
+                if query.is_empty() { format!("/?hal={n}") } else { format!("/?q={}&hal={n}", encode(&query)) }
+            }
+        />
+    }
+    .into_any()
+}
+
+/// Minimal query-string encoding for a search term.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+const NAV: &[(&str, &str)] = &[
+    ("", "Beranda"),
+    ("/profil", "Profil"),
+    ("/layanan", "Layanan"),
+    ("/pasar", "Pasar"),
+    ("/peta", "Peta"),
+    ("/masuk", "Masuk"),
+];
+
+/// Header, navigation and footer around every page of one village.
+#[component]
+pub fn VillageLayout() -> impl IntoView {
+    let slug = use_village_slug();
+    let village: VillageResource = Resource::new(move || slug.get(), get_village);
+    provide_context(village);
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match village.await {
+                    Ok(v) => {
+                        let slug = v.slug.clone();
+                        view! {
+                            <header class="site-header">
+                                <div class="container header-row">
+                                    <a class="brand" href=village_href(&slug, "")>
+                                        <span class="brand-name">{v.title()}</span>
+                                        <span class="brand-sub">{format!("Kec. {} · {}", v.kecamatan, v.kabupaten)}</span>
+                                    </a>
+                                    <button
+                                        class="menu-toggle"
+                                        type="button"
+                                        aria-controls="main-nav"
+                                        aria-expanded=move || menu_open.get().to_string()
+                                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                                    >
+                                        {move || if menu_open.get() { "Tutup" } else { "Menu" }}
+                                    </button>
+                                </div>
+                                <nav id="main-nav" class="main-nav" class:open=move || menu_open.get() aria-label="Menu utama">
+                                    <ul class="container">
+                                        {NAV
+                                            .iter()
+                                            .map(|(path, label)| {
+                                                view! {
+                                                    <li>
+                                                        <A href=village_href(&slug, path) exact=path.is_empty()>{*label}</A>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </nav>
+                            </header>
+                            <main class="container">
+                                <Outlet/>
+                            </main>
+                            <footer class="site-footer">
+                                <div class="container">
+                                    <p>{format!("{} · Kode wilayah {}", v.title(), v.code)}</p>
+                                    <p class="muted">"Dibangun dengan Digdaya, sistem informasi desa terbuka."</p>
+                                </div>
+                            </footer>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <main class="container"><ErrorView error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Beranda: who the village is, its people in numbers, and what residents can do here.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let slug = use_village_slug();
+    let village = expect_context::<VillageResource>();
+    let summary = Resource::new(move || slug.get(), get_population_summary);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let v = match village.await {
+                    Ok(v) => v,
+                    Err(error) => return view! { <ErrorView error/> }.into_any(),
+                };
+                let summary = summary.await;
+                let slug = v.slug.clone();
+                view! {
+                    <Title text=v.title()/>
+                    <section class="hero">
+                        <h1>{format!("Selamat datang di {}", v.title())}</h1>
+                        <p>{format!("Kecamatan {}, {}, Provinsi {}", v.kecamatan, v.kabupaten, v.province)}</p>
+                    </section>
+                    {match summary {
+                        Ok(s) => view! { <SummaryCards summary=s href=village_href(&slug, "/statistik")/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }}
+                    <section>
+                        <h2>"Layanan untuk warga"</h2>
+                        <ul class="tiles">
+                            <li><a href=village_href(&slug, "/layanan")><strong>"Layanan Surat"</strong><span>"Ajukan surat dari rumah"</span></a></li>
+                            <li><a href=village_href(&slug, "/pasar")><strong>"Pasar UMKM"</strong><span>"Produk usaha warga"</span></a></li>
+                            <li><a href=village_href(&slug, "/peta")><strong>"Peta Desa"</strong><span>"Batas wilayah dan tempat penting"</span></a></li>
+                            <li><a href=village_href(&slug, "/statistik")><strong>"Statistik"</strong><span>"Penduduk menurut umur dan dusun"</span></a></li>
+                        </ul>
+                    </section>
+                    <section>
+                        <h2>"Berita terbaru"</h2>
+                        <p class="empty">"Belum ada berita dari desa."</p>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SummaryCards(summary: PopulationSummary, href: String) -> impl IntoView {
+    view! {
+        <section aria-label="Penduduk dalam angka">
+            <ul class="stats">
+                <li><strong>{format_count(summary.residents)}</strong><span>"Penduduk"</span></li>
+                <li><strong>{format_count(summary.families)}</strong><span>"Keluarga"</span></li>
+                <li><strong>{format_count(summary.male)}</strong><span>"Laki-laki"</span></li>
+                <li><strong>{format_count(summary.female)}</strong><span>"Perempuan"</span></li>
+            </ul>
+            <p><a href=href>"Lihat statistik lengkap ›"</a></p>
+        </section>
+    }
+}
+
+/// Profil: the village's official identity and its dusun.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let slug = use_village_slug();
+    let village = expect_context::<VillageResource>();
+    let dusun = Resource::new(move || slug.get(), get_dusun_list);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let v = match village.await {
+                    Ok(v) => v,
+                    Err(error) => return view! { <ErrorView error/> }.into_any(),
+                };
+                let dusun = dusun.await;
+                let label = v.dusun_label.clone();
+                view! {
+                    <Title text=format!("Profil {}", v.title())/>
+                    <h1>{format!("Profil {}", v.title())}</h1>
+                    <section class="card">
+                        <dl class="facts">
+                            <dt>"Kode wilayah"</dt><dd>{v.code.clone()}</dd>
+                            <dt>"Kecamatan"</dt><dd>{v.kecamatan.clone()}</dd>
+                            <dt>"Kabupaten/Kota"</dt><dd>{v.kabupaten.clone()}</dd>
+                            <dt>"Provinsi"</dt><dd>{v.province.clone()}</dd>
+                            <dt>"Alamat kantor"</dt><dd>{v.address.clone().unwrap_or_else(|| "Belum diisi".into())}</dd>
+                        </dl>
+                    </section>
+                    <section>
+                        <h2>{format!("Wilayah {label}")}</h2>
+                        {match dusun {
+                            Ok(list) if list.is_empty() => view! { <p class="empty">{format!("Belum ada data {}.", label.to_lowercase())}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <table class="table">
+                                    <thead><tr><th>{label.clone()}</th><th class="num">"RW"</th><th class="num">"RT"</th></tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|d| view! {
+                                            <tr><td>{d.name}</td><td class="num">{d.rw}</td><td class="num">{d.rt}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorView error/> }.into_any(),
+                        }}
+                    </section>
+                    <section>
+                        <h2>"Sejarah, visi dan misi"</h2>
+                        <p class="empty">"Sejarah desa, visi-misi dan susunan perangkat desa belum diisi."</p>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,195 @@
+//! Test harness: the real app on a free port with a fresh database and the real migrations.
+//!
+//! Every database test runs twice: on SQLite (always) and on PostgreSQL when `DATABASE_URL_PG`
+//! names a server (CI sets it; there a missing variable fails the run instead of skipping).
+//! Each test gets its own database, dropped when the test ends.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use digdaya::config::Config;
+use digdaya::population::seed::{SeedOptions, SeedReport, seed_demo};
+use digdaya::server::{AppState, router};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// The PostgreSQL backend, or `None` (with a note) when no server is configured.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("DATABASE_URL_PG") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ if std::env::var("CI").is_ok() => panic!("DATABASE_URL_PG must be set in CI"),
+            _ => {
+                eprintln!("note: DATABASE_URL_PG not set, PostgreSQL variant skipped");
+                None
+            }
+        }
+    }
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub async fn create(backend: &Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+                TestDb { url, _dir: Some(dir), pg_drop: None }
+            }
+            Backend::Postgres(admin_url) => {
+                let name = format!(
+                    "digdaya_t_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.subsec_nanos())
+                        .unwrap_or(0)
+                );
+                let admin = Database::connect(admin_url.as_str()).await.expect("connect to PostgreSQL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    pg_drop: Some((admin_url.clone(), name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg_drop.take() {
+            // Drop runs inside the test's runtime; use a thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                        let _ = admin
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .await;
+                        admin.close().await.ok();
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub database: TestDb,
+    pub url: String,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: &Backend) -> TestApp {
+        let database = TestDb::create(backend).await;
+        let db = digdaya::db::connect(&database.url).await.expect("connect");
+        digdaya::db::migrate(&db).await.expect("migrate");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = Config {
+            database_url: database.url.clone(),
+            addr,
+            site_root: std::env::temp_dir().display().to_string(),
+        };
+        let state = AppState { db: db.clone(), leptos_options: config.leptos_options() };
+        tokio::spawn(async move {
+            axum::serve(listener, router(state)).await.expect("serve");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        TestApp { base: format!("http://{addr}"), db, client, url: database.url.clone(), database }
+    }
+
+    pub async fn seed(&self, code: &str, residents: u32, seed: u64, host: Option<&str>) -> SeedReport {
+        let opts = SeedOptions {
+            code: code.into(),
+            residents,
+            seed,
+            slug: None,
+            host: host.map(str::to_string),
+        };
+        seed_demo(&self.db, &opts).await.expect("seed")
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    pub async fn get_on_host(&self, host: &str, path: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("host", host)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// Calls a server function the way the browser does (URL-encoded POST).
+    pub async fn call(&self, host: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let mut req = self.client.post(format!("{}/api/{endpoint}", self.base)).form(form);
+        if let Some(host) = host {
+            req = req.header("host", host);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+}
+
+/// Declares each listed async test fn as a `sqlite::name` and a `postgres::name` test.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(backend) = super::common::Backend::postgres() {
+                        super::$name(backend).await;
+                    }
+                }
+            )*
+        }
+    };
+}
