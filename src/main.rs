@@ -32,7 +32,9 @@ async fn main() -> ExitCode {
 /// Every failure becomes one line that says what to fix.
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let conn = db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let conn = db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
     match cli.command {
         Command::Migrate => {
@@ -42,15 +44,26 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve => {
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await
-                .map_err(|e| format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr))?;
-            let state = AppState { db: conn, leptos_options: config.leptos_options() };
+                .map_err(|e| {
+                    format!(
+                        "cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address",
+                        config.addr
+                    )
+                })?;
+            let state = AppState {
+                db: conn,
+                leptos_options: config.leptos_options(),
+            };
             tracing::info!("Digdaya listening on http://{}", config.addr);
-            serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
+            serve(listener, router(state))
+                .await
+                .map_err(|e| format!("server stopped: {e}"))
         }
         Command::CreateVillage { code, slug, host } => {
-            let v = village::service::create_from_code(&conn, &code, slug.as_deref(), host.as_deref())
-                .await
-                .map_err(|e| e.to_string())?;
+            let v =
+                village::service::create_from_code(&conn, &code, slug.as_deref(), host.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?;
             println!(
                 "Created {} {} (Kec. {}, {}, {}) at /{}{}",
                 village::model::capitalise(&v.kind),
@@ -59,19 +72,34 @@ async fn run(cli: Cli) -> Result<(), String> {
                 v.kabupaten,
                 v.province,
                 v.slug,
-                v.host.as_deref().map(|h| format!(" and http://{h}/")).unwrap_or_default()
+                v.host
+                    .as_deref()
+                    .map(|h| format!(" and http://{h}/"))
+                    .unwrap_or_default()
             );
             Ok(())
         }
-        Command::SeedDemo { code, residents, seed, if_empty } => {
+        Command::SeedDemo {
+            code,
+            residents,
+            seed,
+            if_empty,
+        } => {
             if if_empty {
                 let existing = village_count(&conn).await?;
                 if existing > 0 {
-                    println!("The database already has {existing} village(s); demo data not loaded.");
+                    println!(
+                        "The database already has {existing} village(s); demo data not loaded."
+                    );
                     return Ok(());
                 }
             }
-            let opts = SeedOptions { code, residents, seed, ..SeedOptions::default() };
+            let opts = SeedOptions {
+                code,
+                residents,
+                seed,
+                ..SeedOptions::default()
+            };
             let report = seed_demo(&conn, &opts).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",
@@ -91,5 +119,8 @@ async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn village_count(conn: &sea_orm::DatabaseConnection) -> Result<u64, String> {
-    digdaya::db::entities::village::Entity::find().count(conn).await.map_err(|e| e.to_string())
+    digdaya::db::entities::village::Entity::find()
+        .count(conn)
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -18,7 +18,11 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
 use sea_orm::DatabaseConnection;
-use tower_http::{compression::CompressionLayer, services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
 
 use crate::app::{App, shell};
 use crate::error::AppError;
@@ -53,64 +57,108 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     // Register the routes of both site modes: path-based villages and host-bound villages.
     let mut routes = Vec::new();
-    for mode in [SiteMode::Deployment, SiteMode::Bound { slug: String::new() }] {
-        let (list, _) = generate_route_list_with_exclusions_and_ssg_and_context(
-            App,
-            None,
-            move || provide_context(mode.clone()),
-        );
+    for mode in [
+        SiteMode::Deployment,
+        SiteMode::Bound {
+            slug: String::new(),
+        },
+    ] {
+        let (list, _) =
+            generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
+                provide_context(mode.clone())
+            });
         for route in list {
-            if !routes.iter().any(|r: &leptos_axum::AxumRouteListing| r.path() == route.path()) {
+            if !routes
+                .iter()
+                .any(|r: &leptos_axum::AxumRouteListing| r.path() == route.path())
+            {
                 routes.push(route);
             }
         }
     }
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let context_state = state.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=300, must-revalidate"),
-                ))
-                .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()),
-        )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context_state.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
-        .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+    let mut app = Router::new().route("/healthz", get(healthz));
+    // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
+    // `/{slug}` would otherwise claim them: route each one explicitly.
+    for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {
+        app = if path.is_dir() {
+            app.nest_service(&format!("/{name}"), ServeDir::new(path))
+        } else {
+            app.route_service(&format!("/{name}"), ServeFile::new(path))
+        };
+    }
+    app.nest_service(
+        "/pkg",
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300, must-revalidate"),
+            ))
+            .service(
+                ServeDir::new(pkg_dir)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            ),
+    )
+    .leptos_routes_with_context(
+        &state,
+        routes,
+        move || provide_context(context_state.clone()),
+        {
+            let options = options.clone();
+            move || shell(options.clone())
+        },
+    )
+    .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        resolve_site_mode,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
+}
+
+/// The top-level entries of the site root other than the pkg folder.
+fn public_files(site_root: &str, pkg_dir: &str) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(site_root) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
+        .filter(|(name, _)| name != pkg_dir && !name.starts_with('.'))
+        .collect()
 }
 
 /// Decides from the `Host` header whether this request is for a host-bound village.
-async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+async fn resolve_site_mode(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| h.rsplit_once(':').map_or(h, |(name, _port)| name).to_ascii_lowercase());
+        .map(|h| {
+            h.rsplit_once(':')
+                .map_or(h, |(name, _port)| name)
+                .to_ascii_lowercase()
+        });
     let mode = match host {
-        Some(host) if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+        Some(host)
+            if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+        {
             match crate::village::service::slug_for_host(&state.db, &host).await {
                 Ok(Some(slug)) => SiteMode::Bound { slug },
                 Ok(None) => SiteMode::Deployment,
@@ -126,12 +174,21 @@ async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next
 /// Liveness and readiness: 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        ),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unavailable"})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unavailable"})),
+            )
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "timeout"}))),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "error", "database": "timeout"})),
+        ),
     }
 }
 
@@ -140,7 +197,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

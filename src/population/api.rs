@@ -15,7 +15,10 @@ pub async fn get_population_summary(slug: String) -> Result<PopulationSummary, A
 
 /// The statistics of the village `slug`, or of one of its dusun.
 #[server(endpoint = "population/stats")]
-pub async fn get_population_stats(slug: String, dusun: Option<i64>) -> Result<PopulationStats, AppError> {
+pub async fn get_population_stats(
+    slug: String,
+    dusun: Option<i64>,
+) -> Result<PopulationStats, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::stats(&state.db, village.id, dusun).await

@@ -80,7 +80,13 @@ impl Nik {
 
     /// Whether the date and sex in the number agree with the recorded ones.
     pub fn matches(&self, birth: NaiveDate, female: bool) -> bool {
-        *self == Self::compose(self.region(), birth, female, self.0[12..].parse().unwrap_or(0))
+        *self
+            == Self::compose(
+                self.region(),
+                birth,
+                female,
+                self.0[12..].parse().unwrap_or(0),
+            )
     }
 
     /// `3604••••••••0012`: what lists show by default.

@@ -4,15 +4,14 @@ use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Value};
 
 use super::model::{
-    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, DusunInfo, DusunStat, PopulationStats, PopulationSummary,
-    age_group_label,
+    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, DusunInfo, DusunStat, PopulationStats,
+    PopulationSummary, age_group_label,
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
 
 /// Joins from a row's `rt_id` up to its dusun (`d`).
-const UP_TO_DUSUN: &str =
-    "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
+const UP_TO_DUSUN: &str = "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
 
 fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
@@ -22,10 +21,18 @@ fn count(v: i64) -> u64 {
 ///
 /// # Errors
 /// Database failures.
-pub async fn summary(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>) -> AppResult<PopulationSummary> {
+pub async fn summary(
+    db: &DatabaseConnection,
+    village_id: i64,
+    dusun: Option<i64>,
+) -> AppResult<PopulationSummary> {
     let backend = db.get_database_backend();
     let (join, filter, mut values): (&str, &str, Vec<Value>) = match dusun {
-        Some(id) => (UP_TO_DUSUN, "AND d.id = ?", vec![village_id.into(), id.into()]),
+        Some(id) => (
+            UP_TO_DUSUN,
+            "AND d.id = ?",
+            vec![village_id.into(), id.into()],
+        ),
         None => ("", "", vec![village_id.into()]),
     };
     let rows = db
@@ -83,7 +90,11 @@ pub async fn summary(db: &DatabaseConnection, village_id: i64, dusun: Option<i64
 ///
 /// # Errors
 /// `AppError::NotFound` when `dusun` is not a dusun of this village.
-pub async fn stats(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>) -> AppResult<PopulationStats> {
+pub async fn stats(
+    db: &DatabaseConnection,
+    village_id: i64,
+    dusun: Option<i64>,
+) -> AppResult<PopulationStats> {
     let dusun_info = match dusun {
         Some(id) => {
             let found = area::Entity::find_by_id(id)
@@ -100,7 +111,12 @@ pub async fn stats(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>)
     let summary = summary(db, village_id, dusun).await?;
     let age_groups = age_groups(db, village_id, dusun, Utc::now().date_naive()).await?;
     let per_dusun = per_dusun(db, village_id).await?;
-    Ok(PopulationStats { summary, age_groups, per_dusun, dusun: dusun_info })
+    Ok(PopulationStats {
+        summary,
+        age_groups,
+        per_dusun,
+        dusun: dusun_info,
+    })
 }
 
 async fn age_groups(
@@ -139,7 +155,11 @@ async fn age_groups(
         ))
         .await?;
     let mut groups: Vec<AgeGroup> = (0..AGE_GROUPS)
-        .map(|i| AgeGroup { label: age_group_label(i), male: 0, female: 0 })
+        .map(|i| AgeGroup {
+            label: age_group_label(i),
+            male: 0,
+            female: 0,
+        })
         .collect();
     for row in rows {
         let g: i32 = row.try_get_by_index(0)?;
@@ -174,7 +194,12 @@ async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<Du
         let sex: String = row.try_get_by_index(2)?;
         let n = count(row.try_get_by_index(3)?);
         if out.last().map(|d| d.id) != Some(id) {
-            out.push(DusunStat { id, name, male: 0, female: 0 });
+            out.push(DusunStat {
+                id,
+                name,
+                male: 0,
+                female: 0,
+            });
         }
         if let Some(last) = out.last_mut() {
             if sex == "P" {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::{A, Outlet, Redirect},
-    hooks::{use_location, use_query_map},
+    hooks::use_query_map,
 };
 
 use super::api::{get_village, list_villages};
@@ -24,7 +24,13 @@ pub type VillageResource = Resource<Result<VillageInfo, AppError>>;
 pub fn VillageListPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("hal").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let page = move || {
+        query
+            .read()
+            .get("hal")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+    };
     let villages = Resource::new(move || (q(), page()), |(q, page)| list_villages(q, page));
     view! {
         <Title text="Desa"/>
@@ -123,11 +129,6 @@ pub fn VillageLayout() -> impl IntoView {
     let village: VillageResource = Resource::new(move || slug.get(), get_village);
     provide_context(village);
     let menu_open = RwSignal::new(false);
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
 
     view! {
         <Suspense fallback=Loading>
@@ -152,7 +153,14 @@ pub fn VillageLayout() -> impl IntoView {
                                         {move || if menu_open.get() { "Tutup" } else { "Menu" }}
                                     </button>
                                 </div>
-                                <nav id="main-nav" class="main-nav" class:open=move || menu_open.get() aria-label="Menu utama">
+                                <nav
+                                    id="main-nav"
+                                    class="main-nav"
+                                    class:open=move || menu_open.get()
+                                    aria-label="Menu utama"
+                                    // A chosen link navigates; the menu gets out of the way.
+                                    on:click=move |_| menu_open.set(false)
+                                >
                                     <ul class="container">
                                         {NAV
                                             .iter()

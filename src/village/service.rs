@@ -1,9 +1,10 @@
 //! Village logic on the database (server only).
 
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 use super::model::{VILLAGES_PER_PAGE, VillageInfo, VillagePage, VillageSummary};
@@ -28,7 +29,11 @@ pub async fn scope(db: &DatabaseConnection, slug: &str) -> AppResult<village::Mo
 ///
 /// # Errors
 /// See [`scope`].
-pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> AppResult<village::Model> {
+pub async fn scope_for(
+    db: &DatabaseConnection,
+    slug: &str,
+    mode: &SiteMode,
+) -> AppResult<village::Model> {
     if let SiteMode::Bound { slug: bound } = mode {
         if bound != slug {
             return Err(AppError::NotFound);
@@ -37,8 +42,14 @@ pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> 
     find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<village::Model>> {
-    Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).one(db).await?)
+pub async fn find_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> AppResult<Option<village::Model>> {
+    Ok(village::Entity::find()
+        .filter(village::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
 }
 
 /// The slug of the village bound to `host` (lower case, without port), if any.
@@ -73,13 +84,16 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
     let query = query.trim().chars().take(80).collect::<String>();
     let mut select = village::Entity::find();
     if !query.is_empty() {
-        // Names are stored as in the official list; match both it and a lower-case fragment.
-        let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+        use sea_orm::sea_query::ExprTrait;
+        // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        let pattern = format!("%{}%", query.replace(['%', '_'], "").to_lowercase());
+        let lower =
+            |col: village::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
         select = select.filter(
             Condition::any()
-                .add(village::Column::Name.like(pattern.clone()))
-                .add(village::Column::Kecamatan.like(pattern.clone()))
-                .add(village::Column::Slug.like(pattern.to_lowercase())),
+                .add(lower(village::Column::Name))
+                .add(lower(village::Column::Kecamatan))
+                .add(lower(village::Column::Slug)),
         );
     }
     let paginator = select
@@ -140,7 +154,8 @@ pub async fn create_from_code<C: ConnectionTrait>(
     slug: Option<&str>,
     host: Option<&str>,
 ) -> Result<village::Model, CreateVillageError> {
-    let parsed = RegionCode::parse(code).map_err(|_| CreateVillageError::Format(code.to_string()))?;
+    let parsed =
+        RegionCode::parse(code).map_err(|_| CreateVillageError::Format(code.to_string()))?;
     let found = region::lookup_village(&parsed)
         .ok_or_else(|| CreateVillageError::UnknownCode(parsed.to_string()))?;
     if let Some(existing) = village::Entity::find()
@@ -169,7 +184,12 @@ pub async fn create_from_code<C: ConnectionTrait>(
             if !valid_host(&h) {
                 return Err(CreateVillageError::BadHost(h));
             }
-            if village::Entity::find().filter(village::Column::Host.eq(&h)).one(db).await?.is_some() {
+            if village::Entity::find()
+                .filter(village::Column::Host.eq(&h))
+                .one(db)
+                .await?
+                .is_some()
+            {
                 return Err(CreateVillageError::HostTaken(h));
             }
             Some(h)
@@ -203,15 +223,26 @@ pub async fn create_from_code<C: ConnectionTrait>(
 }
 
 async fn find_slug<C: ConnectionTrait>(db: &C, slug: &str) -> Result<bool, sea_orm::DbErr> {
-    Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).count(db).await? > 0)
+    Ok(village::Entity::find()
+        .filter(village::Column::Slug.eq(slug))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// `kramatwatu`, else `kramatwatu-kramatwatu` (with the kecamatan), else with the code digits.
-async fn free_slug<C: ConnectionTrait>(db: &C, found: &region::VillageRegion) -> Result<String, sea_orm::DbErr> {
+async fn free_slug<C: ConnectionTrait>(
+    db: &C,
+    found: &region::VillageRegion,
+) -> Result<String, sea_orm::DbErr> {
     let candidates = [
         slugify(&found.village.name),
         slugify(&format!("{} {}", found.village.name, found.kecamatan.name)),
-        slugify(&format!("{} {}", found.village.name, found.village.code.digits())),
+        slugify(&format!(
+            "{} {}",
+            found.village.name,
+            found.village.code.digits()
+        )),
     ];
     for candidate in &candidates {
         if valid_slug(candidate) && !find_slug(db, candidate).await? {
@@ -235,11 +266,15 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Path segments the app itself uses can never be village slugs.
-const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "static", "assets"];
+const RESERVED: &[&str] = &[
+    "api", "pkg", "healthz", "admin", "masuk", "static", "assets",
+];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !RESERVED.contains(&slug)

@@ -48,7 +48,11 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-                TestDb { url, _dir: Some(dir), pg_drop: None }
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    pg_drop: None,
+                }
             }
             Backend::Postgres(admin_url) => {
                 let name = format!(
@@ -60,13 +64,18 @@ impl TestDb {
                         .map(|d| d.subsec_nanos())
                         .unwrap_or(0)
                 );
-                let admin = Database::connect(admin_url.as_str()).await.expect("connect to PostgreSQL");
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .expect("connect to PostgreSQL");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(admin_url);
                 TestDb {
                     url: format!("{base}/{name}"),
                     _dir: None,
@@ -82,11 +91,16 @@ impl Drop for TestDb {
         if let Some((admin_url, name)) = self.pg_drop.take() {
             // Drop runs inside the test's runtime; use a thread with its own runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(admin_url.as_str()).await {
                         let _ = admin
-                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
                             .await;
                         admin.close().await.ok();
                     }
@@ -103,6 +117,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database: TestDb,
     pub url: String,
+    _site: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -110,14 +125,24 @@ impl TestApp {
         let database = TestDb::create(backend).await;
         let db = digdaya::db::connect(&database.url).await.expect("connect");
         digdaya::db::migrate(&db).await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        // A site root like the one cargo-leptos builds: public/ files at the top, pkg/ below.
+        let site = tempfile::tempdir().expect("site dir");
+        std::fs::create_dir_all(site.path().join("pkg")).expect("pkg dir");
+        std::fs::copy("public/favicon.svg", site.path().join("favicon.svg")).expect("favicon");
+        std::fs::write(site.path().join("pkg/digdaya.css"), "body{}").expect("css");
         let config = Config {
             database_url: database.url.clone(),
             addr,
-            site_root: std::env::temp_dir().display().to_string(),
+            site_root: site.path().display().to_string(),
         };
-        let state = AppState { db: db.clone(), leptos_options: config.leptos_options() };
+        let state = AppState {
+            db: db.clone(),
+            leptos_options: config.leptos_options(),
+        };
         tokio::spawn(async move {
             axum::serve(listener, router(state)).await.expect("serve");
         });
@@ -125,10 +150,23 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        TestApp { base: format!("http://{addr}"), db, client, url: database.url.clone(), database }
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            client,
+            url: database.url.clone(),
+            database,
+            _site: site,
+        }
     }
 
-    pub async fn seed(&self, code: &str, residents: u32, seed: u64, host: Option<&str>) -> SeedReport {
+    pub async fn seed(
+        &self,
+        code: &str,
+        residents: u32,
+        seed: u64,
+        host: Option<&str>,
+    ) -> SeedReport {
         let opts = SeedOptions {
             code: code.into(),
             residents,
@@ -140,9 +178,14 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let res = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
         let status = res.status().as_u16();
-        (status, res.text().await.expect("body"))
+        (status, strip_markers(&res.text().await.expect("body")))
     }
 
     pub async fn get_on_host(&self, host: &str, path: &str) -> (u16, String) {
@@ -154,12 +197,20 @@ impl TestApp {
             .await
             .expect("request");
         let status = res.status().as_u16();
-        (status, res.text().await.expect("body"))
+        (status, strip_markers(&res.text().await.expect("body")))
     }
 
     /// Calls a server function the way the browser does (URL-encoded POST).
-    pub async fn call(&self, host: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let mut req = self.client.post(format!("{}/api/{endpoint}", self.base)).form(form);
+    pub async fn call(
+        &self,
+        host: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let mut req = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form);
         if let Some(host) = host {
             req = req.header("host", host);
         }
@@ -167,6 +218,33 @@ impl TestApp {
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
     }
+}
+
+/// The HTML without Leptos' hydration markers (`<!>`, `<!--…-->`), so tests can match markup.
+pub fn strip_markers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = if tail.starts_with("<!--") {
+            tail.find("-->").map(|e| e + 3)
+        } else if tail.starts_with("<!>") {
+            Some(3)
+        } else {
+            // <!DOCTYPE html>
+            out.push_str("<!");
+            Some(2)
+        };
+        match end {
+            Some(end) => rest = &tail[end..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Declares each listed async test fn as a `sqlite::name` and a `postgres::name` test.

@@ -1,0 +1,67 @@
+# Digdaya: the words a newcomer would guess.
+#   make run    set up, build, create data/digdaya.db with the demo village, serve on :3000
+#   make test   set up, build, run every test (unit, integration on SQLite and PostgreSQL, browser)
+#   make bench  measure the budgets into bench/out and print them (see BENCHMARKS.md)
+# Builds go to a target dir outside the clone so that fresh clones reuse a warm build.
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/digdaya/target
+# cargo-leptos sets this while building; leptos reads it at compile time (the name of the WASM
+# file). Setting it for plain cargo commands too keeps them from rebuilding leptos back and forth.
+export LEPTOS_OUTPUT_NAME := digdaya
+export LEPTOS_SITE_ROOT ?= $(CURDIR)/target/site
+BIN := $(CARGO_TARGET_DIR)/release/digdaya
+# wasm-opt (binaryen from npm, installed by .ci/setup.sh) must come before any other on PATH.
+export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
+export DIGDAYA_BIN := $(BIN)
+export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
+
+.PHONY: run test setup setup-test build precompress unit e2e bench fmt lint clean-test-dbs
+
+run: setup build
+	@$(BIN) migrate
+	@$(BIN) seed-demo --if-empty
+	@echo ""
+	@echo "Digdaya runs at http://$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}/  (demo village: /kramatwatu)"
+	@echo "Demo logins: none yet. The public site needs no login; sign-in for officials and"
+	@echo "residents (NIK + PIN) arrives with identity and access (issue 3)."
+	@echo ""
+	@exec $(BIN) serve
+
+test: setup-test build unit e2e
+
+setup:
+	@.ci/setup.sh
+
+setup-test:
+	@.ci/setup.sh --test
+
+# cargo-leptos rebuilds only what changed: the server binary and the WASM bundle (release).
+build:
+	cargo leptos build --release
+	@$(MAKE) --no-print-directory precompress
+
+# Serve pkg files precompressed (brotli 11, gzip 9), as a real deployment would.
+precompress:
+	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css; do \
+	  [ -f "$$f" ] || continue; \
+	  [ "$$f.br" -nt "$$f" ] || brotli -q 11 -f -k "$$f"; \
+	  [ "$$f.gz" -nt "$$f" ] || gzip -9 -f -k "$$f"; \
+	done
+
+# Unit and integration tests, with the release profile so that they reuse the server build.
+# PostgreSQL variants run when DATABASE_URL_PG is set (.ci/run sets it).
+unit:
+	cargo test --release --no-default-features --features ssr
+
+e2e:
+	cd end2end && npx playwright test
+
+bench: setup build
+	bench/run.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy --no-default-features --features ssr --all-targets -- -D warnings
+	cargo clippy --no-default-features --features hydrate --target wasm32-unknown-unknown --lib -- -D warnings

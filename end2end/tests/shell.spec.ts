@@ -1,0 +1,74 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const PHONE = { width: 360, height: 740 };
+
+/** Collects console errors, page errors and failed requests while a test runs. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return errors;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+test('the deployment root lists its villages', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Desa di Digdaya');
+  await expect(page.getByRole('link', { name: /Desa Kramatwatu/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Desa Margasana/ })).toBeVisible();
+});
+
+test('the village home page renders on the server and hydrates without errors', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize(PHONE);
+  await page.goto('/kramatwatu');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Selamat datang di Desa Kramatwatu');
+  await expect(page.locator('.stats li').first()).toContainText('2.000');
+  await hydrated(page);
+
+  // The menu button is interactive only after hydration.
+  const menu = page.getByRole('button', { name: 'Menu' });
+  const nav = page.locator('#main-nav');
+  await expect(nav).toBeHidden();
+  await menu.click();
+  await expect(nav).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tutup' })).toHaveAttribute('aria-expanded', 'true');
+
+  // Client-side navigation closes the menu and renders the next page.
+  await nav.getByRole('link', { name: 'Profil' }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/profil$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil Desa Kramatwatu');
+  await expect(nav).toBeHidden();
+  await expect(page.getByRole('cell', { name: 'Kramat', exact: true })).toBeVisible();
+
+  expect(errors).toEqual([]);
+});
+
+test('statistics filter by dusun through client-side navigation', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/kramatwatu/statistik');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Seluruh desa');
+  await page.locator('.chips').getByRole('link', { name: 'Pegantungan' }).click();
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText('Dusun Pegantungan');
+  await expect(page).toHaveURL(/dusun=\d+/);
+  expect(errors).toEqual([]);
+});
+
+for (const path of ['/', '/kramatwatu', '/kramatwatu/profil', '/kramatwatu/statistik', '/kramatwatu/layanan', '/tidak-ada']) {
+  test(`${path} fits a 360 px phone without horizontal scroll`, async ({ page }) => {
+    await page.setViewportSize(PHONE);
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+}
