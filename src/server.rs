@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
 use sea_orm::DatabaseConnection;
 use tower_http::{
+    CompressionLevel,
     compression::CompressionLayer,
     services::{ServeDir, ServeFile},
     set_header::SetResponseHeaderLayer,
