@@ -116,7 +116,9 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         resolve_site_mode,
     ))
-    .layer(CompressionLayer::new())
+    // Brotli defaults to quality 11: too slow and memory-hungry for pages made per request.
+    // Static files are precompressed at 11 by the build instead.
+    .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
     .layer(SetResponseHeaderLayer::if_not_present(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

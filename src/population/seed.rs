@@ -89,16 +89,16 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[(self.next() % items.len() as u64) as usize]
     }
-    fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
+    fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
         let total: u32 = items.iter().map(|(_, w)| w).sum();
         let mut roll = self.range(1, total);
         for (item, w) in items {
             if roll <= *w {
-                return item;
+                return *item;
             }
             roll -= w;
         }
-        &items[items.len() - 1].0
+        items[items.len() - 1].0
     }
 }
 
@@ -315,7 +315,7 @@ impl Generator<'_> {
         } else {
             self.rng.pick(&self.other_regions).clone()
         };
-        let birth_place = *self.rng.weighted(BIRTH_PLACES);
+        let birth_place = self.rng.weighted(BIRTH_PLACES);
         Person {
             name: self.names.person(&mut self.rng, female),
             female,
@@ -328,9 +328,9 @@ impl Generator<'_> {
     }
 
     fn family(&mut self, rt_count: usize) -> FamilyPlan {
-        let religion = *self.rng.weighted(RELIGIONS);
+        let religion = self.rng.weighted(RELIGIONS);
         let mut members = Vec::new();
-        let kind = *self.rng.weighted(&[
+        let kind = self.rng.weighted(&[
             ("couple", 64),
             ("single_parent", 12),
             ("single", 15),
@@ -347,14 +347,9 @@ impl Generator<'_> {
                 members.push(self.person(false, head_age, "KEPALA KELUARGA", "KAWIN"));
                 members.push(self.person(true, wife_age, "ISTRI", "KAWIN"));
                 if kind == "couple" {
-                    let kids = *self.rng.weighted(&[
-                        (0u32, 15),
-                        (1, 22),
-                        (2, 30),
-                        (3, 20),
-                        (4, 9),
-                        (5, 4),
-                    ]);
+                    let kids =
+                        self.rng
+                            .weighted(&[(0u32, 15), (1, 22), (2, 30), (3, 20), (4, 9), (5, 4)]);
                     let oldest = wife_age.saturating_sub(19).min(26);
                     for _ in 0..kids {
                         let age = self.rng.range(0, oldest);
@@ -438,8 +433,7 @@ impl Generator<'_> {
 
     /// Heads of family: most between 28 and 60.
     fn age_of_head(&mut self) -> u32 {
-        *self
-            .rng
+        self.rng
             .weighted(&[(0u32, 8), (1, 22), (2, 26), (3, 22), (4, 14), (5, 8)])
             * 10
             + 20
@@ -470,7 +464,7 @@ fn education(rng: &mut Rng, age: u32) -> &'static str {
         6..=12 => "BELUM TAMAT SD/SEDERAJAT",
         13..=15 => "TAMAT SD / SEDERAJAT",
         16..=18 => "SLTP/SEDERAJAT",
-        _ => *rng.weighted(ADULT_EDUCATION),
+        _ => rng.weighted(ADULT_EDUCATION),
     }
 }
 
@@ -486,8 +480,8 @@ fn occupation(rng: &mut Rng, age: u32, female: bool) -> &'static str {
                 "BELUM/TIDAK BEKERJA"
             }
         }
-        _ if female => *rng.weighted(FEMALE_WORK),
-        _ => *rng.weighted(MALE_WORK),
+        _ if female => rng.weighted(FEMALE_WORK),
+        _ => rng.weighted(MALE_WORK),
     }
 }
 

@@ -34,10 +34,10 @@ pub async fn scope_for(
     slug: &str,
     mode: &SiteMode,
 ) -> AppResult<village::Model> {
-    if let SiteMode::Bound { slug: bound } = mode {
-        if bound != slug {
-            return Err(AppError::NotFound);
-        }
+    if let SiteMode::Bound { slug: bound } = mode
+        && bound != slug
+    {
+        return Err(AppError::NotFound);
     }
     find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
 }
