@@ -15,7 +15,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit e2e bench fmt lint clean-test-dbs
+.PHONY: run test setup setup-test build precompress unit e2e bench fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -35,10 +35,20 @@ setup:
 setup-test:
 	@.ci/setup.sh --test
 
-# cargo-leptos rebuilds only what changed: the server binary and the WASM bundle (release).
-build:
+# Release build of the server binary and the WASM bundle, only when a source changed (or the
+# binary is gone): a second `make run` starts in seconds.
+SOURCES := $(shell find src migrations/src style public -type f) Cargo.toml Cargo.lock \
+	migrations/Cargo.toml .cargo/config.toml
+STAMP := $(LEPTOS_SITE_ROOT)/.built
+
+build: $(STAMP)
+
+$(STAMP): $(SOURCES) $(if $(wildcard $(BIN)),,FORCE)
 	cargo leptos build --release
 	@$(MAKE) --no-print-directory precompress
+	@touch $@
+
+FORCE:
 
 # Serve pkg files precompressed (brotli 11, gzip 9), as a real deployment would.
 precompress:

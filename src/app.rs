@@ -57,43 +57,39 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The routes with the pages of one village under `$path` (`/{slug}` in a deployment, `/` on a
+/// bound host), after the routes given as `$before`.
+macro_rules! routes_with_village {
+    ($path:expr; $($before:tt)*) => {
+        view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                $($before)*
+                <ParentRoute path=$path view=VillageLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
+                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
+                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        }
+    };
+}
+
 /// The routes of the site mode: many villages under `/{slug}`, or one village at `/`.
 #[component]
 fn AppRoutes(mode: SiteMode) -> impl IntoView {
     match mode {
-        SiteMode::Deployment => view! {
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
-                <ParentRoute path=path!(":slug") view=VillageLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
-                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
-                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
-                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
-                </ParentRoute>
-            </Routes>
-        }
+        SiteMode::Deployment => routes_with_village!(
+            path!(":slug");
+            <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
+        )
         .into_any(),
-        SiteMode::Bound { .. } => view! {
-            <Routes fallback=|| view! { <NotFound/> }>
-                <ParentRoute path=path!("") view=VillageLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
-                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
-                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
-                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
-                </ParentRoute>
-            </Routes>
-        }
-        .into_any(),
+        SiteMode::Bound { .. } => routes_with_village!(path!("");).into_any(),
     }
 }
 
