@@ -17,6 +17,7 @@ db_tests!(
     villages_cannot_read_each_others_rows,
     a_village_bound_to_a_host_is_served_at_the_root,
     migrations_are_idempotent,
+    small_counts_are_never_published,
 );
 
 async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
@@ -226,7 +227,10 @@ async fn villages_cannot_read_each_others_rows(backend: Backend) {
         .unwrap()
         .per_dusun
         .iter()
-        .map(|d| d.male + d.female)
+        .map(|d| match d.total {
+            digdaya::population::model::Count::Exact(n) => n,
+            other => panic!("a dusun of 150 residents has a small total: {other:?}"),
+        })
         .sum();
     assert_eq!(per_dusun, 150);
 }
@@ -274,4 +278,32 @@ async fn migrations_are_idempotent(backend: Backend) {
     digdaya::db::migrate(&app.db)
         .await
         .expect("second run is a no-op");
+}
+
+async fn small_counts_are_never_published(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    app.seed("36.04.05.2001", 40, 3, None).await;
+    let (status, body) = app
+        .call(None, "population/stats", &[("slug", "kramatwatu")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut cells = Vec::new();
+    for g in json["age_groups"].as_array().unwrap() {
+        cells.extend([g["male"].clone(), g["female"].clone()]);
+    }
+    for d in json["per_dusun"].as_array().unwrap() {
+        cells.extend([d["male"].clone(), d["female"].clone(), d["total"].clone()]);
+    }
+    assert!(
+        cells.iter().any(|c| c == "FewerThanFive"),
+        "40 residents in 16 age groups make small cells"
+    );
+    for cell in &cells {
+        if let Some(n) = cell.get("Exact").and_then(|n| n.as_u64()) {
+            assert!(n >= 5, "exact small count {n} published");
+        }
+    }
+    let (_, page) = app.get("/kramatwatu/statistik").await;
+    assert!(page.contains("&lt; 5") || page.contains("< 5"));
 }

@@ -10,7 +10,9 @@ use crate::error::AppError;
 pub async fn get_population_summary(slug: String) -> Result<PopulationSummary, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    super::service::summary(&state.db, village.id, None).await
+    Ok(super::service::summary(&state.db, village.id, None)
+        .await?
+        .public())
 }
 
 /// The statistics of the village `slug`, or of one of its dusun.

@@ -2,13 +2,59 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Head counts of living residents.
+/// A head count as a public page may show it: counts from 1 to 4 are only "< 5", so that
+/// nobody is singled out by a small cell. The server masks them; the exact value never leaves it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Count {
+    #[default]
+    Zero,
+    FewerThanFive,
+    Exact(u64),
+}
+
+/// Below this, a public count is shown as "< 5".
+pub const SMALL_CELL: u64 = 5;
+
+impl Count {
+    pub fn public(n: u64) -> Self {
+        match n {
+            0 => Count::Zero,
+            n if n < SMALL_CELL => Count::FewerThanFive,
+            n => Count::Exact(n),
+        }
+    }
+
+    /// A value for drawing bars: small cells are drawn as 2.
+    pub fn approx(self) -> u64 {
+        match self {
+            Count::Zero => 0,
+            Count::FewerThanFive => 2,
+            Count::Exact(n) => n,
+        }
+    }
+
+    pub fn is_zero(self) -> bool {
+        self == Count::Zero
+    }
+}
+
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Count::Zero => f.write_str("0"),
+            Count::FewerThanFive => f.write_str("< 5"),
+            Count::Exact(n) => f.write_str(&format_count(*n)),
+        }
+    }
+}
+
+/// Head counts of living residents, as a public page shows them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PopulationSummary {
-    pub residents: u64,
-    pub families: u64,
-    pub male: u64,
-    pub female: u64,
+    pub residents: Count,
+    pub families: Count,
+    pub male: Count,
+    pub female: Count,
     pub dusun: u64,
 }
 
@@ -16,16 +62,17 @@ pub struct PopulationSummary {
 pub struct AgeGroup {
     /// "0–4", "5–9", …, "75+".
     pub label: String,
-    pub male: u64,
-    pub female: u64,
+    pub male: Count,
+    pub female: Count,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DusunStat {
     pub id: i64,
     pub name: String,
-    pub male: u64,
-    pub female: u64,
+    pub male: Count,
+    pub female: Count,
+    pub total: Count,
 }
 
 /// A dusun with the number of RW and RT in it.
@@ -86,6 +133,16 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(8000), "8.000");
         assert_eq!(format_count(1234567), "1.234.567");
+    }
+
+    #[test]
+    fn small_counts_are_masked() {
+        assert_eq!(Count::public(0).to_string(), "0");
+        assert_eq!(Count::public(1).to_string(), "< 5");
+        assert_eq!(Count::public(4).to_string(), "< 5");
+        assert_eq!(Count::public(5).to_string(), "5");
+        assert_eq!(Count::public(8000).to_string(), "8.000");
+        assert_eq!(Count::public(3).approx(), 2);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::get_population_stats;
-use super::model::{PopulationStats, format_count};
+use super::model::{Count, PopulationStats};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{ErrorView, Loading};
@@ -51,11 +51,11 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
     let max = stats
         .age_groups
         .iter()
-        .map(|g| g.male.max(g.female))
+        .map(|g| g.male.approx().max(g.female.approx()))
         .max()
         .unwrap_or(0)
         .max(1);
-    let pct = move |n: u64| format!("width:{:.1}%", n as f64 * 100.0 / max as f64);
+    let pct = move |n: Count| format!("width:{:.1}%", n.approx() as f64 * 100.0 / max as f64);
     let selected = stats.dusun.as_ref().map(|d| d.id);
     view! {
         <nav class="chips" aria-label="Pilih wilayah">
@@ -65,15 +65,15 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
             }).collect_view()}
         </nav>
         <h2>{scope}</h2>
-        {if s.residents == 0 {
+        {if s.residents.is_zero() {
             view! { <p class="empty">"Belum ada data penduduk."</p> }.into_any()
         } else {
             view! {
                 <ul class="stats">
-                    <li><strong>{format_count(s.residents)}</strong><span>"Penduduk"</span></li>
-                    <li><strong>{format_count(s.families)}</strong><span>"Keluarga"</span></li>
-                    <li><strong>{format_count(s.male)}</strong><span>"Laki-laki"</span></li>
-                    <li><strong>{format_count(s.female)}</strong><span>"Perempuan"</span></li>
+                    <li><strong>{s.residents.to_string()}</strong><span>"Penduduk"</span></li>
+                    <li><strong>{s.families.to_string()}</strong><span>"Keluarga"</span></li>
+                    <li><strong>{s.male.to_string()}</strong><span>"Laki-laki"</span></li>
+                    <li><strong>{s.female.to_string()}</strong><span>"Perempuan"</span></li>
                 </ul>
                 <h3>"Menurut kelompok umur"</h3>
                 <div class="pyramid" role="table" aria-label="Penduduk menurut kelompok umur dan jenis kelamin">
@@ -84,9 +84,9 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
                     </div>
                     {stats.age_groups.iter().rev().map(|g| view! {
                         <div class="pyramid-row" role="row">
-                            <span class="bar male" role="cell"><i style=pct(g.male)></i><b>{format_count(g.male)}</b></span>
+                            <span class="bar male" role="cell"><i style=pct(g.male)></i><b>{g.male.to_string()}</b></span>
                             <span class="age" role="rowheader">{g.label.clone()}</span>
-                            <span class="bar female" role="cell"><i style=pct(g.female)></i><b>{format_count(g.female)}</b></span>
+                            <span class="bar female" role="cell"><i style=pct(g.female)></i><b>{g.female.to_string()}</b></span>
                         </div>
                     }).collect_view()}
                 </div>
@@ -103,9 +103,9 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
                         {stats.per_dusun.iter().map(|d| view! {
                             <tr>
                                 <td><a href=format!("{base}?dusun={}", d.id)>{d.name.clone()}</a></td>
-                                <td class="num">{format_count(d.male)}</td>
-                                <td class="num">{format_count(d.female)}</td>
-                                <td class="num">{format_count(d.male + d.female)}</td>
+                                <td class="num">{d.male.to_string()}</td>
+                                <td class="num">{d.female.to_string()}</td>
+                                <td class="num">{d.total.to_string()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

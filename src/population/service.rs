@@ -4,7 +4,7 @@ use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Value};
 
 use super::model::{
-    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, DusunInfo, DusunStat, PopulationStats,
+    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Count, DusunInfo, DusunStat, PopulationStats,
     PopulationSummary, age_group_label,
 };
 use crate::db::{entities::area, sql};
@@ -17,7 +17,30 @@ fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Head counts for the village, or for one of its dusun.
+/// Exact head counts (server side only; public pages get [`PopulationSummary`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub residents: u64,
+    pub families: u64,
+    pub male: u64,
+    pub female: u64,
+    pub dusun: u64,
+}
+
+impl Counts {
+    /// What a public page may show: small counts masked.
+    pub fn public(self) -> PopulationSummary {
+        PopulationSummary {
+            residents: Count::public(self.residents),
+            families: Count::public(self.families),
+            male: Count::public(self.male),
+            female: Count::public(self.female),
+            dusun: self.dusun,
+        }
+    }
+}
+
+/// Exact head counts for the village, or for one of its dusun.
 ///
 /// # Errors
 /// Database failures.
@@ -25,7 +48,7 @@ pub async fn summary(
     db: &DatabaseConnection,
     village_id: i64,
     dusun: Option<i64>,
-) -> AppResult<PopulationSummary> {
+) -> AppResult<Counts> {
     let backend = db.get_database_backend();
     let (join, filter, mut values): (&str, &str, Vec<Value>) = match dusun {
         Some(id) => (
@@ -45,7 +68,7 @@ pub async fn summary(
             values.clone(),
         ))
         .await?;
-    let mut out = PopulationSummary::default();
+    let mut out = Counts::default();
     for row in rows {
         let sex: String = row.try_get_by_index(0)?;
         let n = count(row.try_get_by_index(1)?);
@@ -86,7 +109,7 @@ pub async fn summary(
     Ok(out)
 }
 
-/// The statistics page: summary, age pyramid and head counts per dusun.
+/// The public statistics page: summary, age pyramid and head counts per dusun, small cells masked.
 ///
 /// # Errors
 /// `AppError::NotFound` when `dusun` is not a dusun of this village.
@@ -108,7 +131,7 @@ pub async fn stats(
         }
         None => None,
     };
-    let summary = summary(db, village_id, dusun).await?;
+    let summary = summary(db, village_id, dusun).await?.public();
     let age_groups = age_groups(db, village_id, dusun, Utc::now().date_naive()).await?;
     let per_dusun = per_dusun(db, village_id).await?;
     Ok(PopulationStats {
@@ -154,26 +177,28 @@ async fn age_groups(
             values,
         ))
         .await?;
-    let mut groups: Vec<AgeGroup> = (0..AGE_GROUPS)
-        .map(|i| AgeGroup {
-            label: age_group_label(i),
-            male: 0,
-            female: 0,
-        })
-        .collect();
+    let mut groups: Vec<(u64, u64)> = vec![(0, 0); AGE_GROUPS as usize];
     for row in rows {
         let g: i32 = row.try_get_by_index(0)?;
         let sex: String = row.try_get_by_index(1)?;
         let n = count(row.try_get_by_index(2)?);
         if let Some(group) = usize::try_from(g).ok().and_then(|g| groups.get_mut(g)) {
             if sex == "P" {
-                group.female += n;
+                group.1 += n;
             } else {
-                group.male += n;
+                group.0 += n;
             }
         }
     }
-    Ok(groups)
+    Ok(groups
+        .into_iter()
+        .zip(0..)
+        .map(|((male, female), i)| AgeGroup {
+            label: age_group_label(i),
+            male: Count::public(male),
+            female: Count::public(female),
+        })
+        .collect())
 }
 
 async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<DusunStat>> {
@@ -187,29 +212,33 @@ async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<Du
             vec![village_id.into()],
         ))
         .await?;
-    let mut out: Vec<DusunStat> = Vec::new();
+    let mut out: Vec<(i64, String, u64, u64)> = Vec::new();
     for row in rows {
         let id: i64 = row.try_get_by_index(0)?;
         let name: String = row.try_get_by_index(1)?;
         let sex: String = row.try_get_by_index(2)?;
         let n = count(row.try_get_by_index(3)?);
-        if out.last().map(|d| d.id) != Some(id) {
-            out.push(DusunStat {
-                id,
-                name,
-                male: 0,
-                female: 0,
-            });
+        if out.last().map(|d| d.0) != Some(id) {
+            out.push((id, name, 0, 0));
         }
         if let Some(last) = out.last_mut() {
             if sex == "P" {
-                last.female += n;
+                last.3 += n;
             } else {
-                last.male += n;
+                last.2 += n;
             }
         }
     }
-    Ok(out)
+    Ok(out
+        .into_iter()
+        .map(|(id, name, male, female)| DusunStat {
+            id,
+            name,
+            male: Count::public(male),
+            female: Count::public(female),
+            total: Count::public(male + female),
+        })
+        .collect())
 }
 
 /// The dusun of a village with their RW and RT counts, by name.

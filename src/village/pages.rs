@@ -244,10 +244,10 @@ fn SummaryCards(summary: PopulationSummary, href: String) -> impl IntoView {
     view! {
         <section aria-label="Penduduk dalam angka">
             <ul class="stats">
-                <li><strong>{format_count(summary.residents)}</strong><span>"Penduduk"</span></li>
-                <li><strong>{format_count(summary.families)}</strong><span>"Keluarga"</span></li>
-                <li><strong>{format_count(summary.male)}</strong><span>"Laki-laki"</span></li>
-                <li><strong>{format_count(summary.female)}</strong><span>"Perempuan"</span></li>
+                <li><strong>{summary.residents.to_string()}</strong><span>"Penduduk"</span></li>
+                <li><strong>{summary.families.to_string()}</strong><span>"Keluarga"</span></li>
+                <li><strong>{summary.male.to_string()}</strong><span>"Laki-laki"</span></li>
+                <li><strong>{summary.female.to_string()}</strong><span>"Perempuan"</span></li>
             </ul>
             <p><a href=href>"Lihat statistik lengkap ›"</a></p>
         </section>
