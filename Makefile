@@ -22,8 +22,6 @@ run: setup build
 	@$(BIN) seed-demo --if-empty
 	@echo ""
 	@echo "Digdaya runs at http://$${LEPTOS_SITE_ADDR:-127.0.0.1:3000}/  (demo village: /kramatwatu)"
-	@echo "Demo logins: none yet. The public site needs no login; sign-in for officials and"
-	@echo "residents (NIK + PIN) arrives with identity and access (issue 3)."
 	@echo ""
 	@exec $(BIN) serve
 

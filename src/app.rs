@@ -8,6 +8,7 @@ use leptos_router::{
     path,
 };
 
+use crate::auth::pages::{AdminPage, SignInPage};
 use crate::population::pages::StatisticsPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::{ComingSoon, NotFound};
@@ -131,26 +132,6 @@ fn MapPage() -> impl IntoView {
         <ComingSoon
             title="Peta Desa"
             text="Peta interaktif batas desa, dusun, RW/RT dan tempat penting akan tampil di sini, juga saat sinyal lemah. Fitur ini sedang disiapkan."
-        />
-    }
-}
-
-#[component]
-fn SignInPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Masuk"
-            text="Masuk untuk warga (NIK dan PIN) dan perangkat desa belum tersedia. Fitur ini sedang disiapkan."
-        />
-    }
-}
-
-#[component]
-fn AdminPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Admin Desa"
-            text="Halaman admin untuk perangkat desa memerlukan fitur masuk, yang sedang disiapkan."
         />
     }
 }

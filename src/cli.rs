@@ -34,7 +34,23 @@ pub enum Command {
         #[arg(long)]
         host: Option<String>,
     },
-    /// Create the demo village with a realistic, deterministic population.
+    /// Create an official's account. The password comes from DIGDAYA_PASSWORD, or is generated
+    /// and printed once.
+    CreateOfficial {
+        /// The village (kode wilayah or slug); leave out for a superadmin.
+        #[arg(long)]
+        village: Option<String>,
+        /// Sign-in name: lower-case letters, digits, dots, dashes.
+        #[arg(long)]
+        username: String,
+        /// Full name with titles, as shown on letters.
+        #[arg(long)]
+        name: String,
+        /// operator, sekdes, kades or superadmin.
+        #[arg(long)]
+        role: String,
+    },
+    /// Create the demo village with a realistic, deterministic population and demo officials.
     SeedDemo {
         /// The village to create.
         #[arg(long, default_value = crate::population::seed::DEMO_CODE)]

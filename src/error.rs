@@ -16,6 +16,12 @@ pub enum AppError {
     /// The thing does not exist, or exists in another village (both look the same on purpose).
     #[error("Data tidak ditemukan.")]
     NotFound,
+    /// The action needs a signed-in user.
+    #[error("Silakan masuk terlebih dahulu.")]
+    Unauthenticated,
+    /// The signed-in user's role does not allow the action.
+    #[error("Anda tidak memiliki akses untuk tindakan ini.")]
+    Forbidden,
     /// The request was wrong; the message says how, in words a user understands.
     #[error("{0}")]
     Invalid(String),
@@ -35,9 +41,7 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
                 AppError::Invalid(format!("Permintaan tidak valid: {msg}"))
             }
-            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => {
-                AppError::Transport(msg)
-            }
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => AppError::Transport(msg),
             other => {
                 #[cfg(feature = "ssr")]
                 tracing::error!(error = %other, "server function failure");

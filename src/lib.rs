@@ -6,6 +6,7 @@
 //! its shared model, its server functions, its server-only service and its pages together.
 
 pub mod app;
+pub mod auth;
 pub mod error;
 pub mod population;
 pub mod region;

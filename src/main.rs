@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use digdaya::auth::{self, model::Role};
 use digdaya::cli::{Cli, Command};
 use digdaya::config::Config;
 use digdaya::population::seed::{SeedOptions, seed_demo};
@@ -32,9 +33,7 @@ async fn main() -> ExitCode {
 /// Every failure becomes one line that says what to fix.
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let conn = db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
     match cli.command {
         Command::Migrate => {
@@ -42,28 +41,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Serve => {
-            let listener = tokio::net::TcpListener::bind(config.addr)
-                .await
-                .map_err(|e| {
-                    format!(
-                        "cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address",
-                        config.addr
-                    )
-                })?;
-            let state = AppState {
-                db: conn,
-                leptos_options: config.leptos_options(),
-            };
+            let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
+                format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
+            })?;
+            let state = AppState { db: conn, leptos_options: config.leptos_options() };
             tracing::info!("Digdaya listening on http://{}", config.addr);
-            serve(listener, router(state))
-                .await
-                .map_err(|e| format!("server stopped: {e}"))
+            serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
         }
         Command::CreateVillage { code, slug, host } => {
-            let v =
-                village::service::create_from_code(&conn, &code, slug.as_deref(), host.as_deref())
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let v = village::service::create_from_code(&conn, &code, slug.as_deref(), host.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
             println!(
                 "Created {} {} (Kec. {}, {}, {}) at /{}{}",
                 village::model::capitalise(&v.kind),
@@ -72,35 +60,48 @@ async fn run(cli: Cli) -> Result<(), String> {
                 v.kabupaten,
                 v.province,
                 v.slug,
-                v.host
-                    .as_deref()
-                    .map(|h| format!(" and http://{h}/"))
-                    .unwrap_or_default()
+                v.host.as_deref().map(|h| format!(" and http://{h}/")).unwrap_or_default()
             );
             Ok(())
         }
-        Command::SeedDemo {
-            code,
-            residents,
-            seed,
-            if_empty,
-        } => {
+        Command::CreateOfficial { village: village_ref, username, name, role } => {
+            let role = Role::parse(&role)
+                .ok_or_else(|| format!("role {role:?} is unknown: use operator, sekdes, kades or superadmin"))?;
+            let village = match village_ref {
+                Some(text) => Some(find_village(&conn, &text).await?),
+                None => None,
+            };
+            let (password, generated) = match std::env::var("DIGDAYA_PASSWORD") {
+                Ok(p) if !p.is_empty() => (p, false),
+                _ => (auth::service::generate_password(), true),
+            };
+            let official = auth::service::create_official(&conn, village.as_ref(), &username, &name, role, &password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Created {} {} ({}){}",
+                role.label(),
+                official.name,
+                official.username,
+                village.map(|v| format!(" for {} {}", village::model::capitalise(&v.kind), v.name)).unwrap_or_default()
+            );
+            if generated {
+                println!("Password (shown once, give it in person): {password}");
+            }
+            Ok(())
+        }
+        Command::SeedDemo { code, residents, seed, if_empty } => {
             if if_empty {
                 let existing = village_count(&conn).await?;
                 if existing > 0 {
-                    println!(
-                        "The database already has {existing} village(s); demo data not loaded."
-                    );
+                    println!("The database already has {existing} village(s); demo data not loaded.");
+                    print_demo_logins(&conn).await;
                     return Ok(());
                 }
             }
-            let opts = SeedOptions {
-                code,
-                residents,
-                seed,
-                ..SeedOptions::default()
-            };
+            let opts = SeedOptions { code, residents, seed, ..SeedOptions::default() };
             let report = seed_demo(&conn, &opts).await.map_err(|e| e.to_string())?;
+            auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",
                 village::model::capitalise(&report.village.kind),
@@ -113,14 +114,54 @@ async fn run(cli: Cli) -> Result<(), String> {
                 report.rt,
                 report.elapsed.as_secs_f64()
             );
+            print_demo_logins(&conn).await;
             Ok(())
         }
     }
 }
 
-async fn village_count(conn: &sea_orm::DatabaseConnection) -> Result<u64, String> {
-    digdaya::db::entities::village::Entity::find()
-        .count(conn)
+/// A village by kode wilayah or slug, for operator commands.
+async fn find_village(
+    conn: &sea_orm::DatabaseConnection,
+    text: &str,
+) -> Result<digdaya::db::entities::village::Model, String> {
+    use digdaya::db::entities::village as v;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let code = digdaya::region::RegionCode::parse(text).map(|c| c.to_string()).unwrap_or_default();
+    v::Entity::find()
+        .filter(sea_orm::Condition::any().add(v::Column::Slug.eq(text.trim())).add(v::Column::Code.eq(code)))
+        .one(conn)
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no village {text:?} in this database: create it first with create-village"))
+}
+
+/// The demo accounts that still exist, with the demo password.
+async fn print_demo_logins(conn: &sea_orm::DatabaseConnection) {
+    use digdaya::db::entities::{official, village as v};
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let Ok(accounts) = official::Entity::find()
+        .filter(official::Column::Username.like("%.kramatwatu"))
+        .order_by_asc(official::Column::Id)
+        .all(conn)
+        .await
+    else {
+        return;
+    };
+    if accounts.is_empty() {
+        return;
+    }
+    let slug = match v::Entity::find().filter(v::Column::Slug.eq("kramatwatu")).one(conn).await {
+        Ok(Some(found)) => found.slug,
+        _ => return,
+    };
+    println!("Demo logins at /{slug}/masuk (password {}):", auth::service::DEMO_PASSWORD);
+    for a in accounts {
+        let role = Role::parse(&a.role).map(Role::label).unwrap_or("?");
+        println!("  {:<24} {role}", a.username);
+    }
+}
+
+async fn village_count(conn: &sea_orm::DatabaseConnection) -> Result<u64, String> {
+    digdaya::db::entities::village::Entity::find().count(conn).await.map_err(|e| e.to_string())
 }

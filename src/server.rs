@@ -58,21 +58,11 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     // Register the routes of both site modes: path-based villages and host-bound villages.
     let mut routes = Vec::new();
-    for mode in [
-        SiteMode::Deployment,
-        SiteMode::Bound {
-            slug: String::new(),
-        },
-    ] {
+    for mode in [SiteMode::Deployment, SiteMode::Bound { slug: String::new() }] {
         let (list, _) =
-            generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || {
-                provide_context(mode.clone())
-            });
+            generate_route_list_with_exclusions_and_ssg_and_context(App, None, move || provide_context(mode.clone()));
         for route in list {
-            if !routes
-                .iter()
-                .any(|r: &leptos_axum::AxumRouteListing| r.path() == route.path())
-            {
+            if !routes.iter().any(|r: &leptos_axum::AxumRouteListing| r.path() == route.path()) {
                 routes.push(route);
             }
         }
@@ -96,33 +86,19 @@ pub fn router(state: AppState) -> Router {
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=300, must-revalidate"),
             ))
-            .service(
-                ServeDir::new(pkg_dir)
-                    .precompressed_br()
-                    .precompressed_gzip(),
-            ),
+            .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()),
     )
-    .leptos_routes_with_context(
-        &state,
-        routes,
-        move || provide_context(context_state.clone()),
-        {
-            let options = options.clone();
-            move || shell(options.clone())
-        },
-    )
+    .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+        let options = options.clone();
+        move || shell(options.clone())
+    })
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-    .layer(middleware::from_fn_with_state(
-        state.clone(),
-        resolve_site_mode,
-    ))
+    .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
+    .layer(middleware::from_fn(refuse_cross_site))
     // Brotli defaults to quality 11: too slow and memory-hungry for pages made per request.
     // Static files are precompressed at 11 by the build instead.
     .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
+    .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
     .layer(SetResponseHeaderLayer::if_not_present(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -143,25 +119,46 @@ fn public_files(site_root: &str, pkg_dir: &str) -> Vec<(String, std::path::PathB
         .collect()
 }
 
+/// CSRF defence: a request that may change state (anything but GET/HEAD/OPTIONS) must come from
+/// a page of this very host, as its `Origin` (or, failing that, `Referer`) says. Browsers send
+/// `Origin` with every cross-site POST, so a forged form or fetch from another site is refused.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|h| h.to_str().ok())
+        .and_then(authority_of);
+    match (host, source) {
+        (Some(host), Some(source)) if host.eq_ignore_ascii_case(source) => next.run(req).await,
+        _ => (
+            StatusCode::FORBIDDEN,
+            "Permintaan ditolak karena tidak berasal dari halaman situs ini. Muat ulang halaman lalu coba lagi.",
+        )
+            .into_response(),
+    }
+}
+
+/// `https://host:port/path` → `host:port`.
+fn authority_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
 /// Decides from the `Host` header whether this request is for a host-bound village.
-async fn resolve_site_mode(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .map(|h| {
-            h.rsplit_once(':')
-                .map_or(h, |(name, _port)| name)
-                .to_ascii_lowercase()
-        });
+        .map(|h| h.rsplit_once(':').map_or(h, |(name, _port)| name).to_ascii_lowercase());
     let mode = match host {
-        Some(host)
-            if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
-        {
+        Some(host) if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
             match crate::village::service::slug_for_host(&state.db, &host).await {
                 Ok(Some(slug)) => SiteMode::Bound { slug },
                 Ok(None) => SiteMode::Deployment,
@@ -177,21 +174,14 @@ async fn resolve_site_mode(
 /// Liveness and readiness: 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => (
-            StatusCode::OK,
-            Json(serde_json::json!({"status": "ok", "database": "ok"})),
-        ),
+        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: database unavailable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "error", "database": "unavailable"})),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unavailable"})))
         }
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({"status": "error", "database": "timeout"})),
-        ),
+        Err(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "timeout"})))
+        }
     }
 }
 
@@ -200,7 +190,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

@@ -26,9 +26,7 @@ impl SiteMode {
         }
         #[cfg(feature = "ssr")]
         {
-            use_context::<http::request::Parts>()
-                .and_then(|parts| parts.extensions.get::<SiteMode>().cloned())
-                .unwrap_or(SiteMode::Deployment)
+            Self::of_request()
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -41,6 +39,23 @@ impl SiteMode {
                 Some(slug) => SiteMode::Bound { slug },
                 None => SiteMode::Deployment,
             }
+        }
+    }
+
+    /// The mode the server decided for the current request (server functions included).
+    #[cfg(feature = "ssr")]
+    pub fn of_request() -> Self {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<SiteMode>().cloned())
+            .unwrap_or(SiteMode::Deployment)
+    }
+
+    /// The URL path of `path` (`""`, `"/profil"`…) inside the village `slug`, in this mode.
+    pub fn path(&self, slug: &str, path: &str) -> String {
+        match self {
+            SiteMode::Bound { .. } if path.is_empty() => "/".to_string(),
+            SiteMode::Bound { .. } => path.to_string(),
+            SiteMode::Deployment => format!("/{slug}{path}"),
         }
     }
 
@@ -65,9 +80,5 @@ pub fn use_village_slug() -> Signal<String> {
 
 /// A link to `path` (`""`, `"/profil"`…) inside the village `slug`, for the current mode.
 pub fn village_href(slug: &str, path: &str) -> String {
-    match use_context::<SiteMode>().unwrap_or(SiteMode::Deployment) {
-        SiteMode::Bound { .. } if path.is_empty() => "/".to_string(),
-        SiteMode::Bound { .. } => path.to_string(),
-        SiteMode::Deployment => format!("/{slug}{path}"),
-    }
+    use_context::<SiteMode>().unwrap_or(SiteMode::Deployment).path(slug, path)
 }

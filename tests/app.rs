@@ -27,30 +27,12 @@ async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
     assert_eq!(status, 200);
     assert!(body.contains("Selamat datang di Desa Kramatwatu"), "{body}");
     assert!(body.contains("Kecamatan Kramatwatu, Kabupaten Serang, Provinsi Banten"));
-    assert!(
-        body.contains("<strong>240</strong><span>Penduduk</span>"),
-        "summary is rendered on the server"
-    );
-    assert!(
-        body.contains("/pkg/digdaya.js"),
-        "the hydration script is referenced"
-    );
-    for page in [
-        "profil",
-        "statistik",
-        "berita",
-        "layanan",
-        "pasar",
-        "peta",
-        "masuk",
-        "admin",
-    ] {
+    assert!(body.contains("<strong>240</strong><span>Penduduk</span>"), "summary is rendered on the server");
+    assert!(body.contains("/pkg/digdaya.js"), "the hydration script is referenced");
+    for page in ["profil", "statistik", "berita", "layanan", "pasar", "peta", "masuk", "admin"] {
         let (status, body) = app.get(&format!("/{}/{page}", report.village.slug)).await;
         assert_eq!(status, 200, "/{page}");
-        assert!(
-            body.contains("Desa Kramatwatu"),
-            "/{page} has the village header"
-        );
+        assert!(body.contains("Desa Kramatwatu"), "/{page} has the village header");
     }
     let (_, profile) = app.get("/kramatwatu/profil").await;
     assert!(profile.contains("36.04.05.2001") && profile.contains("Kramat"));
@@ -65,70 +47,33 @@ async fn root_lists_villages_or_goes_to_the_only_one(backend: Backend) {
     assert!(body.contains("Belum ada desa"), "empty state: {body}");
 
     app.seed("36.04.05.2001", 50, 1, None).await;
-    let res = app
-        .client
-        .get(format!("{}/", app.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(format!("{}/", app.base)).header("accept", "text/html").send().await.unwrap();
     assert_eq!(res.status().as_u16(), 302, "one village: straight to it");
     assert_eq!(res.headers()["location"], "/kramatwatu");
 
     app.seed("36.04.05.2002", 50, 2, None).await;
     let (status, body) = app.get("/").await;
     assert_eq!(status, 200);
-    assert!(
-        body.contains("Desa Kramatwatu") && body.contains("Desa Margasana"),
-        "{body}"
-    );
+    assert!(body.contains("Desa Kramatwatu") && body.contains("Desa Margasana"), "{body}");
     let (_, body) = app.get("/?q=marga").await;
-    assert!(
-        body.contains("Desa Margasana") && !body.contains("Desa Kramatwatu"),
-        "search filters"
-    );
+    assert!(body.contains("Desa Margasana") && !body.contains("Desa Kramatwatu"), "search filters");
     let (_, body) = app.get("/?q=MARGA").await;
-    assert!(
-        body.contains("Desa Margasana") && !body.contains("Desa Kramatwatu"),
-        "search ignores case"
-    );
+    assert!(body.contains("Desa Margasana") && !body.contains("Desa Kramatwatu"), "search ignores case");
     let (_, body) = app.get("/?q=kramatwatu").await;
-    assert!(
-        body.contains("Desa Kramatwatu") && body.contains("Desa Margasana"),
-        "kecamatan matches: {body}"
-    );
+    assert!(body.contains("Desa Kramatwatu") && body.contains("Desa Margasana"), "kecamatan matches: {body}");
     let (_, body) = app.get("/?q=zzzz").await;
     assert!(body.contains("Tidak ada desa yang cocok"));
 }
 
 async fn static_files_are_served_beside_village_paths(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
-    let res = app
-        .client
-        .get(format!("{}/favicon.svg", app.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status().as_u16(),
-        200,
-        "public/ files are not taken for village slugs"
-    );
+    let res = app.client.get(format!("{}/favicon.svg", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "public/ files are not taken for village slugs");
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
-    let res = app
-        .client
-        .get(format!("{}/pkg/digdaya.css", app.base))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        app.client.get(format!("{}/pkg/digdaya.css", app.base)).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    assert!(
-        res.headers()["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("max-age")
-    );
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("max-age"));
     let (status, _) = app.get("/pkg/nothing.js").await;
     assert_eq!(status, 404);
 }
@@ -147,12 +92,7 @@ async fn healthz_checks_the_database(backend: Backend) {
 async fn unknown_pages_and_villages_are_404(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     app.seed("36.04.05.2001", 30, 1, None).await;
-    for path in [
-        "/tidak-ada",
-        "/tidak-ada/profil",
-        "/kramatwatu/tidak-ada",
-        "/kramatwatu/statistik?dusun=abc",
-    ] {
+    for path in ["/tidak-ada", "/tidak-ada/profil", "/kramatwatu/tidak-ada", "/kramatwatu/statistik?dusun=abc"] {
         let (status, body) = app.get(path).await;
         assert_eq!(status, 404, "{path}");
         assert!(body.contains("Halaman tidak ditemukan"), "{path}");
@@ -176,48 +116,23 @@ async fn villages_cannot_read_each_others_rows(backend: Backend) {
     let (_, b_stats) = app.get("/margasana/statistik").await;
     assert!(a_stats.contains("<strong>150</strong>") && !a_stats.contains("<strong>120</strong>"));
     assert!(b_stats.contains("<strong>120</strong>") && !b_stats.contains("<strong>150</strong>"));
-    let (status, _) = app
-        .get(&format!("/margasana/statistik?dusun={}", b_dusun.id))
-        .await;
+    let (status, _) = app.get(&format!("/margasana/statistik?dusun={}", b_dusun.id)).await;
     assert_eq!(status, 200, "B's dusun under B");
 
     // B's dusun id through A's page, A's server function and A's service: not found.
-    let (status, _) = app
-        .get(&format!("/kramatwatu/statistik?dusun={}", b_dusun.id))
-        .await;
+    let (status, _) = app.get(&format!("/kramatwatu/statistik?dusun={}", b_dusun.id)).await;
     assert_eq!(status, 404);
     let id = b_dusun.id.to_string();
-    let (status, body) = app
-        .call(
-            None,
-            "population/stats",
-            &[("slug", "kramatwatu"), ("dusun", &id)],
-        )
-        .await;
+    let (status, body) = app.call(None, "population/stats", &[("slug", "kramatwatu"), ("dusun", &id)]).await;
     assert_ne!(status, 200);
     assert!(body.contains("NotFound"), "{body}");
-    assert_eq!(
-        population::stats(&app.db, a.id, Some(b_dusun.id))
-            .await
-            .unwrap_err(),
-        AppError::NotFound
-    );
-    let (status, body) = app
-        .call(
-            None,
-            "population/stats",
-            &[("slug", "margasana"), ("dusun", &id)],
-        )
-        .await;
+    assert_eq!(population::stats(&app.db, a.id, Some(b_dusun.id)).await.unwrap_err(), AppError::NotFound);
+    let (status, body) = app.call(None, "population/stats", &[("slug", "margasana"), ("dusun", &id)]).await;
     assert_eq!(status, 200, "{body}");
 
     // Every aggregate of A counts A's rows only.
     let summary = population::summary(&app.db, a.id, None).await.unwrap();
-    let a_rows = resident::Entity::find()
-        .filter(resident::Column::VillageId.eq(a.id))
-        .count(&app.db)
-        .await
-        .unwrap();
+    let a_rows = resident::Entity::find().filter(resident::Column::VillageId.eq(a.id)).count(&app.db).await.unwrap();
     assert_eq!(summary.residents, a_rows);
     assert_eq!(summary.residents, 150);
     let dusun = population::dusun_list(&app.db, a.id).await.unwrap();
@@ -238,18 +153,14 @@ async fn villages_cannot_read_each_others_rows(backend: Backend) {
 async fn a_village_bound_to_a_host_is_served_at_the_root(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     app.seed("36.04.05.2001", 40, 1, None).await;
-    app.seed("36.04.05.2002", 60, 2, Some("margasana.desa.id"))
-        .await;
+    app.seed("36.04.05.2002", 60, 2, Some("margasana.desa.id")).await;
     let host = "margasana.desa.id:8080";
 
     let (status, body) = app.get_on_host(host, "/").await;
     assert_eq!(status, 200);
     assert!(body.contains("Selamat datang di Desa Margasana"), "{body}");
     assert!(body.contains(r#"<meta name="digdaya-village" content="margasana">"#));
-    assert!(
-        body.contains(r#"href="/profil""#),
-        "links are relative to the host root"
-    );
+    assert!(body.contains(r#"href="/profil""#), "links are relative to the host root");
     let (status, body) = app.get_on_host(host, "/statistik").await;
     assert_eq!(status, 200);
     assert!(body.contains("<strong>60</strong>"));
@@ -257,14 +168,10 @@ async fn a_village_bound_to_a_host_is_served_at_the_root(backend: Backend) {
     // The bound host serves its own village only, whatever the path or the argument says.
     let (status, _) = app.get_on_host(host, "/kramatwatu").await;
     assert_eq!(status, 404);
-    let (status, body) = app
-        .call(Some(host), "village/info", &[("slug", "kramatwatu")])
-        .await;
+    let (status, body) = app.call(Some(host), "village/info", &[("slug", "kramatwatu")]).await;
     assert_ne!(status, 200);
     assert!(body.contains("NotFound"), "{body}");
-    let (status, _) = app
-        .call(Some(host), "village/info", &[("slug", "margasana")])
-        .await;
+    let (status, _) = app.call(Some(host), "village/info", &[("slug", "margasana")]).await;
     assert_eq!(status, 200);
 
     // Other hosts still see the deployment.
@@ -275,17 +182,13 @@ async fn a_village_bound_to_a_host_is_served_at_the_root(backend: Backend) {
 
 async fn migrations_are_idempotent(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
-    digdaya::db::migrate(&app.db)
-        .await
-        .expect("second run is a no-op");
+    digdaya::db::migrate(&app.db).await.expect("second run is a no-op");
 }
 
 async fn small_counts_are_never_published(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     app.seed("36.04.05.2001", 40, 3, None).await;
-    let (status, body) = app
-        .call(None, "population/stats", &[("slug", "kramatwatu")])
-        .await;
+    let (status, body) = app.call(None, "population/stats", &[("slug", "kramatwatu")]).await;
     assert_eq!(status, 200, "{body}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     let mut cells = Vec::new();
@@ -295,10 +198,7 @@ async fn small_counts_are_never_published(backend: Backend) {
     for d in json["per_dusun"].as_array().unwrap() {
         cells.extend([d["male"].clone(), d["female"].clone(), d["total"].clone()]);
     }
-    assert!(
-        cells.iter().any(|c| c == "FewerThanFive"),
-        "40 residents in 16 age groups make small cells"
-    );
+    assert!(cells.iter().any(|c| c == "FewerThanFive"), "40 residents in 16 age groups make small cells");
     for cell in &cells {
         if let Some(n) = cell.get("Exact").and_then(|n| n.as_u64()) {
             assert!(n >= 5, "exact small count {n} published");

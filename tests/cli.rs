@@ -6,10 +6,7 @@ use std::process::{Command, Output};
 
 use common::{Backend, TestDb};
 
-db_tests!(
-    create_village_from_a_real_code,
-    unknown_or_malformed_codes_fail_with_one_line
-);
+db_tests!(create_village_from_a_real_code, unknown_or_malformed_codes_fail_with_one_line);
 
 fn digdaya(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_digdaya"))
@@ -21,10 +18,7 @@ fn digdaya(url: &str, args: &[&str]) -> Output {
 }
 
 fn stderr_lines(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .map(str::to_string)
-        .collect()
+    String::from_utf8_lossy(&out.stderr).lines().map(str::to_string).collect()
 }
 
 async fn create_village_from_a_real_code(backend: Backend) {
@@ -33,43 +27,23 @@ async fn create_village_from_a_real_code(backend: Backend) {
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains(
-            "Created Desa Pejaten (Kec. Kramatwatu, Kabupaten Serang, Banten) at /pejaten"
-        ),
+        stdout.contains("Created Desa Pejaten (Kec. Kramatwatu, Kabupaten Serang, Banten) at /pejaten"),
         "{stdout}"
     );
 
     let conn = digdaya::db::connect(&db.url).await.unwrap();
-    let v = digdaya::village::service::find_by_slug(&conn, "pejaten")
-        .await
-        .unwrap()
-        .expect("stored");
+    let v = digdaya::village::service::find_by_slug(&conn, "pejaten").await.unwrap().expect("stored");
     assert_eq!(v.code, "36.04.05.2003");
     assert_eq!(v.kecamatan_code, "36.04.05");
     assert_eq!(v.province, "Banten");
-    assert!(
-        v.boundary.as_deref().is_some_and(|b| b.contains("Polygon")),
-        "real boundary attached"
-    );
+    assert!(v.boundary.as_deref().is_some_and(|b| b.contains("Polygon")), "real boundary attached");
     conn.close().await.ok();
 
     let again = digdaya(&db.url, &["create-village", "--code", "36.04.05.2003"]);
     assert!(!again.status.success());
-    assert_eq!(
-        stderr_lines(&again),
-        vec!["error: village 36.04.05.2003 already exists (slug pejaten)"]
-    );
+    assert_eq!(stderr_lines(&again), vec!["error: village 36.04.05.2003 already exists (slug pejaten)"]);
 
-    let hosted = digdaya(
-        &db.url,
-        &[
-            "create-village",
-            "--code",
-            "36.04.05.2004",
-            "--host",
-            "Toyomerto.Desa.ID",
-        ],
-    );
+    let hosted = digdaya(&db.url, &["create-village", "--code", "36.04.05.2004", "--host", "Toyomerto.Desa.ID"]);
     assert!(hosted.status.success(), "{hosted:?}");
     assert!(String::from_utf8_lossy(&hosted.stdout).contains("http://toyomerto.desa.id/"));
 }
@@ -80,18 +54,13 @@ async fn unknown_or_malformed_codes_fail_with_one_line(backend: Backend) {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr_lines(&out),
-        vec![
-            "error: 36.04.05.2999 is not in the official list of desa/kelurahan (Kepmendagri 2025)"
-        ]
+        vec!["error: 36.04.05.2999 is not in the official list of desa/kelurahan (Kepmendagri 2025)"]
     );
     let out = digdaya(&db.url, &["create-village", "--code", "kramatwatu"]);
     assert_eq!(out.status.code(), Some(1));
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].starts_with("error: \"kramatwatu\" is not a village code"),
-        "{lines:?}"
-    );
+    assert!(lines[0].starts_with("error: \"kramatwatu\" is not a village code"), "{lines:?}");
     let out = digdaya(&db.url, &["create-village", "--code", "36.04.05"]);
     assert_eq!(out.status.code(), Some(1), "a kecamatan is not a village");
 }
@@ -102,25 +71,17 @@ fn bad_database_urls_fail_with_one_line() {
     assert_eq!(out.status.code(), Some(1));
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].starts_with("error: DATABASE_URL \"mysql://localhost/x\" is not supported"),
-        "{lines:?}"
-    );
+    assert!(lines[0].starts_with("error: DATABASE_URL \"mysql://localhost/x\" is not supported"), "{lines:?}");
 
     let out = digdaya("postgres://nobody:secret@127.0.0.1:9/none", &["migrate"]);
     assert_eq!(out.status.code(), Some(1));
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
-        lines[0].starts_with(
-            "error: cannot connect to the database at postgres://nobody:***@127.0.0.1:9/none"
-        ),
+        lines[0].starts_with("error: cannot connect to the database at postgres://nobody:***@127.0.0.1:9/none"),
         "{lines:?}"
     );
-    assert!(
-        !lines[0].contains("secret"),
-        "the password is never printed"
-    );
+    assert!(!lines[0].contains("secret"), "the password is never printed");
 
     let blocked = tempfile::NamedTempFile::new().unwrap();
     let url = format!("sqlite://{}/sub/x.db?mode=rwc", blocked.path().display());
@@ -128,18 +89,12 @@ fn bad_database_urls_fail_with_one_line() {
     assert_eq!(out.status.code(), Some(1));
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(
-        lines[0].starts_with("error: cannot create the folder"),
-        "{lines:?}"
-    );
+    assert!(lines[0].starts_with("error: cannot create the folder"), "{lines:?}");
 }
 
 #[test]
 fn help_lists_the_operator_commands() {
-    let out = Command::new(env!("CARGO_BIN_EXE_digdaya"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_digdaya")).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     for cmd in ["serve", "migrate", "create-village", "seed-demo"] {
         assert!(text.contains(cmd), "{cmd} in --help");

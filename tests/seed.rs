@@ -10,60 +10,35 @@ use digdaya::population::nik::{KkNumber, Nik};
 use digdaya::region::{RegionCode, region_name};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-db_tests!(
-    demo_residents_have_valid_nik_and_kk,
-    the_same_seed_gives_the_same_people
-);
+db_tests!(demo_residents_have_valid_nik_and_kk, the_same_seed_gives_the_same_people);
 
 async fn demo_residents_have_valid_nik_and_kk(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let report = app.seed("36.04.05.2001", 600, 7, None).await;
     assert_eq!(report.residents, 600);
-    let people = resident::Entity::find()
-        .filter(resident::Column::VillageId.eq(report.village.id))
-        .all(&app.db)
-        .await
-        .unwrap();
+    let people =
+        resident::Entity::find().filter(resident::Column::VillageId.eq(report.village.id)).all(&app.db).await.unwrap();
     assert_eq!(people.len(), 600);
-    let families = family::Entity::find()
-        .filter(family::Column::VillageId.eq(report.village.id))
-        .all(&app.db)
-        .await
-        .unwrap();
+    let families =
+        family::Entity::find().filter(family::Column::VillageId.eq(report.village.id)).all(&app.db).await.unwrap();
     assert_eq!(families.len(), report.families);
     let per_family = 600.0 / families.len() as f64;
-    assert!(
-        (2.8..4.0).contains(&per_family),
-        "about 3.3 people per family, got {per_family}"
-    );
+    assert!((2.8..4.0).contains(&per_family), "about 3.3 people per family, got {per_family}");
 
     let mut niks = HashSet::new();
     let mut home = 0;
     for p in &people {
         let nik = Nik::parse(&p.nik).unwrap_or_else(|e| panic!("{} invalid: {e}", p.nik));
-        assert!(
-            nik.matches(p.birth_date, p.sex == "P"),
-            "{} vs {} {}",
-            p.nik,
-            p.birth_date,
-            p.sex
-        );
+        assert!(nik.matches(p.birth_date, p.sex == "P"), "{} vs {} {}", p.nik, p.birth_date, p.sex);
         let region = RegionCode::parse(nik.region()).unwrap();
-        assert!(
-            region_name(&region).is_some(),
-            "{} has a real kecamatan code",
-            p.nik
-        );
+        assert!(region_name(&region).is_some(), "{} has a real kecamatan code", p.nik);
         if nik.region() == "360405" {
             home += 1;
         }
         assert!(niks.insert(p.nik.clone()), "NIK {} is unique", p.nik);
         assert!(p.family_id.is_some() && p.rt_id.is_some());
     }
-    assert!(
-        home > 400,
-        "most are registered in their own kecamatan ({home})"
-    );
+    assert!(home > 400, "most are registered in their own kecamatan ({home})");
     let mut kks = HashSet::new();
     for f in &families {
         KkNumber::parse(&f.kk_number).unwrap_or_else(|e| panic!("{} invalid: {e}", f.kk_number));
@@ -72,17 +47,11 @@ async fn demo_residents_have_valid_nik_and_kk(backend: Backend) {
     }
 
     // Every family has exactly one head; women and men are both present at all ages.
-    let heads = people
-        .iter()
-        .filter(|p| p.relationship == "KEPALA KELUARGA")
-        .count();
+    let heads = people.iter().filter(|p| p.relationship == "KEPALA KELUARGA").count();
     assert_eq!(heads, families.len());
     let women = people.iter().filter(|p| p.sex == "P").count();
     assert!((240..360).contains(&women), "{women} women of 600");
-    let children = people
-        .iter()
-        .filter(|p| p.birth_date.format("%Y").to_string().as_str() >= "2012")
-        .count();
+    let children = people.iter().filter(|p| p.birth_date.format("%Y").to_string().as_str() >= "2012").count();
     assert!(children > 60, "{children} children under 15");
 }
 

@@ -72,3 +72,33 @@ for (const path of ['/', '/kramatwatu', '/kramatwatu/profil', '/kramatwatu/stati
     expect(overflow).toBeLessThanOrEqual(0);
   });
 }
+
+test('an official signs in, sees the admin dashboard and signs out', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize(PHONE);
+  await page.goto('/kramatwatu/admin');
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+  await hydrated(page);
+
+  await page.getByLabel('Nama pengguna').fill('kades.kramatwatu');
+  await page.getByLabel('Kata sandi').fill('bukan-kata-sandinya');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Nama pengguna atau kata sandi salah.');
+
+  await page.getByLabel('Kata sandi').fill('kopi-tubruk-kramatwatu');
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Admin Desa Kramatwatu');
+  await expect(page.getByText('Masuk sebagai H. Ahmad Syarifudin · Kepala Desa')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+  await page.goto('/kramatwatu/admin');
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+
+  // The refused sign-in is the only failed request; nothing else went wrong.
+  const unexpected = errors.filter((e) => !e.includes('/api/auth/sign-in') && !e.includes('status of 500'));
+  expect(unexpected).toEqual([]);
+});

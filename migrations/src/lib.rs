@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_villages;
 mod m20261128_000002_population;
+mod m20261128_000003_identity;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_villages::Migration),
             Box::new(m20261128_000002_population::Migration),
+            Box::new(m20261128_000003_identity::Migration),
         ]
     }
 }

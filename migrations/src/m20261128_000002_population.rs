@@ -36,20 +36,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(
-            manager,
-            "idx_areas_village_level",
-            Areas::Table,
-            &[Areas::VillageId, Areas::Level],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_areas_parent",
-            Areas::Table,
-            &[Areas::ParentId],
-        )
-        .await?;
+        index(manager, "idx_areas_village_level", Areas::Table, &[Areas::VillageId, Areas::Level]).await?;
+        index(manager, "idx_areas_parent", Areas::Table, &[Areas::ParentId]).await?;
 
         manager
             .create_table(
@@ -146,46 +134,18 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(
-            manager,
-            "idx_residents_village_status",
-            Residents::Table,
-            &[Residents::VillageId, Residents::Status],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_residents_village_name",
-            Residents::Table,
-            &[Residents::VillageId, Residents::Name],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_residents_family",
-            Residents::Table,
-            &[Residents::FamilyId],
-        )
-        .await?;
-        index(
-            manager,
-            "idx_residents_rt",
-            Residents::Table,
-            &[Residents::RtId],
-        )
-        .await?;
+        index(manager, "idx_residents_village_status", Residents::Table, &[Residents::VillageId, Residents::Status])
+            .await?;
+        index(manager, "idx_residents_village_name", Residents::Table, &[Residents::VillageId, Residents::Name])
+            .await?;
+        index(manager, "idx_residents_family", Residents::Table, &[Residents::FamilyId]).await?;
+        index(manager, "idx_residents_rt", Residents::Table, &[Residents::RtId]).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Residents::Table.into_iden(),
-            Families::Table.into_iden(),
-            Areas::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+        for table in [Residents::Table.into_iden(), Families::Table.into_iden(), Areas::Table.into_iden()] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

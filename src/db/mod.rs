@@ -19,10 +19,7 @@ pub enum DbSetupError {
     )]
     Scheme(String),
     #[error("cannot create the folder {path} for the SQLite database: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
+    Folder { path: String, source: std::io::Error },
     #[error(
         "cannot connect to the database at {url}: {cause}. Check DATABASE_URL and that the database server is running"
     )]
@@ -62,27 +59,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         ensure_sqlite_folder(url)?;
     }
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+    opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     if is_sqlite {
-        opts.max_connections(8)
-            .min_connections(1)
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5))
-            });
+        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5))
+        });
     } else {
         opts.max_connections(16).min_connections(1);
     }
-    Database::connect(opts)
-        .await
-        .map_err(|e| DbSetupError::Connect {
-            url: redact(url),
-            cause: root_cause(&e),
-        })
+    Database::connect(opts).await.map_err(|e| DbSetupError::Connect { url: redact(url), cause: root_cause(&e) })
 }
 
 /// Applies all pending migrations.
@@ -90,9 +78,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
 /// # Errors
 /// When a migration fails; the database is left at the last migration that succeeded.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
-    Migrator::up(db, None)
-        .await
-        .map_err(|e| DbSetupError::Migrate(e.to_string()))
+    Migrator::up(db, None).await.map_err(|e| DbSetupError::Migrate(e.to_string()))
 }
 
 fn ensure_sqlite_folder(url: &str) -> Result<(), DbSetupError> {
@@ -101,14 +87,9 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbSetupError> {
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).map_err(|source| DbSetupError::Folder {
-            path: parent.display().to_string(),
-            source,
-        })?;
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|source| DbSetupError::Folder { path: parent.display().to_string(), source })?;
     }
     Ok(())
 }
@@ -148,21 +129,14 @@ mod tests {
 
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(
-            redact("postgres://u:secret@h:5432/d"),
-            "postgres://u:***@h:5432/d"
-        );
+        assert_eq!(redact("postgres://u:secret@h:5432/d"), "postgres://u:***@h:5432/d");
         assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
         assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
     }
 
     #[test]
     fn numbers_placeholders_for_postgres() {
-        let s = sql(
-            DbBackend::Postgres,
-            "a = ? AND b = ?",
-            vec![1.into(), 2.into()],
-        );
+        let s = sql(DbBackend::Postgres, "a = ? AND b = ?", vec![1.into(), 2.into()]);
         assert_eq!(s.sql, "a = $1 AND b = $2");
         let s = sql(DbBackend::Sqlite, "a = ?", vec![1.into()]);
         assert_eq!(s.sql, "a = ?");

@@ -10,17 +10,12 @@ use crate::error::AppError;
 pub async fn get_population_summary(slug: String) -> Result<PopulationSummary, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    Ok(super::service::summary(&state.db, village.id, None)
-        .await?
-        .public())
+    Ok(super::service::summary(&state.db, village.id, None).await?.public())
 }
 
 /// The statistics of the village `slug`, or of one of its dusun.
 #[server(endpoint = "population/stats")]
-pub async fn get_population_stats(
-    slug: String,
-    dusun: Option<i64>,
-) -> Result<PopulationStats, AppError> {
+pub async fn get_population_stats(slug: String, dusun: Option<i64>) -> Result<PopulationStats, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::stats(&state.db, village.id, dusun).await

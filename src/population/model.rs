@@ -102,11 +102,7 @@ pub fn age_group_label(index: u32) -> String {
     if index + 1 >= AGE_GROUPS {
         format!("{}+", index * AGE_GROUP_YEARS)
     } else {
-        format!(
-            "{}–{}",
-            index * AGE_GROUP_YEARS,
-            index * AGE_GROUP_YEARS + AGE_GROUP_YEARS - 1
-        )
+        format!("{}–{}", index * AGE_GROUP_YEARS, index * AGE_GROUP_YEARS + AGE_GROUP_YEARS - 1)
     }
 }
 

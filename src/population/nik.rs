@@ -59,11 +59,7 @@ impl Nik {
     /// Builds a NIK from its parts. `region` is the 6-digit kecamatan code.
     pub fn compose(region: &str, birth: NaiveDate, female: bool, serial: u32) -> Self {
         let day = birth.day() + if female { 40 } else { 0 };
-        Self(format!(
-            "{region}{day:02}{:02}{:02}{serial:04}",
-            birth.month(),
-            birth.year().rem_euclid(100)
-        ))
+        Self(format!("{region}{day:02}{:02}{:02}{serial:04}", birth.month(), birth.year().rem_euclid(100)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -80,13 +76,7 @@ impl Nik {
 
     /// Whether the date and sex in the number agree with the recorded ones.
     pub fn matches(&self, birth: NaiveDate, female: bool) -> bool {
-        *self
-            == Self::compose(
-                self.region(),
-                birth,
-                female,
-                self.0[12..].parse().unwrap_or(0),
-            )
+        *self == Self::compose(self.region(), birth, female, self.0[12..].parse().unwrap_or(0))
     }
 
     /// `3604••••••••0012`: what lists show by default.
@@ -105,12 +95,7 @@ impl KkNumber {
     }
 
     pub fn compose(region: &str, issued: NaiveDate, serial: u32) -> Self {
-        Self(format!(
-            "{region}{:02}{:02}{:02}{serial:04}",
-            issued.day(),
-            issued.month(),
-            issued.year().rem_euclid(100)
-        ))
+        Self(format!("{region}{:02}{:02}{:02}{serial:04}", issued.day(), issued.month(), issued.year().rem_euclid(100)))
     }
 
     pub fn as_str(&self) -> &str {

@@ -48,13 +48,7 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
         Some(d) => format!("Dusun {}", d.name),
         None => "Seluruh desa".to_string(),
     };
-    let max = stats
-        .age_groups
-        .iter()
-        .map(|g| g.male.approx().max(g.female.approx()))
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let max = stats.age_groups.iter().map(|g| g.male.approx().max(g.female.approx())).max().unwrap_or(0).max(1);
     let pct = move |n: Count| format!("width:{:.1}%", n.approx() as f64 * 100.0 / max as f64);
     let selected = stats.dusun.as_ref().map(|d| d.id);
     view! {

@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use super::nik::{KkNumber, Nik};
@@ -37,13 +36,7 @@ pub struct SeedOptions {
 
 impl Default for SeedOptions {
     fn default() -> Self {
-        Self {
-            code: DEMO_CODE.into(),
-            residents: DEMO_RESIDENTS,
-            seed: DEMO_SEED,
-            slug: None,
-            host: None,
-        }
+        Self { code: DEMO_CODE.into(), residents: DEMO_RESIDENTS, seed: DEMO_SEED, slug: None, host: None }
     }
 }
 
@@ -105,10 +98,9 @@ impl Rng {
 const NAMES_CSV: &str = include_str!("data/names.csv");
 
 const SUNDA_MALE: &[&str] = &[
-    "Asep", "Ujang", "Dede", "Yayan", "Cecep", "Dadang", "Aceng", "Jajang", "Wawan", "Usep",
-    "Endang", "Saepudin", "Saepul", "Hidayat", "Rohman", "Encep", "Iwan", "Ahmad", "Muhammad",
-    "Abdul", "Mumuh", "Enjang", "Apip", "Odih", "Tatang", "Uci", "Furqon", "Rizki", "Fajar",
-    "Ilham",
+    "Asep", "Ujang", "Dede", "Yayan", "Cecep", "Dadang", "Aceng", "Jajang", "Wawan", "Usep", "Endang", "Saepudin",
+    "Saepul", "Hidayat", "Rohman", "Encep", "Iwan", "Ahmad", "Muhammad", "Abdul", "Mumuh", "Enjang", "Apip", "Odih",
+    "Tatang", "Uci", "Furqon", "Rizki", "Fajar", "Ilham",
 ];
 const SUNDA_FEMALE: &[&str] = &[
     "Euis",
@@ -177,14 +169,8 @@ const BIRTH_PLACES: &[(&str, u32)] = &[
     ("Bogor", 1),
     ("Lampung", 1),
 ];
-const RELIGIONS: &[(&str, u32)] = &[
-    ("ISLAM", 975),
-    ("KRISTEN", 12),
-    ("KATHOLIK", 6),
-    ("BUDHA", 4),
-    ("HINDU", 2),
-    ("KHONGHUCU", 1),
-];
+const RELIGIONS: &[(&str, u32)] =
+    &[("ISLAM", 975), ("KRISTEN", 12), ("KATHOLIK", 6), ("BUDHA", 4), ("HINDU", 2), ("KHONGHUCU", 1)];
 const ADULT_EDUCATION: &[(&str, u32)] = &[
     ("TIDAK / BELUM SEKOLAH", 5),
     ("BELUM TAMAT SD/SEDERAJAT", 6),
@@ -231,15 +217,10 @@ struct Names {
 
 impl Names {
     fn load() -> Self {
-        let mut names = Names {
-            male: SUNDA_MALE.to_vec(),
-            female: SUNDA_FEMALE.to_vec(),
-            family: Vec::new(),
-        };
+        let mut names = Names { male: SUNDA_MALE.to_vec(), female: SUNDA_FEMALE.to_vec(), family: Vec::new() };
         for line in NAMES_CSV.lines().skip(1) {
             let mut cols = line.split(',');
-            let (Some(name), Some(gender), Some(kind)) = (cols.next(), cols.next(), cols.next())
-            else {
+            let (Some(name), Some(gender), Some(kind)) = (cols.next(), cols.next(), cols.next()) else {
                 continue;
             };
             match (kind, gender) {
@@ -303,13 +284,7 @@ impl Generator<'_> {
         self.today - chrono::Duration::days(days_back)
     }
 
-    fn person(
-        &mut self,
-        female: bool,
-        age: u32,
-        relationship: &'static str,
-        marital: &'static str,
-    ) -> Person {
+    fn person(&mut self, female: bool, age: u32, relationship: &'static str, marital: &'static str) -> Person {
         let region = if self.rng.chance(85) || self.other_regions.is_empty() {
             self.home_region.clone()
         } else {
@@ -330,44 +305,25 @@ impl Generator<'_> {
     fn family(&mut self, rt_count: usize) -> FamilyPlan {
         let religion = self.rng.weighted(RELIGIONS);
         let mut members = Vec::new();
-        let kind = self.rng.weighted(&[
-            ("couple", 64),
-            ("single_parent", 12),
-            ("single", 15),
-            ("elderly", 9),
-        ]);
+        let kind = self.rng.weighted(&[("couple", 64), ("single_parent", 12), ("single", 15), ("elderly", 9)]);
         match kind {
             "couple" | "elderly" => {
-                let head_age = if kind == "elderly" {
-                    self.rng.range(60, 85)
-                } else {
-                    self.age_of_head()
-                };
+                let head_age = if kind == "elderly" { self.rng.range(60, 85) } else { self.age_of_head() };
                 let wife_age = head_age.saturating_sub(self.rng.range(0, 8)).max(18);
                 members.push(self.person(false, head_age, "KEPALA KELUARGA", "KAWIN"));
                 members.push(self.person(true, wife_age, "ISTRI", "KAWIN"));
                 if kind == "couple" {
-                    let kids =
-                        self.rng
-                            .weighted(&[(0u32, 15), (1, 22), (2, 30), (3, 20), (4, 9), (5, 4)]);
+                    let kids = self.rng.weighted(&[(0u32, 15), (1, 22), (2, 30), (3, 20), (4, 9), (5, 4)]);
                     let oldest = wife_age.saturating_sub(19).min(26);
                     for _ in 0..kids {
                         let age = self.rng.range(0, oldest);
                         let female = self.rng.chance(49);
-                        let marital = if age >= 20 && self.rng.chance(15) {
-                            "CERAI HIDUP"
-                        } else {
-                            "BELUM KAWIN"
-                        };
+                        let marital = if age >= 20 && self.rng.chance(15) { "CERAI HIDUP" } else { "BELUM KAWIN" };
                         members.push(self.person(female, age, "ANAK", marital));
                     }
                     if self.rng.chance(9) {
                         let age = (head_age + self.rng.range(22, 32)).min(95);
-                        let rel = if self.rng.chance(50) {
-                            "ORANGTUA"
-                        } else {
-                            "MERTUA"
-                        };
+                        let rel = if self.rng.chance(50) { "ORANGTUA" } else { "MERTUA" };
                         let female = self.rng.chance(60);
                         members.push(self.person(female, age, rel, "CERAI MATI"));
                     }
@@ -381,11 +337,7 @@ impl Generator<'_> {
             "single_parent" => {
                 let female = self.rng.chance(65);
                 let age = self.rng.range(30, 78);
-                let marital = if self.rng.chance(60) {
-                    "CERAI MATI"
-                } else {
-                    "CERAI HIDUP"
-                };
+                let marital = if self.rng.chance(60) { "CERAI MATI" } else { "CERAI HIDUP" };
                 members.push(self.person(female, age, "KEPALA KELUARGA", marital));
                 for _ in 0..self.rng.range(1, 3) {
                     let child_age = self.rng.range(0, age.saturating_sub(19).min(30));
@@ -410,41 +362,25 @@ impl Generator<'_> {
                 members.push(self.person(female, age, "KEPALA KELUARGA", marital));
             }
         }
-        let issued = NaiveDate::from_ymd_opt(
-            self.rng.range(2008, 2026) as i32,
-            self.rng.range(1, 12),
-            self.rng.range(1, 28),
-        )
-        .expect("day 1-28 exists in every month");
+        let issued =
+            NaiveDate::from_ymd_opt(self.rng.range(2008, 2026) as i32, self.rng.range(1, 12), self.rng.range(1, 28))
+                .expect("day 1-28 exists in every month");
         let issued = issued.min(self.today);
         let serial = self.kk_serials.entry(issued).or_insert(0);
         *serial += 1;
         let kk = KkNumber::compose(&self.home_region, issued, *serial);
         let rt_index = (self.rng.next() % rt_count as u64) as usize;
         let address = format!("{} No. {}", self.rng.pick(STREETS), self.rng.range(1, 250));
-        FamilyPlan {
-            kk,
-            rt_index,
-            address,
-            religion,
-            members,
-        }
+        FamilyPlan { kk, rt_index, address, religion, members }
     }
 
     /// Heads of family: most between 28 and 60.
     fn age_of_head(&mut self) -> u32 {
-        self.rng
-            .weighted(&[(0u32, 8), (1, 22), (2, 26), (3, 22), (4, 14), (5, 8)])
-            * 10
-            + 20
-            + self.rng.range(0, 9)
+        self.rng.weighted(&[(0u32, 8), (1, 22), (2, 26), (3, 22), (4, 14), (5, 8)]) * 10 + 20 + self.rng.range(0, 9)
     }
 
     fn nik(&mut self, p: &Person) -> Nik {
-        let serial = self
-            .nik_serials
-            .entry((p.region.clone(), p.birth, p.female))
-            .or_insert(0);
+        let serial = self.nik_serials.entry((p.region.clone(), p.birth, p.female)).or_insert(0);
         *serial += 1;
         Nik::compose(&p.region, p.birth, p.female, *serial)
     }
@@ -489,17 +425,13 @@ fn occupation(rng: &mut Rng, age: u32, female: bool) -> &'static str {
 ///
 /// # Errors
 /// An unknown or existing village, a bad size, or a database failure (then nothing is kept).
-pub async fn seed_demo(
-    db: &DatabaseConnection,
-    opts: &SeedOptions,
-) -> Result<SeedReport, SeedError> {
+pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     if opts.residents == 0 || opts.residents > 2_000_000 {
         return Err(SeedError::Size(opts.residents));
     }
     let started = Instant::now();
     let txn = db.begin().await?;
-    let village =
-        create_from_code(&txn, &opts.code, opts.slug.as_deref(), opts.host.as_deref()).await?;
+    let village = create_from_code(&txn, &opts.code, opts.slug.as_deref(), opts.host.as_deref()).await?;
     let mut village_model: village::ActiveModel = village.clone().into();
     village_model.address = Set(Some(format!(
         "Jl. Raya {} No. 1, Kecamatan {}, {} {}",
@@ -517,31 +449,14 @@ pub async fn seed_demo(
         for _ in 0..rng.range(2, 3) {
             rw_number += 1;
             rw_total += 1;
-            let rw = insert_area(
-                &txn,
-                village.id,
-                Some(dusun),
-                area::RW,
-                format!("{rw_number:03}"),
-            )
-            .await?;
+            let rw = insert_area(&txn, village.id, Some(dusun), area::RW, format!("{rw_number:03}")).await?;
             for rt_number in 1..=rng.range(3, 5) {
-                rt_ids.push(
-                    insert_area(
-                        &txn,
-                        village.id,
-                        Some(rw),
-                        area::RT,
-                        format!("{rt_number:03}"),
-                    )
-                    .await?,
-                );
+                rt_ids.push(insert_area(&txn, village.id, Some(rw), area::RT, format!("{rt_number:03}")).await?);
             }
         }
     }
 
-    let code = RegionCode::parse(&village.code)
-        .map_err(|_| CreateVillageError::Format(village.code.clone()))?;
+    let code = RegionCode::parse(&village.code).map_err(|_| CreateVillageError::Format(village.code.clone()))?;
     let kecamatan = code.parent().unwrap_or_else(|| code.clone());
     let kabupaten = kecamatan.parent().unwrap_or_else(|| kecamatan.clone());
     let names = Names::load();

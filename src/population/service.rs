@@ -4,14 +4,15 @@ use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Value};
 
 use super::model::{
-    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Count, DusunInfo, DusunStat, PopulationStats,
-    PopulationSummary, age_group_label,
+    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Count, DusunInfo, DusunStat, PopulationStats, PopulationSummary,
+    age_group_label,
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
 
 /// Joins from a row's `rt_id` up to its dusun (`d`).
-const UP_TO_DUSUN: &str = "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
+const UP_TO_DUSUN: &str =
+    "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
 
 fn count(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
@@ -44,18 +45,10 @@ impl Counts {
 ///
 /// # Errors
 /// Database failures.
-pub async fn summary(
-    db: &DatabaseConnection,
-    village_id: i64,
-    dusun: Option<i64>,
-) -> AppResult<Counts> {
+pub async fn summary(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>) -> AppResult<Counts> {
     let backend = db.get_database_backend();
     let (join, filter, mut values): (&str, &str, Vec<Value>) = match dusun {
-        Some(id) => (
-            UP_TO_DUSUN,
-            "AND d.id = ?",
-            vec![village_id.into(), id.into()],
-        ),
+        Some(id) => (UP_TO_DUSUN, "AND d.id = ?", vec![village_id.into(), id.into()]),
         None => ("", "", vec![village_id.into()]),
     };
     let rows = db
@@ -113,11 +106,7 @@ pub async fn summary(
 ///
 /// # Errors
 /// `AppError::NotFound` when `dusun` is not a dusun of this village.
-pub async fn stats(
-    db: &DatabaseConnection,
-    village_id: i64,
-    dusun: Option<i64>,
-) -> AppResult<PopulationStats> {
+pub async fn stats(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>) -> AppResult<PopulationStats> {
     let dusun_info = match dusun {
         Some(id) => {
             let found = area::Entity::find_by_id(id)
@@ -134,12 +123,7 @@ pub async fn stats(
     let summary = summary(db, village_id, dusun).await?.public();
     let age_groups = age_groups(db, village_id, dusun, Utc::now().date_naive()).await?;
     let per_dusun = per_dusun(db, village_id).await?;
-    Ok(PopulationStats {
-        summary,
-        age_groups,
-        per_dusun,
-        dusun: dusun_info,
-    })
+    Ok(PopulationStats { summary, age_groups, per_dusun, dusun: dusun_info })
 }
 
 async fn age_groups(
@@ -152,9 +136,7 @@ async fn age_groups(
     let mut case = String::from("CASE");
     let mut values: Vec<Value> = Vec::new();
     for i in 0..AGE_GROUPS - 1 {
-        let limit = today
-            .checked_sub_months(Months::new((i + 1) * AGE_GROUP_YEARS * 12))
-            .unwrap_or(NaiveDate::MIN);
+        let limit = today.checked_sub_months(Months::new((i + 1) * AGE_GROUP_YEARS * 12)).unwrap_or(NaiveDate::MIN);
         case.push_str(&format!(" WHEN x.birth_date > ? THEN {i}"));
         values.push(limit.into());
     }

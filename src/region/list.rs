@@ -63,23 +63,12 @@ pub fn lookup_village(code: &RegionCode) -> Option<VillageRegion> {
     let kecamatan = region(code.parent()?)?;
     let kabupaten = region(kecamatan.code.parent()?)?;
     let province = region(kabupaten.code.parent()?)?;
-    let kind = match code
-        .as_str()
-        .rsplit('.')
-        .next()
-        .and_then(|p| p.chars().next())
-    {
+    let kind = match code.as_str().rsplit('.').next().and_then(|p| p.chars().next()) {
         Some('1') => "kelurahan",
         Some('3') => "desa adat",
         _ => "desa",
     };
-    Some(VillageRegion {
-        village,
-        kind,
-        kecamatan,
-        kabupaten,
-        province,
-    })
+    Some(VillageRegion { village, kind, kecamatan, kabupaten, province })
 }
 
 /// The kecamatan codes under a kabupaten/kota code (`36.04` → `36.04.01`, ...), sorted.
@@ -112,21 +101,12 @@ pub fn boundary_for(code: &RegionCode) -> Option<Boundary> {
         };
         for feature in doc["features"].as_array().into_iter().flatten() {
             let props = &feature["properties"];
-            let (Some(code), Some(lat), Some(lng)) = (
-                props["kode"].as_str(),
-                props["lat"].as_f64(),
-                props["lng"].as_f64(),
-            ) else {
+            let (Some(code), Some(lat), Some(lng)) =
+                (props["kode"].as_str(), props["lat"].as_f64(), props["lng"].as_f64())
+            else {
                 continue;
             };
-            map.insert(
-                code.to_string(),
-                Boundary {
-                    geometry: feature["geometry"].to_string(),
-                    lat,
-                    lng,
-                },
-            );
+            map.insert(code.to_string(), Boundary { geometry: feature["geometry"].to_string(), lat, lng });
         }
         map
     });

@@ -40,13 +40,7 @@ impl RegionCode {
             2 => digits.clone(),
             4 => format!("{}.{}", &digits[..2], &digits[2..4]),
             6 => format!("{}.{}.{}", &digits[..2], &digits[2..4], &digits[4..6]),
-            10 => format!(
-                "{}.{}.{}.{}",
-                &digits[..2],
-                &digits[2..4],
-                &digits[4..6],
-                &digits[6..]
-            ),
+            10 => format!("{}.{}.{}.{}", &digits[..2], &digits[2..4], &digits[4..6], &digits[6..]),
             _ => return Err(RegionCodeError::Format),
         };
         Ok(Self(dotted))
@@ -68,9 +62,7 @@ impl RegionCode {
 
     /// The code one level up (`36.04.05.2001` → `36.04.05`), if any.
     pub fn parent(&self) -> Option<RegionCode> {
-        self.0
-            .rsplit_once('.')
-            .map(|(p, _)| RegionCode(p.to_string()))
+        self.0.rsplit_once('.').map(|(p, _)| RegionCode(p.to_string()))
     }
 }
 
@@ -91,14 +83,8 @@ mod tests {
 
     #[test]
     fn parses_dotted_and_plain_codes() {
-        assert_eq!(
-            RegionCode::parse("36.04.05.2001").unwrap().as_str(),
-            "36.04.05.2001"
-        );
-        assert_eq!(
-            RegionCode::parse(" 3604052001 ").unwrap().as_str(),
-            "36.04.05.2001"
-        );
+        assert_eq!(RegionCode::parse("36.04.05.2001").unwrap().as_str(), "36.04.05.2001");
+        assert_eq!(RegionCode::parse(" 3604052001 ").unwrap().as_str(), "36.04.05.2001");
         assert_eq!(RegionCode::parse("360405").unwrap().as_str(), "36.04.05");
         assert_eq!(RegionCode::parse("36").unwrap().level(), 1);
         assert_eq!(RegionCode::parse("36.04.05.2001").unwrap().level(), 4);
@@ -106,20 +92,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in [
-            "",
-            "abc",
-            "36.4.05.2001",
-            "36040520",
-            "36.04.05.2001.1",
-            "36-04",
-            "3604052001x",
-        ] {
-            assert_eq!(
-                RegionCode::parse(bad),
-                Err(RegionCodeError::Format),
-                "{bad}"
-            );
+        for bad in ["", "abc", "36.4.05.2001", "36040520", "36.04.05.2001.1", "36-04", "3604052001x"] {
+            assert_eq!(RegionCode::parse(bad), Err(RegionCodeError::Format), "{bad}");
         }
     }
 

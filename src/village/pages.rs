@@ -24,13 +24,7 @@ pub type VillageResource = Resource<Result<VillageInfo, AppError>>;
 pub fn VillageListPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || {
-        query
-            .read()
-            .get("hal")
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(1)
-    };
+    let page = move || query.read().get("hal").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
     let villages = Resource::new(move || (q(), page()), |(q, page)| list_villages(q, page));
     view! {
         <Title text="Desa"/>

@@ -3,8 +3,8 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::model::{VILLAGES_PER_PAGE, VillageInfo, VillagePage, VillageSummary};
@@ -19,21 +19,14 @@ use crate::site::SiteMode;
 /// # Errors
 /// `AppError::NotFound` when the village does not exist or the host is bound to another village.
 pub async fn scope(db: &DatabaseConnection, slug: &str) -> AppResult<village::Model> {
-    let mode = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<SiteMode>().cloned())
-        .unwrap_or(SiteMode::Deployment);
-    scope_for(db, slug, &mode).await
+    scope_for(db, slug, &SiteMode::of_request()).await
 }
 
 /// `scope` with an explicit site mode.
 ///
 /// # Errors
 /// See [`scope`].
-pub async fn scope_for(
-    db: &DatabaseConnection,
-    slug: &str,
-    mode: &SiteMode,
-) -> AppResult<village::Model> {
+pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> AppResult<village::Model> {
     if let SiteMode::Bound { slug: bound } = mode
         && bound != slug
     {
@@ -42,23 +35,13 @@ pub async fn scope_for(
     find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn find_by_slug(
-    db: &DatabaseConnection,
-    slug: &str,
-) -> AppResult<Option<village::Model>> {
-    Ok(village::Entity::find()
-        .filter(village::Column::Slug.eq(slug))
-        .one(db)
-        .await?)
+pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<village::Model>> {
+    Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).one(db).await?)
 }
 
 /// The slug of the village bound to `host` (lower case, without port), if any.
 pub async fn slug_for_host(db: &DatabaseConnection, host: &str) -> AppResult<Option<String>> {
-    Ok(village::Entity::find()
-        .filter(village::Column::Host.eq(host))
-        .one(db)
-        .await?
-        .map(|v| v.slug))
+    Ok(village::Entity::find().filter(village::Column::Host.eq(host)).one(db).await?.map(|v| v.slug))
 }
 
 pub fn to_info(v: &village::Model) -> VillageInfo {
@@ -87,8 +70,7 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
         use sea_orm::sea_query::ExprTrait;
         // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
         let pattern = format!("%{}%", query.replace(['%', '_'], "").to_lowercase());
-        let lower =
-            |col: village::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
+        let lower = |col: village::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
         select = select.filter(
             Condition::any()
                 .add(lower(village::Column::Name))
@@ -96,10 +78,8 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
                 .add(lower(village::Column::Slug)),
         );
     }
-    let paginator = select
-        .order_by_asc(village::Column::Name)
-        .order_by_asc(village::Column::Id)
-        .paginate(db, VILLAGES_PER_PAGE);
+    let paginator =
+        select.order_by_asc(village::Column::Name).order_by_asc(village::Column::Id).paginate(db, VILLAGES_PER_PAGE);
     let counts = paginator.num_items_and_pages().await?;
     let page = page.clamp(1, counts.number_of_pages.max(1));
     let items = paginator
@@ -114,13 +94,7 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
             kabupaten: v.kabupaten,
         })
         .collect();
-    Ok(VillagePage {
-        items,
-        total: counts.number_of_items,
-        page,
-        pages: counts.number_of_pages.max(1),
-        query,
-    })
+    Ok(VillagePage { items, total: counts.number_of_items, page, pages: counts.number_of_pages.max(1), query })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,15 +128,9 @@ pub async fn create_from_code<C: ConnectionTrait>(
     slug: Option<&str>,
     host: Option<&str>,
 ) -> Result<village::Model, CreateVillageError> {
-    let parsed =
-        RegionCode::parse(code).map_err(|_| CreateVillageError::Format(code.to_string()))?;
-    let found = region::lookup_village(&parsed)
-        .ok_or_else(|| CreateVillageError::UnknownCode(parsed.to_string()))?;
-    if let Some(existing) = village::Entity::find()
-        .filter(village::Column::Code.eq(parsed.as_str()))
-        .one(db)
-        .await?
-    {
+    let parsed = RegionCode::parse(code).map_err(|_| CreateVillageError::Format(code.to_string()))?;
+    let found = region::lookup_village(&parsed).ok_or_else(|| CreateVillageError::UnknownCode(parsed.to_string()))?;
+    if let Some(existing) = village::Entity::find().filter(village::Column::Code.eq(parsed.as_str())).one(db).await? {
         return Err(CreateVillageError::Exists(existing.code, existing.slug));
     }
 
@@ -184,12 +152,7 @@ pub async fn create_from_code<C: ConnectionTrait>(
             if !valid_host(&h) {
                 return Err(CreateVillageError::BadHost(h));
             }
-            if village::Entity::find()
-                .filter(village::Column::Host.eq(&h))
-                .one(db)
-                .await?
-                .is_some()
-            {
+            if village::Entity::find().filter(village::Column::Host.eq(&h)).one(db).await?.is_some() {
                 return Err(CreateVillageError::HostTaken(h));
             }
             Some(h)
@@ -223,26 +186,15 @@ pub async fn create_from_code<C: ConnectionTrait>(
 }
 
 async fn find_slug<C: ConnectionTrait>(db: &C, slug: &str) -> Result<bool, sea_orm::DbErr> {
-    Ok(village::Entity::find()
-        .filter(village::Column::Slug.eq(slug))
-        .count(db)
-        .await?
-        > 0)
+    Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).count(db).await? > 0)
 }
 
 /// `kramatwatu`, else `kramatwatu-kramatwatu` (with the kecamatan), else with the code digits.
-async fn free_slug<C: ConnectionTrait>(
-    db: &C,
-    found: &region::VillageRegion,
-) -> Result<String, sea_orm::DbErr> {
+async fn free_slug<C: ConnectionTrait>(db: &C, found: &region::VillageRegion) -> Result<String, sea_orm::DbErr> {
     let candidates = [
         slugify(&found.village.name),
         slugify(&format!("{} {}", found.village.name, found.kecamatan.name)),
-        slugify(&format!(
-            "{} {}",
-            found.village.name,
-            found.village.code.digits()
-        )),
+        slugify(&format!("{} {}", found.village.name, found.village.code.digits())),
     ];
     for candidate in &candidates {
         if valid_slug(candidate) && !find_slug(db, candidate).await? {
@@ -266,15 +218,11 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Path segments the app itself uses can never be village slugs.
-const RESERVED: &[&str] = &[
-    "api", "pkg", "healthz", "admin", "masuk", "static", "assets",
-];
+const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "static", "assets"];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !RESERVED.contains(&slug)

@@ -48,11 +48,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-                TestDb {
-                    url,
-                    _dir: Some(dir),
-                    pg_drop: None,
-                }
+                TestDb { url, _dir: Some(dir), pg_drop: None }
             }
             Backend::Postgres(admin_url) => {
                 let name = format!(
@@ -64,23 +60,11 @@ impl TestDb {
                         .map(|d| d.subsec_nanos())
                         .unwrap_or(0)
                 );
-                let admin = Database::connect(admin_url.as_str())
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("create test database");
+                let admin = Database::connect(admin_url.as_str()).await.expect("connect to PostgreSQL");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .unwrap_or(admin_url);
-                TestDb {
-                    url: format!("{base}/{name}"),
-                    _dir: None,
-                    pg_drop: Some((admin_url.clone(), name)),
-                }
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+                TestDb { url: format!("{base}/{name}"), _dir: None, pg_drop: Some((admin_url.clone(), name)) }
             }
         }
     }
@@ -91,17 +75,11 @@ impl Drop for TestDb {
         if let Some((admin_url, name)) = self.pg_drop.take() {
             // Drop runs inside the test's runtime; use a thread with its own runtime.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async {
                     if let Ok(admin) = Database::connect(admin_url.as_str()).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
+                        let _ =
+                            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                         admin.close().await.ok();
                     }
                 });
@@ -125,92 +103,46 @@ impl TestApp {
         let database = TestDb::create(backend).await;
         let db = digdaya::db::connect(&database.url).await.expect("connect");
         digdaya::db::migrate(&db).await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         // A site root like the one cargo-leptos builds: public/ files at the top, pkg/ below.
         let site = tempfile::tempdir().expect("site dir");
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg dir");
         std::fs::copy("public/favicon.svg", site.path().join("favicon.svg")).expect("favicon");
         std::fs::write(site.path().join("pkg/digdaya.css"), "body{}").expect("css");
-        let config = Config {
-            database_url: database.url.clone(),
-            addr,
-            site_root: site.path().display().to_string(),
-        };
-        let state = AppState {
-            db: db.clone(),
-            leptos_options: config.leptos_options(),
-        };
+        let config = Config { database_url: database.url.clone(), addr, site_root: site.path().display().to_string() };
+        let state = AppState { db: db.clone(), leptos_options: config.leptos_options() };
         tokio::spawn(async move {
-            axum::serve(listener, router(state)).await.expect("serve");
+            digdaya::server::serve(listener, router(state)).await.expect("serve");
         });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        TestApp {
-            base: format!("http://{addr}"),
-            db,
-            client,
-            url: database.url.clone(),
-            database,
-            _site: site,
-        }
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { base: format!("http://{addr}"), db, client, url: database.url.clone(), database, _site: site }
     }
 
-    pub async fn seed(
-        &self,
-        code: &str,
-        residents: u32,
-        seed: u64,
-        host: Option<&str>,
-    ) -> SeedReport {
-        let opts = SeedOptions {
-            code: code.into(),
-            residents,
-            seed,
-            slug: None,
-            host: host.map(str::to_string),
-        };
+    pub async fn seed(&self, code: &str, residents: u32, seed: u64, host: Option<&str>) -> SeedReport {
+        let opts = SeedOptions { code: code.into(), residents, seed, slug: None, host: host.map(str::to_string) };
         seed_demo(&self.db, &opts).await.expect("seed")
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("request");
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.expect("request");
         let status = res.status().as_u16();
         (status, strip_markers(&res.text().await.expect("body")))
     }
 
     pub async fn get_on_host(&self, host: &str, path: &str) -> (u16, String) {
-        let res = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("host", host)
-            .send()
-            .await
-            .expect("request");
+        let res = self.client.get(format!("{}{path}", self.base)).header("host", host).send().await.expect("request");
         let status = res.status().as_u16();
         (status, strip_markers(&res.text().await.expect("body")))
     }
 
     /// Calls a server function the way the browser does (URL-encoded POST).
-    pub async fn call(
-        &self,
-        host: Option<&str>,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> (u16, String) {
-        let mut req = self
-            .client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .form(form);
+    pub async fn call(&self, host: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let origin = match host {
+            Some(host) => format!("http://{host}"),
+            None => self.base.clone(),
+        };
+        let mut req = self.client.post(format!("{}/api/{endpoint}", self.base)).header("origin", origin).form(form);
         if let Some(host) = host {
             req = req.header("host", host);
         }

@@ -2,5 +2,7 @@
 
 pub mod area;
 pub mod family;
+pub mod official;
 pub mod resident;
+pub mod session;
 pub mod village;

@@ -1,0 +1,67 @@
+//! Server functions of sign-in and the admin dashboard.
+
+use leptos::prelude::*;
+
+use super::model::AdminOverview;
+use crate::error::AppError;
+
+/// Signs an official in at the village `slug` and goes to its admin dashboard.
+#[server(endpoint = "auth/sign-in")]
+pub async fn sign_in(slug: String, username: String, password: String) -> Result<(), AppError> {
+    use http::{HeaderValue, header::SET_COOKIE};
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(AppError::Invalid("Isi nama pengguna dan kata sandi.".into()));
+    }
+    let client = super::guard::client();
+    // A new session id at every sign-in; any session the browser had is ended first.
+    if let Some(old) = super::guard::request_token() {
+        super::session::end(&state.db, &old).await?;
+    }
+    let token = super::service::sign_in_official(&state.db, &village, &username, &password, &client).await?;
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&super::session::cookie(&token, client.https)),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/admin"));
+    Ok(())
+}
+
+/// Ends the current session and goes back to the sign-in page.
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out(slug: String) -> Result<(), AppError> {
+    use http::{HeaderValue, header::SET_COOKIE};
+    let state = crate::server::state()?;
+    if let Some(token) = super::guard::request_token() {
+        super::session::end(&state.db, &token).await?;
+    }
+    let https = super::guard::client().https;
+    if let (Some(response), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&super::session::clear_cookie(https)))
+    {
+        response.append_header(SET_COOKIE, value);
+    }
+    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/masuk"));
+    Ok(())
+}
+
+/// The admin dashboard of the village `slug`: for its operator, sekdes and kades.
+#[server(endpoint = "auth/admin-overview")]
+pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let official = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let counts = crate::population::service::summary(&state.db, village.id, None).await?;
+    Ok(AdminOverview {
+        official_name: official.name,
+        role: official.role,
+        village_title: crate::village::service::to_info(&village).title(),
+        residents: counts.residents,
+        families: counts.families,
+        dusun: counts.dusun,
+    })
+}

@@ -1,0 +1,92 @@
+//! Sign-in (Masuk) and the admin dashboard.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::api::{SignIn, SignOut, get_admin_overview};
+use super::model::AdminOverview;
+use crate::error::AppError;
+use crate::population::model::format_count;
+use crate::site::{use_village_slug, village_href};
+use crate::ui::{ErrorView, Loading};
+
+/// `/{slug}/masuk`: officials sign in with username and password.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let action = ServerAction::<SignIn>::new();
+    let pending = action.pending();
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <Title text="Masuk"/>
+        <h1>"Masuk"</h1>
+        <section class="card">
+            <h2>"Perangkat desa"</h2>
+            <ActionForm action=action attr:class="form" attr:id="sign-in-official">
+                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <label for="username">"Nama pengguna"</label>
+                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64"/>
+                <label for="password">"Kata sandi"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200"/>
+                {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Memproses…" } else { "Masuk" }}
+                </button>
+            </ActionForm>
+        </section>
+        <section class="card">
+            <h2>"Warga"</h2>
+            <p>"Masuk untuk warga dengan NIK dan PIN sedang disiapkan. PIN akan diberikan oleh perangkat desa."</p>
+        </section>
+    }
+}
+
+/// `/{slug}/admin`: the dashboard of a signed-in official of this village.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let overview = Resource::new(move || slug.get(), get_admin_overview);
+    view! {
+        <Title text="Admin Desa"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <Dashboard o slug=slug.get_untracked()/> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        let to = village_href(&slug.get_untracked(), "/masuk");
+                        view! { <Redirect path=to/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <h1>{format!("Admin {}", o.village_title)}</h1>
+        <p class="muted">{format!("Masuk sebagai {} · {}", o.official_name, o.role.label())}</p>
+        <ul class="stats">
+            <li><strong>{format_count(o.residents)}</strong><span>"Penduduk hidup"</span></li>
+            <li><strong>{format_count(o.families)}</strong><span>"Keluarga"</span></li>
+            <li><strong>{o.dusun}</strong><span>"Dusun"</span></li>
+        </ul>
+        <section>
+            <h2>"Pekerjaan"</h2>
+            <ul class="tiles">
+                <li><a href=village_href(&slug, "/statistik")><strong>"Statistik"</strong><span>"Penduduk menurut umur dan dusun"</span></a></li>
+                <li><span class="tile-soon"><strong>"Data penduduk"</strong><span>"Segera hadir"</span></span></li>
+                <li><span class="tile-soon"><strong>"Layanan surat"</strong><span>"Segera hadir"</span></span></li>
+                <li><span class="tile-soon"><strong>"Perangkat desa"</strong><span>"Segera hadir"</span></span></li>
+            </ul>
+        </section>
+        <ActionForm action=sign_out attr:class="sign-out">
+            <input type="hidden" name="slug" value=slug/>
+            <button type="submit" class="button secondary">"Keluar"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,153 @@
+//! Accounts and sign-in on the database (server only).
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+use super::model::Role;
+use super::password;
+use super::session::{self, Client};
+use crate::db::entities::{official, village};
+use crate::error::{AppError, AppResult};
+
+/// The one answer to every failed sign-in: it does not say whether the account exists.
+pub const WRONG_LOGIN: &str = "Nama pengguna atau kata sandi salah.";
+
+/// Runs Argon2 off the async workers: a hash takes tens of milliseconds of CPU.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "password task failed");
+        AppError::Internal
+    })
+}
+
+/// Signs an official in at `village`; returns the session token for the cookie.
+/// Accounts of other villages fail exactly like unknown ones (and take as long).
+///
+/// # Errors
+/// `Invalid(WRONG_LOGIN)` for any wrong combination; database failures.
+pub async fn sign_in_official(
+    db: &DatabaseConnection,
+    village: &village::Model,
+    username: &str,
+    password: &str,
+    client: &Client,
+) -> AppResult<String> {
+    let username = username.trim().to_lowercase();
+    let found = official::Entity::find()
+        .filter(official::Column::Username.eq(&username))
+        .filter(official::Column::Active.eq(true))
+        .one(db)
+        .await?;
+    let secret = password.to_string();
+    let Some(found) = found else {
+        blocking(move || password::verify_dummy(&secret)).await?;
+        return Err(AppError::Invalid(WRONG_LOGIN.into()));
+    };
+    let phc = found.password_hash.clone();
+    let matches = blocking(move || password::verify(&secret, &phc)).await?;
+    if !matches || found.village_id != Some(village.id) {
+        return Err(AppError::Invalid(WRONG_LOGIN.into()));
+    }
+    Ok(session::start_official(db, &found, client, Utc::now()).await?)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateOfficialError {
+    #[error("username {0:?} is invalid: use 3-64 lower-case letters, digits, dots, dashes or underscores")]
+    Username(String),
+    #[error("username {0:?} is already taken")]
+    Taken(String),
+    #[error("the name must not be empty")]
+    Name,
+    #[error("a superadmin belongs to no village, and every other role to exactly one")]
+    RoleVillage,
+    #[error("password refused: {0}")]
+    Password(String),
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+}
+
+pub fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+/// Creates an official's account with a password that passes the policy.
+///
+/// # Errors
+/// An invalid or taken username, a role that does not fit the village, a weak password.
+pub async fn create_official<C: ConnectionTrait>(
+    db: &C,
+    village: Option<&village::Model>,
+    username: &str,
+    name: &str,
+    role: Role,
+    password_text: &str,
+) -> Result<official::Model, CreateOfficialError> {
+    let username = username.trim().to_lowercase();
+    if !valid_username(&username) {
+        return Err(CreateOfficialError::Username(username));
+    }
+    if name.trim().is_empty() {
+        return Err(CreateOfficialError::Name);
+    }
+    if (role == Role::Superadmin) != village.is_none() {
+        return Err(CreateOfficialError::RoleVillage);
+    }
+    password::check_policy(password_text).map_err(CreateOfficialError::Password)?;
+    if official::Entity::find().filter(official::Column::Username.eq(&username)).one(db).await?.is_some() {
+        return Err(CreateOfficialError::Taken(username));
+    }
+    let secret = password_text.to_string();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+        .await
+        .map_err(|e| CreateOfficialError::Password(e.to_string()))?
+        .map_err(|e| CreateOfficialError::Password(e.to_string()))?;
+    let now = Utc::now();
+    Ok(official::ActiveModel {
+        village_id: Set(village.map(|v| v.id)),
+        username: Set(username),
+        name: Set(name.trim().to_string()),
+        role: Set(role.as_str().to_string()),
+        password_hash: Set(hash),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The password of the demo village's accounts (printed by `make run`; demo data only).
+pub const DEMO_PASSWORD: &str = "kopi-tubruk-kramatwatu";
+
+/// The demo village's officials: `kades.<slug>`, `sekdes.<slug>`, `operator.<slug>`.
+///
+/// # Errors
+/// As [`create_official`].
+pub async fn create_demo_officials<C: ConnectionTrait>(
+    db: &C,
+    village: &village::Model,
+) -> Result<Vec<official::Model>, CreateOfficialError> {
+    let people = [
+        (Role::Kades, "H. Ahmad Syarifudin"),
+        (Role::Sekdes, "Euis Nurhayati, S.Sos."),
+        (Role::Operator, "Asep Saepudin"),
+    ];
+    let mut out = Vec::new();
+    for (role, name) in people {
+        let username = format!("{}.{}", role.as_str(), village.slug);
+        out.push(create_official(db, Some(village), &username, name, role, DEMO_PASSWORD).await?);
+    }
+    Ok(out)
+}
+
+/// A random password for a new account (20 characters, about 100 bits).
+pub fn generate_password() -> String {
+    use rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// An official's account. Never serialised: the hash stays on the server.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "officials")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub village_id: Option<i64>,
+    #[sea_orm(unique)]
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,201 @@
+//! Identity and access over HTTP: officials sign in, sessions end, villages stay apart,
+//! cross-site requests are refused.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Backend, TestApp};
+use digdaya::auth::{model::Role, service::create_official};
+use digdaya::db::entities::{session, village};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+db_tests!(
+    an_official_signs_in_sees_the_dashboard_and_signs_out,
+    wrong_logins_all_get_the_same_answer,
+    officials_cannot_reach_another_village,
+    idle_and_expired_sessions_end,
+    cross_site_posts_are_refused,
+);
+
+const PASSWORD: &str = "kopi-tubruk-di-sawah";
+
+async fn two_villages(app: &TestApp) -> (village::Model, village::Model) {
+    let a = app.seed("36.04.05.2001", 30, 1, None).await.village;
+    let b = app.seed("36.04.05.2002", 30, 2, None).await.village;
+    create_official(&app.db, Some(&a), "kades.a", "Kades A", Role::Kades, PASSWORD).await.unwrap();
+    create_official(&app.db, Some(&b), "operator.b", "Operator B", Role::Operator, PASSWORD).await.unwrap();
+    (a, b)
+}
+
+/// Signs in through the server function as a plain form would; returns (status, body, the
+/// session cookie).
+async fn sign_in(app: &TestApp, slug: &str, username: &str, password: &str) -> (u16, String, Option<String>) {
+    sign_in_accepting(app, "text/html", slug, username, password).await
+}
+
+/// The same, as the hydrated page calls it (the answer is data, not a redirect).
+async fn sign_in_accepting(
+    app: &TestApp,
+    accept: &str,
+    slug: &str,
+    username: &str,
+    password: &str,
+) -> (u16, String, Option<String>) {
+    let res = app
+        .client
+        .post(format!("{}/api/auth/sign-in", app.base))
+        .header("origin", &app.base)
+        .header("accept", accept)
+        .form(&[("slug", slug), ("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("digdaya_session="))
+        .map(str::to_string);
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap(), cookie)
+}
+
+fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+async fn get_with(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.base))
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn an_official_signs_in_sees_the_dashboard_and_signs_out(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+
+    // Anonymous visitors of the admin page are sent to sign in.
+    let res =
+        app.client.get(format!("{}/kramatwatu/admin", app.base)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 302);
+    assert_eq!(res.headers()["location"], "/kramatwatu/masuk");
+
+    let (status, _, cookie) = sign_in(&app, "kramatwatu", " Kades.A ", PASSWORD).await;
+    assert_eq!(status, 302, "a form sign-in is redirected to the dashboard");
+    let cookie = cookie.expect("session cookie set");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    let token = pair(&cookie);
+
+    let res = get_with(&app, "/kramatwatu/admin", &token).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body = common::strip_markers(&res.text().await.unwrap());
+    assert!(body.contains("Admin Desa Kramatwatu"), "{body}");
+    assert!(body.contains("Masuk sebagai Kades A · Kepala Desa"));
+
+    // Sign-out ends the session on the server: the old cookie no longer opens anything.
+    let res = app
+        .client
+        .post(format!("{}/api/auth/sign-out", app.base))
+        .header("origin", &app.base)
+        .header("cookie", &token)
+        .form(&[("slug", "kramatwatu")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    let cleared = res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().contains("Max-Age=0"));
+    assert!(cleared, "the cookie is cleared");
+    let res = get_with(&app, "/kramatwatu/admin", &token).await;
+    assert_eq!(res.status().as_u16(), 302, "the old session is gone");
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 0);
+}
+
+async fn wrong_logins_all_get_the_same_answer(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+    let mut answers = Vec::new();
+    for (user, password) in [("kades.a", "salah-salah-salah"), ("tidak.ada", PASSWORD), ("operator.b", PASSWORD)] {
+        let (status, body, cookie) = sign_in_accepting(&app, "*/*", "kramatwatu", user, password).await;
+        assert!(cookie.is_none(), "{user}: no session");
+        assert_ne!(status, 302, "{user}");
+        assert!(body.contains("Nama pengguna atau kata sandi salah."), "{user}: {body}");
+        answers.push((status, body));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "unknown, wrong and foreign accounts look the same");
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 0);
+}
+
+async fn officials_cannot_reach_another_village(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+    let (_, _, cookie) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let token = pair(&cookie.unwrap());
+    let res = get_with(&app, "/margasana/admin", &token).await;
+    assert_eq!(res.status().as_u16(), 404, "B's admin does not exist for A's kades");
+    let res = app
+        .client
+        .post(format!("{}/api/auth/admin-overview", app.base))
+        .header("origin", &app.base)
+        .header("cookie", &token)
+        .form(&[("slug", "margasana")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("NotFound"));
+    let (_, body) = app.call(None, "auth/admin-overview", &[("slug", "kramatwatu")]).await;
+    assert!(body.contains("Unauthenticated"), "anonymous: {body}");
+}
+
+async fn idle_and_expired_sessions_end(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+    let (_, _, cookie) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let token = pair(&cookie.unwrap());
+    assert_eq!(get_with(&app, "/kramatwatu/admin", &token).await.status().as_u16(), 200);
+
+    let stored = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut idle: session::ActiveModel = stored.clone().into();
+    idle.last_seen_at = Set(Utc::now() - Duration::minutes(31));
+    idle.update(&app.db).await.unwrap();
+    assert_eq!(get_with(&app, "/kramatwatu/admin", &token).await.status().as_u16(), 302, "30 minutes idle ends it");
+    assert!(session::Entity::find().one(&app.db).await.unwrap().is_none(), "and deletes it");
+
+    let (_, _, cookie) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let token = pair(&cookie.unwrap());
+    let stored = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut old: session::ActiveModel = stored.into();
+    old.expires_at = Set(Utc::now() - Duration::seconds(1));
+    old.update(&app.db).await.unwrap();
+    assert_eq!(get_with(&app, "/kramatwatu/admin", &token).await.status().as_u16(), 302, "absolute lifetime");
+}
+
+async fn cross_site_posts_are_refused(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+    let form = [("slug", "kramatwatu"), ("username", "kades.a"), ("password", PASSWORD)];
+    for origin in [Some("https://evil.example"), Some("http://127.0.0.1:1"), None] {
+        let mut req = app.client.post(format!("{}/api/auth/sign-in", app.base)).form(&form);
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 403, "origin {origin:?}");
+        assert!(res.headers().get("set-cookie").is_none());
+    }
+    let res = app
+        .client
+        .post(format!("{}/api/auth/sign-in", app.base))
+        .header("referer", format!("{}/kramatwatu/masuk", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.status().as_u16(), 403, "a same-site Referer is enough when Origin is missing");
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
