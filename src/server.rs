@@ -98,6 +98,8 @@ pub fn router(state: AppState) -> Router {
     // Brotli defaults to quality 11: too slow and memory-hungry for pages made per request.
     // Static files are precompressed at 11 by the build instead.
     .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+    .layer(middleware::from_fn(strict_transport_over_https))
+    .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
     .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
     .layer(SetResponseHeaderLayer::if_not_present(
         header::REFERRER_POLICY,
@@ -142,6 +144,22 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
         )
             .into_response(),
     }
+}
+
+/// HSTS on responses to requests that came over HTTPS (directly behind a TLS proxy that says so
+/// with `X-Forwarded-Proto`); never on plain HTTP, where it would be ignored or lock out a LAN.
+async fn strict_transport_over_https(req: Request, next: Next) -> Response {
+    let https = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let mut res = next.run(req).await;
+    if https {
+        res.headers_mut()
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
 }
 
 /// `https://host:port/path` → `host:port`.

@@ -17,6 +17,7 @@ db_tests!(
     villages_cannot_read_each_others_rows,
     a_village_bound_to_a_host_is_served_at_the_root,
     migrations_are_idempotent,
+    security_headers_on_every_response,
     small_counts_are_never_published,
 );
 
@@ -206,4 +207,37 @@ async fn small_counts_are_never_published(backend: Backend) {
     }
     let (_, page) = app.get("/kramatwatu/statistik").await;
     assert!(page.contains("&lt; 5") || page.contains("< 5"));
+}
+
+async fn security_headers_on_every_response(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    app.seed("36.04.05.2001", 20, 1, None).await;
+    for path in ["/kramatwatu", "/tidak-ada", "/favicon.svg", "/healthz"] {
+        let res = app.client.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{path}");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP: {path}");
+    }
+    let res = app.client.get(format!("{}/kramatwatu", app.base)).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let body = res.text().await.unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce in script-src");
+    assert!(nonce.len() >= 16);
+    assert!(!csp.contains("'unsafe-inline' 'wasm") && !csp.contains("script-src 'self' 'unsafe-inline'"));
+    // Every inline script carries the nonce of this very response.
+    for script in body.split("<script").skip(1) {
+        let tag = script.split('>').next().unwrap();
+        if !tag.contains("src=") {
+            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "inline script without the nonce: {tag}");
+        }
+    }
+    let other = app.client.get(format!("{}/kramatwatu", app.base)).send().await.unwrap();
+    assert_ne!(other.headers()["content-security-policy"].to_str().unwrap(), csp, "a fresh nonce per response");
+
+    let res =
+        app.client.get(format!("{}/kramatwatu", app.base)).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
 }
