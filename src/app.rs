@@ -43,8 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Inline style attributes stay allowed: server-rendered bars and maps position with them.
 #[cfg(feature = "ssr")]
 fn content_security_policy() {
-    let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     else {
         return;
     };
