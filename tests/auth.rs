@@ -6,7 +6,7 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official};
-use digdaya::db::entities::{session, village};
+use digdaya::db::entities::{login_failure, session, village};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 db_tests!(
@@ -15,6 +15,7 @@ db_tests!(
     officials_cannot_reach_another_village,
     idle_and_expired_sessions_end,
     cross_site_posts_are_refused,
+    repeated_failures_lock_the_account_for_a_while,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -198,4 +199,40 @@ async fn cross_site_posts_are_refused(backend: Backend) {
         .unwrap();
     assert_ne!(res.status().as_u16(), 403, "a same-site Referer is enough when Origin is missing");
     assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
+
+async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let (a, _) = two_villages(&app).await;
+    create_official(&app.db, Some(&a), "sekdes.a", "Sekdes A", Role::Sekdes, PASSWORD).await.unwrap();
+    let started = std::time::Instant::now();
+    for attempt in 1..=5 {
+        let (_, body, cookie) = sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", "salah-salah-salah").await;
+        assert!(cookie.is_none());
+        assert!(body.contains("Nama pengguna atau kata sandi salah."), "attempt {attempt}: {body}");
+    }
+    assert!(started.elapsed() >= std::time::Duration::from_millis(200 + 400 + 800 + 1600), "answers slow down");
+
+    // Locked now: even the right password is refused, with a message that says what to do.
+    let (_, body, cookie) = sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", PASSWORD).await;
+    assert!(cookie.is_none(), "locked account gets no session");
+    assert!(body.contains("Terlalu banyak percobaan masuk yang gagal") && body.contains("15 menit"), "{body}");
+    // An unknown account is locked the same way, so a lock reveals nothing.
+    for _ in 0..5 {
+        sign_in_accepting(&app, "*/*", "kramatwatu", "tidak.ada", "salah-salah-salah").await;
+    }
+    let (_, unknown, _) = sign_in_accepting(&app, "*/*", "kramatwatu", "tidak.ada", PASSWORD).await;
+    assert!(unknown.contains("Terlalu banyak percobaan masuk yang gagal"), "{unknown}");
+    // Another account from the same address is not locked by this one.
+    let (_, _, other) = sign_in_accepting(&app, "*/*", "kramatwatu", "sekdes.a", PASSWORD).await;
+    assert!(other.is_some(), "the address is below its own limit");
+
+    // When the lock has passed, the right password works and the count starts again.
+    let row = login_failure::Entity::find_by_id("account:kades.a".to_string()).one(&app.db).await.unwrap().unwrap();
+    let mut passed: login_failure::ActiveModel = row.into();
+    passed.locked_until = Set(Some(Utc::now() - Duration::seconds(1)));
+    passed.update(&app.db).await.unwrap();
+    let (_, _, cookie) = sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", PASSWORD).await;
+    assert!(cookie.is_some(), "unlocked after the wait");
+    assert!(login_failure::Entity::find_by_id("account:kades.a".to_string()).one(&app.db).await.unwrap().is_none());
 }

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_villages;
 mod m20261128_000002_population;
 mod m20261128_000003_identity;
+mod m20261128_000004_login_throttle;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_villages::Migration),
             Box::new(m20261128_000002_population::Migration),
             Box::new(m20261128_000003_identity::Migration),
+            Box::new(m20261128_000004_login_throttle::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 use super::model::Role;
 use super::password;
 use super::session::{self, Client};
+use super::throttle;
 use crate::db::entities::{official, village};
 use crate::error::{AppError, AppResult};
 
@@ -33,22 +34,38 @@ pub async fn sign_in_official(
     client: &Client,
 ) -> AppResult<String> {
     let username = username.trim().to_lowercase();
+    let now = Utc::now();
+    let mut keys = vec![(throttle::account_key(&username), throttle::ACCOUNT_LIMIT)];
+    if let Some(ip) = &client.ip {
+        keys.push((throttle::address_key(ip), throttle::ADDRESS_LIMIT));
+    }
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    throttle::check(db, &names, now).await?;
+
     let found = official::Entity::find()
         .filter(official::Column::Username.eq(&username))
         .filter(official::Column::Active.eq(true))
         .one(db)
         .await?;
     let secret = password.to_string();
-    let Some(found) = found else {
-        blocking(move || password::verify_dummy(&secret)).await?;
+    let signed_in = match found {
+        None => {
+            blocking(move || password::verify_dummy(&secret)).await?;
+            None
+        }
+        Some(found) => {
+            let phc = found.password_hash.clone();
+            let matches = blocking(move || password::verify(&secret, &phc)).await?;
+            (matches && found.village_id == Some(village.id)).then_some(found)
+        }
+    };
+    let Some(found) = signed_in else {
+        let failures = throttle::record_failure(db, &keys, now).await?;
+        tokio::time::sleep(throttle::delay_after(failures)).await;
         return Err(AppError::Invalid(WRONG_LOGIN.into()));
     };
-    let phc = found.password_hash.clone();
-    let matches = blocking(move || password::verify(&secret, &phc)).await?;
-    if !matches || found.village_id != Some(village.id) {
-        return Err(AppError::Invalid(WRONG_LOGIN.into()));
-    }
-    Ok(session::start_official(db, &found, client, Utc::now()).await?)
+    throttle::clear(db, &names[..1]).await?;
+    Ok(session::start_official(db, &found, client, now).await?)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 pub mod area;
 pub mod family;
+pub mod login_failure;
 pub mod official;
 pub mod resident;
 pub mod session;
