@@ -65,6 +65,7 @@ e2e:
 	cd end2end && npx playwright test
 
 bench: setup build
+	cargo run --release --quiet --no-default-features --features ssr --example argon2
 	bench/run.sh
 
 fmt:

@@ -1,6 +1,6 @@
 //! Password and PIN hashing with Argon2id, and the password policy.
 //!
-//! Parameters: 19 MiB memory, 3 passes, 1 lane — one hash takes about 50–150 ms on the
+//! Parameters: 19 MiB memory, 8 passes, 1 lane — one hash takes about 50–150 ms on the
 //! deployment machine (measured in BENCHMARKS.md), slow for a guesser, fine for a sign-in.
 
 use std::sync::OnceLock;
@@ -10,7 +10,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use rand_core::OsRng;
 
 pub const MEMORY_KIB: u32 = 19 * 1024;
-pub const PASSES: u32 = 3;
+pub const PASSES: u32 = 8;
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 fn argon2() -> Argon2<'static> {
@@ -104,7 +104,7 @@ mod tests {
     fn hashes_verify_and_differ_by_salt() {
         let a = hash("sawah-hijau-2026").unwrap();
         let b = hash("sawah-hijau-2026").unwrap();
-        assert!(a.starts_with("$argon2id$v=19$m=19456,t=3,p=1$"));
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=8,p=1$"));
         assert_ne!(a, b);
         assert!(verify("sawah-hijau-2026", &a));
         assert!(!verify("sawah-hijau-2027", &a));
