@@ -18,8 +18,10 @@ enum Access {
 
 const VILLAGE_ROLES: &[Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
 
-/// (endpoint under /api, access, arguments) — the arguments name village A.
-const TABLE: &[(&str, Access, &[(&str, &str)])] = &[
+/// A server function's endpoint under /api, who may call it, and arguments naming village A.
+type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
+
+const TABLE: &[Entry] = &[
     ("village/info", Access::Anyone, &[("slug", "kramatwatu")]),
     ("village/list", Access::Anyone, &[("query", ""), ("page", "1")]),
     ("population/summary", Access::Anyone, &[("slug", "kramatwatu")]),
