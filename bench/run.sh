@@ -75,5 +75,25 @@ echo "median: $(median <"$out/ttfb.txt" | to_ms) ms, p95: $(p95 <"$out/ttfb.txt"
 html=$(curl -s -H 'Accept-Encoding: br' "$url" | wc -c)
 echo "HTML brotli: $html bytes"
 echo
+# 4. The authorisation check: the admin overview (session + official looked up, then the same
+#    aggregates) against the public summary (the aggregates alone), same village, same data.
+origin="http://127.0.0.1:$PORT"
+cookie=$(curl -s -o /dev/null -D - -H "Origin: $origin" -H 'Accept: application/json' \
+  --data 'slug=kramatwatu&username=kades.kramatwatu&password=kopi-tubruk-kramatwatu' \
+  "$origin/api/auth/sign-in" | awk -F'[:;] *' 'tolower($1) == "set-cookie" {print $2; exit}')
+for kind in public authorised; do
+  if [ "$kind" = public ]; then ep=population/summary; hdr="X-None: 1"; else ep=auth/admin-overview; hdr="Cookie: $cookie"; fi
+  for _ in $(seq 1 20); do curl -s -o /dev/null -H "Origin: $origin" -H "$hdr" --data slug=kramatwatu "$origin/api/$ep"; done
+  : >"$out/$kind.txt"
+  for _ in $(seq 1 "$REQUESTS"); do
+    curl -s -o /dev/null -H "Origin: $origin" -H "$hdr" -w '%{time_starttransfer}\n' --data slug=kramatwatu "$origin/api/$ep" >>"$out/$kind.txt"
+  done
+done
+pub=$(median <"$out/public.txt" | to_ms)
+auth=$(median <"$out/authorised.txt" | to_ms)
+echo "## Authorisation check (budget: <= 1 ms median over an unauthenticated handler)"
+echo "public summary: $pub ms median; admin overview (signed in): $auth ms median; difference: $(awk -v a="$auth" -v p="$pub" 'BEGIN { printf "%.2f", a - p }') ms"
+echo
+
 echo "## Server RSS at idle (budget: <= 60 MB)"
 echo "after start-up: $((rss_start / 1024)) MB; idle after $((REQUESTS + 30)) requests: $((rss_after / 1024)) MB"

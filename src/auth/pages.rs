@@ -12,28 +12,39 @@ use crate::site::{use_village_slug, village_href};
 use crate::ui::{ErrorView, Loading};
 
 /// `/{slug}/masuk`: officials sign in with username and password.
+///
+/// A plain form that posts to the server function, so it works before the WASM has loaded; once
+/// hydrated, the submit is sent by the page and errors show inline. (Not `ActionForm`: its
+/// form-decoding code costs the bundle ~30 KB.)
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let slug = use_village_slug();
     let action = ServerAction::<SignIn>::new();
     let pending = action.pending();
     let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    let username = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = |node: NodeRef<leptos::html::Input>| node.get().map(|el| el.value()).unwrap_or_default();
+        action.dispatch(SignIn { slug: slug.get(), username: value(username), password: value(password) });
+    };
     view! {
         <Title text="Masuk"/>
         <h1>"Masuk"</h1>
         <section class="card">
             <h2>"Perangkat desa"</h2>
-            <ActionForm action=action attr:class="form" attr:id="sign-in-official">
+            <form class="form" id="sign-in-official" method="post" action="/api/auth/sign-in" on:submit=submit>
                 <input type="hidden" name="slug" prop:value=move || slug.get()/>
                 <label for="username">"Nama pengguna"</label>
-                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64"/>
+                <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64" node_ref=username/>
                 <label for="password">"Kata sandi"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200"/>
+                <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200" node_ref=password/>
                 {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Memproses…" } else { "Masuk" }}
                 </button>
-            </ActionForm>
+            </form>
         </section>
         <section class="card">
             <h2>"Warga"</h2>
@@ -84,9 +95,15 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 <li><span class="tile-soon"><strong>"Perangkat desa"</strong><span>"Segera hadir"</span></span></li>
             </ul>
         </section>
-        <ActionForm action=sign_out attr:class="sign-out">
-            <input type="hidden" name="slug" value=slug/>
+        <form class="sign-out" method="post" action="/api/auth/sign-out" on:submit={
+            let slug = slug.clone();
+            move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                sign_out.dispatch(SignOut { slug: slug.clone() });
+            }
+        }>
+            <input type="hidden" name="slug" value=slug.clone()/>
             <button type="submit" class="button secondary">"Keluar"</button>
-        </ActionForm>
+        </form>
     }
 }
