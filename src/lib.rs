@@ -6,6 +6,8 @@
 //! its shared model, its server functions, its server-only service and its pages together.
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod population;

@@ -6,8 +6,8 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official};
-use digdaya::db::entities::{login_failure, session, village};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use digdaya::db::entities::{audit_entry, login_failure, session, village};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 
 db_tests!(
     an_official_signs_in_sees_the_dashboard_and_signs_out,
@@ -16,6 +16,7 @@ db_tests!(
     idle_and_expired_sessions_end,
     cross_site_posts_are_refused,
     repeated_failures_lock_the_account_for_a_while,
+    sign_ins_and_sign_outs_are_audited,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -235,4 +236,33 @@ async fn repeated_failures_lock_the_account_for_a_while(backend: Backend) {
     let (_, _, cookie) = sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", PASSWORD).await;
     assert!(cookie.is_some(), "unlocked after the wait");
     assert!(login_failure::Entity::find_by_id("account:kades.a".to_string()).one(&app.db).await.unwrap().is_none());
+}
+
+async fn sign_ins_and_sign_outs_are_audited(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let (a, _) = two_villages(&app).await;
+    sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", "salah-salah-salah").await;
+    let (_, _, cookie) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let token = pair(&cookie.unwrap());
+    app.client
+        .post(format!("{}/api/auth/sign-out", app.base))
+        .header("origin", &app.base)
+        .header("cookie", &token)
+        .form(&[("slug", "kramatwatu")])
+        .send()
+        .await
+        .unwrap();
+
+    let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&app.db).await.unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["sign_in_failed", "sign_in", "sign_out"]);
+    for row in &rows {
+        assert_eq!(row.village_id, Some(a.id));
+        assert_eq!(row.ip.as_deref(), Some("127.0.0.1"), "the client address is recorded");
+    }
+    assert_eq!(rows[0].actor_kind, "anonymous");
+    assert_eq!(rows[0].detail.as_deref(), Some("username: kades.a"));
+    assert!(!rows[0].detail.as_deref().unwrap_or_default().contains("salah"), "never the password");
+    assert_eq!((rows[1].actor_kind.as_str(), rows[1].actor_name.as_deref()), ("official", Some("Kades A")));
+    assert_eq!(rows[2].actor_id, rows[1].actor_id);
 }

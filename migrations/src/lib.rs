@@ -9,6 +9,7 @@ mod m20261128_000001_villages;
 mod m20261128_000002_population;
 mod m20261128_000003_identity;
 mod m20261128_000004_login_throttle;
+mod m20261128_000005_audit_log;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_population::Migration),
             Box::new(m20261128_000003_identity::Migration),
             Box::new(m20261128_000004_login_throttle::Migration),
+            Box::new(m20261128_000005_audit_log::Migration),
         ]
     }
 }

@@ -34,11 +34,32 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out(slug: String) -> Result<(), AppError> {
     use http::{HeaderValue, header::SET_COOKIE};
+    use sea_orm::EntityTrait;
     let state = crate::server::state()?;
-    if let Some(token) = super::guard::request_token() {
-        super::session::end(&state.db, &token).await?;
+    let client = super::guard::client();
+    if let Some(token) = super::guard::request_token()
+        && let Some(ended) = super::session::end(&state.db, &token).await?
+        && let Some(official_id) = ended.official_id
+    {
+        let name = crate::db::entities::official::Entity::find_by_id(official_id)
+            .one(&state.db)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        crate::audit::record(
+            &state.db,
+            crate::audit::Entry {
+                village_id: ended.village_id,
+                actor: crate::audit::Actor::Official { id: official_id, name },
+                action: crate::audit::Action::SignOut,
+                subject: Some(("official", official_id)),
+                detail: None,
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
     }
-    let https = super::guard::client().https;
+    let https = client.https;
     if let (Some(response), Ok(value)) =
         (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&super::session::clear_cookie(https)))
     {

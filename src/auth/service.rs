@@ -7,6 +7,7 @@ use super::model::Role;
 use super::password;
 use super::session::{self, Client};
 use super::throttle;
+use crate::audit;
 use crate::db::entities::{official, village};
 use crate::error::{AppError, AppResult};
 
@@ -60,11 +61,35 @@ pub async fn sign_in_official(
         }
     };
     let Some(found) = signed_in else {
+        audit::record(
+            db,
+            audit::Entry {
+                village_id: Some(village.id),
+                actor: audit::Actor::Anonymous,
+                action: audit::Action::SignInFailed,
+                subject: None,
+                detail: Some(format!("username: {username}")),
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
         let failures = throttle::record_failure(db, &keys, now).await?;
         tokio::time::sleep(throttle::delay_after(failures)).await;
         return Err(AppError::Invalid(WRONG_LOGIN.into()));
     };
     throttle::clear(db, &names[..1]).await?;
+    audit::record(
+        db,
+        audit::Entry {
+            village_id: Some(village.id),
+            actor: audit::Actor::Official { id: found.id, name: found.name.clone() },
+            action: audit::Action::SignIn,
+            subject: Some(("official", found.id)),
+            detail: None,
+            ip: client.ip.clone(),
+        },
+    )
+    .await?;
     Ok(session::start_official(db, &found, client, now).await?)
 }
 

@@ -102,13 +102,16 @@ pub async fn find_official<C: ConnectionTrait>(
     Ok(Some((found, official)))
 }
 
-/// Ends the session of `token`, if any.
+/// Ends the session of `token`, if any; returns what it was.
 ///
 /// # Errors
 /// Database failures.
-pub async fn end<C: ConnectionTrait>(db: &C, token: &str) -> Result<(), sea_orm::DbErr> {
-    session::Entity::delete_by_id(token_id(token)).exec(db).await?;
-    Ok(())
+pub async fn end<C: ConnectionTrait>(db: &C, token: &str) -> Result<Option<session::Model>, sea_orm::DbErr> {
+    let found = session::Entity::find_by_id(token_id(token)).one(db).await?;
+    if let Some(s) = &found {
+        session::Entity::delete_by_id(s.id.clone()).exec(db).await?;
+    }
+    Ok(found)
 }
 
 /// The `Set-Cookie` value that stores `token`.
