@@ -8,7 +8,7 @@ use leptos_router::{
     path,
 };
 
-use crate::auth::pages::{AdminPage, SignInPage};
+use crate::auth::pages::{AdminPage, SessionsPage, SignInPage};
 use crate::population::pages::StatisticsPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::{ComingSoon, NotFound};
@@ -96,6 +96,7 @@ macro_rules! routes_with_village {
                     <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/sesi") view=SessionsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         }

@@ -30,6 +30,8 @@ const TABLE: &[Entry] = &[
     ("auth/sign-in", Access::Anyone, &[("slug", "kramatwatu"), ("username", "x"), ("password", "y")]),
     ("auth/sign-out", Access::Anyone, &[("slug", "kramatwatu")]),
     ("auth/admin-overview", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu")]),
+    ("auth/sessions", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu")]),
+    ("auth/end-session", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu"), ("id", "none")]),
 ];
 
 #[test]

@@ -17,6 +17,7 @@ db_tests!(
     cross_site_posts_are_refused,
     repeated_failures_lock_the_account_for_a_while,
     sign_ins_and_sign_outs_are_audited,
+    an_official_sees_and_ends_other_sessions,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -265,4 +266,67 @@ async fn sign_ins_and_sign_outs_are_audited(backend: Backend) {
     assert!(!rows[0].detail.as_deref().unwrap_or_default().contains("salah"), "never the password");
     assert_eq!((rows[1].actor_kind.as_str(), rows[1].actor_name.as_deref()), ("official", Some("Kades A")));
     assert_eq!(rows[2].actor_id, rows[1].actor_id);
+}
+
+async fn an_official_sees_and_ends_other_sessions(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    two_villages(&app).await;
+    let (_, _, phone) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let (_, _, laptop) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
+    let (phone, laptop) = (pair(&phone.unwrap()), pair(&laptop.unwrap()));
+    let (_, _, other) = sign_in(&app, "margasana", "operator.b", PASSWORD).await;
+    let other = pair(&other.unwrap());
+
+    let list = |cookie: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(format!("{}/api/auth/sessions", app.base))
+                .header("origin", &app.base)
+                .header("cookie", cookie)
+                .form(&[("slug", "kramatwatu")])
+                .send()
+                .await
+                .unwrap();
+            serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).unwrap()
+        }
+    };
+    let sessions = list(laptop.clone()).await;
+    let sessions = sessions.as_array().expect("a list");
+    assert_eq!(sessions.len(), 2, "B's session is not A's business: {sessions:?}");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let phone_id = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
+
+    // B's official cannot end A's session, even knowing its id.
+    let res = app
+        .client
+        .post(format!("{}/api/auth/end-session", app.base))
+        .header("origin", &app.base)
+        .header("cookie", &other)
+        .form(&[("slug", "margasana"), ("id", phone_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(get_with(&app, "/kramatwatu/admin", &phone).await.status().as_u16(), 200, "still signed in");
+
+    // From the laptop, A ends the phone's session (a plain form post, redirected back).
+    let res = app
+        .client
+        .post(format!("{}/api/auth/end-session", app.base))
+        .header("origin", &app.base)
+        .header("accept", "text/html")
+        .header("cookie", &laptop)
+        .form(&[("slug", "kramatwatu"), ("id", phone_id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 302);
+    assert_eq!(res.headers()["location"], "/kramatwatu/admin/sesi");
+    assert_eq!(get_with(&app, "/kramatwatu/admin", &phone).await.status().as_u16(), 302, "the phone is signed out");
+    let page = get_with(&app, "/kramatwatu/admin/sesi", &laptop).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let body = common::strip_markers(&page.text().await.unwrap());
+    assert!(body.contains("Sesi ini") && !body.contains(r#"name="id""#), "only this session is left");
 }

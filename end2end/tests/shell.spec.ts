@@ -93,6 +93,12 @@ test('an official signs in, sees the admin dashboard and signs out', async ({ pa
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
+  await page.getByRole('link', { name: /Sesi masuk/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sesi masuk');
+  await expect(page.getByText('Sesi ini')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Admin Desa Kramatwatu');
+
   await page.getByRole('button', { name: 'Keluar' }).click();
   await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
   await page.goto('/kramatwatu/admin');

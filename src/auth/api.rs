@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::AdminOverview;
+use super::model::{AdminOverview, SessionInfo};
 use crate::error::AppError;
 
 /// Signs an official in at the village `slug` and goes to its admin dashboard.
@@ -85,4 +85,45 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
         families: counts.families,
         dusun: counts.dusun,
     })
+}
+
+/// The signed-in official's sessions (this one marked), to see where they are signed in.
+#[server(endpoint = "auth/sessions")]
+pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
+    use super::model::{Role, device_of};
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let now = chrono::Utc::now();
+    let format = |t: chrono::DateTime<chrono::Utc>| {
+        // Western Indonesian Time, as officials read it.
+        (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
+    };
+    Ok(super::session::of_official(&state.db, me.id, now)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id == me.session_id,
+            started: format(s.created_at),
+            last_seen: format(s.last_seen_at),
+            ip: s.ip,
+            device: device_of(s.user_agent.as_deref()),
+            id: s.id,
+        })
+        .collect())
+}
+
+/// Ends one of the signed-in official's other sessions (e.g. a phone left signed in).
+#[server(endpoint = "auth/end-session")]
+pub async fn end_session(slug: String, id: String) -> Result<(), AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    if id == me.session_id {
+        return Err(AppError::Invalid("Sesi ini sedang Anda pakai. Gunakan tombol Keluar.".into()));
+    }
+    super::session::end_own(&state.db, me.id, &id).await?;
+    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/admin/sesi"));
+    Ok(())
 }

@@ -60,9 +60,58 @@ pub struct AdminOverview {
     pub dusun: u64,
 }
 
+/// One of the signed-in user's sessions, for the page where they see and end them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The stored id (a hash of the token, not the token): enough to end it, not to use it.
+    pub id: String,
+    pub started: String,
+    pub last_seen: String,
+    pub ip: Option<String>,
+    pub device: String,
+    pub current: bool,
+}
+
+/// A short description of a browser from its user agent, in words people know.
+pub fn device_of(user_agent: Option<&str>) -> String {
+    let ua = user_agent.unwrap_or_default();
+    let os = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iPhone/iPad"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS") {
+        "Mac"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        "Perangkat lain"
+    };
+    let browser = if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "peramban lain"
+    };
+    format!("{browser} di {os}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_in_plain_words() {
+        let android = "Mozilla/5.0 (Linux; Android 13; SM-A045F) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36";
+        assert_eq!(device_of(Some(android)), "Chrome di Android");
+        assert_eq!(device_of(None), "peramban lain di Perangkat lain");
+    }
 
     #[test]
     fn roles_round_trip() {

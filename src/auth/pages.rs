@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use super::api::{SignIn, SignOut, get_admin_overview};
+use super::api::{SignIn, SignOut, get_admin_overview, list_sessions};
 use super::model::AdminOverview;
 use crate::error::AppError;
 use crate::population::model::format_count;
@@ -93,6 +93,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 <li><span class="tile-soon"><strong>"Data penduduk"</strong><span>"Segera hadir"</span></span></li>
                 <li><span class="tile-soon"><strong>"Layanan surat"</strong><span>"Segera hadir"</span></span></li>
                 <li><span class="tile-soon"><strong>"Perangkat desa"</strong><span>"Segera hadir"</span></span></li>
+                <li><a href=village_href(&slug, "/admin/sesi")><strong>"Sesi masuk"</strong><span>"Perangkat tempat Anda masuk"</span></a></li>
             </ul>
         </section>
         <form class="sign-out" method="post" action="/api/auth/sign-out" on:submit={
@@ -105,5 +106,52 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
             <input type="hidden" name="slug" value=slug.clone()/>
             <button type="submit" class="button secondary">"Keluar"</button>
         </form>
+    }
+}
+
+/// `/{slug}/admin/sesi`: where the official is signed in, with a button to end each other session.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let sessions = Resource::new(move || slug.get(), list_sessions);
+    view! {
+        <Title text="Sesi masuk"/>
+        <h1>"Sesi masuk"</h1>
+        <p class="muted">"Akhiri sesi di perangkat yang tidak Anda kenal atau yang tertinggal dalam keadaan masuk."</p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match sessions.await {
+                    Ok(list) => view! {
+                        <ul class="session-list">
+                            {list.into_iter().map(|s| {
+                                view! {
+                                    <li class="card">
+                                        <strong>{s.device}</strong>
+                                        <span class="muted">{format!("Mulai {} · terakhir aktif {}", s.started, s.last_seen)}</span>
+                                        <span class="muted">{s.ip.map(|ip| format!("Alamat {ip}")).unwrap_or_default()}</span>
+                                        {if s.current {
+                                            view! { <span class="badge">"Sesi ini"</span> }.into_any()
+                                        } else {
+                                            // A plain form: the server ends the session and sends the page again.
+                                            view! {
+                                                <form method="post" action="/api/auth/end-session">
+                                                    <input type="hidden" name="slug" value=slug.get_untracked()/>
+                                                    <input type="hidden" name="id" value=s.id/>
+                                                    <button type="submit" class="button secondary">"Akhiri sesi"</button>
+                                                </form>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path=village_href(&slug.get_untracked(), "/masuk")/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

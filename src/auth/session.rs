@@ -135,6 +135,37 @@ pub fn token_from_cookies(header: &str) -> Option<String> {
     })
 }
 
+/// The live sessions of an official, newest first.
+///
+/// # Errors
+/// Database failures.
+pub async fn of_official<C: ConnectionTrait>(
+    db: &C,
+    official_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    let all = session::Entity::find()
+        .filter(session::Column::OfficialId.eq(official_id))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?;
+    Ok(all.into_iter().filter(|s| now < s.expires_at && now - s.last_seen_at < OFFICIAL_IDLE).collect())
+}
+
+/// Ends the session `id` if it belongs to `official_id`; another's session is left alone.
+///
+/// # Errors
+/// Database failures.
+pub async fn end_own<C: ConnectionTrait>(db: &C, official_id: i64, id: &str) -> Result<bool, sea_orm::DbErr> {
+    let result = session::Entity::delete_many()
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::OfficialId.eq(official_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
