@@ -95,6 +95,11 @@ pub fn router(state: AppState) -> Router {
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
     .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
+    // No request may hang a connection: after 30 s the client gets a 503 and the work is dropped.
+    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Duration::from_secs(30),
+    ))
     // Brotli defaults to quality 11: too slow and memory-hungry for pages made per request.
     // Static files are precompressed at 11 by the build instead.
     .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))

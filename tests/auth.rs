@@ -64,6 +64,25 @@ async fn sign_in_accepting(
     (status, res.text().await.unwrap(), cookie)
 }
 
+/// Calls a server function as the signed-in holder of `cookie`, from a page of this site.
+async fn post_as(
+    app: &TestApp,
+    endpoint: &str,
+    cookie: &str,
+    accept: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header("origin", &app.base)
+        .header("accept", accept)
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_string()
 }
@@ -101,15 +120,7 @@ async fn an_official_signs_in_sees_the_dashboard_and_signs_out(backend: Backend)
     assert!(body.contains("Masuk sebagai Kades A · Kepala Desa"));
 
     // Sign-out ends the session on the server: the old cookie no longer opens anything.
-    let res = app
-        .client
-        .post(format!("{}/api/auth/sign-out", app.base))
-        .header("origin", &app.base)
-        .header("cookie", &token)
-        .form(&[("slug", "kramatwatu")])
-        .send()
-        .await
-        .unwrap();
+    let res = post_as(&app, "auth/sign-out", &token, "*/*", &[("slug", "kramatwatu")]).await;
     assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
     let cleared = res.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap().contains("Max-Age=0"));
     assert!(cleared, "the cookie is cleared");
@@ -140,15 +151,7 @@ async fn officials_cannot_reach_another_village(backend: Backend) {
     let token = pair(&cookie.unwrap());
     let res = get_with(&app, "/margasana/admin", &token).await;
     assert_eq!(res.status().as_u16(), 404, "B's admin does not exist for A's kades");
-    let res = app
-        .client
-        .post(format!("{}/api/auth/admin-overview", app.base))
-        .header("origin", &app.base)
-        .header("cookie", &token)
-        .form(&[("slug", "margasana")])
-        .send()
-        .await
-        .unwrap();
+    let res = post_as(&app, "auth/admin-overview", &token, "*/*", &[("slug", "margasana")]).await;
     assert_ne!(res.status().as_u16(), 200);
     assert!(res.text().await.unwrap().contains("NotFound"));
     let (_, body) = app.call(None, "auth/admin-overview", &[("slug", "kramatwatu")]).await;
@@ -245,14 +248,7 @@ async fn sign_ins_and_sign_outs_are_audited(backend: Backend) {
     sign_in_accepting(&app, "*/*", "kramatwatu", "kades.a", "salah-salah-salah").await;
     let (_, _, cookie) = sign_in(&app, "kramatwatu", "kades.a", PASSWORD).await;
     let token = pair(&cookie.unwrap());
-    app.client
-        .post(format!("{}/api/auth/sign-out", app.base))
-        .header("origin", &app.base)
-        .header("cookie", &token)
-        .form(&[("slug", "kramatwatu")])
-        .send()
-        .await
-        .unwrap();
+    post_as(&app, "auth/sign-out", &token, "*/*", &[("slug", "kramatwatu")]).await;
 
     let rows = audit_entry::Entity::find().order_by_asc(audit_entry::Column::Id).all(&app.db).await.unwrap();
     let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
@@ -280,15 +276,7 @@ async fn an_official_sees_and_ends_other_sessions(backend: Backend) {
     let list = |cookie: String| {
         let app = &app;
         async move {
-            let res = app
-                .client
-                .post(format!("{}/api/auth/sessions", app.base))
-                .header("origin", &app.base)
-                .header("cookie", cookie)
-                .form(&[("slug", "kramatwatu")])
-                .send()
-                .await
-                .unwrap();
+            let res = post_as(&app, "auth/sessions", &cookie, "*/*", &[("slug", "kramatwatu")]).await;
             serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).unwrap()
         }
     };
@@ -299,29 +287,15 @@ async fn an_official_sees_and_ends_other_sessions(backend: Backend) {
     let phone_id = sessions.iter().find(|s| s["current"] == false).unwrap()["id"].as_str().unwrap().to_string();
 
     // B's official cannot end A's session, even knowing its id.
-    let res = app
-        .client
-        .post(format!("{}/api/auth/end-session", app.base))
-        .header("origin", &app.base)
-        .header("cookie", &other)
-        .form(&[("slug", "margasana"), ("id", phone_id.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res =
+        post_as(&app, "auth/end-session", &other, "*/*", &[("slug", "margasana"), ("id", phone_id.as_str())]).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     assert_eq!(get_with(&app, "/kramatwatu/admin", &phone).await.status().as_u16(), 200, "still signed in");
 
     // From the laptop, A ends the phone's session (a plain form post, redirected back).
-    let res = app
-        .client
-        .post(format!("{}/api/auth/end-session", app.base))
-        .header("origin", &app.base)
-        .header("accept", "text/html")
-        .header("cookie", &laptop)
-        .form(&[("slug", "kramatwatu"), ("id", phone_id.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res =
+        post_as(&app, "auth/end-session", &laptop, "text/html", &[("slug", "kramatwatu"), ("id", phone_id.as_str())])
+            .await;
     assert_eq!(res.status().as_u16(), 302);
     assert_eq!(res.headers()["location"], "/kramatwatu/admin/sesi");
     assert_eq!(get_with(&app, "/kramatwatu/admin", &phone).await.status().as_u16(), 302, "the phone is signed out");

@@ -115,7 +115,14 @@ impl TestApp {
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state)).await.expect("serve");
         });
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        // A fresh connection per request and a deadline: a stuck request fails its test instead
+        // of hanging the run.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(0)
+            .timeout(std::time::Duration::from_secs(40))
+            .build()
+            .expect("client");
         TestApp { base: format!("http://{addr}"), db, client, url: database.url.clone(), database, _site: site }
     }
 
