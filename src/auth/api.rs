@@ -15,11 +15,12 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
         return Err(AppError::Invalid("Isi nama pengguna dan kata sandi.".into()));
     }
     let client = super::guard::client();
-    // A new session id at every sign-in; any session the browser had is ended first.
+    let token = super::service::sign_in_official(&state.db, &village, &username, &password, &client).await?;
+    // A new session id at every sign-in; the session the browser had is ended only now, so a
+    // mistyped password does not sign anybody out.
     if let Some(old) = super::guard::request_token() {
         super::session::end(&state.db, &old).await?;
     }
-    let token = super::service::sign_in_official(&state.db, &village, &username, &password, &client).await?;
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&super::session::cookie(&token, client.https)),
