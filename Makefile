@@ -42,7 +42,7 @@ STAMP := $(LEPTOS_SITE_ROOT)/.built
 build: $(STAMP)
 
 $(STAMP): $(SOURCES) $(if $(wildcard $(BIN)),,FORCE)
-	cargo leptos build --release
+	cargo leptos build --release --split
 	@$(MAKE) --no-print-directory precompress
 	@touch $@
 

@@ -9,6 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 export DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export RUST_LOG=warn
-"$DIGDAYA_BIN" seed-demo --residents 2000 >/dev/null
+# The demo logins (officials and the demo resident NIK + PIN) for the tests to read.
+"$DIGDAYA_BIN" seed-demo --residents 2000 >"${TMPDIR:-/tmp}/digdaya-e2e-seed.txt"
 "$DIGDAYA_BIN" create-village --code 36.04.05.2002 >/dev/null
 exec "$DIGDAYA_BIN" serve

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
-use crate::auth::pages::{AdminPage, SessionsPage, SignInPage};
+use crate::auth::pages::SignInPage;
 use crate::population::pages::StatisticsPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::{ComingSoon, NotFound};
@@ -95,8 +95,16 @@ macro_rules! routes_with_village {
                     <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
                     <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/sesi") view=SessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/sesi") view={Lazy::<Sessions>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/kata-sandi") view={Lazy::<ChangePassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/perangkat") view={Lazy::<Officials>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pin") view={Lazy::<Pins>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view={Lazy::<AuditLog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("akun") view={Lazy::<MyAccount>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("akun/akses") view={Lazy::<MyAccess>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("akun/sesi") view={Lazy::<Sessions>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         }
@@ -110,11 +118,44 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
         SiteMode::Deployment => routes_with_village!(
             path!(":slug");
             <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
+            <Route path=path!("kelola") view={Lazy::<Manage>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("kelola/masuk") view={Lazy::<SuperadminSignIn>::new()} ssr=SsrMode::Async/>
         )
         .into_any(),
         SiteMode::Bound { .. } => routes_with_village!(path!("");).into_any(),
     }
 }
+
+/// A page whose code is split off the main WASM bundle and loaded when the route is first
+/// visited: the admin side and a resident's own pages, which most visitors never open.
+macro_rules! lazy_page {
+    ($name:ident => $($page:ident)::+) => {
+        struct $name;
+
+        #[lazy_route]
+        impl LazyRoute for $name {
+            fn data() -> Self {
+                $name
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $($page)::+().into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(Admin => crate::auth::pages::AdminPage);
+lazy_page!(Sessions => crate::auth::pages::SessionsPage);
+lazy_page!(ChangePassword => crate::auth::pages::ChangePasswordPage);
+lazy_page!(Officials => crate::auth::manage::OfficialsPage);
+lazy_page!(Pins => crate::auth::manage::PinPage);
+lazy_page!(AuditLog => crate::audit::pages::AuditLogPage);
+lazy_page!(MyAccount => crate::account::pages::MyAccountPage);
+lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
+lazy_page!(MyAccess => crate::account::pages::MyAccessPage);
+lazy_page!(Manage => crate::village::manage::ManagePage);
+lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 

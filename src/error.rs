@@ -22,6 +22,9 @@ pub enum AppError {
     /// The signed-in user's role does not allow the action.
     #[error("Anda tidak memiliki akses untuk tindakan ini.")]
     Forbidden,
+    /// A resident signed in with the PIN an official issued and must choose their own first.
+    #[error("Silakan ganti PIN Anda terlebih dahulu.")]
+    PinChangeRequired,
     /// The request was wrong; the message says how, in words a user understands.
     #[error("{0}")]
     Invalid(String),

@@ -5,8 +5,8 @@
 //! library that hydrates the server-rendered pages). Code is sliced by domain; each slice keeps
 //! its shared model, its server functions, its server-only service and its pages together.
 
+pub mod account;
 pub mod app;
-#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
 pub mod error;

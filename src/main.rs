@@ -102,6 +102,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let opts = SeedOptions { code, residents, seed, ..SeedOptions::default() };
             let report = seed_demo(&conn, &opts).await.map_err(|e| e.to_string())?;
             auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
+            auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",
                 village::model::capitalise(&report.village.kind),
@@ -159,6 +160,26 @@ async fn print_demo_logins(conn: &sea_orm::DatabaseConnection) {
     for a in accounts {
         let role = Role::parse(&a.role).map(Role::label).unwrap_or("?");
         println!("  {:<24} {role}", a.username);
+    }
+    // The demo resident, while the demo PIN has not been changed yet.
+    use digdaya::db::entities::{resident, resident_pin};
+    let Ok(pins) = resident_pin::Entity::find()
+        .filter(resident_pin::Column::IssuedBy.is_null())
+        .filter(resident_pin::Column::MustChange.eq(true))
+        .all(conn)
+        .await
+    else {
+        return;
+    };
+    for pin in pins {
+        if let Ok(Some(r)) = resident::Entity::find_by_id(pin.resident_id).one(conn).await {
+            println!(
+                "Demo resident {} at /{slug}/masuk: NIK {} PIN {} (a new PIN is asked at the first sign-in)",
+                r.name,
+                r.nik,
+                auth::residents::DEMO_PIN
+            );
+        }
     }
 }
 

@@ -69,3 +69,43 @@ pub fn Pagination(page: u64, pages: u64, href: impl Fn(u64) -> String + 'static)
         }
     })
 }
+
+/// The current value of an input (empty before hydration or when missing).
+pub fn value_of(node: NodeRef<leptos::html::Input>) -> String {
+    node.get_untracked().map(|el| el.value()).unwrap_or_default()
+}
+
+/// What a page for signed-in users shows for an error: the sign-in page for nobody, the PIN
+/// change for a resident who must change the issued PIN, otherwise the error in plain words.
+pub fn signed_in_error(slug: &str, error: AppError) -> AnyView {
+    use leptos_router::components::Redirect;
+    let to = |path: &str| crate::site::village_href(slug, path);
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path=to("/masuk")/> }.into_any(),
+        AppError::PinChangeRequired => view! { <Redirect path=to("/akun/ganti-pin")/> }.into_any(),
+        error => view! { <ErrorView error/> }.into_any(),
+    }
+}
+
+/// An error of the last submit of a form, if any, as an alert under the form.
+pub fn form_error<T, S>(value: S) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value.with(|v| match v {
+            Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any()),
+            _ => None,
+        })
+    }
+}
+
+/// `text` for a query string (letters, digits and `-._` as they are, everything else %-encoded).
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

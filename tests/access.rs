@@ -6,32 +6,76 @@ mod common;
 use chrono::Utc;
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::db::entities::{resident, resident_pin};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Who may call a server function.
 #[derive(Debug, Clone, Copy)]
 enum Access {
     /// Anyone, signed in or not (public pages, sign-in itself).
     Anyone,
-    /// Officials of the village in the URL with one of these roles.
+    /// Officials of the village in the URL with one of these roles (and the superadmin when
+    /// `Superadmin` is listed).
     Officials(&'static [Role]),
+    /// Residents of the village in the URL who have chosen their own PIN.
+    Residents,
+    /// Residents of the village, also while they must change the issued PIN.
+    ResidentsChangingPin,
+    /// Anybody signed in to the village in the URL.
+    AnySignedIn,
+    /// The deployment's superadmin only.
+    Superadmin,
 }
 
 const VILLAGE_ROLES: &[Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
+const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 
 /// A server function's endpoint under /api, who may call it, and arguments naming village A.
+/// `TARGET` and `RESIDENT` are replaced by the ids of an official and a resident of A who are
+/// not callers.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
+const A: (&str, &str) = ("slug", "kramatwatu");
+
 const TABLE: &[Entry] = &[
-    ("village/info", Access::Anyone, &[("slug", "kramatwatu")]),
+    ("village/info", Access::Anyone, &[A]),
     ("village/list", Access::Anyone, &[("query", ""), ("page", "1")]),
-    ("population/summary", Access::Anyone, &[("slug", "kramatwatu")]),
-    ("population/stats", Access::Anyone, &[("slug", "kramatwatu")]),
-    ("population/areas", Access::Anyone, &[("slug", "kramatwatu")]),
-    ("auth/sign-in", Access::Anyone, &[("slug", "kramatwatu"), ("username", "x"), ("password", "y")]),
-    ("auth/sign-out", Access::Anyone, &[("slug", "kramatwatu")]),
-    ("auth/admin-overview", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu")]),
-    ("auth/sessions", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu")]),
-    ("auth/end-session", Access::Officials(VILLAGE_ROLES), &[("slug", "kramatwatu"), ("id", "none")]),
+    ("village/managed", Access::Superadmin, &[]),
+    ("village/regions", Access::Superadmin, &[("query", "margasana")]),
+    ("village/create", Access::Superadmin, &[("code", "36.04.05.2003")]),
+    ("population/summary", Access::Anyone, &[A]),
+    ("population/stats", Access::Anyone, &[A]),
+    ("population/areas", Access::Anyone, &[A]),
+    ("auth/sign-in", Access::Anyone, &[A, ("username", "x"), ("password", "y")]),
+    ("auth/resident-sign-in", Access::Anyone, &[A, ("nik", "3604050101900999"), ("pin", "480213")]),
+    ("auth/sign-out", Access::Anyone, &[A]),
+    ("auth/admin-overview", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("auth/sessions", Access::AnySignedIn, &[A]),
+    ("auth/end-session", Access::AnySignedIn, &[A, ("id", "none")]),
+    ("auth/change-password", Access::Officials(VILLAGE_ROLES), &[A, ("current", "x"), ("new", "y"), ("repeat", "y")]),
+    (
+        "auth/change-pin",
+        Access::ResidentsChangingPin,
+        &[A, ("current", "000000"), ("new", "480213"), ("repeat", "480213")],
+    ),
+    ("auth/officials", Access::Officials(MANAGERS), &[A]),
+    (
+        "auth/create-official",
+        Access::Officials(MANAGERS),
+        &[A, ("username", "baru.a"), ("name", "Baru"), ("role", "operator")],
+    ),
+    ("auth/set-official-role", Access::Officials(MANAGERS), &[A, ("id", "TARGET"), ("role", "operator")]),
+    ("auth/set-official-active", Access::Officials(MANAGERS), &[A, ("id", "TARGET"), ("active", "true")]),
+    ("auth/reset-password", Access::Officials(MANAGERS), &[A, ("id", "TARGET")]),
+    ("auth/pin-residents", Access::Officials(VILLAGE_ROLES), &[A, ("query", ""), ("page", "1")]),
+    ("auth/issue-pin", Access::Officials(VILLAGE_ROLES), &[A, ("resident_id", "RESIDENT")]),
+    ("account/profile", Access::Residents, &[A]),
+    ("account/access", Access::Residents, &[A, ("page", "1")]),
+    (
+        "audit/list",
+        Access::Officials(&[Role::Kades, Role::Sekdes]),
+        &[A, ("action", ""), ("who", ""), ("from", ""), ("to", ""), ("page", "1")],
+    ),
 ];
 
 #[test]
@@ -41,7 +85,7 @@ fn every_server_function_is_listed() {
     registered.sort();
     let mut listed: Vec<String> = TABLE.iter().map(|(e, _, _)| format!("/api/{e}")).collect();
     listed.sort();
-    assert_eq!(registered, listed, "add the new server function to TABLE with the roles it allows");
+    assert_eq!(registered, listed, "add the new server function to TABLE with who may call it");
 }
 
 db_tests!(each_caller_gets_what_the_table_says);
@@ -51,6 +95,33 @@ enum Caller {
     Anonymous,
     Own(Role),
     OtherVillage,
+    Resident,
+    ResidentChangingPin,
+    OtherResident,
+    Superadmin,
+}
+
+/// What a caller should get: `None` for "allowed", else the refusal in the body.
+fn expected(access: Access, caller: Caller) -> Option<&'static str> {
+    use Caller::*;
+    const UNAUTH: Option<&str> = Some("Unauthenticated");
+    const FORBIDDEN: Option<&str> = Some("Forbidden");
+    const NOT_FOUND: Option<&str> = Some("NotFound");
+    match (access, caller) {
+        (Access::Anyone, _) => None,
+        (_, Anonymous) => UNAUTH,
+        (Access::Superadmin, Superadmin) => None,
+        (Access::Superadmin, _) => FORBIDDEN,
+        (_, OtherVillage | OtherResident) => NOT_FOUND,
+        (Access::Officials(roles), Superadmin) if roles.contains(&Role::Superadmin) => None,
+        (_, Superadmin) => NOT_FOUND,
+        (Access::Officials(roles), Own(role)) if roles.contains(&role) => None,
+        (Access::Officials(_), _) => FORBIDDEN,
+        (Access::AnySignedIn, _) => None,
+        (Access::Residents, Resident) | (Access::ResidentsChangingPin, Resident | ResidentChangingPin) => None,
+        (Access::Residents, ResidentChangingPin) => Some("PinChangeRequired"),
+        (Access::Residents | Access::ResidentsChangingPin, Own(_)) => FORBIDDEN,
+    }
 }
 
 async fn each_caller_gets_what_the_table_says(backend: Backend) {
@@ -66,40 +137,82 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     }
     let other = create_official(&app.db, Some(&b), "kades.b", "B", Role::Kades, password).await.unwrap();
     officials.push((Caller::OtherVillage, other));
+    let superadmin = create_official(&app.db, None, "admin", "Admin", Role::Superadmin, password).await.unwrap();
+    officials.push((Caller::Superadmin, superadmin));
+    let target = create_official(&app.db, Some(&a), "target.a", "T", Role::Operator, password).await.unwrap();
 
-    let mut callers = vec![(Caller::Anonymous, None)];
-    callers.extend(officials.into_iter().map(|(c, o)| (c, Some(o))));
+    let residents_of = |village_id: i64| {
+        let app = &app;
+        async move {
+            resident::Entity::find()
+                .filter(resident::Column::VillageId.eq(village_id))
+                .order_by_asc(resident::Column::Id)
+                .all(&app.db)
+                .await
+                .unwrap()
+        }
+    };
+    let (in_a, in_b) = (residents_of(a.id).await, residents_of(b.id).await);
+    let mut residents = Vec::new();
+    for (caller, r, must_change) in [
+        (Caller::Resident, &in_a[0], false),
+        (Caller::ResidentChangingPin, &in_a[1], true),
+        (Caller::OtherResident, &in_b[0], false),
+    ] {
+        resident_pin::ActiveModel {
+            resident_id: Set(r.id),
+            village_id: Set(r.village_id),
+            pin_hash: Set("$argon2id$v=19$m=19456,t=8,p=1$x$y".into()),
+            must_change: Set(must_change),
+            issued_by: Set(None),
+            issued_at: Set(Utc::now()),
+            changed_at: Set(None),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        residents.push((caller, r.clone()));
+    }
+    let (target_id, resident_id) = (target.id.to_string(), in_a[5].id.to_string());
+
+    let mut callers: Vec<Caller> = vec![Caller::Anonymous];
+    callers.extend(officials.iter().map(|(c, _)| *c));
+    callers.extend(residents.iter().map(|(c, _)| *c));
     for (endpoint, access, args) in TABLE {
-        for (caller, official) in &callers {
+        let args: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(k, v)| match *v {
+                "TARGET" => (*k, target_id.as_str()),
+                "RESIDENT" => (*k, resident_id.as_str()),
+                _ => (*k, *v),
+            })
+            .collect();
+        for caller in &callers {
             // A fresh session per call: sign-out ends the one it is given.
-            let cookie = match official {
-                Some(o) => {
-                    let token = session::start_official(&app.db, o, &Default::default(), Utc::now()).await.unwrap();
-                    format!("digdaya_session={token}")
-                }
-                None => String::new(),
+            let token = if let Some((_, o)) = officials.iter().find(|(c, _)| c == caller) {
+                Some(session::start_official(&app.db, o, &Default::default(), Utc::now()).await.unwrap())
+            } else if let Some((_, r)) = residents.iter().find(|(c, _)| c == caller) {
+                Some(session::start_resident(&app.db, r, &Default::default(), Utc::now()).await.unwrap())
+            } else {
+                None
             };
+            let cookie = token.map(|t| format!("digdaya_session={t}")).unwrap_or_default();
             let res = app
                 .client
                 .post(format!("{}/api/{endpoint}", app.base))
                 .header("origin", &app.base)
                 .header("cookie", cookie)
-                .form(args)
+                .form(&args)
                 .send()
                 .await
                 .unwrap();
             let status = res.status().as_u16();
             let body = res.text().await.unwrap();
-            let refused = ["\"Unauthenticated\"", "\"Forbidden\"", "\"NotFound\""];
             let what = format!("{endpoint} as {caller:?}: {status} {body}");
-            match (access, caller) {
-                (Access::Anyone, _) => assert!(!refused.iter().any(|r| body.contains(r)), "{what}"),
-                (Access::Officials(_), Caller::Anonymous) => assert!(body.contains("Unauthenticated"), "{what}"),
-                (Access::Officials(_), Caller::OtherVillage) => assert!(body.contains("NotFound"), "{what}"),
-                (Access::Officials(roles), Caller::Own(role)) if roles.contains(role) => {
-                    assert_eq!(status, 200, "{what}")
-                }
-                (Access::Officials(_), Caller::Own(_)) => assert!(body.contains("Forbidden"), "{what}"),
+            let refusals = ["\"Unauthenticated\"", "\"Forbidden\"", "\"NotFound\"", "\"PinChangeRequired\""];
+            match expected(*access, *caller) {
+                None => assert!(!refusals.iter().any(|r| body.contains(r)), "{what}"),
+                Some(refusal) => assert!(body.contains(&format!("\"{refusal}\"")), "{what}"),
             }
         }
     }

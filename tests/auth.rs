@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, login_failure, session, village};
 use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
@@ -53,48 +53,9 @@ async fn sign_in_accepting(
         .send()
         .await
         .unwrap();
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("digdaya_session="))
-        .map(str::to_string);
+    let cookie = session_cookie(&res);
     let status = res.status().as_u16();
     (status, res.text().await.unwrap(), cookie)
-}
-
-/// Calls a server function as the signed-in holder of `cookie`, from a page of this site.
-async fn post_as(
-    app: &TestApp,
-    endpoint: &str,
-    cookie: &str,
-    accept: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    app.client
-        .post(format!("{}/api/{endpoint}", app.base))
-        .header("origin", &app.base)
-        .header("accept", accept)
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn pair(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-async fn get_with(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
-    app.client
-        .get(format!("{}{path}", app.base))
-        .header("cookie", cookie)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn an_official_signs_in_sees_the_dashboard_and_signs_out(backend: Backend) {
@@ -276,7 +237,7 @@ async fn an_official_sees_and_ends_other_sessions(backend: Backend) {
     let list = |cookie: String| {
         let app = &app;
         async move {
-            let res = post_as(&app, "auth/sessions", &cookie, "*/*", &[("slug", "kramatwatu")]).await;
+            let res = post_as(app, "auth/sessions", &cookie, "*/*", &[("slug", "kramatwatu")]).await;
             serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).unwrap()
         }
     };

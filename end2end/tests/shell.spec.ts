@@ -1,4 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -81,12 +84,12 @@ test('an official signs in, sees the admin dashboard and signs out', async ({ pa
   await hydrated(page);
 
   await page.getByLabel('Nama pengguna').fill('kades.kramatwatu');
-  await page.getByLabel('Kata sandi').fill('bukan-kata-sandinya');
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByLabel('Kata sandi', { exact: true }).fill('bukan-kata-sandinya');
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('Nama pengguna atau kata sandi salah.');
 
-  await page.getByLabel('Kata sandi').fill('kopi-tubruk-kramatwatu');
-  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
   await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Admin Desa Kramatwatu');
   await expect(page.getByText('Masuk sebagai H. Ahmad Syarifudin · Kepala Desa')).toBeVisible();
@@ -107,4 +110,84 @@ test('an official signs in, sees the admin dashboard and signs out', async ({ pa
   // The refused sign-in is the only failed request; nothing else went wrong.
   const unexpected = errors.filter((e) => !e.includes('/api/auth/sign-in') && !e.includes('status of 500'));
   expect(unexpected).toEqual([]);
+});
+
+test('a resident signs in with NIK and PIN, must change the PIN, sees their family, signs out', async ({ page }) => {
+  const errors = watchErrors(page);
+  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
+  const found = seed.match(/Demo resident (.+) at \/kramatwatu\/masuk: NIK (\d{16}) PIN (\d{6})/);
+  expect(found, seed).not.toBeNull();
+  const [, name, nik, pin] = found!;
+
+  await page.setViewportSize(PHONE);
+  await page.goto('/kramatwatu/akun');
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+  await hydrated(page);
+  await page.getByLabel('NIK').fill(nik);
+  await page.getByLabel('PIN').fill('000000');
+  await page.getByRole('button', { name: 'Masuk sebagai warga' }).click();
+  await expect(page.getByRole('alert')).toContainText('NIK atau PIN salah');
+
+  await page.getByLabel('PIN').fill(pin);
+  await page.getByRole('button', { name: 'Masuk sebagai warga' }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/akun\/ganti-pin$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ganti PIN');
+
+  // The page refuses an easy PIN before sending it; then the new one is saved.
+  await page.getByLabel('PIN saat ini').fill(pin);
+  await page.getByLabel('PIN baru', { exact: true }).fill('123456');
+  await page.getByLabel('Ulangi PIN baru').fill('123456');
+  await page.getByRole('button', { name: 'Simpan PIN' }).click();
+  await expect(page.getByRole('alert')).toContainText('urutan angka');
+  await page.getByLabel('PIN baru', { exact: true }).fill('480213');
+  await page.getByLabel('Ulangi PIN baru').fill('480213');
+  await page.getByRole('button', { name: 'Simpan PIN' }).click();
+
+  await expect(page).toHaveURL(/\/kramatwatu\/akun$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  // Loaded directly, the lazily split page renders on the server and hydrates.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.locator('#my-data')).toContainText(nik);
+  await expect(page.getByRole('heading', { name: 'Keluarga' })).toBeVisible();
+  await expect(page.locator('.family-list li').first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  await page.getByRole('link', { name: /Akses data saya/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akses data saya');
+  await expect(page.getByText('Warga mengganti PIN')).toBeVisible();
+  await page.goBack();
+
+  await page.getByRole('button', { name: 'Keluar' }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+  await page.goto('/kramatwatu/akun');
+  await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
+
+  const unexpected = errors.filter((e) => !e.includes('/api/auth/resident-sign-in') && !e.includes('status of 500'));
+  expect(unexpected).toEqual([]);
+});
+
+test('an official issues a PIN slip to a resident', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize(PHONE);
+  await page.goto('/kramatwatu/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill('operator.kramatwatu');
+  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
+  await page.getByRole('link', { name: /PIN warga/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('PIN warga');
+  await expect(page.locator('.pin-list li').first()).toBeVisible();
+  // Anyone but the demo resident, whose PIN the resident test uses.
+  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
+  const demo = seed.match(/Demo resident (.+) at /)![1];
+  await page.locator('.pin-list li').filter({ hasNotText: demo }).first().getByRole('button').click();
+  await expect(page.locator('#slip-pin')).toHaveText(/^\d{6}$/);
+  await expect(page.locator('#pin-slip')).toContainText('••••');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(errors).toEqual([]);
 });

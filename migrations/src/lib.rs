@@ -10,6 +10,7 @@ mod m20261128_000002_population;
 mod m20261128_000003_identity;
 mod m20261128_000004_login_throttle;
 mod m20261128_000005_audit_log;
+mod m20261128_000006_resident_identity;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_identity::Migration),
             Box::new(m20261128_000004_login_throttle::Migration),
             Box::new(m20261128_000005_audit_log::Migration),
+            Box::new(m20261128_000006_resident_identity::Migration),
         ]
     }
 }

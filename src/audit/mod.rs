@@ -1,71 +1,15 @@
-//! The audit log required by UU PDP: every sign-in, failed sign-in and sign-out now; every
-//! change to personal data and every view of a full NIK or KK as those features arrive.
-//! Append-only: this module only inserts.
+//! The audit log required by UU PDP: an append-only record of who did what to whose data
+//! (`log`), browsed and filtered by the village's kades and sekdes, and read by a resident for
+//! their own data ("who accessed my data").
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+pub mod api;
+pub mod model;
+pub mod pages;
 
-use crate::db::entities::audit_entry;
+#[cfg(feature = "ssr")]
+mod log;
+#[cfg(feature = "ssr")]
+pub mod service;
 
-/// What happened. The names are stable: reports and filters use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    SignIn,
-    SignInFailed,
-    SignOut,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::SignIn => "sign_in",
-            Action::SignInFailed => "sign_in_failed",
-            Action::SignOut => "sign_out",
-        }
-    }
-}
-
-/// Who acted.
-#[derive(Debug, Clone)]
-pub enum Actor {
-    Official { id: i64, name: String },
-    Anonymous,
-}
-
-/// One audit record to write.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub village_id: Option<i64>,
-    pub actor: Actor,
-    pub action: Action,
-    pub subject: Option<(&'static str, i64)>,
-    pub detail: Option<String>,
-    pub ip: Option<String>,
-}
-
-/// Appends `entry` to the log.
-///
-/// # Errors
-/// Database failures: the caller fails too, so nothing audited happens unrecorded.
-pub async fn record<C: ConnectionTrait>(db: &C, entry: Entry) -> Result<(), sea_orm::DbErr> {
-    let (actor_kind, actor_id, actor_name) = match entry.actor {
-        Actor::Official { id, name } => ("official", Some(id), Some(name)),
-        Actor::Anonymous => ("anonymous", None, None),
-    };
-    audit_entry::ActiveModel {
-        village_id: Set(entry.village_id),
-        actor_kind: Set(actor_kind.to_string()),
-        actor_id: Set(actor_id),
-        actor_name: Set(actor_name),
-        action: Set(entry.action.as_str().to_string()),
-        subject_kind: Set(entry.subject.map(|(k, _)| k.to_string())),
-        subject_id: Set(entry.subject.map(|(_, id)| id)),
-        detail: Set(entry.detail.map(|d| d.chars().take(500).collect())),
-        ip: Set(entry.ip),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
+#[cfg(feature = "ssr")]
+pub use log::{Action, Actor, Entry, record};

@@ -1,72 +1,118 @@
-//! Server functions of sign-in and the admin dashboard.
+//! Server functions of identity: sign-in and sign-out (officials, residents, the superadmin),
+//! sessions, passwords and PINs, and managing officials' accounts. Each one finds the village
+//! scope, asks `guard` who may act, and calls the service.
 
 use leptos::prelude::*;
 
-use super::model::{AdminOverview, SessionInfo};
+use super::model::{AdminOverview, NewCredential, OfficialRow, PinCandidatePage, PinSlip, SessionInfo};
 use crate::error::AppError;
 
-/// Signs an official in at the village `slug` and goes to its admin dashboard.
+/// Sets a cookie on the response.
+#[cfg(feature = "ssr")]
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+/// Sends a form post without JavaScript to `path` of the village `slug` (the deployment's
+/// pages when `slug` is empty).
+#[cfg(feature = "ssr")]
+fn go(slug: &str, path: &str) {
+    let to = if slug.is_empty() { path.to_string() } else { crate::site::SiteMode::of_request().path(slug, path) };
+    leptos_axum::redirect(&to);
+}
+
+/// Ends the browser's previous session after a successful sign-in (a mistyped password does
+/// not sign anybody out) and stores the new one.
+#[cfg(feature = "ssr")]
+async fn replace_session(
+    db: &sea_orm::DatabaseConnection,
+    token: &str,
+    kind: super::session::Kind,
+    https: bool,
+) -> Result<(), AppError> {
+    if let Some(old) = super::guard::request_token() {
+        super::session::end(db, &old).await?;
+    }
+    set_cookie(&super::session::cookie(token, kind, https));
+    Ok(())
+}
+
+/// Western Indonesian Time, as officials and residents read it.
+#[cfg(feature = "ssr")]
+pub fn wib(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
+}
+
+/// Signs an official in at the village `slug` and goes to its admin dashboard; with an empty
+/// `slug`, signs the deployment's superadmin in and goes to `/kelola`.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(slug: String, username: String, password: String) -> Result<(), AppError> {
-    use http::{HeaderValue, header::SET_COOKIE};
     let state = crate::server::state()?;
-    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let village = match slug.as_str() {
+        "" => None,
+        slug => Some(crate::village::service::scope(&state.db, slug).await?),
+    };
     if username.trim().is_empty() || password.is_empty() {
         return Err(AppError::Invalid("Isi nama pengguna dan kata sandi.".into()));
     }
     let client = super::guard::client();
-    let token = super::service::sign_in_official(&state.db, &village, &username, &password, &client).await?;
-    // A new session id at every sign-in; the session the browser had is ended only now, so a
-    // mistyped password does not sign anybody out.
-    if let Some(old) = super::guard::request_token() {
-        super::session::end(&state.db, &old).await?;
-    }
-    if let (Some(response), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&super::session::cookie(&token, client.https)),
-    ) {
-        response.append_header(SET_COOKIE, value);
-    }
-    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/admin"));
+    let token = super::service::sign_in_official(&state.db, village.as_ref(), &username, &password, &client).await?;
+    replace_session(&state.db, &token, super::session::Kind::Official, client.https).await?;
+    go(&slug, if slug.is_empty() { "/kelola" } else { "/admin" });
     Ok(())
 }
 
-/// Ends the current session and goes back to the sign-in page.
+/// Signs a resident of the village `slug` in with NIK and PIN: to their page, or first to
+/// changing the PIN they were issued.
+#[server(endpoint = "auth/resident-sign-in")]
+pub async fn resident_sign_in(slug: String, nik: String, pin: String) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let client = super::guard::client();
+    let (token, must_change) = super::residents::sign_in(&state.db, &village, &nik, &pin, &client).await?;
+    replace_session(&state.db, &token, super::session::Kind::Resident, client.https).await?;
+    go(&slug, if must_change { "/akun/ganti-pin" } else { "/akun" });
+    Ok(())
+}
+
+/// Ends the current session (whoever holds it) and goes back to the sign-in page.
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out(slug: String) -> Result<(), AppError> {
-    use http::{HeaderValue, header::SET_COOKIE};
+    use crate::audit::{self, Action, Actor, Entry};
+    use crate::db::entities::{official, resident};
     use sea_orm::EntityTrait;
     let state = crate::server::state()?;
     let client = super::guard::client();
     if let Some(token) = super::guard::request_token()
         && let Some(ended) = super::session::end(&state.db, &token).await?
-        && let Some(official_id) = ended.official_id
     {
-        let name = crate::db::entities::official::Entity::find_by_id(official_id)
-            .one(&state.db)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        crate::audit::record(
-            &state.db,
-            crate::audit::Entry {
-                village_id: ended.village_id,
-                actor: crate::audit::Actor::Official { id: official_id, name },
-                action: crate::audit::Action::SignOut,
-                subject: Some(("official", official_id)),
-                detail: None,
-                ip: client.ip.clone(),
-            },
-        )
-        .await?;
+        let (actor, subject) = match (ended.official_id, ended.resident_id) {
+            (Some(id), _) => {
+                let name = official::Entity::find_by_id(id).one(&state.db).await?.map(|o| o.name).unwrap_or_default();
+                (Actor::Official { id, name }, ("official", id))
+            }
+            (None, Some(id)) => {
+                let name = resident::Entity::find_by_id(id).one(&state.db).await?.map(|r| r.name).unwrap_or_default();
+                (Actor::Resident { id, name }, ("resident", id))
+            }
+            (None, None) => (Actor::Anonymous, ("session", 0)),
+        };
+        let entry = Entry {
+            village_id: ended.village_id,
+            actor,
+            action: Action::SignOut,
+            subject: Some(subject),
+            detail: None,
+            ip: client.ip.clone(),
+        };
+        audit::record(&state.db, entry).await?;
     }
-    let https = client.https;
-    if let (Some(response), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&super::session::clear_cookie(https)))
-    {
-        response.append_header(SET_COOKIE, value);
-    }
-    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/masuk"));
+    set_cookie(&super::session::clear_cookie(client.https));
+    go(&slug, if slug.is_empty() { "/kelola/masuk" } else { "/masuk" });
     Ok(())
 }
 
@@ -88,25 +134,21 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
     })
 }
 
-/// The signed-in official's sessions (this one marked), to see where they are signed in.
+/// The signed-in user's sessions (this one marked), to see where they are signed in.
 #[server(endpoint = "auth/sessions")]
 pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
-    use super::model::{Role, device_of};
+    use super::guard::Allow;
+    use super::model::device_of;
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
-    let now = chrono::Utc::now();
-    let format = |t: chrono::DateTime<chrono::Utc>| {
-        // Western Indonesian Time, as officials read it.
-        (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
-    };
-    Ok(super::session::of_official(&state.db, me.id, now)
+    let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
+    Ok(super::session::of_holder(&state.db, me.holder(), chrono::Utc::now())
         .await?
         .into_iter()
         .map(|s| SessionInfo {
-            current: s.id == me.session_id,
-            started: format(s.created_at),
-            last_seen: format(s.last_seen_at),
+            current: s.id == me.session_id(),
+            started: wib(s.created_at),
+            last_seen: wib(s.last_seen_at),
             ip: s.ip,
             device: device_of(s.user_agent.as_deref()),
             id: s.id,
@@ -114,17 +156,149 @@ pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
         .collect())
 }
 
-/// Ends one of the signed-in official's other sessions (e.g. a phone left signed in).
+/// Ends one of the signed-in user's other sessions (e.g. a phone left signed in).
 #[server(endpoint = "auth/end-session")]
 pub async fn end_session(slug: String, id: String) -> Result<(), AppError> {
+    use super::guard::Allow;
+    use super::session::Kind;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
+    if id == me.session_id() {
+        return Err(AppError::Invalid("Sesi ini sedang Anda pakai. Gunakan tombol Keluar.".into()));
+    }
+    super::session::end_own(&state.db, me.holder(), &id).await?;
+    go(&slug, if me.holder().0 == Kind::Resident { "/akun/sesi" } else { "/admin/sesi" });
+    Ok(())
+}
+
+/// The signed-in official changes their own password.
+#[server(endpoint = "auth/change-password")]
+pub async fn change_password(slug: String, current: String, new: String, repeat: String) -> Result<(), AppError> {
     use super::model::Role;
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
-    if id == me.session_id {
-        return Err(AppError::Invalid("Sesi ini sedang Anda pakai. Gunakan tombol Keluar.".into()));
-    }
-    super::session::end_own(&state.db, me.id, &id).await?;
-    leptos_axum::redirect(&crate::site::SiteMode::of_request().path(&slug, "/admin/sesi"));
+    let client = super::guard::client();
+    super::officials::change_own_password(&state.db, &me, &current, &new, &repeat, &client).await
+}
+
+/// The signed-in resident replaces their PIN (required after an official issued it).
+#[server(endpoint = "auth/change-pin")]
+pub async fn change_pin(slug: String, current: String, new: String, repeat: String) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require_resident(&state.db, &village, true).await?;
+    let client = super::guard::client();
+    super::residents::change_pin(&state.db, &me, &current, &new, &repeat, &client).await?;
+    go(&slug, "/akun");
     Ok(())
+}
+
+/// Who may manage a village's officials: its kades, and the deployment's superadmin.
+#[cfg(feature = "ssr")]
+const MANAGERS: &[super::model::Role] = &[super::model::Role::Kades, super::model::Role::Superadmin];
+
+/// The officials of the village `slug`.
+#[server(endpoint = "auth/officials")]
+pub async fn list_officials(slug: String) -> Result<Vec<OfficialRow>, AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    Ok(super::officials::list(&state.db, &village)
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            Some(OfficialRow {
+                role: Role::parse(&o.role)?,
+                me: o.id == me.id,
+                id: o.id,
+                username: o.username,
+                name: o.name,
+                active: o.active,
+            })
+        })
+        .collect())
+}
+
+/// Creates an official's account in the village `slug`; the generated password is returned once.
+#[server(endpoint = "auth/create-official")]
+pub async fn create_official(
+    slug: String,
+    username: String,
+    name: String,
+    role: String,
+) -> Result<NewCredential, AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
+    let client = super::guard::client();
+    let (created, password) =
+        super::officials::create(&state.db, &village, &me, &username, &name, role, &client).await?;
+    Ok(NewCredential { username: created.username, name: created.name, password })
+}
+
+/// Changes the role of an official of the village `slug`.
+#[server(endpoint = "auth/set-official-role")]
+pub async fn set_official_role(slug: String, id: i64, role: String) -> Result<(), AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
+    super::officials::change_role(&state.db, &village, &me, id, role, &super::guard::client()).await
+}
+
+/// Deactivates (ending their sessions) or reactivates an official of the village `slug`.
+#[server(endpoint = "auth/set-official-active")]
+pub async fn set_official_active(slug: String, id: i64, active: bool) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    super::officials::set_active(&state.db, &village, &me, id, active, &super::guard::client()).await
+}
+
+/// Gives an official of the village `slug` a new password, returned once.
+#[server(endpoint = "auth/reset-password")]
+pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let (o, password) = super::officials::reset_password(&state.db, &village, &me, id, &super::guard::client()).await?;
+    Ok(NewCredential { username: o.username, name: o.name, password })
+}
+
+/// Living residents of the village `slug` by name or NIK prefix, with their PIN status.
+#[server(endpoint = "auth/pin-residents")]
+pub async fn pin_residents(slug: String, query: String, page: u64) -> Result<PinCandidatePage, AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    super::residents::search(&state.db, &village, &query, page).await
+}
+
+/// Issues (or resets) the PIN of a resident of the village `slug`: the slip to print.
+#[server(endpoint = "auth/issue-pin")]
+pub async fn issue_pin(slug: String, resident_id: i64) -> Result<PinSlip, AppError> {
+    use super::model::Role;
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let slip = super::residents::issue_pin(&state.db, &village, &me, resident_id, &super::guard::client()).await?;
+    let nik = crate::population::nik::Nik::parse(&slip.resident.nik)
+        .map(|n| n.masked())
+        .unwrap_or_else(|_| "••••••••••••••••".into());
+    Ok(PinSlip {
+        village_title: crate::village::service::to_info(&village).title(),
+        name: slip.resident.name,
+        nik_masked: nik,
+        pin: slip.pin,
+        issued: wib(chrono::Utc::now()),
+        issued_by: format!("{} ({})", me.name, me.role.label()),
+        sign_in_path: crate::site::SiteMode::of_request().path(&village.slug, "/masuk"),
+    })
 }

@@ -1,14 +1,14 @@
 //! The one authorisation check. Deny by default: every server function that touches anything
-//! not public names the roles it allows and the village it acts in; the village comes from the
-//! URL (`slug`) and the host binding, and must be the official's own.
+//! not public names who may call it and the village it acts in; the village comes from the URL
+//! (`slug`) and the host binding, and must be the caller's own.
 
 use chrono::Utc;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
 use super::model::Role;
-use super::session::{self, Client};
-use crate::db::entities::{official, village};
+use super::session::{self, Client, Holder, Kind};
+use crate::db::entities::village;
 use crate::error::{AppError, AppResult};
 
 /// A signed-in official, as the server knows them.
@@ -19,6 +19,48 @@ pub struct Official {
     pub name: String,
     pub role: Role,
     pub session_id: String,
+}
+
+/// A signed-in resident, as the server knows them.
+#[derive(Debug, Clone)]
+pub struct Resident {
+    pub id: i64,
+    pub village_id: i64,
+    pub name: String,
+    /// The PIN is still the one an official issued: only changing it is allowed.
+    pub must_change_pin: bool,
+    pub session_id: String,
+}
+
+/// Whoever is signed in on a request.
+#[derive(Debug, Clone)]
+pub enum User {
+    Official(Official),
+    Resident(Resident),
+}
+
+impl User {
+    /// The session's holder, for the session list and revocation.
+    pub fn holder(&self) -> (Kind, i64) {
+        match self {
+            User::Official(o) => (Kind::Official, o.id),
+            User::Resident(r) => (Kind::Resident, r.id),
+        }
+    }
+
+    pub fn session_id(&self) -> &str {
+        match self {
+            User::Official(o) => &o.session_id,
+            User::Resident(r) => &r.session_id,
+        }
+    }
+
+    fn village_id(&self) -> Option<i64> {
+        match self {
+            User::Official(o) => o.village_id,
+            User::Resident(r) => Some(r.village_id),
+        }
+    }
 }
 
 /// The request's client facts (address, user agent, HTTPS).
@@ -42,35 +84,76 @@ pub fn request_token() -> Option<String> {
     session::token_from_cookies(cookies)
 }
 
-/// The official signed in on this request, if any.
+/// Whoever is signed in on this request, if anybody.
 ///
 /// # Errors
 /// Database failures.
-pub async fn signed_in(db: &DatabaseConnection) -> AppResult<Option<Official>> {
+pub async fn signed_in(db: &DatabaseConnection) -> AppResult<Option<User>> {
     let Some(token) = request_token() else { return Ok(None) };
-    let Some((s, o)) = session::find_official(db, &token, Utc::now()).await? else {
+    let Some((s, holder)) = session::find(db, &token, Utc::now()).await? else {
         return Ok(None);
     };
-    Ok(to_official(&o, s.id))
+    Ok(match holder {
+        Holder::Official(o) => Role::parse(&o.role).map(|role| {
+            User::Official(Official { id: o.id, village_id: o.village_id, name: o.name, role, session_id: s.id })
+        }),
+        Holder::Resident { resident, must_change } => Some(User::Resident(Resident {
+            id: resident.id,
+            village_id: resident.village_id,
+            name: resident.name,
+            must_change_pin: must_change,
+            session_id: s.id,
+        })),
+    })
 }
 
-fn to_official(o: &official::Model, session_id: String) -> Option<Official> {
-    Some(Official { id: o.id, village_id: o.village_id, name: o.name.clone(), role: Role::parse(&o.role)?, session_id })
+/// Who may call a server function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allow<'a> {
+    /// Officials of the village with one of these roles (`Superadmin` in the list: the
+    /// deployment's superadmin too, in any village).
+    Officials(&'a [Role]),
+    /// Residents of the village who have chosen their own PIN.
+    Residents,
+    /// Residents of the village, also while they must still change the PIN they were issued.
+    ResidentsChangingPin,
+    /// Anybody signed in to this village (their own sessions, signing out).
+    AnySignedIn,
 }
 
-/// The decision, apart from the database: who may act in `village` with one of `allowed`.
+/// The decision, apart from the database: may `who` act in `village_id` as `allow` says?
 ///
 /// # Errors
-/// `Unauthenticated` for nobody, `NotFound` for an official of another village (the village's
-/// data does not exist for them), `Forbidden` for a role that is not allowed.
-pub fn decide(who: Option<&Official>, village_id: i64, allowed: &[Role]) -> AppResult<()> {
+/// `Unauthenticated` for nobody, `NotFound` for a user of another village (the village's
+/// data does not exist for them), `PinChangeRequired` for a resident who must first change the
+/// issued PIN, `Forbidden` for a user of the village who is not allowed.
+pub fn decide(who: Option<&User>, village_id: i64, allow: Allow) -> AppResult<()> {
     let Some(who) = who else { return Err(AppError::Unauthenticated) };
-    match who.village_id {
-        Some(own) if own != village_id => Err(AppError::NotFound),
-        _ if allowed.contains(&who.role) => Ok(()),
-        None => Err(AppError::NotFound),
-        Some(_) => Err(AppError::Forbidden),
+    let superadmin = matches!(who, User::Official(o) if o.role == Role::Superadmin);
+    let superadmin_allowed = matches!(allow, Allow::Officials(roles) if roles.contains(&Role::Superadmin));
+    if superadmin {
+        return if superadmin_allowed { Ok(()) } else { Err(AppError::NotFound) };
     }
+    if who.village_id() != Some(village_id) {
+        return Err(AppError::NotFound);
+    }
+    match (allow, who) {
+        (Allow::AnySignedIn, _) => Ok(()),
+        (Allow::Officials(roles), User::Official(o)) if roles.contains(&o.role) => Ok(()),
+        (Allow::Residents, User::Resident(r)) if r.must_change_pin => Err(AppError::PinChangeRequired),
+        (Allow::Residents | Allow::ResidentsChangingPin, User::Resident(_)) => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The signed-in user, allowed to act in `village` as `allow` says.
+///
+/// # Errors
+/// As [`decide`], plus database failures.
+pub async fn require_user(db: &DatabaseConnection, village: &village::Model, allow: Allow<'_>) -> AppResult<User> {
+    let who = signed_in(db).await?;
+    decide(who.as_ref(), village.id, allow)?;
+    who.ok_or(AppError::Unauthenticated)
 }
 
 /// The signed-in official, allowed to act in `village` with one of `allowed` roles.
@@ -78,26 +161,76 @@ pub fn decide(who: Option<&Official>, village_id: i64, allowed: &[Role]) -> AppR
 /// # Errors
 /// As [`decide`], plus database failures.
 pub async fn require(db: &DatabaseConnection, village: &village::Model, allowed: &[Role]) -> AppResult<Official> {
-    let who = signed_in(db).await?;
-    decide(who.as_ref(), village.id, allowed)?;
-    who.ok_or(AppError::Unauthenticated)
+    match require_user(db, village, Allow::Officials(allowed)).await? {
+        User::Official(o) => Ok(o),
+        User::Resident(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The signed-in resident of `village` (who has chosen their own PIN, unless `changing_pin`).
+///
+/// # Errors
+/// As [`decide`], plus database failures.
+pub async fn require_resident(
+    db: &DatabaseConnection,
+    village: &village::Model,
+    changing_pin: bool,
+) -> AppResult<Resident> {
+    let allow = if changing_pin { Allow::ResidentsChangingPin } else { Allow::Residents };
+    match require_user(db, village, allow).await? {
+        User::Resident(r) => Ok(r),
+        User::Official(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The deployment's signed-in superadmin (villages and their first accounts).
+///
+/// # Errors
+/// `Unauthenticated` for nobody, `Forbidden` for anybody else; database failures.
+pub async fn require_superadmin(db: &DatabaseConnection) -> AppResult<Official> {
+    match signed_in(db).await? {
+        Some(User::Official(o)) if o.role == Role::Superadmin => Ok(o),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthenticated),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn official(village_id: Option<i64>, role: Role) -> Official {
-        Official { id: 1, village_id, name: "x".into(), role, session_id: String::new() }
+    fn official(village_id: Option<i64>, role: Role) -> User {
+        User::Official(Official { id: 1, village_id, name: "x".into(), role, session_id: String::new() })
+    }
+
+    fn resident(village_id: i64, must_change_pin: bool) -> User {
+        User::Resident(Resident { id: 1, village_id, name: "x".into(), must_change_pin, session_id: String::new() })
     }
 
     #[test]
     fn deny_by_default() {
-        assert_eq!(decide(None, 1, Role::VILLAGE), Err(AppError::Unauthenticated));
-        assert_eq!(decide(Some(&official(Some(1), Role::Operator)), 1, Role::VILLAGE), Ok(()));
-        assert_eq!(decide(Some(&official(Some(1), Role::Operator)), 1, &[Role::Kades]), Err(AppError::Forbidden));
-        assert_eq!(decide(Some(&official(Some(2), Role::Kades)), 1, Role::VILLAGE), Err(AppError::NotFound));
-        assert_eq!(decide(Some(&official(None, Role::Superadmin)), 1, Role::VILLAGE), Err(AppError::NotFound));
-        assert_eq!(decide(Some(&official(None, Role::Superadmin)), 1, &[Role::Superadmin]), Ok(()));
+        let village = Allow::Officials(Role::VILLAGE);
+        assert_eq!(decide(None, 1, village), Err(AppError::Unauthenticated));
+        assert_eq!(decide(Some(&official(Some(1), Role::Operator)), 1, village), Ok(()));
+        assert_eq!(
+            decide(Some(&official(Some(1), Role::Operator)), 1, Allow::Officials(&[Role::Kades])),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(decide(Some(&official(Some(2), Role::Kades)), 1, village), Err(AppError::NotFound));
+        assert_eq!(decide(Some(&official(None, Role::Superadmin)), 1, village), Err(AppError::NotFound));
+        assert_eq!(decide(Some(&official(None, Role::Superadmin)), 1, Allow::Officials(&[Role::Superadmin])), Ok(()));
+        assert_eq!(decide(Some(&official(None, Role::Superadmin)), 1, Allow::Residents), Err(AppError::NotFound));
+    }
+
+    #[test]
+    fn residents_are_strangers_to_the_admin_and_to_other_villages() {
+        assert_eq!(decide(Some(&resident(1, false)), 1, Allow::Officials(Role::VILLAGE)), Err(AppError::Forbidden));
+        assert_eq!(decide(Some(&resident(2, false)), 1, Allow::Residents), Err(AppError::NotFound));
+        assert_eq!(decide(Some(&resident(1, false)), 1, Allow::Residents), Ok(()));
+        assert_eq!(decide(Some(&official(Some(1), Role::Kades)), 1, Allow::Residents), Err(AppError::Forbidden));
+        assert_eq!(decide(Some(&resident(1, true)), 1, Allow::Residents), Err(AppError::PinChangeRequired));
+        assert_eq!(decide(Some(&resident(1, true)), 1, Allow::ResidentsChangingPin), Ok(()));
+        assert_eq!(decide(Some(&resident(1, true)), 1, Allow::AnySignedIn), Ok(()));
+        assert_eq!(decide(Some(&resident(2, true)), 1, Allow::AnySignedIn), Err(AppError::NotFound));
     }
 }

@@ -72,6 +72,79 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// An official's account, as the kades sees it on the officials page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficialRow {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// The signed-in official's own account (it cannot be changed from the list).
+    pub me: bool,
+}
+
+/// A new or reset password, shown once to be handed to the official.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCredential {
+    pub username: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// Whether a resident can sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PinStatus {
+    /// No PIN yet.
+    None,
+    /// A PIN was issued; the resident has not changed it yet.
+    Issued,
+    /// The resident chose their own PIN.
+    Own,
+}
+
+impl PinStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PinStatus::None => "Belum punya PIN",
+            PinStatus::Issued => "PIN sudah diberikan, belum diganti warga",
+            PinStatus::Own => "PIN aktif",
+        }
+    }
+}
+
+/// A resident in the PIN page's search (masked NIK only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PinCandidate {
+    pub id: i64,
+    pub name: String,
+    pub nik_masked: String,
+    pub birth: String,
+    pub pin: PinStatus,
+}
+
+/// A page of the PIN page's search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PinCandidatePage {
+    pub items: Vec<PinCandidate>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// A printable PIN slip. The PIN is in this one response and nowhere else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PinSlip {
+    pub village_title: String,
+    pub name: String,
+    pub nik_masked: String,
+    pub pin: String,
+    pub issued: String,
+    pub issued_by: String,
+    /// Where to sign in, as the resident types it.
+    pub sign_in_path: String,
+}
+
 /// A short description of a browser from its user agent, in words people know.
 pub fn device_of(user_agent: Option<&str>) -> String {
     let ua = user_agent.unwrap_or_default();

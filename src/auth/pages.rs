@@ -1,37 +1,50 @@
-//! Sign-in (Masuk) and the admin dashboard.
+//! Sign-in (Masuk), the admin dashboard, sessions, and the officials' own password.
+//!
+//! Forms are plain HTML forms that post to their server function, so they work before the WASM
+//! has loaded; once hydrated, the submit is sent by the page and errors show inline. (Not
+//! `ActionForm`: its form-decoding code costs the bundle ~30 KB.)
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
-use super::api::{SignIn, SignOut, get_admin_overview, list_sessions};
-use super::model::AdminOverview;
-use crate::error::AppError;
+use super::api::{ChangePassword, ResidentSignIn, SignIn, SignOut, get_admin_overview, list_sessions};
+use super::model::{AdminOverview, Role};
 use crate::population::model::format_count;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{ErrorView, Loading};
+use crate::ui::{Loading, form_error, signed_in_error, value_of};
 
-/// `/{slug}/masuk`: officials sign in with username and password.
-///
-/// A plain form that posts to the server function, so it works before the WASM has loaded; once
-/// hydrated, the submit is sent by the page and errors show inline. (Not `ActionForm`: its
-/// form-decoding code costs the bundle ~30 KB.)
+/// `/{slug}/masuk`: officials with username and password, residents with NIK and PIN.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let slug = use_village_slug();
-    let action = ServerAction::<SignIn>::new();
-    let pending = action.pending();
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
-    let username = NodeRef::<leptos::html::Input>::new();
-    let password = NodeRef::<leptos::html::Input>::new();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let value = |node: NodeRef<leptos::html::Input>| node.get().map(|el| el.value()).unwrap_or_default();
-        action.dispatch(SignIn { slug: slug.get(), username: value(username), password: value(password) });
-    };
     view! {
         <Title text="Masuk"/>
         <h1>"Masuk"</h1>
+        <ResidentSignInForm slug/>
+        <OfficialSignInForm slug/>
+    }
+}
+
+/// `/kelola/masuk`: the deployment's superadmin signs in.
+#[component]
+pub fn SuperadminSignInPage() -> impl IntoView {
+    view! {
+        <Title text="Masuk pengelola"/>
+        <h1>"Masuk pengelola"</h1>
+        <OfficialSignInForm slug=Signal::stored(String::new())/>
+    }
+}
+
+#[component]
+fn OfficialSignInForm(slug: Signal<String>) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let pending = action.pending();
+    let (username, password) = (NodeRef::new(), NodeRef::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(SignIn { slug: slug.get(), username: value_of(username), password: value_of(password) });
+    };
+    view! {
         <section class="card">
             <h2>"Perangkat desa"</h2>
             <form class="form" id="sign-in-official" method="post" action="/api/auth/sign-in" on:submit=submit>
@@ -40,16 +53,59 @@ pub fn SignInPage() -> impl IntoView {
                 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64" node_ref=username/>
                 <label for="password">"Kata sandi"</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200" node_ref=password/>
-                {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {form_error(action.value())}
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Memproses…" } else { "Masuk" }}
                 </button>
             </form>
         </section>
+    }
+}
+
+#[component]
+fn ResidentSignInForm(slug: Signal<String>) -> impl IntoView {
+    let action = ServerAction::<ResidentSignIn>::new();
+    let pending = action.pending();
+    let (nik, pin) = (NodeRef::new(), NodeRef::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(ResidentSignIn { slug: slug.get(), nik: value_of(nik), pin: value_of(pin) });
+    };
+    view! {
         <section class="card">
             <h2>"Warga"</h2>
-            <p>"Masuk untuk warga dengan NIK dan PIN sedang disiapkan. PIN akan diberikan oleh perangkat desa."</p>
+            <p class="muted">"Masuk dengan NIK dan PIN 6 angka. PIN diberikan oleh kantor desa."</p>
+            <form class="form" id="sign-in-resident" method="post" action="/api/auth/resident-sign-in" on:submit=submit>
+                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <label for="nik">"NIK"</label>
+                <input id="nik" name="nik" type="text" inputmode="numeric" autocomplete="username" required maxlength="24" placeholder="16 angka sesuai KTP/KK" node_ref=nik/>
+                <label for="pin">"PIN"</label>
+                <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="current-password" required minlength="6" maxlength="6" pattern="[0-9]{6}" node_ref=pin/>
+                {form_error(action.value())}
+                <button type="submit" class="button" disabled=move || pending.get()>
+                    {move || if pending.get() { "Memproses…" } else { "Masuk sebagai warga" }}
+                </button>
+            </form>
         </section>
+    }
+}
+
+/// A "Keluar" button that ends the session.
+#[component]
+pub fn SignOutButton(slug: String) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let submit = {
+        let slug = slug.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            sign_out.dispatch(SignOut { slug: slug.clone() });
+        }
+    };
+    view! {
+        <form class="sign-out" method="post" action="/api/auth/sign-out" on:submit=submit>
+            <input type="hidden" name="slug" value=slug/>
+            <button type="submit" class="button secondary">"Keluar"</button>
+        </form>
     }
 }
 
@@ -64,11 +120,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <Dashboard o slug=slug.get_untracked()/> }.into_any(),
-                    Err(AppError::Unauthenticated) => {
-                        let to = village_href(&slug.get_untracked(), "/masuk");
-                        view! { <Redirect path=to/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
             })}
         </Suspense>
@@ -77,7 +129,11 @@ pub fn AdminPage() -> impl IntoView {
 
 #[component]
 fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    let tile = |path: &str, title: &'static str, text: &'static str| {
+        view! { <li><a href=village_href(&slug, path)><strong>{title}</strong><span>{text}</span></a></li> }
+    };
+    let kades = o.role == Role::Kades;
+    let reads_audit = matches!(o.role, Role::Kades | Role::Sekdes);
     view! {
         <h1>{format!("Admin {}", o.village_title)}</h1>
         <p class="muted">{format!("Masuk sebagai {} · {}", o.official_name, o.role.label())}</p>
@@ -89,27 +145,22 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
         <section>
             <h2>"Pekerjaan"</h2>
             <ul class="tiles">
-                <li><a href=village_href(&slug, "/statistik")><strong>"Statistik"</strong><span>"Penduduk menurut umur dan dusun"</span></a></li>
+                {tile("/admin/pin", "PIN warga", "Berikan atau atur ulang PIN masuk warga")}
+                {kades.then(|| tile("/admin/perangkat", "Perangkat desa", "Akun, peran dan kata sandi"))}
+                {reads_audit.then(|| tile("/admin/audit", "Log audit", "Siapa melakukan apa, dan kapan"))}
+                {tile("/statistik", "Statistik", "Penduduk menurut umur dan dusun")}
                 <li><span class="tile-soon"><strong>"Data penduduk"</strong><span>"Segera hadir"</span></span></li>
                 <li><span class="tile-soon"><strong>"Layanan surat"</strong><span>"Segera hadir"</span></span></li>
-                <li><span class="tile-soon"><strong>"Perangkat desa"</strong><span>"Segera hadir"</span></span></li>
-                <li><a href=village_href(&slug, "/admin/sesi")><strong>"Sesi masuk"</strong><span>"Perangkat tempat Anda masuk"</span></a></li>
+                {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
+                {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}
             </ul>
         </section>
-        <form class="sign-out" method="post" action="/api/auth/sign-out" on:submit={
-            let slug = slug.clone();
-            move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                sign_out.dispatch(SignOut { slug: slug.clone() });
-            }
-        }>
-            <input type="hidden" name="slug" value=slug.clone()/>
-            <button type="submit" class="button secondary">"Keluar"</button>
-        </form>
+        <SignOutButton slug/>
     }
 }
 
-/// `/{slug}/admin/sesi`: where the official is signed in, with a button to end each other session.
+/// `/{slug}/admin/sesi` and `/{slug}/akun/sesi`: where the user is signed in, with a button to
+/// end each other session.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let slug = use_village_slug();
@@ -146,12 +197,51 @@ pub fn SessionsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(AppError::Unauthenticated) => {
-                        view! { <Redirect path=village_href(&slug.get_untracked(), "/masuk")/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// `/{slug}/admin/kata-sandi`: an official changes their own password.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let action = ServerAction::<ChangePassword>::new();
+    let pending = action.pending();
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let (current, new, repeat) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(ChangePassword {
+            slug: slug.get(),
+            current: value_of(current),
+            new: value_of(new),
+            repeat: value_of(repeat),
+        });
+    };
+    view! {
+        <Title text="Ganti kata sandi"/>
+        <h1>"Ganti kata sandi"</h1>
+        <section class="card">
+            <Show when=done fallback=move || view! {
+                <form class="form" method="post" action="/api/auth/change-password" on:submit=submit>
+                    <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                    <label for="current">"Kata sandi saat ini"</label>
+                    <input id="current" name="current" type="password" autocomplete="current-password" required node_ref=current/>
+                    <label for="new">"Kata sandi baru"</label>
+                    <input id="new" name="new" type="password" autocomplete="new-password" required minlength="12" node_ref=new/>
+                    <p class="hint">"Minimal 12 karakter. Gabungan beberapa kata yang tidak umum mudah diingat dan sulit ditebak."</p>
+                    <label for="repeat">"Ulangi kata sandi baru"</label>
+                    <input id="repeat" name="repeat" type="password" autocomplete="new-password" required node_ref=repeat/>
+                    {form_error(action.value())}
+                    <button type="submit" class="button" disabled=move || pending.get()>"Simpan"</button>
+                </form>
+            }>
+                <p role="status">"Kata sandi sudah diganti. Sesi Anda di perangkat lain telah diakhiri."</p>
+                <a class="button" href=move || village_href(&slug.get(), "/admin")>"Kembali ke admin"</a>
+            </Show>
+        </section>
     }
 }

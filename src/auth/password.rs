@@ -27,6 +27,25 @@ pub fn hash(secret: &str) -> Result<String, argon2::password_hash::Error> {
     Ok(argon2().hash_password(secret.as_bytes(), &salt)?.to_string())
 }
 
+/// [`hash`] on Tokio's blocking pool: a hash takes tens of milliseconds of CPU.
+///
+/// # Errors
+/// `Internal` when the hasher or the task fails (logged).
+pub async fn hash_blocking(secret: &str) -> crate::error::AppResult<String> {
+    let secret = secret.to_string();
+    match tokio::task::spawn_blocking(move || hash(&secret)).await {
+        Ok(Ok(phc)) => Ok(phc),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "password hash failed");
+            Err(crate::error::AppError::Internal)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "password task failed");
+            Err(crate::error::AppError::Internal)
+        }
+    }
+}
+
 /// Whether `secret` matches `phc`. A malformed stored hash never matches.
 pub fn verify(secret: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {

@@ -22,18 +22,20 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     })
 }
 
-/// Signs an official in at `village`; returns the session token for the cookie.
-/// Accounts of other villages fail exactly like unknown ones (and take as long).
+/// Signs an official in at `village` (`None`: the deployment, for its superadmin); returns the
+/// session token for the cookie. Accounts of other villages fail exactly like unknown ones (and
+/// take as long).
 ///
 /// # Errors
 /// `Invalid(WRONG_LOGIN)` for any wrong combination; database failures.
 pub async fn sign_in_official(
     db: &DatabaseConnection,
-    village: &village::Model,
+    village: Option<&village::Model>,
     username: &str,
     password: &str,
     client: &Client,
 ) -> AppResult<String> {
+    let village_id = village.map(|v| v.id);
     let username = username.trim().to_lowercase();
     let now = Utc::now();
     let mut keys = vec![(throttle::account_key(&username), throttle::ACCOUNT_LIMIT)];
@@ -57,14 +59,14 @@ pub async fn sign_in_official(
         Some(found) => {
             let phc = found.password_hash.clone();
             let matches = blocking(move || password::verify(&secret, &phc)).await?;
-            (matches && found.village_id == Some(village.id)).then_some(found)
+            (matches && found.village_id == village_id).then_some(found)
         }
     };
     let Some(found) = signed_in else {
         audit::record(
             db,
             audit::Entry {
-                village_id: Some(village.id),
+                village_id,
                 actor: audit::Actor::Anonymous,
                 action: audit::Action::SignInFailed,
                 subject: None,
@@ -81,7 +83,7 @@ pub async fn sign_in_official(
     audit::record(
         db,
         audit::Entry {
-            village_id: Some(village.id),
+            village_id,
             actor: audit::Actor::Official { id: found.id, name: found.name.clone() },
             action: audit::Action::SignIn,
             subject: Some(("official", found.id)),

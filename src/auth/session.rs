@@ -6,14 +6,63 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
-use crate::db::entities::{official, session};
+use crate::db::entities::{official, resident, resident_pin, session};
 
 /// Officials are signed out after 30 minutes without a request…
 pub const OFFICIAL_IDLE: Duration = Duration::minutes(30);
 /// …and after 12 hours in any case.
 pub const OFFICIAL_LIFETIME: Duration = Duration::hours(12);
+/// Residents use their own phones: a week without a request…
+pub const RESIDENT_IDLE: Duration = Duration::days(7);
+/// …and 30 days in any case.
+pub const RESIDENT_LIFETIME: Duration = Duration::days(30);
 /// `last_seen_at` is written at most this often, so that reading pages does not write on every request.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// Whose a session is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Official,
+    Resident,
+}
+
+impl Kind {
+    pub fn idle(self) -> Duration {
+        match self {
+            Kind::Official => OFFICIAL_IDLE,
+            Kind::Resident => RESIDENT_IDLE,
+        }
+    }
+
+    pub fn lifetime(self) -> Duration {
+        match self {
+            Kind::Official => OFFICIAL_LIFETIME,
+            Kind::Resident => RESIDENT_LIFETIME,
+        }
+    }
+
+    fn of(s: &session::Model) -> Kind {
+        if s.resident_id.is_some() { Kind::Resident } else { Kind::Official }
+    }
+
+    fn column(self) -> session::Column {
+        match self {
+            Kind::Official => session::Column::OfficialId,
+            Kind::Resident => session::Column::ResidentId,
+        }
+    }
+}
+
+/// The account behind a live session.
+#[derive(Debug, Clone)]
+pub enum Holder {
+    Official(official::Model),
+    /// A living resident with a PIN; `must_change` while the PIN is the one an official issued.
+    Resident {
+        resident: resident::Model,
+        must_change: bool,
+    },
+}
 
 pub const COOKIE: &str = "digdaya_session";
 /// Over HTTPS the cookie takes the `__Host-` prefix: Secure, Path=/, and no Domain, enforced by the browser.
@@ -55,14 +104,38 @@ pub async fn start_official<C: ConnectionTrait>(
     client: &Client,
     now: DateTime<Utc>,
 ) -> Result<String, sea_orm::DbErr> {
+    start(db, (Kind::Official, official.id), official.village_id, client, now).await
+}
+
+/// Starts a session for a resident; returns the token for the cookie.
+///
+/// # Errors
+/// Database failures.
+pub async fn start_resident<C: ConnectionTrait>(
+    db: &C,
+    resident: &resident::Model,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<String, sea_orm::DbErr> {
+    start(db, (Kind::Resident, resident.id), Some(resident.village_id), client, now).await
+}
+
+async fn start<C: ConnectionTrait>(
+    db: &C,
+    (kind, id): (Kind, i64),
+    village_id: Option<i64>,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<String, sea_orm::DbErr> {
     let token = new_token();
     session::ActiveModel {
         id: Set(token_id(&token)),
-        official_id: Set(Some(official.id)),
-        village_id: Set(official.village_id),
+        official_id: Set((kind == Kind::Official).then_some(id)),
+        resident_id: Set((kind == Kind::Resident).then_some(id)),
+        village_id: Set(village_id),
         created_at: Set(now),
         last_seen_at: Set(now),
-        expires_at: Set(now + OFFICIAL_LIFETIME),
+        expires_at: Set(now + kind.lifetime()),
         ip: Set(client.ip.clone()),
         user_agent: Set(client.user_agent.as_ref().map(|u| u.chars().take(300).collect())),
     }
@@ -71,35 +144,50 @@ pub async fn start_official<C: ConnectionTrait>(
     Ok(token)
 }
 
-/// The live session of `token` with its (active) official, touching `last_seen_at`.
-/// Expired sessions are deleted on sight.
+fn live(s: &session::Model, now: DateTime<Utc>) -> bool {
+    now < s.expires_at && now - s.last_seen_at < Kind::of(s).idle()
+}
+
+/// The live session of `token` with its account (an active official, or a living resident who
+/// has a PIN), touching `last_seen_at`. Expired sessions are deleted on sight.
 ///
 /// # Errors
 /// Database failures.
-pub async fn find_official<C: ConnectionTrait>(
+pub async fn find<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(session::Model, official::Model)>, sea_orm::DbErr> {
+) -> Result<Option<(session::Model, Holder)>, sea_orm::DbErr> {
     let Some(found) = session::Entity::find_by_id(token_id(token)).one(db).await? else {
         return Ok(None);
     };
-    if now >= found.expires_at || now - found.last_seen_at >= OFFICIAL_IDLE {
+    if !live(&found, now) {
         session::Entity::delete_by_id(found.id.clone()).exec(db).await?;
         return Ok(None);
     }
-    let Some(official_id) = found.official_id else { return Ok(None) };
-    let Some(official) =
-        official::Entity::find_by_id(official_id).filter(official::Column::Active.eq(true)).one(db).await?
-    else {
-        return Ok(None);
+    let holder = match (found.official_id, found.resident_id) {
+        (Some(id), None) => official::Entity::find_by_id(id)
+            .filter(official::Column::Active.eq(true))
+            .one(db)
+            .await?
+            .map(Holder::Official),
+        (None, Some(id)) => {
+            let resident = resident::Entity::find_by_id(id)
+                .filter(resident::Column::Status.eq(crate::population::model::STATUS_ALIVE))
+                .one(db)
+                .await?;
+            let pin = resident_pin::Entity::find_by_id(id).one(db).await?;
+            resident.zip(pin).map(|(resident, pin)| Holder::Resident { resident, must_change: pin.must_change })
+        }
+        _ => None,
     };
+    let Some(holder) = holder else { return Ok(None) };
     if now - found.last_seen_at >= TOUCH_EVERY {
         let mut active: session::ActiveModel = found.clone().into();
         active.last_seen_at = Set(now);
         active.update(db).await?;
     }
-    Ok(Some((found, official)))
+    Ok(Some((found, holder)))
 }
 
 /// Ends the session of `token`, if any; returns what it was.
@@ -114,10 +202,10 @@ pub async fn end<C: ConnectionTrait>(db: &C, token: &str) -> Result<Option<sessi
     Ok(found)
 }
 
-/// The `Set-Cookie` value that stores `token`.
-pub fn cookie(token: &str, https: bool) -> String {
+/// The `Set-Cookie` value that stores `token` for a session of `kind`.
+pub fn cookie(token: &str, kind: Kind, https: bool) -> String {
     let (name, secure) = if https { (SECURE_COOKIE, "; Secure") } else { (COOKIE, "") };
-    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", OFFICIAL_LIFETIME.num_seconds())
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", kind.lifetime().num_seconds())
 }
 
 /// The `Set-Cookie` value that removes the cookie.
@@ -135,35 +223,53 @@ pub fn token_from_cookies(header: &str) -> Option<String> {
     })
 }
 
-/// The live sessions of an official, newest first.
+/// The live sessions of an official or a resident, newest first.
 ///
 /// # Errors
 /// Database failures.
-pub async fn of_official<C: ConnectionTrait>(
+pub async fn of_holder<C: ConnectionTrait>(
     db: &C,
-    official_id: i64,
+    (kind, id): (Kind, i64),
     now: DateTime<Utc>,
 ) -> Result<Vec<session::Model>, sea_orm::DbErr> {
     use sea_orm::QueryOrder;
-    let all = session::Entity::find()
-        .filter(session::Column::OfficialId.eq(official_id))
-        .order_by_desc(session::Column::LastSeenAt)
-        .all(db)
-        .await?;
-    Ok(all.into_iter().filter(|s| now < s.expires_at && now - s.last_seen_at < OFFICIAL_IDLE).collect())
+    let all =
+        session::Entity::find().filter(kind.column().eq(id)).order_by_desc(session::Column::LastSeenAt).all(db).await?;
+    Ok(all.into_iter().filter(|s| live(s, now)).collect())
 }
 
-/// Ends the session `id` if it belongs to `official_id`; another's session is left alone.
+/// Ends the session `id` if it belongs to the holder; another's session is left alone.
 ///
 /// # Errors
 /// Database failures.
-pub async fn end_own<C: ConnectionTrait>(db: &C, official_id: i64, id: &str) -> Result<bool, sea_orm::DbErr> {
+pub async fn end_own<C: ConnectionTrait>(
+    db: &C,
+    (kind, holder): (Kind, i64),
+    id: &str,
+) -> Result<bool, sea_orm::DbErr> {
     let result = session::Entity::delete_many()
         .filter(session::Column::Id.eq(id))
-        .filter(session::Column::OfficialId.eq(official_id))
+        .filter(kind.column().eq(holder))
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+/// Ends every session of the holder except `keep` (after a PIN or password change, a reset, or
+/// a deactivation).
+///
+/// # Errors
+/// Database failures.
+pub async fn end_all<C: ConnectionTrait>(
+    db: &C,
+    (kind, holder): (Kind, i64),
+    keep: Option<&str>,
+) -> Result<u64, sea_orm::DbErr> {
+    let mut delete = session::Entity::delete_many().filter(kind.column().eq(holder));
+    if let Some(keep) = keep {
+        delete = delete.filter(session::Column::Id.ne(keep));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
 }
 
 #[cfg(test)]
@@ -181,10 +287,11 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_and_secure_over_https() {
-        let c = cookie("ab", false);
+        let c = cookie("ab", Kind::Official, false);
         assert!(c.starts_with("digdaya_session=ab; Path=/; HttpOnly; SameSite=Lax"));
         assert!(!c.contains("Secure"));
-        let s = cookie("ab", true);
+        let s = cookie("ab", Kind::Resident, true);
+        assert!(s.contains("Max-Age=2592000"));
         assert!(s.starts_with("__Host-digdaya_session=ab;") && s.ends_with("; Secure"));
         assert!(clear_cookie(false).contains("Max-Age=0"));
     }

@@ -123,6 +123,14 @@ pub fn sql(backend: DbBackend, text: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, text, values)
 }
 
+/// `LOWER(col) LIKE '%text%'`, case-insensitive on both backends (SQLite's LIKE ignores ASCII
+/// case, PostgreSQL's does not). `%`, `_` and `\` in `text` are dropped, not interpreted.
+pub fn contains_lower<C: sea_orm::sea_query::IntoColumnRef>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let text: String = text.to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+    Expr::expr(Func::lower(Expr::col(col))).like(format!("%{text}%"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,9 @@ pub enum Count {
     Exact(u64),
 }
 
+/// The `status` of a living resident (the others: `mati`, `pindah`, `hilang`).
+pub const STATUS_ALIVE: &str = "hidup";
+
 /// Below this, a public count is shown as "< 5".
 pub const SMALL_CELL: u64 = 5;
 

@@ -71,6 +71,31 @@ pub fn lookup_village(code: &RegionCode) -> Option<VillageRegion> {
     Some(VillageRegion { village, kind, kecamatan, kabupaten, province })
 }
 
+/// Desa/kelurahan whose name contains `query` (case-insensitive) or whose code starts with it,
+/// at most `limit`, by code. A name query shorter than 3 letters finds nothing.
+pub fn search_villages(query: &str, limit: usize) -> Vec<VillageRegion> {
+    let query = query.trim().to_lowercase();
+    let by_code = query.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if query.len() < 3 && !by_code || query.is_empty() {
+        return Vec::new();
+    }
+    let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+    let mut codes: Vec<&String> = table()
+        .iter()
+        .filter(|(code, name)| {
+            code.len() == 13
+                && if by_code {
+                    code.replace('.', "").starts_with(&digits)
+                } else {
+                    name.to_lowercase().contains(&query)
+                }
+        })
+        .map(|(code, _)| code)
+        .collect();
+    codes.sort();
+    codes.into_iter().filter_map(|c| RegionCode::parse(c).ok()).filter_map(|c| lookup_village(&c)).take(limit).collect()
+}
+
 /// The kecamatan codes under a kabupaten/kota code (`36.04` → `36.04.01`, ...), sorted.
 pub fn kecamatan_under(kabupaten: &RegionCode) -> Vec<RegionCode> {
     let prefix = format!("{}.", kabupaten.as_str());

@@ -79,3 +79,25 @@ mod tests {
         assert_eq!(capitalise("kelurahan"), "Kelurahan");
     }
 }
+
+/// A desa/kelurahan of the official code list, for the superadmin choosing one to add.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionHit {
+    pub code: String,
+    /// "Desa Kramatwatu".
+    pub title: String,
+    /// "Kec. Kramatwatu, Kab. Serang, Banten".
+    pub place: String,
+    /// The slug when the village is already in this deployment.
+    pub existing: Option<String>,
+}
+
+/// A village of the deployment, as the superadmin manages it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedVillage {
+    pub slug: String,
+    pub code: String,
+    pub title: String,
+    pub kecamatan: String,
+    pub officials: u64,
+}

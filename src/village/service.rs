@@ -1,13 +1,14 @@
 //! Village logic on the database (server only).
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 
-use super::model::{VILLAGES_PER_PAGE, VillageInfo, VillagePage, VillageSummary};
+use super::model::{
+    ManagedVillage, RegionHit, VILLAGES_PER_PAGE, VillageInfo, VillagePage, VillageSummary, capitalise,
+};
 use crate::db::entities::village;
 use crate::error::{AppError, AppResult};
 use crate::region::{self, RegionCode};
@@ -67,10 +68,7 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
     let query = query.trim().chars().take(80).collect::<String>();
     let mut select = village::Entity::find();
     if !query.is_empty() {
-        use sea_orm::sea_query::ExprTrait;
-        // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        let pattern = format!("%{}%", query.replace(['%', '_'], "").to_lowercase());
-        let lower = |col: village::Column| Expr::expr(Func::lower(Expr::col(col))).like(pattern.clone());
+        let lower = |col: village::Column| crate::db::contains_lower(col, &query);
         select = select.filter(
             Condition::any()
                 .add(lower(village::Column::Name))
@@ -95,6 +93,56 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
         })
         .collect();
     Ok(VillagePage { items, total: counts.number_of_items, page, pages: counts.number_of_pages.max(1), query })
+}
+
+/// Every village of the deployment with its number of officials, by name.
+///
+/// # Errors
+/// Database failures.
+pub async fn managed(db: &DatabaseConnection) -> AppResult<Vec<ManagedVillage>> {
+    use crate::db::entities::official;
+    let villages = village::Entity::find().order_by_asc(village::Column::Name).all(db).await?;
+    let mut counts = std::collections::HashMap::<i64, u64>::new();
+    for o in official::Entity::find().filter(official::Column::VillageId.is_not_null()).all(db).await? {
+        if let Some(v) = o.village_id {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    Ok(villages
+        .iter()
+        .map(|v| ManagedVillage {
+            slug: v.slug.clone(),
+            code: v.code.clone(),
+            title: to_info(v).title(),
+            kecamatan: v.kecamatan.clone(),
+            officials: counts.get(&v.id).copied().unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Desa/kelurahan of the code list matching `query` (at most 20), marking those already here.
+///
+/// # Errors
+/// Database failures.
+pub async fn search_regions(db: &DatabaseConnection, query: &str) -> AppResult<Vec<RegionHit>> {
+    let found = region::search_villages(query, 20);
+    let codes: Vec<String> = found.iter().map(|r| r.village.code.to_string()).collect();
+    let existing: std::collections::HashMap<String, String> = village::Entity::find()
+        .filter(village::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.code, v.slug))
+        .collect();
+    Ok(found
+        .into_iter()
+        .map(|r| RegionHit {
+            existing: existing.get(r.village.code.as_str()).cloned(),
+            code: r.village.code.to_string(),
+            title: format!("{} {}", capitalise(r.kind), r.village.name),
+            place: format!("Kec. {}, {}, {}", r.kecamatan.name, r.kabupaten.name, r.province.name),
+        })
+        .collect())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,7 +266,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Path segments the app itself uses can never be village slugs.
-const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "static", "assets"];
+const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "kelola", "static", "assets"];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())

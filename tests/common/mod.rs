@@ -159,6 +159,51 @@ impl TestApp {
     }
 }
 
+/// Calls a server function as the signed-in holder of `cookie`, from a page of this site.
+pub async fn post_as(
+    app: &TestApp,
+    endpoint: &str,
+    cookie: &str,
+    accept: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/{endpoint}", app.base))
+        .header("origin", &app.base)
+        .header("accept", accept)
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// `name=value` of a `Set-Cookie` header.
+pub fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+/// The session cookie a response sets, if any (whole `Set-Cookie` value).
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("digdaya_session=") && !v.contains("Max-Age=0"))
+        .map(str::to_string)
+}
+
+/// A page as the holder of `cookie` sees it.
+pub async fn get_with(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.base))
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The HTML without Leptos' hydration markers (`<!>`, `<!--…-->`), so tests can match markup.
 pub fn strip_markers(html: &str) -> String {
     let mut out = String::with_capacity(html.len());

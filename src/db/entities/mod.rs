@@ -6,5 +6,6 @@ pub mod family;
 pub mod login_failure;
 pub mod official;
 pub mod resident;
+pub mod resident_pin;
 pub mod session;
 pub mod village;

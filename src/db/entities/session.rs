@@ -7,6 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub official_id: Option<i64>,
+    pub resident_id: Option<i64>,
     pub village_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,

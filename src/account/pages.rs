@@ -1,0 +1,155 @@
+//! A resident's own pages: their data and family, changing the PIN, who accessed their data.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::{my_access, my_profile};
+use super::model::OwnProfile;
+use crate::auth::api::ChangePin;
+use crate::auth::pages::SignOutButton;
+use crate::site::{use_village_slug, village_href};
+use crate::ui::{Loading, Pagination, form_error, signed_in_error, value_of};
+
+/// `/{slug}/akun`: the signed-in resident's data as the registry holds it, and their family.
+#[component]
+pub fn MyAccountPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let profile = Resource::new(move || slug.get(), my_profile);
+    view! {
+        <Title text="Akun saya"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => view! { <Profile p slug=slug.get_untracked()/> }.into_any(),
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(p: OwnProfile, slug: String) -> impl IntoView {
+    let row = |label: &'static str, value: String| view! { <dt>{label}</dt><dd>{value}</dd> };
+    let family = if p.family.is_empty() {
+        view! { <p class="empty">"Tidak ada anggota keluarga lain yang tercatat."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="family-list">
+                {p.family.into_iter().map(|m| view! {
+                    <li><strong>{m.name}</strong><span class="muted">{format!("{} · {} · {} tahun", m.relationship, m.sex, m.age)}</span></li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <h1>{p.name.clone()}</h1>
+        <p class="muted">{format!("Warga {}", p.village_title)}</p>
+        <section class="card">
+            <h2>"Data saya"</h2>
+            <dl class="facts" id="my-data">
+                {row("NIK", p.nik)}
+                {row("No. KK", p.kk.unwrap_or_else(|| "-".into()))}
+                {row("Jenis kelamin", p.sex)}
+                {row("Tempat, tanggal lahir", p.birth)}
+                {row("Agama", p.religion)}
+                {row("Pendidikan", p.education)}
+                {row("Pekerjaan", p.occupation)}
+                {row("Status perkawinan", p.marital_status)}
+                {row("Hubungan dalam keluarga", p.relationship)}
+                {row("Alamat", [p.address, p.area].into_iter().flatten().collect::<Vec<_>>().join(", "))}
+            </dl>
+            <p class="hint">"Ada data yang keliru? Sampaikan ke kantor desa dengan membawa KK dan KTP."</p>
+        </section>
+        <section class="card">
+            <h2>"Keluarga"</h2>
+            {family}
+        </section>
+        <ul class="tiles">
+            <li><a href=village_href(&slug, "/akun/ganti-pin")><strong>"Ganti PIN"</strong><span>"Buat PIN baru"</span></a></li>
+            <li><a href=village_href(&slug, "/akun/akses")><strong>"Akses data saya"</strong><span>"Siapa yang mengakses data Anda"</span></a></li>
+            <li><a href=village_href(&slug, "/akun/sesi")><strong>"Sesi masuk"</strong><span>"Perangkat tempat Anda masuk"</span></a></li>
+        </ul>
+        <SignOutButton slug/>
+    }
+}
+
+/// `/{slug}/akun/ganti-pin`: the resident chooses their own PIN (required after sign-in with an
+/// issued one).
+#[component]
+pub fn ChangePinPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let action = ServerAction::<ChangePin>::new();
+    let pending = action.pending();
+    let (current, new, repeat) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let local_error = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (n, r) = (value_of(new), value_of(repeat));
+        // The same rules as the server, at once; the server checks again (and the birth date).
+        let problem =
+            crate::auth::pin::weakness(&n, None).or((n != r).then_some("PIN baru dan ulangannya tidak sama."));
+        local_error.set(problem);
+        if problem.is_none() {
+            action.dispatch(ChangePin { slug: slug.get(), current: value_of(current), new: n, repeat: r });
+        }
+    };
+    let pin_input = |id: &'static str, node: NodeRef<leptos::html::Input>, autocomplete: &'static str| {
+        view! {
+            <input id=id name=id type="password" inputmode="numeric" required minlength="6" maxlength="6" pattern="[0-9]{6}" autocomplete=autocomplete node_ref=node/>
+        }
+    };
+    view! {
+        <Title text="Ganti PIN"/>
+        <h1>"Ganti PIN"</h1>
+        <section class="card">
+            <p>"Buat PIN Anda sendiri: 6 angka yang mudah Anda ingat tetapi sulit ditebak orang lain. Jangan gunakan tanggal lahir, angka sama semua, atau urutan seperti 123456."</p>
+            <form class="form" id="change-pin" method="post" action="/api/auth/change-pin" on:submit=submit>
+                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <label for="current">"PIN saat ini (dari slip atau PIN lama)"</label>
+                {pin_input("current", current, "current-password")}
+                <label for="new">"PIN baru"</label>
+                {pin_input("new", new, "new-password")}
+                <label for="repeat">"Ulangi PIN baru"</label>
+                {pin_input("repeat", repeat, "new-password")}
+                {move || local_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {form_error(action.value())}
+                <button type="submit" class="button" disabled=move || pending.get()>"Simpan PIN"</button>
+            </form>
+        </section>
+    }
+}
+
+/// `/{slug}/akun/akses`: who accessed the resident's data, and when.
+#[component]
+pub fn MyAccessPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || query.read().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
+    let entries = Resource::new(move || (slug.get(), page()), |(slug, page)| my_access(slug, page));
+    view! {
+        <Title text="Akses data saya"/>
+        <h1>"Akses data saya"</h1>
+        <p class="muted">"Setiap kali perangkat desa memberi PIN, mengubah atau melihat data Anda, dan setiap percobaan masuk ke akun Anda, tercatat di sini."</p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"Belum ada catatan."</p> }.into_any(),
+                    Ok(p) => {
+                        let base = village_href(&slug.get_untracked(), "/akun/akses");
+                        view! {
+                            <ul class="access-list">
+                                {p.items.into_iter().map(|e| view! {
+                                    <li><span class="muted">{e.time}</span><strong>{e.who}</strong><span>{e.what}</span></li>
+                                }).collect_view()}
+                            </ul>
+                            <Pagination page=p.page pages=p.pages href=move |n| format!("{base}?hal={n}")/>
+                        }.into_any()
+                    }
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,114 @@
+//! Reading the signed-in resident's own data (server only).
+
+use chrono::{Datelike, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::model::{FamilyMember, OwnProfile, title_case};
+use crate::db::entities::{area, family, resident, village};
+use crate::error::{AppError, AppResult};
+use crate::population::model::STATUS_ALIVE;
+
+fn age(birth: NaiveDate, today: NaiveDate) -> u32 {
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+fn sex(code: &str) -> String {
+    if code == "P" { "Perempuan" } else { "Laki-laki" }.to_string()
+}
+
+/// "Dusun Krajan, RW 02, RT 003" for the RT `rt_id`.
+async fn area_of(db: &DatabaseConnection, dusun_label: &str, rt_id: i64) -> AppResult<Option<String>> {
+    let mut names = Vec::new();
+    let mut next = Some(rt_id);
+    while let Some(id) = next {
+        let Some(a) = area::Entity::find_by_id(id).one(db).await? else { break };
+        let label = match a.level {
+            area::DUSUN => dusun_label.to_string(),
+            area::RW => "RW".into(),
+            _ => "RT".into(),
+        };
+        names.push(format!("{label} {}", a.name));
+        next = a.parent_id;
+        if names.len() > 3 {
+            break;
+        }
+    }
+    names.reverse();
+    Ok((!names.is_empty()).then(|| names.join(", ")))
+}
+
+/// The resident `resident_id` of `village` with their family's living members.
+///
+/// # Errors
+/// `NotFound` when the resident is not of this village; database failures.
+pub async fn profile(db: &DatabaseConnection, village: &village::Model, resident_id: i64) -> AppResult<OwnProfile> {
+    let me = resident::Entity::find_by_id(resident_id)
+        .filter(resident::Column::VillageId.eq(village.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let today = Utc::now().date_naive();
+    let fam = match me.family_id {
+        Some(id) => family::Entity::find_by_id(id).filter(family::Column::VillageId.eq(village.id)).one(db).await?,
+        None => None,
+    };
+    let members = match &fam {
+        Some(f) => {
+            resident::Entity::find()
+                .filter(resident::Column::FamilyId.eq(f.id))
+                .filter(resident::Column::VillageId.eq(village.id))
+                .filter(resident::Column::Status.eq(STATUS_ALIVE))
+                .filter(resident::Column::Id.ne(me.id))
+                .order_by_asc(resident::Column::BirthDate)
+                .all(db)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let rt = me.rt_id.or(fam.as_ref().and_then(|f| f.rt_id));
+    let area = match rt {
+        Some(rt) => area_of(db, &village.dusun_label, rt).await?,
+        None => None,
+    };
+    Ok(OwnProfile {
+        village_title: crate::village::service::to_info(village).title(),
+        nik: me.nik,
+        kk: fam.as_ref().map(|f| f.kk_number.clone()),
+        sex: sex(&me.sex),
+        birth: format!("{}, {}", me.birth_place, me.birth_date.format("%d-%m-%Y")),
+        religion: title_case(&me.religion),
+        education: title_case(&me.education),
+        occupation: title_case(&me.occupation),
+        marital_status: title_case(&me.marital_status),
+        relationship: title_case(&me.relationship),
+        address: fam.and_then(|f| f.address),
+        area,
+        family: members
+            .into_iter()
+            .map(|m| FamilyMember {
+                relationship: title_case(&m.relationship),
+                sex: sex(&m.sex),
+                age: age(m.birth_date, today),
+                name: m.name,
+            })
+            .collect(),
+        name: me.name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_counts_birthdays() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(age(d(2000, 11, 28), d(2026, 11, 28)), 26);
+        assert_eq!(age(d(2000, 11, 29), d(2026, 11, 28)), 25);
+        assert_eq!(age(d(2026, 1, 1), d(2026, 11, 28)), 0);
+    }
+}

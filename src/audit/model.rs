@@ -1,0 +1,56 @@
+//! The audit log as officials browse it.
+
+use serde::{Deserialize, Serialize};
+
+/// The actions a filter can choose, with their names in Bahasa Indonesia.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("sign_in", "Masuk"),
+    ("sign_in_failed", "Gagal masuk"),
+    ("sign_out", "Keluar"),
+    ("pin_issued", "PIN warga diberikan/diatur ulang"),
+    ("pin_changed", "Warga mengganti PIN"),
+    ("official_created", "Akun perangkat dibuat"),
+    ("official_changed", "Akun perangkat diubah"),
+    ("password_reset", "Kata sandi perangkat diatur ulang"),
+    ("password_changed", "Kata sandi diganti sendiri"),
+    ("village_created", "Desa ditambahkan"),
+];
+
+/// The words for a stored action name (the name itself when unknown).
+pub fn action_label(action: &str) -> String {
+    ACTIONS.iter().find(|(a, _)| *a == action).map_or_else(|| action.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// What to show: all of it by default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// A stored action name, or empty for all.
+    pub action: String,
+    /// Part of the actor's name.
+    pub who: String,
+    /// `YYYY-MM-DD`, inclusive, in WIB; empty for no bound.
+    pub from: String,
+    pub to: String,
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub time: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// A page of the log, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub items: Vec<AuditRow>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+pub const PER_PAGE: u64 = 50;

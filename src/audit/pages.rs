@@ -1,0 +1,76 @@
+//! The audit log page for the kades and sekdes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::list_audit;
+use super::model::ACTIONS;
+use crate::site::{use_village_slug, village_href};
+use crate::ui::{Loading, Pagination, signed_in_error, urlencode};
+
+/// `/{slug}/admin/audit`: the village's audit log, newest first, filtered by a GET form (the
+/// filter is in the address, so it works without the WASM and can be shared).
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let slug = use_village_slug();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let page = move || param("hal").parse().unwrap_or(1u64);
+    let log = Resource::new(
+        move || (slug.get(), param("aksi"), param("pelaku"), param("dari"), param("sampai"), page()),
+        |(slug, action, who, from, to, page)| list_audit(slug, action, who, from, to, page),
+    );
+    view! {
+        <Title text="Log audit"/>
+        <h1>"Log audit"</h1>
+        <form class="filters" method="get">
+            <label>"Tindakan"
+                <select name="aksi">
+                    <option value="">"Semua"</option>
+                    {ACTIONS.iter().map(|(value, label)| view! {
+                        <option value=*value selected=move || param("aksi") == *value>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Pelaku" <input name="pelaku" type="search" prop:value=move || param("pelaku")/></label>
+            <label>"Dari" <input name="dari" type="date" prop:value=move || param("dari")/></label>
+            <label>"Sampai" <input name="sampai" type="date" prop:value=move || param("sampai")/></label>
+            <button type="submit" class="button">"Terapkan"</button>
+        </form>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"Tidak ada catatan yang cocok."</p> }.into_any(),
+                    Ok(p) => {
+                        let base = village_href(&slug.get_untracked(), "/admin/audit");
+                        let keep = format!(
+                            "aksi={}&pelaku={}&dari={}&sampai={}",
+                            urlencode(&param("aksi")),
+                            urlencode(&param("pelaku")),
+                            urlencode(&param("dari")),
+                            urlencode(&param("sampai"))
+                        );
+                        view! {
+                            <p class="muted">{format!("{} catatan", p.total)}</p>
+                            <ul class="audit-list">
+                                {p.items.into_iter().map(|r| view! {
+                                    <li>
+                                        <span class="muted">{r.time}</span>
+                                        <strong>{r.action}</strong>
+                                        <span>{r.actor}</span>
+                                        {r.subject.map(|s| view! { <span>{format!("Terhadap: {s}")}</span> })}
+                                        {r.detail.map(|d| view! { <span class="muted">{d}</span> })}
+                                        {r.ip.map(|ip| view! { <span class="muted">{format!("Alamat {ip}")}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <Pagination page=p.page pages=p.pages href=move |n| format!("{base}?{keep}&hal={n}")/>
+                        }.into_any()
+                    }
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
+                }
+            })}
+        </Suspense>
+    }
+}

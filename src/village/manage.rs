@@ -1,0 +1,127 @@
+//! The deployment's management pages for its superadmin: the villages, adding one from the
+//! official code list, and creating a village's first accounts.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::api::{CreateVillage, managed_villages, search_regions};
+use crate::auth::api::CreateOfficial;
+use crate::auth::manage::CredentialCard;
+use crate::auth::pages::SignOutButton;
+use crate::error::AppError;
+use crate::ui::{ErrorView, Loading, form_error, value_of};
+
+fn superadmin_error(error: AppError) -> AnyView {
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/kelola/masuk"/> }.into_any(),
+        error => view! { <ErrorView error/> }.into_any(),
+    }
+}
+
+/// `/kelola`: villages of the deployment, adding one, and creating its first official.
+#[component]
+pub fn ManagePage() -> impl IntoView {
+    let add = ServerAction::<CreateVillage>::new();
+    let create = ServerAction::<CreateOfficial>::new();
+    let villages = Resource::new(move || (add.version().get(), create.version().get()), |_| managed_villages());
+    let region_query = RwSignal::new(String::new());
+    let regions = Resource::new(
+        move || region_query.get(),
+        |q| async move { if q.trim().len() < 3 { Ok(Vec::new()) } else { search_regions(q).await } },
+    );
+    let search = NodeRef::<leptos::html::Input>::new();
+    let (slug, username, name) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    let submit_official = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(CreateOfficial {
+            slug: value_of(slug),
+            username: value_of(username),
+            name: value_of(name),
+            role: "kades".into(),
+        });
+    };
+    view! {
+        <Title text="Kelola desa"/>
+        <h1>"Kelola desa"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match villages.await {
+                    Ok(list) if list.is_empty() => view! { <p class="empty">"Belum ada desa. Tambahkan dari daftar kode wilayah di bawah."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="village-admin-list">
+                            {list.into_iter().map(|v| view! {
+                                <li class="card">
+                                    <a href=format!("/{}", v.slug)><strong>{v.title}</strong></a>
+                                    <span class="muted">{format!("{} · Kec. {} · /{}", v.code, v.kecamatan, v.slug)}</span>
+                                    <span class="muted">{if v.officials == 0 { "Belum ada akun perangkat".to_string() } else { format!("{} akun perangkat", v.officials) }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => superadmin_error(error),
+                }
+            })}
+        </Suspense>
+        <section class="card">
+            <h2>"Tambah desa"</h2>
+            <form class="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                region_query.set(value_of(search));
+            }>
+                <label for="region">"Nama desa atau kode wilayah"</label>
+                <input id="region" type="search" minlength="3" placeholder="misalnya Margasana atau 36.04.05" node_ref=search/>
+                <button type="submit" class="button">"Cari"</button>
+            </form>
+            {form_error(add.value())}
+            {move || add.value().get().and_then(Result::ok).map(|slug| view! {
+                <p role="status">"Desa ditambahkan: " <a href=format!("/{slug}")>{format!("/{slug}")}</a> ". Buat akun kepala desanya di bawah."</p>
+            })}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match regions.await {
+                        Ok(hits) if hits.is_empty() && region_query.get_untracked().trim().len() >= 3 => {
+                            view! { <p class="empty">"Tidak ada desa/kelurahan yang cocok."</p> }.into_any()
+                        }
+                        Ok(hits) => view! {
+                            <ul class="region-list">
+                                {hits.into_iter().map(|h| {
+                                    let code = h.code.clone();
+                                    view! {
+                                        <li>
+                                            <strong>{h.title}</strong>
+                                            <span class="muted">{format!("{} · {}", h.code, h.place)}</span>
+                                            {match h.existing {
+                                                Some(slug) => view! { <span class="badge">{format!("Sudah ada: /{slug}")}</span> }.into_any(),
+                                                None => view! {
+                                                    <button class="button secondary" on:click=move |_| { add.dispatch(CreateVillage { code: code.clone() }); }>"Tambahkan"</button>
+                                                }.into_any(),
+                                            }}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => superadmin_error(error),
+                    }
+                })}
+            </Suspense>
+        </section>
+        <section class="card">
+            <h2>"Akun kepala desa"</h2>
+            <p class="muted">"Buat akun pertama sebuah desa; kepala desa lalu membuat akun perangkat lainnya sendiri."</p>
+            <form class="form" id="first-official" on:submit=submit_official>
+                <label for="fo-slug">"Alamat desa (slug)"</label>
+                <input id="fo-slug" type="text" required autocapitalize="none" placeholder="misalnya margasana" node_ref=slug/>
+                <label for="fo-name">"Nama lengkap"</label>
+                <input id="fo-name" type="text" required maxlength="100" node_ref=name/>
+                <label for="fo-username">"Nama pengguna"</label>
+                <input id="fo-username" type="text" required autocapitalize="none" maxlength="64" node_ref=username/>
+                {form_error(create.value())}
+                <button type="submit" class="button" disabled=move || create.pending().get()>"Buat akun"</button>
+            </form>
+            {move || create.value().get().and_then(Result::ok).map(|c| view! { <CredentialCard c/> })}
+        </section>
+        <SignOutButton slug=String::new()/>
+    }
+}
