@@ -30,5 +30,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // hydrate_lazy: a page loaded directly on a lazy route loads its chunk before hydrating.
+    leptos::mount::hydrate_lazy(app::App);
 }
