@@ -129,6 +129,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
 /// A page whose code is split off the main WASM bundle and loaded when the route is first
 /// visited: the admin side and a resident's own pages, which most visitors never open.
 macro_rules! lazy_page {
+    // A page without data of its own.
     ($name:ident => $($page:ident)::+) => {
         struct $name;
 
@@ -143,18 +144,39 @@ macro_rules! lazy_page {
             }
         }
     };
+    // A page whose resources are created by `$data` when the route matches, before its code has
+    // arrived: the browser then creates them in the same order as the server did, which keeps
+    // hydration of a page loaded directly on this route in step with the server's HTML.
+    ($name:ident($ty:ty) = $data:path => $page:path) => {
+        struct $name($ty);
+
+        #[lazy_route]
+        impl LazyRoute for $name {
+            fn data() -> Self {
+                $name($data())
+            }
+
+            fn view(this: Self) -> AnyView {
+                $page(this.0).into_any()
+            }
+        }
+    };
 }
 
-lazy_page!(Admin => crate::auth::pages::AdminPage);
-lazy_page!(Sessions => crate::auth::pages::SessionsPage);
+use crate::{
+    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, village::manage as villages,
+};
+
+lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
+lazy_page!(Sessions(auth::SessionsData) = auth::sessions_data => auth::sessions_page);
 lazy_page!(ChangePassword => crate::auth::pages::ChangePasswordPage);
-lazy_page!(Officials => crate::auth::manage::OfficialsPage);
-lazy_page!(Pins => crate::auth::manage::PinPage);
-lazy_page!(AuditLog => crate::audit::pages::AuditLogPage);
-lazy_page!(MyAccount => crate::account::pages::MyAccountPage);
+lazy_page!(Officials(manage::OfficialsData) = manage::officials_data => manage::officials_page);
+lazy_page!(Pins(manage::PinData) = manage::pin_data => manage::pin_page);
+lazy_page!(AuditLog(audit::AuditLogData) = audit::audit_log_data => audit::audit_log_page);
+lazy_page!(MyAccount(account::MyAccountData) = account::my_account_data => account::my_account_page);
 lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
-lazy_page!(MyAccess => crate::account::pages::MyAccessPage);
-lazy_page!(Manage => crate::village::manage::ManagePage);
+lazy_page!(MyAccess(account::MyAccessData) = account::my_access_data => account::my_access_page);
+lazy_page!(Manage(villages::ManageData) = villages::manage_data => villages::manage_page);
 lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
 
 // Pages of features that are not built yet: they say so, and what is coming.

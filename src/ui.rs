@@ -100,6 +100,41 @@ where
     }
 }
 
+/// Like [`form_error`], for a form that also works without JavaScript: a failed plain form post
+/// is sent back to the page with the error in the address (`__path`, `__err`), and the page
+/// shows it, rendered on the server.
+pub fn posted_form_error<T, S>(value: S, endpoint: &'static str) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    S: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    use leptos::server_fn::error::ServerFnUrlError;
+    let query = leptos_router::hooks::use_query_map();
+    let from_action = form_error(value);
+    move || {
+        from_action().or_else(|| {
+            let query = query.read();
+            let err = query.get("__err").filter(|_| query.get("__path").as_deref() == Some(endpoint))?;
+            let error = ServerFnUrlError::<AppError>::decode_err(&err);
+            Some(view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any())
+        })
+    }
+}
+
+/// A split-off page's data, created when its route matches (`app::lazy_page!`) and carried as
+/// JSON text: every page's resource then has this one type, and the code that encodes and
+/// decodes its real type travels with the page's own lazily loaded code, not in the main bundle.
+pub type PageData = Resource<Result<String, AppError>>;
+
+/// Encodes a server function's answer for a [`PageData`] (call it from a `#[lazy]` loader).
+pub fn to_json<T: serde::Serialize>(answer: Result<T, AppError>) -> Result<String, AppError> {
+    answer.and_then(|value| serde_json::to_string(&value).map_err(|_| AppError::Internal))
+}
+
+/// Decodes a [`PageData`] in the page's view.
+pub fn from_json<T: serde::de::DeserializeOwned>(data: Result<String, AppError>) -> Result<T, AppError> {
+    data.and_then(|text| serde_json::from_str(&text).map_err(|_| AppError::Internal))
+}
+
 /// `text` for a query string (letters, digits and `-._` as they are, everything else %-encoded).
 pub fn urlencode(text: &str) -> String {
     text.bytes()

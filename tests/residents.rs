@@ -17,6 +17,7 @@ db_tests!(
     a_guessed_nik_is_locked_after_five_failures,
     resident_sessions_idle_out_after_a_week_and_end_on_a_pin_reset,
     a_resident_sees_who_accessed_their_data,
+    a_failed_sign_in_without_javascript_shows_its_error,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -313,4 +314,28 @@ async fn a_resident_sees_who_accessed_their_data(backend: Backend) {
 
 fn res_has_ip(page: &Value) -> bool {
     page.to_string().contains("127.0.0.1")
+}
+
+async fn a_failed_sign_in_without_javascript_shows_its_error(backend: Backend) {
+    let s = setup(&backend).await;
+    let app = &s.app;
+    // The browser posts the plain form (no WASM yet) and follows the redirect back.
+    let res = app
+        .client
+        .post(format!("{}/api/auth/resident-sign-in", app.base))
+        .header("origin", &app.base)
+        .header("referer", format!("{}/kramatwatu/masuk", app.base))
+        .header("accept", "text/html")
+        .form(&[("slug", "kramatwatu"), ("nik", "3604050101900999"), ("pin", "480213")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 302);
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with(&format!("{}/kramatwatu/masuk?", app.base)) && back.contains("__err="), "{back}");
+    let path = back.trim_start_matches(&app.base).to_string();
+    let page = common::strip_markers(&get_with(app, &path, "").await.text().await.unwrap());
+    assert!(page.contains("NIK atau PIN salah"), "the page shows the error: {page}");
+    // Shown once, at the resident form; the officials' form stays clean.
+    assert_eq!(page.matches("role=\"alert\"").count(), 1, "{page}");
 }

@@ -102,6 +102,14 @@ test('an official signs in, sees the admin dashboard and signs out', async ({ pa
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Admin Desa Kramatwatu');
 
+  // Every split-off admin page, loaded directly, renders on the server and hydrates cleanly.
+  for (const path of ['perangkat', 'pin', 'audit', 'kata-sandi', 'sesi']) {
+    await page.goto(`/kramatwatu/admin/${path}`);
+    await hydrated(page);
+  }
+  await page.goto('/kramatwatu/admin');
+  await hydrated(page);
+
   await page.getByRole('button', { name: 'Keluar' }).click();
   await expect(page).toHaveURL(/\/kramatwatu\/masuk$/);
   await page.goto('/kramatwatu/admin');

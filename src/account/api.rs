@@ -7,6 +7,7 @@ use crate::error::AppError;
 
 /// The signed-in resident's own record and family.
 #[server(endpoint = "account/profile")]
+#[lazy]
 pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
@@ -16,6 +17,7 @@ pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
 
 /// Who accessed the signed-in resident's data, newest first.
 #[server(endpoint = "account/access")]
+#[lazy]
 pub async fn my_access(slug: String, page: u64) -> Result<AccessPage, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;

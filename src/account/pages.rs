@@ -8,18 +8,28 @@ use super::model::OwnProfile;
 use crate::auth::api::ChangePin;
 use crate::auth::pages::SignOutButton;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, Pagination, form_error, signed_in_error, value_of};
+use crate::ui::{Loading, PageData, Pagination, from_json, posted_form_error, signed_in_error, to_json, value_of};
 
 /// `/{slug}/akun`: the signed-in resident's data as the registry holds it, and their family.
-#[component]
-pub fn MyAccountPage() -> impl IntoView {
+pub type MyAccountData = (Signal<String>, PageData);
+
+#[lazy]
+async fn profile_json(slug: String) -> Result<String, crate::error::AppError> {
+    to_json(my_profile(slug).await)
+}
+
+/// The profile, loaded when the route matches (see `app::lazy_page!`).
+pub fn my_account_data() -> MyAccountData {
     let slug = use_village_slug();
-    let profile = Resource::new(move || slug.get(), my_profile);
+    (slug, Resource::new(move || slug.get(), profile_json))
+}
+
+pub fn my_account_page((slug, profile): MyAccountData) -> impl IntoView {
     view! {
         <Title text="Akun saya"/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match profile.await {
+                match from_json::<OwnProfile>(profile.await) {
                     Ok(p) => view! { <Profile p slug=slug.get_untracked()/> }.into_any(),
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
@@ -114,7 +124,7 @@ pub fn ChangePinPage() -> impl IntoView {
                 <label for="repeat">"Ulangi PIN baru"</label>
                 {pin_input("repeat", repeat, "new-password")}
                 {move || local_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                {form_error(action.value())}
+                {posted_form_error(action.value(), "/api/auth/change-pin")}
                 <button type="submit" class="button" disabled=move || pending.get()>"Simpan PIN"</button>
             </form>
         </section>
@@ -122,19 +132,28 @@ pub fn ChangePinPage() -> impl IntoView {
 }
 
 /// `/{slug}/akun/akses`: who accessed the resident's data, and when.
-#[component]
-pub fn MyAccessPage() -> impl IntoView {
+pub type MyAccessData = (Signal<String>, PageData);
+
+#[lazy]
+async fn access_json(slug: String, page: u64) -> Result<String, crate::error::AppError> {
+    to_json(my_access(slug, page).await)
+}
+
+pub fn my_access_data() -> MyAccessData {
     let slug = use_village_slug();
     let query = leptos_router::hooks::use_query_map();
     let page = move || query.read().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
-    let entries = Resource::new(move || (slug.get(), page()), |(slug, page)| my_access(slug, page));
+    (slug, Resource::new(move || (slug.get(), page()), |(slug, page)| access_json(slug, page)))
+}
+
+pub fn my_access_page((slug, entries): MyAccessData) -> impl IntoView {
     view! {
         <Title text="Akses data saya"/>
         <h1>"Akses data saya"</h1>
         <p class="muted">"Setiap kali perangkat desa memberi PIN, mengubah atau melihat data Anda, dan setiap percobaan masuk ke akun Anda, tercatat di sini."</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match entries.await {
+                match from_json::<super::model::AccessPage>(entries.await) {
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">"Belum ada catatan."</p> }.into_any(),
                     Ok(p) => {
                         let base = village_href(&slug.get_untracked(), "/akun/akses");

@@ -8,6 +8,7 @@ use crate::error::AppError;
 /// One page of the village's audit log, filtered (see [`super::model::AuditFilter`]): for its
 /// kades and sekdes.
 #[server(endpoint = "audit/list")]
+#[lazy]
 pub async fn list_audit(
     slug: String,
     action: String,

@@ -7,20 +7,42 @@ use leptos_router::hooks::use_query_map;
 use super::api::list_audit;
 use super::model::ACTIONS;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, Pagination, signed_in_error, urlencode};
+use crate::ui::{Loading, PageData, Pagination, from_json, signed_in_error, to_json, urlencode};
 
 /// `/{slug}/admin/audit`: the village's audit log, newest first, filtered by a GET form (the
 /// filter is in the address, so it works without the WASM and can be shared).
-#[component]
-pub fn AuditLogPage() -> impl IntoView {
+pub type AuditLogData = (Signal<String>, Memo<leptos_router::params::ParamsMap>, PageData);
+
+#[lazy]
+async fn audit_json(
+    slug: String,
+    action: String,
+    who: String,
+    from: String,
+    to: String,
+    page: u64,
+) -> Result<String, crate::error::AppError> {
+    to_json(list_audit(slug, action, who, from, to, page).await)
+}
+
+/// The log, loaded when the route matches (see `app::lazy_page!`).
+pub fn audit_log_data() -> AuditLogData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let param = move |name: &str| query.read().get(name).unwrap_or_default();
-    let page = move || param("hal").parse().unwrap_or(1u64);
     let log = Resource::new(
-        move || (slug.get(), param("aksi"), param("pelaku"), param("dari"), param("sampai"), page()),
-        |(slug, action, who, from, to, page)| list_audit(slug, action, who, from, to, page),
+        move || {
+            let q = query.read();
+            let param = |name: &str| q.get(name).unwrap_or_default();
+            let page = param("hal").parse().unwrap_or(1u64);
+            (slug.get(), param("aksi"), param("pelaku"), param("dari"), param("sampai"), page)
+        },
+        |(slug, action, who, from, to, page)| audit_json(slug, action, who, from, to, page),
     );
+    (slug, query, log)
+}
+
+pub fn audit_log_page((slug, query, log): AuditLogData) -> impl IntoView {
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
     view! {
         <Title text="Log audit"/>
         <h1>"Log audit"</h1>
@@ -40,7 +62,7 @@ pub fn AuditLogPage() -> impl IntoView {
         </form>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match log.await {
+                match from_json::<super::model::AuditPage>(log.await) {
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">"Tidak ada catatan yang cocok."</p> }.into_any(),
                     Ok(p) => {
                         let base = village_href(&slug.get_untracked(), "/admin/audit");

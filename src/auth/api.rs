@@ -118,6 +118,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
 
 /// The admin dashboard of the village `slug`: for its operator, sekdes and kades.
 #[server(endpoint = "auth/admin-overview")]
+#[lazy]
 pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError> {
     use super::model::Role;
     let state = crate::server::state()?;
@@ -136,6 +137,7 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
 
 /// The signed-in user's sessions (this one marked), to see where they are signed in.
 #[server(endpoint = "auth/sessions")]
+#[lazy]
 pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
     use super::guard::Allow;
     use super::model::device_of;
@@ -201,6 +203,7 @@ const MANAGERS: &[super::model::Role] = &[super::model::Role::Kades, super::mode
 
 /// The officials of the village `slug`.
 #[server(endpoint = "auth/officials")]
+#[lazy]
 pub async fn list_officials(slug: String) -> Result<Vec<OfficialRow>, AppError> {
     use super::model::Role;
     let state = crate::server::state()?;
@@ -273,6 +276,7 @@ pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppE
 
 /// Living residents of the village `slug` by name or NIK prefix, with their PIN status.
 #[server(endpoint = "auth/pin-residents")]
+#[lazy]
 pub async fn pin_residents(slug: String, query: String, page: u64) -> Result<PinCandidatePage, AppError> {
     use super::model::Role;
     let state = crate::server::state()?;

@@ -8,8 +8,9 @@ use super::api::{
     CreateOfficial, IssuePin, ResetPassword, SetOfficialActive, SetOfficialRole, list_officials, pin_residents,
 };
 use super::model::{NewCredential, OfficialRow, PinSlip, PinStatus, Role};
+use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, Pagination, form_error, signed_in_error, urlencode, value_of};
+use crate::ui::{Loading, PageData, Pagination, form_error, from_json, signed_in_error, to_json, urlencode, value_of};
 
 fn select_value(node: NodeRef<leptos::html::Select>) -> String {
     node.get_untracked().map(|el| el.value()).unwrap_or_default()
@@ -28,19 +29,33 @@ pub fn CredentialCard(c: NewCredential) -> impl IntoView {
     }
 }
 
+/// The officials list, created when the route matches (see `app::lazy_page!`).
+pub type OfficialsData = (Signal<String>, PageData);
+
+#[lazy]
+async fn officials_json(slug: String) -> Result<String, AppError> {
+    to_json(list_officials(slug).await)
+}
+
+pub fn officials_data() -> OfficialsData {
+    let slug = use_village_slug();
+    (slug, Resource::new(move || slug.get(), officials_json))
+}
+
 /// `/{slug}/admin/perangkat`: the kades creates accounts, changes roles, deactivates and resets
 /// passwords.
-#[component]
-pub fn OfficialsPage() -> impl IntoView {
-    let slug = use_village_slug();
+pub fn officials_page((slug, officials): OfficialsData) -> impl IntoView {
     let create = ServerAction::<CreateOfficial>::new();
     let set_role = ServerAction::<SetOfficialRole>::new();
     let set_active = ServerAction::<SetOfficialActive>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let officials = Resource::new(
-        move || (slug.get(), create.version().get(), set_role.version().get(), set_active.version().get()),
-        |(slug, ..)| list_officials(slug),
-    );
+    // The list again after each change (in the browser only).
+    Effect::new(move |before: Option<()>| {
+        let _changes = (create.version().get(), set_role.version().get(), set_active.version().get());
+        if before.is_some() {
+            officials.refetch();
+        }
+    });
     let credential = move || {
         let created = create.value().get().and_then(Result::ok);
         let reset = reset.value().get().and_then(Result::ok);
@@ -65,7 +80,7 @@ pub fn OfficialsPage() -> impl IntoView {
         {form_error(reset.value())}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match officials.await {
+                match from_json::<Vec<OfficialRow>>(officials.await) {
                     Ok(list) => view! {
                         <ul class="official-list">
                             {list.into_iter().map(|o| view! { <OfficialItem o slug=slug.get_untracked() set_role set_active reset/> }).collect_view()}
@@ -136,17 +151,31 @@ fn OfficialItem(
 }
 
 /// `/{slug}/admin/pin`: find a resident, issue or reset their PIN, print the slip.
-#[component]
-pub fn PinPage() -> impl IntoView {
+pub type PinData = (Signal<String>, Memo<leptos_router::params::ParamsMap>, PageData);
+
+#[lazy]
+async fn pins_json(slug: String, query: String, page: u64) -> Result<String, AppError> {
+    to_json(pin_residents(slug, query, page).await)
+}
+
+pub fn pin_data() -> PinData {
     let slug = use_village_slug();
     let query = leptos_router::hooks::use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
-    let issue = ServerAction::<IssuePin>::new();
     let residents = Resource::new(
-        move || (slug.get(), q(), page(), issue.version().get()),
-        |(slug, q, page, _)| pin_residents(slug, q, page),
+        move || {
+            let q = query.read();
+            let page = q.get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
+            (slug.get(), q.get("q").unwrap_or_default(), page)
+        },
+        |(slug, q, page)| pins_json(slug, q, page),
     );
+    (slug, query, residents)
+}
+
+/// After "Selesai" the page loads again, with the new PIN status.
+pub fn pin_page((slug, query, residents): PinData) -> impl IntoView {
+    let issue = ServerAction::<IssuePin>::new();
+    let q = move || query.read().get("q").unwrap_or_default();
     view! {
         <Title text="PIN warga"/>
         {move || match issue.value().get() {
@@ -162,7 +191,7 @@ pub fn PinPage() -> impl IntoView {
                 {form_error(issue.value())}
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
-                        match residents.await {
+                        match from_json::<super::model::PinCandidatePage>(residents.await) {
                             Ok(p) if p.items.is_empty() => view! { <p class="empty">"Tidak ada warga yang cocok."</p> }.into_any(),
                             Ok(p) => {
                                 let slug = slug.get_untracked();

@@ -11,7 +11,7 @@ use super::api::{ChangePassword, ResidentSignIn, SignIn, SignOut, get_admin_over
 use super::model::{AdminOverview, Role};
 use crate::population::model::format_count;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, form_error, signed_in_error, value_of};
+use crate::ui::{Loading, PageData, from_json, posted_form_error, signed_in_error, to_json, value_of};
 
 /// `/{slug}/masuk`: officials with username and password, residents with NIK and PIN.
 #[component]
@@ -53,7 +53,7 @@ fn OfficialSignInForm(slug: Signal<String>) -> impl IntoView {
                 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64" node_ref=username/>
                 <label for="password">"Kata sandi"</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200" node_ref=password/>
-                {form_error(action.value())}
+                {posted_form_error(action.value(), "/api/auth/sign-in")}
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Memproses…" } else { "Masuk" }}
                 </button>
@@ -81,7 +81,7 @@ fn ResidentSignInForm(slug: Signal<String>) -> impl IntoView {
                 <input id="nik" name="nik" type="text" inputmode="numeric" autocomplete="username" required maxlength="24" placeholder="16 angka sesuai KTP/KK" node_ref=nik/>
                 <label for="pin">"PIN"</label>
                 <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="current-password" required minlength="6" maxlength="6" pattern="[0-9]{6}" node_ref=pin/>
-                {form_error(action.value())}
+                {posted_form_error(action.value(), "/api/auth/resident-sign-in")}
                 <button type="submit" class="button" disabled=move || pending.get()>
                     {move || if pending.get() { "Memproses…" } else { "Masuk sebagai warga" }}
                 </button>
@@ -109,16 +109,26 @@ pub fn SignOutButton(slug: String) -> impl IntoView {
     }
 }
 
-/// `/{slug}/admin`: the dashboard of a signed-in official of this village.
-#[component]
-pub fn AdminPage() -> impl IntoView {
+/// What the dashboard loads, created when the route matches (see `app::lazy_page!`).
+pub type AdminData = (Signal<String>, PageData);
+
+#[lazy]
+async fn admin_json(slug: String) -> Result<String, crate::error::AppError> {
+    to_json(get_admin_overview(slug).await)
+}
+
+pub fn admin_data() -> AdminData {
     let slug = use_village_slug();
-    let overview = Resource::new(move || slug.get(), get_admin_overview);
+    (slug, Resource::new(move || slug.get(), admin_json))
+}
+
+/// `/{slug}/admin`: the dashboard of a signed-in official of this village.
+pub fn admin_page((slug, overview): AdminData) -> impl IntoView {
     view! {
         <Title text="Admin Desa"/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match overview.await {
+                match from_json::<AdminOverview>(overview.await) {
                     Ok(o) => view! { <Dashboard o slug=slug.get_untracked()/> }.into_any(),
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
@@ -159,19 +169,28 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
     }
 }
 
+pub type SessionsData = (Signal<String>, PageData);
+
+#[lazy]
+async fn sessions_json(slug: String) -> Result<String, crate::error::AppError> {
+    to_json(list_sessions(slug).await)
+}
+
+pub fn sessions_data() -> SessionsData {
+    let slug = use_village_slug();
+    (slug, Resource::new(move || slug.get(), sessions_json))
+}
+
 /// `/{slug}/admin/sesi` and `/{slug}/akun/sesi`: where the user is signed in, with a button to
 /// end each other session.
-#[component]
-pub fn SessionsPage() -> impl IntoView {
-    let slug = use_village_slug();
-    let sessions = Resource::new(move || slug.get(), list_sessions);
+pub fn sessions_page((slug, sessions): SessionsData) -> impl IntoView {
     view! {
         <Title text="Sesi masuk"/>
         <h1>"Sesi masuk"</h1>
         <p class="muted">"Akhiri sesi di perangkat yang tidak Anda kenal atau yang tertinggal dalam keadaan masuk."</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match sessions.await {
+                match from_json::<Vec<super::model::SessionInfo>>(sessions.await) {
                     Ok(list) => view! {
                         <ul class="session-list">
                             {list.into_iter().map(|s| {
@@ -235,7 +254,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     <p class="hint">"Minimal 12 karakter. Gabungan beberapa kata yang tidak umum mudah diingat dan sulit ditebak."</p>
                     <label for="repeat">"Ulangi kata sandi baru"</label>
                     <input id="repeat" name="repeat" type="password" autocomplete="new-password" required node_ref=repeat/>
-                    {form_error(action.value())}
+                    {posted_form_error(action.value(), "/api/auth/change-password")}
                     <button type="submit" class="button" disabled=move || pending.get()>"Simpan"</button>
                 </form>
             }>

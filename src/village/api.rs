@@ -22,6 +22,7 @@ pub async fn list_villages(query: String, page: u64) -> Result<VillagePage, AppE
 
 /// The deployment's villages with how many officials each has: for the superadmin.
 #[server(endpoint = "village/managed")]
+#[lazy]
 pub async fn managed_villages() -> Result<Vec<super::model::ManagedVillage>, AppError> {
     let state = crate::server::state()?;
     crate::auth::guard::require_superadmin(&state.db).await?;
@@ -30,6 +31,7 @@ pub async fn managed_villages() -> Result<Vec<super::model::ManagedVillage>, App
 
 /// Desa/kelurahan of the official code list by name or code: for the superadmin adding one.
 #[server(endpoint = "village/regions")]
+#[lazy]
 pub async fn search_regions(query: String) -> Result<Vec<super::model::RegionHit>, AppError> {
     let state = crate::server::state()?;
     crate::auth::guard::require_superadmin(&state.db).await?;

@@ -10,7 +10,7 @@ use crate::auth::api::CreateOfficial;
 use crate::auth::manage::CredentialCard;
 use crate::auth::pages::SignOutButton;
 use crate::error::AppError;
-use crate::ui::{ErrorView, Loading, form_error, value_of};
+use crate::ui::{ErrorView, Loading, PageData, form_error, from_json, to_json, value_of};
 
 fn superadmin_error(error: AppError) -> AnyView {
     match error {
@@ -19,17 +19,43 @@ fn superadmin_error(error: AppError) -> AnyView {
     }
 }
 
+/// What `/kelola` loads and does.
+pub struct ManageData {
+    villages: PageData,
+    region_query: RwSignal<String>,
+    regions: PageData,
+}
+
+/// The villages and the code-list search, created when the route matches (see `app::lazy_page!`).
+#[lazy]
+async fn villages_json() -> Result<String, AppError> {
+    to_json(managed_villages().await)
+}
+
+#[lazy]
+async fn regions_json(query: String) -> Result<String, AppError> {
+    if query.trim().len() < 3 { Ok("[]".into()) } else { to_json(search_regions(query).await) }
+}
+
+pub fn manage_data() -> ManageData {
+    let villages = Resource::new(|| (), |_| villages_json());
+    let region_query = RwSignal::new(String::new());
+    let regions = Resource::new(move || region_query.get(), regions_json);
+    ManageData { villages, region_query, regions }
+}
+
 /// `/kelola`: villages of the deployment, adding one, and creating its first official.
-#[component]
-pub fn ManagePage() -> impl IntoView {
+pub fn manage_page(data: ManageData) -> impl IntoView {
+    let ManageData { villages, region_query, regions } = data;
     let add = ServerAction::<CreateVillage>::new();
     let create = ServerAction::<CreateOfficial>::new();
-    let villages = Resource::new(move || (add.version().get(), create.version().get()), |_| managed_villages());
-    let region_query = RwSignal::new(String::new());
-    let regions = Resource::new(
-        move || region_query.get(),
-        |q| async move { if q.trim().len() < 3 { Ok(Vec::new()) } else { search_regions(q).await } },
-    );
+    // The list again after each change (in the browser only).
+    Effect::new(move |before: Option<()>| {
+        let _changes = (add.version().get(), create.version().get());
+        if before.is_some() {
+            villages.refetch();
+        }
+    });
     let search = NodeRef::<leptos::html::Input>::new();
     let (slug, username, name) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let submit_official = move |ev: leptos::ev::SubmitEvent| {
@@ -46,7 +72,7 @@ pub fn ManagePage() -> impl IntoView {
         <h1>"Kelola desa"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match villages.await {
+                match from_json::<Vec<super::model::ManagedVillage>>(villages.await) {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"Belum ada desa. Tambahkan dari daftar kode wilayah di bawah."</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="village-admin-list">
@@ -79,7 +105,7 @@ pub fn ManagePage() -> impl IntoView {
             })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match regions.await {
+                    match from_json::<Vec<super::model::RegionHit>>(regions.await) {
                         Ok(hits) if hits.is_empty() && region_query.get_untracked().trim().len() >= 3 => {
                             view! { <p class="empty">"Tidak ada desa/kelurahan yang cocok."</p> }.into_any()
                         }
