@@ -101,6 +101,14 @@ macro_rules! routes_with_village {
                     <Route path=path!("admin/perangkat") view={Lazy::<Officials>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pin") view={Lazy::<Pins>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditLog>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk") view={Lazy::<Registry>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/baru") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/impor") view={Lazy::<Import>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/buku") view={Lazy::<Books>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/perbaikan") view={Lazy::<Corrections>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/statistik") view={Lazy::<Stats>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/:id") view={Lazy::<ResidentPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/:id/ubah") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun") view={Lazy::<MyAccount>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/akses") view={Lazy::<MyAccess>::new()} ssr=SsrMode::Async/>
@@ -164,7 +172,8 @@ macro_rules! lazy_page {
 }
 
 use crate::{
-    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, village::manage as villages,
+    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, population::admin as registry,
+    village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -178,6 +187,13 @@ lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
 lazy_page!(MyAccess(account::MyAccessData) = account::my_access_data => account::my_access_page);
 lazy_page!(Manage(villages::ManageData) = villages::manage_data => villages::manage_page);
 lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
+lazy_page!(Registry(registry::RegistryData) = registry::registry_data => registry::registry_page);
+lazy_page!(ResidentPage(registry::ResidentData) = registry::resident_data => registry::resident_page);
+lazy_page!(RecordForm(registry::RecordFormData) = registry::record_form_data => registry::record_form_page);
+lazy_page!(Import(registry::ImportData) = registry::import_data => registry::import_page);
+lazy_page!(Books(registry::BooksData) = registry::books_data => registry::books_page);
+lazy_page!(Corrections(registry::CorrectionsData) = registry::corrections_data => registry::corrections_page);
+lazy_page!(Stats(registry::StatsData) = registry::stats_data => registry::stats_page);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 

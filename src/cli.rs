@@ -65,4 +65,28 @@ pub enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Import residents from the incumbent's Excel (.xlsx/.xlsm, sheet "Data Penduduk") or a CSV
+    /// with the same 43-column header, in one transaction. Rows with errors are skipped and listed.
+    ImportResidents {
+        /// The village (kode wilayah or slug).
+        #[arg(long)]
+        village: String,
+        /// Only check and report what would happen; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The file to import.
+        file: std::path::PathBuf,
+    },
+    /// Export a village's residents in the import format (.xlsx or .csv).
+    ExportResidents {
+        /// The village (kode wilayah or slug).
+        #[arg(long)]
+        village: String,
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Where to write; default `penduduk-{slug}.{format}` in the current folder.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
 }

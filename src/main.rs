@@ -8,7 +8,7 @@ use digdaya::cli::{Cli, Command};
 use digdaya::config::Config;
 use digdaya::population::seed::{SeedOptions, seed_demo};
 use digdaya::server::{AppState, router, serve};
-use digdaya::{db, village};
+use digdaya::{db, population, village};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 #[tokio::main]
@@ -88,6 +88,49 @@ async fn run(cli: Cli) -> Result<(), String> {
             if generated {
                 println!("Password (shown once, give it in person): {password}");
             }
+            Ok(())
+        }
+        Command::ImportResidents { village: village_ref, dry_run, file } => {
+            let village = find_village(&conn, &village_ref).await?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let report = if dry_run {
+                population::import::plan(&conn, village.id, &name, &bytes).await.map(|p| p.report)
+            } else {
+                let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+                let by = population::import::Importer { official_id: None, name: who };
+                population::import::apply(&conn, village.id, &name, &bytes, &by, None).await
+            }
+            .map_err(|e| e.to_string())?;
+            for e in &report.errors {
+                println!("row {} {}: {} [rejected]", e.row, e.column, e.message);
+            }
+            for w in &report.warnings {
+                println!("row {} {}: {} [warning]", w.row, w.column, w.message);
+            }
+            println!(
+                "{}{} rows: {} new, {} updated, {} unchanged, {} rejected; {} new families, {} new areas.",
+                if dry_run { "Dry run (nothing written). " } else { "Imported. " },
+                report.rows,
+                report.new,
+                report.updated,
+                report.unchanged,
+                report.rejected,
+                report.new_families,
+                report.new_areas
+            );
+            Ok(())
+        }
+        Command::ExportResidents { village: village_ref, format, output } => {
+            use population::export::{self, Format};
+            let village = find_village(&conn, &village_ref).await?;
+            let format =
+                Format::parse(&format).ok_or_else(|| format!("format {format:?} is unknown: use xlsx or csv"))?;
+            let rows = export::rows(&conn, village.id).await.map_err(|e| e.to_string())?;
+            let bytes = export::encode(&rows, format, population::sheet::SHEET).map_err(|e| e.to_string())?;
+            let path = output.unwrap_or_else(|| format!("penduduk-{}.{}", village.slug, format.extension()).into());
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("Exported {} residents to {}.", rows.len() - 1, path.display());
             Ok(())
         }
         Command::SeedDemo { code, residents, seed, if_empty } => {

@@ -69,7 +69,15 @@ pub fn router(state: AppState) -> Router {
     }
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let context_state = state.clone();
-    let mut app = Router::new().route("/healthz", get(healthz));
+    let mut app = Router::new()
+        .route("/healthz", get(healthz))
+        // Registry files: an import upload (multipart form, up to 25 MB) and exports.
+        .route(
+            "/api/population/import/{slug}",
+            axum::routing::post(crate::population::http::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::population::sheet::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/api/population/export/{slug}", get(crate::population::http::download));
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

@@ -6,7 +6,7 @@ mod common;
 use chrono::Utc;
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official, session};
-use digdaya::db::entities::{resident, resident_pin};
+use digdaya::db::entities::{correction_request, resident, resident_pin};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Who may call a server function.
@@ -31,11 +31,14 @@ const VILLAGE_ROLES: &[Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
 const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 
 /// A server function's endpoint under /api, who may call it, and arguments naming village A.
-/// `TARGET` and `RESIDENT` are replaced by the ids of an official and a resident of A who are
-/// not callers.
+/// `TARGET`, `RESIDENT` and `CORRECTION` are replaced by the ids of an official, a resident of A
+/// who are not callers, and a correction request of that resident. The endpoints in `JSON` take
+/// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
 const A: (&str, &str) = ("slug", "kramatwatu");
+
+const JSON: &[&str] = &["population/residents", "population/save", "population/arrival", "population/event"];
 
 const TABLE: &[Entry] = &[
     ("village/info", Access::Anyone, &[A]),
@@ -71,6 +74,24 @@ const TABLE: &[Entry] = &[
     ("auth/issue-pin", Access::Officials(VILLAGE_ROLES), &[A, ("resident_id", "RESIDENT")]),
     ("account/profile", Access::Residents, &[A]),
     ("account/access", Access::Residents, &[A, ("page", "1")]),
+    ("population/options", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("population/residents", Access::Officials(VILLAGE_ROLES), &[A, ("filter", "{}"), ("page", "1")]),
+    ("population/resident", Access::Officials(VILLAGE_ROLES), &[A, ("id", "RESIDENT"), ("full", "true")]),
+    ("population/save", Access::Officials(VILLAGE_ROLES), &[A, ("id", "null"), ("data", "{}")]),
+    ("population/arrival", Access::Officials(VILLAGE_ROLES), &[A, ("data", "{}"), ("event", r#"{"kind":"lahir"}"#)]),
+    ("population/event", Access::Officials(VILLAGE_ROLES), &[A, ("event", r#"{"kind":"mati"}"#)]),
+    ("population/events", Access::Officials(VILLAGE_ROLES), &[A, ("year", "2026")]),
+    ("population/registry-stats", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("population/corrections", Access::Officials(VILLAGE_ROLES), &[A, ("open_only", "true")]),
+    (
+        "population/resolve-correction",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "CORRECTION"), ("accept", "true"), ("response", "")],
+    ),
+    ("population/import-state", Access::Officials(VILLAGE_ROLES), &[A, ("token", "none")]),
+    ("population/import-run", Access::Officials(VILLAGE_ROLES), &[A, ("token", "none")]),
+    ("population/request-correction", Access::Residents, &[A, ("message", "Nama ibu saya salah tulis.")]),
+    ("population/my-corrections", Access::Residents, &[A]),
     (
         "audit/list",
         Access::Officials(&[Role::Kades, Role::Sekdes]),
@@ -174,6 +195,18 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
         residents.push((caller, r.clone()));
     }
     let (target_id, resident_id) = (target.id.to_string(), in_a[5].id.to_string());
+    let correction = correction_request::ActiveModel {
+        village_id: Set(a.id),
+        resident_id: Set(in_a[5].id),
+        message: Set("Tanggal lahir saya salah.".into()),
+        status: Set("baru".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let correction_id = correction.id.to_string();
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -184,6 +217,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .map(|(k, v)| match *v {
                 "TARGET" => (*k, target_id.as_str()),
                 "RESIDENT" => (*k, resident_id.as_str()),
+                "CORRECTION" => (*k, correction_id.as_str()),
                 _ => (*k, *v),
             })
             .collect();
@@ -197,15 +231,25 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 None
             };
             let cookie = token.map(|t| format!("digdaya_session={t}")).unwrap_or_default();
-            let res = app
+            let req = app
                 .client
                 .post(format!("{}/api/{endpoint}", app.base))
                 .header("origin", &app.base)
-                .header("cookie", cookie)
-                .form(&args)
-                .send()
-                .await
-                .unwrap();
+                .header("cookie", cookie);
+            let req = if JSON.contains(endpoint) {
+                // Values that read as JSON (numbers, objects, null) go as such, the rest as strings.
+                let body: serde_json::Map<String, serde_json::Value> = args
+                    .iter()
+                    .map(|(k, v)| {
+                        let value = serde_json::from_str(v).unwrap_or_else(|_| serde_json::Value::String((*v).into()));
+                        ((*k).to_string(), value)
+                    })
+                    .collect();
+                req.json(&body)
+            } else {
+                req.form(&args)
+            };
+            let res = req.send().await.unwrap();
             let status = res.status().as_u16();
             let body = res.text().await.unwrap();
             let what = format!("{endpoint} as {caller:?}: {status} {body}");

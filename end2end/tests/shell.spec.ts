@@ -19,6 +19,16 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Signs the demo operator in and waits for the admin dashboard. */
+async function signInAsOperator(page: Page) {
+  await page.goto('/kramatwatu/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill('operator.kramatwatu');
+  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
+}
+
 async function hydrated(page: Page) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
@@ -180,12 +190,7 @@ test('a resident signs in with NIK and PIN, must change the PIN, sees their fami
 test('an official issues a PIN slip to a resident', async ({ page }) => {
   const errors = watchErrors(page);
   await page.setViewportSize(PHONE);
-  await page.goto('/kramatwatu/masuk');
-  await hydrated(page);
-  await page.getByLabel('Nama pengguna').fill('operator.kramatwatu');
-  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
+  await signInAsOperator(page);
   await page.getByRole('link', { name: /PIN warga/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('PIN warga');
   await expect(page.locator('.pin-list li').first()).toBeVisible();
@@ -197,5 +202,73 @@ test('an official issues a PIN slip to a resident', async ({ page }) => {
   await expect(page.locator('#pin-slip')).toContainText('••••');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  expect(errors).toEqual([]);
+});
+
+test('an official searches the registry, records a birth and imports the incumbent sample', async ({ page }) => {
+  const errors = watchErrors(page);
+  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
+  const demo = seed.match(/Demo resident (.+?) at /)![1];
+  await page.setViewportSize(PHONE);
+  await signInAsOperator(page);
+
+  // Search by name; open the resident; the family card shows masked numbers.
+  await page.getByRole('link', { name: /Data penduduk/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data penduduk');
+  await expect(page.locator('#result-count')).toHaveText('2.000 penduduk');
+  await page.getByLabel('Nama, awal NIK, atau No. KK').fill(demo);
+  await page.getByRole('button', { name: 'Cari', exact: true }).click();
+  await expect(page).toHaveURL(/q=/);
+  await page.locator('.resident-list').getByRole('link', { name: demo }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(demo);
+  await expect(page.locator('#family-card h2')).toContainText('••••••••');
+  let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // Record a birth in this family: the form checks the NIK before sending it.
+  await page.getByRole('link', { name: 'Catat kelahiran di keluarga ini' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Catat kelahiran');
+  await hydrated(page);
+  await page.getByLabel('NIK (16 angka)').fill('360405411026001');
+  await page.getByLabel('Nama lengkap').fill('Neng Aulia Putri');
+  await page.getByLabel('Jenis kelamin').selectOption('P');
+  await page.getByLabel('Tempat lahir').fill('Serang');
+  await page.getByLabel('Tanggal lahir').fill('2026-10-01');
+  await page.getByLabel('Agama').selectOption('ISLAM');
+  await page.getByLabel('Pendidikan dalam KK').selectOption('TIDAK / BELUM SEKOLAH');
+  await page.getByLabel('Pekerjaan').selectOption('BELUM/TIDAK BEKERJA');
+  await page.getByLabel('Nomor akta kelahiran').fill('3604-LT-01102026-0001');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await expect(page.locator('.field-error').first()).toHaveText('NIK harus 16 angka.');
+  await page.getByLabel('NIK (16 angka)').fill('3604054110260001');
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neng Aulia Putri');
+  await expect(page.locator('.event-list')).toContainText('Kelahiran · 01-10-2026');
+  await expect(page.locator('#family-card')).toContainText(demo);
+
+  // Import the incumbent's sample: the dry run first, then the real run with its progress.
+  await page.goto('/kramatwatu/admin/penduduk/impor');
+  await hydrated(page);
+  await page.setInputFiles('#berkas', join(__dirname, '../../../shared/data/opensid/contoh_penduduk.xlsx'));
+  await page.getByRole('button', { name: 'Unggah dan periksa' }).click();
+  await expect(page).toHaveURL(/unggahan=/);
+  await expect(page.locator('#import-report h2')).toContainText('Hasil pemeriksaan (belum disimpan)');
+  await expect(page.locator('#import-report .stats li').nth(1)).toContainText('97');
+  await expect(page.locator('#import-report')).toContainText('Tanggal lahir di dalam NIK berbeda');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Impor sekarang' }).click();
+  await expect(page.locator('#import-done')).toBeVisible();
+  await expect(page.locator('#import-report h2')).toContainText('Hasil impor');
+  await page.getByRole('link', { name: 'Lihat data penduduk' }).click();
+  await expect(page.locator('#result-count')).toHaveText('2.098 penduduk');
+  overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+
+  // Every registry page, loaded directly, renders on the server and hydrates cleanly.
+  for (const path of ['penduduk', 'penduduk/baru', 'penduduk/impor', 'penduduk/buku', 'penduduk/perbaikan', 'penduduk/statistik']) {
+    await page.goto(`/kramatwatu/admin/${path}`);
+    await hydrated(page);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  }
   expect(errors).toEqual([]);
 });

@@ -11,6 +11,7 @@ mod m20261128_000003_identity;
 mod m20261128_000004_login_throttle;
 mod m20261128_000005_audit_log;
 mod m20261128_000006_resident_identity;
+mod m20261128_000007_registry;
 
 pub struct Migrator;
 
@@ -24,6 +25,22 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_login_throttle::Migration),
             Box::new(m20261128_000005_audit_log::Migration),
             Box::new(m20261128_000006_resident_identity::Migration),
+            Box::new(m20261128_000007_registry::Migration),
         ]
     }
+}
+
+/// Creates the index `name` on `cols` of `table` (not unique).
+pub(crate) async fn index<T: IntoIden + Copy + 'static, C: IntoIden + Copy + 'static>(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: T,
+    cols: &[C],
+) -> Result<(), DbErr> {
+    let mut stmt = Index::create();
+    stmt.name(name).table(table);
+    for col in cols {
+        stmt.col(*col);
+    }
+    manager.create_index(stmt.to_owned()).await
 }

@@ -20,6 +20,8 @@ pub struct OwnProfile {
     /// "Dusun Krajan, RW 02, RT 003".
     pub area: Option<String>,
     pub family: Vec<FamilyMember>,
+    /// Their requests to correct the record, newest first.
+    pub corrections: Vec<crate::population::model::CorrectionRow>,
 }
 
 /// Another member of the resident's family (no NIK).

@@ -7,8 +7,12 @@ use super::api::{my_access, my_profile};
 use super::model::OwnProfile;
 use crate::auth::api::ChangePin;
 use crate::auth::pages::SignOutButton;
+use crate::population::api::AskCorrection;
+use crate::population::model::CorrectionRow;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, PageData, Pagination, from_json, posted_form_error, signed_in_error, to_json, value_of};
+use crate::ui::{
+    Loading, PageData, Pagination, form_error, from_json, posted_form_error, signed_in_error, to_json, value_of,
+};
 
 /// `/{slug}/akun`: the signed-in resident's data as the registry holds it, and their family.
 pub type MyAccountData = (Signal<String>, PageData);
@@ -30,7 +34,7 @@ pub fn my_account_page((slug, profile): MyAccountData) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match from_json::<OwnProfile>(profile.await) {
-                    Ok(p) => view! { <Profile p slug=slug.get_untracked()/> }.into_any(),
+                    Ok(p) => view! { <Profile p slug=slug.get_untracked() profile/> }.into_any(),
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
             })}
@@ -39,7 +43,7 @@ pub fn my_account_page((slug, profile): MyAccountData) -> impl IntoView {
 }
 
 #[component]
-fn Profile(p: OwnProfile, slug: String) -> impl IntoView {
+fn Profile(p: OwnProfile, slug: String, profile: PageData) -> impl IntoView {
     let row = |label: &'static str, value: String| view! { <dt>{label}</dt><dd>{value}</dd> };
     let family = if p.family.is_empty() {
         view! { <p class="empty">"Tidak ada anggota keluarga lain yang tercatat."</p> }.into_any()
@@ -70,8 +74,8 @@ fn Profile(p: OwnProfile, slug: String) -> impl IntoView {
                 {row("Hubungan dalam keluarga", p.relationship)}
                 {row("Alamat", [p.address, p.area].into_iter().flatten().collect::<Vec<_>>().join(", "))}
             </dl>
-            <p class="hint">"Ada data yang keliru? Sampaikan ke kantor desa dengan membawa KK dan KTP."</p>
         </section>
+        <CorrectionRequest slug=slug.clone() mine=p.corrections profile/>
         <section class="card">
             <h2>"Keluarga"</h2>
             {family}
@@ -170,5 +174,51 @@ pub fn my_access_page((slug, entries): MyAccessData) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Asking the officials to correct the record, and the answers so far.
+#[component]
+fn CorrectionRequest(slug: String, mine: Vec<CorrectionRow>, profile: PageData) -> impl IntoView {
+    let ask = ServerAction::<AskCorrection>::new();
+    let message = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |before: Option<()>| {
+        let _ = ask.version().get();
+        if before.is_some() && matches!(ask.value().get_untracked(), Some(Ok(()))) {
+            profile.refetch();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = message.get_untracked().map(|el| el.value()).unwrap_or_default();
+        ask.dispatch(AskCorrection { slug: slug.clone(), message: text });
+    };
+    let status = |s: &str| match s {
+        "baru" => "Menunggu",
+        "selesai" => "Selesai",
+        _ => "Ditolak",
+    };
+    view! {
+        <section class="card" id="correction">
+            <h2>"Ada data yang keliru?"</h2>
+            <p class="hint">"Tulis data mana yang salah dan seharusnya bagaimana. Perangkat desa akan memeriksa dan mungkin meminta Anda membawa KK atau KTP."</p>
+            <form class="form" on:submit=submit>
+                <label for="correction-text">"Permintaan perbaikan"</label>
+                <textarea id="correction-text" rows="3" maxlength="1000" required node_ref=message></textarea>
+                {form_error(ask.value())}
+                <button type="submit" class="button" disabled=move || ask.pending().get()>"Kirim permintaan"</button>
+            </form>
+            {(!mine.is_empty()).then(|| view! {
+                <ul class="correction-list">
+                    {mine.into_iter().map(|c| view! {
+                        <li>
+                            <strong>{format!("{} · {}", c.created, status(&c.status))}</strong>
+                            <span>{c.message}</span>
+                            {(!c.response.is_empty()).then(|| view! { <span class="muted">{format!("Jawaban: {}", c.response)}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }

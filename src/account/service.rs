@@ -74,7 +74,9 @@ pub async fn profile(db: &DatabaseConnection, village: &village::Model, resident
         Some(rt) => area_of(db, &village.dusun_label, rt).await?,
         None => None,
     };
+    let corrections = crate::population::registry::corrections_of(db, village.id, Some(me.id), None).await?;
     Ok(OwnProfile {
+        corrections,
         village_title: crate::village::service::to_info(village).title(),
         nik: me.nik,
         kk: fam.as_ref().map(|f| f.kk_number.clone()),

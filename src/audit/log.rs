@@ -28,6 +28,22 @@ pub enum Action {
     PasswordChanged,
     /// The superadmin created a village.
     VillageCreated,
+    /// An official saw a resident's full NIK and KK (subject: the resident).
+    ResidentViewed,
+    /// An official added a resident (subject: the resident).
+    ResidentCreated,
+    /// An official changed a resident's record (detail: the fields).
+    ResidentUpdated,
+    /// A population event (birth, death, moving, missing) was recorded.
+    EventRecorded,
+    /// Residents were imported from a file (detail: the counts).
+    RegistryImported,
+    /// The registry was exported to a file (detail: the format).
+    RegistryExported,
+    /// A resident asked for a correction of their record.
+    CorrectionRequested,
+    /// An official resolved a correction request.
+    CorrectionResolved,
 }
 
 impl Action {
@@ -43,6 +59,14 @@ impl Action {
             Action::PasswordReset => "password_reset",
             Action::PasswordChanged => "password_changed",
             Action::VillageCreated => "village_created",
+            Action::ResidentViewed => "resident_viewed",
+            Action::ResidentCreated => "resident_created",
+            Action::ResidentUpdated => "resident_updated",
+            Action::EventRecorded => "event_recorded",
+            Action::RegistryImported => "registry_imported",
+            Action::RegistryExported => "registry_exported",
+            Action::CorrectionRequested => "correction_requested",
+            Action::CorrectionResolved => "correction_resolved",
         }
     }
 
@@ -57,6 +81,14 @@ impl Action {
         Action::PasswordReset,
         Action::PasswordChanged,
         Action::VillageCreated,
+        Action::ResidentViewed,
+        Action::ResidentCreated,
+        Action::ResidentUpdated,
+        Action::EventRecorded,
+        Action::RegistryImported,
+        Action::RegistryExported,
+        Action::CorrectionRequested,
+        Action::CorrectionResolved,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {

@@ -14,6 +14,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("password_reset", "Kata sandi perangkat diatur ulang"),
     ("password_changed", "Kata sandi diganti sendiri"),
     ("village_created", "Desa ditambahkan"),
+    ("resident_viewed", "Data lengkap penduduk dilihat"),
+    ("resident_created", "Penduduk ditambahkan"),
+    ("resident_updated", "Data penduduk diubah"),
+    ("event_recorded", "Peristiwa kependudukan dicatat"),
+    ("registry_imported", "Impor data penduduk"),
+    ("registry_exported", "Ekspor data penduduk"),
+    ("correction_requested", "Warga meminta perbaikan data"),
+    ("correction_resolved", "Permintaan perbaikan diselesaikan"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

@@ -89,7 +89,15 @@ pub fn request_token() -> Option<String> {
 /// # Errors
 /// Database failures.
 pub async fn signed_in(db: &DatabaseConnection) -> AppResult<Option<User>> {
-    let Some(token) = request_token() else { return Ok(None) };
+    signed_in_with(db, request_token()).await
+}
+
+/// Whoever holds the session `token` (for plain HTTP handlers, which read the cookie themselves).
+///
+/// # Errors
+/// Database failures.
+pub async fn signed_in_with(db: &DatabaseConnection, token: Option<String>) -> AppResult<Option<User>> {
+    let Some(token) = token else { return Ok(None) };
     let Some((s, holder)) = session::find(db, &token, Utc::now()).await? else {
         return Ok(None);
     };

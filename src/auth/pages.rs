@@ -159,7 +159,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 {kades.then(|| tile("/admin/perangkat", "Perangkat desa", "Akun, peran dan kata sandi"))}
                 {reads_audit.then(|| tile("/admin/audit", "Log audit", "Siapa melakukan apa, dan kapan"))}
                 {tile("/statistik", "Statistik", "Penduduk menurut umur dan dusun")}
-                <li><span class="tile-soon"><strong>"Data penduduk"</strong><span>"Segera hadir"</span></span></li>
+                {tile("/admin/penduduk", "Data penduduk", "Cari, tambah, ubah, peristiwa, impor dan ekspor")}
                 <li><span class="tile-soon"><strong>"Layanan surat"</strong><span>"Segera hadir"</span></span></li>
                 {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
                 {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}

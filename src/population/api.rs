@@ -28,3 +28,154 @@ pub async fn get_dusun_list(slug: String) -> Result<Vec<DusunInfo>, AppError> {
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::dusun_list(&state.db, village.id).await
 }
+
+// The registry, for the village's officials.
+
+use super::model::{
+    CorrectionRow, EventInput, EventRow, ImportState, RegistryOptions, ResidentDetail, ResidentFilter, ResidentForm,
+    ResidentPage, SaveOutcome,
+};
+use leptos::server_fn::codec::Json;
+
+/// Every official of the village keeps the registry.
+#[cfg(feature = "ssr")]
+async fn official(
+    slug: &str,
+) -> Result<(crate::server::AppState, crate::db::entities::village::Model, crate::auth::guard::Official), AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let o = crate::auth::guard::require(&state.db, &village, crate::auth::model::Role::VILLAGE).await?;
+    Ok((state, village, o))
+}
+
+/// The choices of the registry's forms and filters.
+#[server(endpoint = "population/options")]
+pub async fn get_registry_options(slug: String) -> Result<RegistryOptions, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::registry::options(&state.db, &village).await
+}
+
+/// A page of the resident list.
+#[server(endpoint = "population/residents", input = Json)]
+pub async fn list_residents(slug: String, filter: ResidentFilter, page: u64) -> Result<ResidentPage, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::registry::list(&state.db, village.id, &filter, page).await
+}
+
+/// One resident with family, events, history; `full` shows whole NIK/KK numbers (audited).
+#[server(endpoint = "population/resident")]
+pub async fn get_resident(slug: String, id: i64, full: bool) -> Result<ResidentDetail, AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::registry::detail(&state.db, village.id, &o, id, full).await
+}
+
+/// Creates (`id` None) or edits a resident.
+#[server(endpoint = "population/save", input = Json)]
+pub async fn save_resident(slug: String, id: Option<i64>, data: ResidentForm) -> Result<SaveOutcome, AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::registry::save(&state.db, village.id, &o, id, &data, None).await
+}
+
+/// A birth or a move in: a new resident with the event (`lahir` or `pindah_masuk`).
+#[server(endpoint = "population/arrival", input = Json)]
+pub async fn record_arrival(slug: String, data: ResidentForm, event: EventInput) -> Result<SaveOutcome, AppError> {
+    let (state, village, o) = official(&slug).await?;
+    let kind = match event.kind.as_str() {
+        "lahir" => "lahir",
+        "pindah_masuk" => "pindah_masuk",
+        _ => return Err(AppError::Invalid("Jenis peristiwa tidak dikenal.".into())),
+    };
+    if kind == "lahir" && data.family_id.is_none() {
+        return Err(AppError::Invalid("Pilih keluarga tempat anak ini dicatat.".into()));
+    }
+    super::registry::save(&state.db, village.id, &o, None, &data, Some((kind, &event))).await
+}
+
+/// A death, a move out or a disappearance.
+#[server(endpoint = "population/event", input = Json)]
+pub async fn record_departure(slug: String, event: EventInput) -> Result<(), AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::registry::record_event(&state.db, village.id, &o, &event).await
+}
+
+/// The events of a year (Buku Mutasi Penduduk).
+#[server(endpoint = "population/events")]
+pub async fn list_events(slug: String, year: i32) -> Result<Vec<EventRow>, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::registry::events_of(&state.db, village.id, None, Some(year)).await
+}
+
+/// Residents' correction requests, open ones (`baru`) or all.
+#[server(endpoint = "population/corrections")]
+pub async fn list_corrections(slug: String, open_only: bool) -> Result<Vec<CorrectionRow>, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::registry::corrections_of(&state.db, village.id, None, open_only.then_some("baru")).await
+}
+
+#[server(endpoint = "population/resolve-correction")]
+pub async fn close_correction(slug: String, id: i64, accept: bool, response: String) -> Result<(), AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::registry::resolve_correction(&state.db, village.id, &o, id, accept, &response).await
+}
+
+/// The state of an uploaded import file.
+#[server(endpoint = "population/import-state")]
+pub async fn get_import_state(slug: String, token: String) -> Result<ImportState, AppError> {
+    use super::uploads::{self, Stage};
+    let (_, village, o) = official(&slug).await?;
+    let u = uploads::get(&token, village.id, o.id).ok_or_else(|| {
+        AppError::Invalid("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa; unggah lagi.".into())
+    })?;
+    Ok(match u.stage {
+        Stage::Checked(r) => ImportState::Checked(r),
+        Stage::Running => {
+            ImportState::Running { done: u.progress.load(std::sync::atomic::Ordering::Relaxed), total: u.rows }
+        }
+        Stage::Finished(r) => ImportState::Finished(r),
+    })
+}
+
+/// Runs the checked import in the background (one transaction); the page follows its progress.
+#[server(endpoint = "population/import-run")]
+pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
+    use super::uploads;
+    let (state, village, o) = official(&slug).await?;
+    let u = uploads::start(&token, village.id, o.id)
+        .ok_or_else(|| AppError::Invalid("Impor ini sudah berjalan, sudah selesai, atau berkasnya ditolak.".into()))?;
+    let by = super::import::Importer { official_id: Some(o.id), name: o.name.clone() };
+    tokio::spawn(async move {
+        let result =
+            super::import::apply(&state.db, u.village_id, &u.file_name, &u.bytes, &by, Some(u.progress.clone()))
+                .await
+                .map_err(|e| e.to_string());
+        uploads::finish(&token, result);
+    });
+    Ok(())
+}
+
+// The resident's own record.
+
+/// A signed-in resident asks the officials to correct their record.
+#[server(endpoint = "population/request-correction")]
+pub async fn ask_correction(slug: String, message: String) -> Result<(), AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    super::registry::request_correction(&state.db, village.id, me.id, &me.name, &message).await
+}
+
+/// The signed-in resident's correction requests.
+#[server(endpoint = "population/my-corrections")]
+pub async fn my_corrections(slug: String) -> Result<Vec<CorrectionRow>, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    super::registry::corrections_of(&state.db, village.id, Some(me.id), None).await
+}
+
+/// Every statistic of the registry, exact (officials only; the public gets masked aggregates).
+#[server(endpoint = "population/registry-stats")]
+pub async fn get_registry_stats(slug: String) -> Result<super::model::RegistryStats, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::service::registry_stats(&state.db, village.id, chrono::Utc::now().date_naive()).await
+}

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 pub enum NikError {
     #[error("harus 16 angka")]
     Length,
-    #[error("tanggal di dalam nomor tidak valid")]
+    #[error("berisi tanggal yang tidak ada")]
     Date,
-    #[error("nomor urut (4 angka terakhir) tidak boleh 0000")]
+    #[error("tidak boleh berakhir dengan 0000")]
     Serial,
 }
 
@@ -36,9 +36,12 @@ fn check(text: &str, allow_female_day: bool) -> Result<(u32, u32), NikError> {
     if allow_female_day && day > 40 {
         day -= 40;
     }
-    // Any year works for the structural check except Feb 29, which needs a leap year.
-    let year = if day == 29 && month == 2 { 2000 } else { 2001 };
-    if NaiveDate::from_ymd_opt(year, month, day).is_none() {
+    // The two-digit year is 19yy or 20yy: the date must exist in one of them (29 Feb only in
+    // a leap year).
+    let yy = num(10..12) as i32;
+    if NaiveDate::from_ymd_opt(1900 + yy, month, day).is_none()
+        && NaiveDate::from_ymd_opt(2000 + yy, month, day).is_none()
+    {
         return Err(NikError::Date);
     }
     if &text[12..16] == "0000" {
@@ -141,5 +144,64 @@ mod tests {
         assert_eq!(kk.as_str(), "3604052006150003");
         assert!(KkNumber::parse(kk.as_str()).is_ok());
         assert_eq!(KkNumber::parse("3604054506150003"), Err(NikError::Date));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_date() -> impl Strategy<Value = NaiveDate> {
+            (0i64..73_000).prop_map(|days| NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days))
+        }
+
+        proptest! {
+            /// Any composed NIK parses, says its sex, and matches exactly its own date and sex.
+            #[test]
+            fn composed_niks_round_trip(region in 110_000u32..950_000, birth in any_date(), female: bool, serial in 1u32..10_000) {
+                let nik = Nik::compose(&region.to_string(), birth, female, serial);
+                prop_assert_eq!(Nik::parse(nik.as_str()), Ok(nik.clone()));
+                prop_assert_eq!(nik.is_female(), female);
+                prop_assert!(nik.matches(birth, female));
+                prop_assert!(!nik.matches(birth, !female));
+                let other = birth + chrono::Duration::days(1);
+                prop_assert!(!nik.matches(other, female));
+                prop_assert_eq!(nik.masked().chars().count(), 16);
+            }
+
+            /// Anything but 16 digits is refused for its length, whatever else it holds.
+            #[test]
+            fn wrong_lengths_and_letters_are_refused(text in "[0-9a-zA-Z ]{0,20}") {
+                let digits16 = text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit());
+                if !digits16 && !text.trim().is_empty() && text.trim() == text {
+                    prop_assert_eq!(Nik::parse(&text), Err(NikError::Length));
+                    prop_assert_eq!(KkNumber::parse(&text), Err(NikError::Length));
+                }
+            }
+
+            /// A day part that is no real day (also after taking 40 off) is refused.
+            #[test]
+            fn impossible_days_are_refused(day in 0u32..100, month in 0u32..100, year in 0u32..100, serial in 1u32..10_000) {
+                let text = format!("360405{day:02}{month:02}{year:02}{serial:04}");
+                let real_day = if day > 40 { day - 40 } else { day };
+                let real = |d: u32| {
+                    let y = year as i32;
+                    NaiveDate::from_ymd_opt(1900 + y, month, d).is_some() || NaiveDate::from_ymd_opt(2000 + y, month, d).is_some()
+                };
+                let exists = real(real_day);
+                prop_assert_eq!(Nik::parse(&text).is_ok(), exists);
+                let kk_exists = real(day);
+                prop_assert_eq!(KkNumber::parse(&text).is_ok(), kk_exists);
+            }
+        }
+    }
+
+    #[test]
+    fn thirty_first_of_february_and_leap_days() {
+        assert_eq!(Nik::parse("3604053102900001"), Err(NikError::Date));
+        assert_eq!(Nik::parse("3604057102900001"), Err(NikError::Date)); // woman, 31 Feb
+        assert!(Nik::parse("3604052902000001").is_ok()); // 2000 was a leap year
+        assert!(Nik::parse("3604056902040001").is_ok()); // a woman born 29 Feb 2004
+        assert_eq!(Nik::parse("3604052902010001"), Err(NikError::Date)); // 2001 was not
+        assert_eq!(KkNumber::parse("3604053102150001"), Err(NikError::Date));
     }
 }

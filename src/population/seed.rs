@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use super::nik::{KkNumber, Nik};
+use super::service::insert_area;
 use crate::db::entities::{area, family, resident, village};
 use crate::region::{self, RegionCode};
 use crate::village::service::{CreateVillageError, create_from_code};
@@ -257,6 +258,8 @@ struct Person {
     birth_place: &'static str,
     relationship: &'static str,
     marital: &'static str,
+    father: Option<String>,
+    mother: Option<String>,
 }
 
 struct FamilyPlan {
@@ -299,6 +302,8 @@ impl Generator<'_> {
             birth_place,
             relationship,
             marital,
+            father: None,
+            mother: None,
         }
     }
 
@@ -319,7 +324,10 @@ impl Generator<'_> {
                         let age = self.rng.range(0, oldest);
                         let female = self.rng.chance(49);
                         let marital = if age >= 20 && self.rng.chance(15) { "CERAI HIDUP" } else { "BELUM KAWIN" };
-                        members.push(self.person(female, age, "ANAK", marital));
+                        let mut child = self.person(female, age, "ANAK", marital);
+                        child.father = Some(members[0].name.clone());
+                        child.mother = Some(members[1].name.clone());
+                        members.push(child);
                     }
                     if self.rng.chance(9) {
                         let age = (head_age + self.rng.range(22, 32)).min(95);
@@ -403,6 +411,20 @@ fn education(rng: &mut Rng, age: u32) -> &'static str {
         _ => rng.weighted(ADULT_EDUCATION),
     }
 }
+
+fn education_current(age: u32) -> &'static str {
+    match age {
+        0..=3 => "BELUM MASUK TK/KELOMPOK BERMAIN",
+        4..=6 => "SEDANG TK/KELOMPOK BERMAIN",
+        7..=12 => "SEDANG SD/SEDERAJAT",
+        13..=15 => "SEDANG SLTP/SEDERAJAT",
+        16..=18 => "SEDANG SLTA/SEDERAJAT",
+        _ => "TIDAK SEDANG SEKOLAH",
+    }
+}
+
+/// Most Indonesians do not know their blood type.
+const BLOOD_TYPES: &[(&str, u32)] = &[("TIDAK TAHU", 60), ("O", 15), ("A", 10), ("B", 11), ("AB", 4)];
 
 fn occupation(rng: &mut Rng, age: u32, female: bool) -> &'static str {
     match age {
@@ -520,11 +542,16 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
                 family_id: Set(family_id),
                 nik: Set(nik.as_str().to_string()),
                 name: Set(p.name.clone()),
+                name_key: Set(p.name.to_lowercase()),
                 sex: Set(if p.female { "P" } else { "L" }.into()),
                 birth_place: Set(p.birth_place.into()),
                 birth_date: Set(p.birth),
                 religion: Set(plan.religion.into()),
                 education: Set(education(&mut generator.rng, age).into()),
+                education_current: Set(education_current(age).into()),
+                blood_type: Set(generator.rng.weighted(BLOOD_TYPES).into()),
+                father_name: Set(p.father.clone()),
+                mother_name: Set(p.mother.clone()),
                 occupation: Set(occupation(&mut generator.rng, age, p.female).into()),
                 marital_status: Set(p.marital.into()),
                 relationship: Set(p.relationship.into()),
@@ -553,25 +580,6 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
         rt: rt_ids.len(),
         elapsed: started.elapsed(),
     })
-}
-
-async fn insert_area<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    village_id: i64,
-    parent_id: Option<i64>,
-    level: i16,
-    name: String,
-) -> Result<i64, sea_orm::DbErr> {
-    let model = area::ActiveModel {
-        village_id: Set(village_id),
-        parent_id: Set(parent_id),
-        level: Set(level),
-        name: Set(name),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(model.id)
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Population aggregates on the database (server only). Every query is scoped by `village_id`.
 
 use chrono::{Months, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Value};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Value,
+};
 
 use super::model::{
-    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Count, DusunInfo, DusunStat, PopulationStats, PopulationSummary,
-    age_group_label,
+    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Breakdown, Count, DusunInfo, DusunStat, PopulationStats, PopulationSummary,
+    RegistryStats, age_group_label,
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
@@ -248,4 +250,113 @@ pub async fn dusun_list(db: &DatabaseConnection, village_id: i64) -> AppResult<V
         })
         .collect::<Result<_, sea_orm::DbErr>>()
         .map_err(AppError::from)
+}
+
+/// Adds an area (dusun, RW or RT) to the village; its id.
+///
+/// # Errors
+/// Database failures.
+pub async fn insert_area<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    parent_id: Option<i64>,
+    level: i16,
+    name: String,
+) -> Result<i64, sea_orm::DbErr> {
+    let model = area::ActiveModel {
+        village_id: Set(village_id),
+        parent_id: Set(parent_id),
+        level: Set(level),
+        name: Set(name),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model.id)
+}
+
+/// Rows of `(label, sex, count)` folded into breakdowns, in the order the labels first appear.
+fn fold(rows: Vec<(String, String, i64)>) -> Vec<Breakdown> {
+    let mut out: Vec<Breakdown> = Vec::new();
+    for (label, sex, n) in rows {
+        let i = match out.iter().position(|b| b.label == label) {
+            Some(i) => i,
+            None => {
+                out.push(Breakdown { label, male: 0, female: 0 });
+                out.len() - 1
+            }
+        };
+        if sex == "P" {
+            out[i].female += count(n);
+        } else {
+            out[i].male += count(n);
+        }
+    }
+    out
+}
+
+/// Living residents by `expr` and sex (`expr` is a column of `x` or of the joined areas).
+async fn by_sex<C: ConnectionTrait>(db: &C, village_id: i64, expr: &str, join: &str) -> AppResult<Vec<Breakdown>> {
+    let rows = db
+        .query_all_raw(sql(
+            db.get_database_backend(),
+            &format!(
+                "SELECT {expr}, x.sex, COUNT(*) FROM residents x {join} \
+                 WHERE x.village_id = ? AND x.status = 'hidup' GROUP BY {expr}, x.sex ORDER BY {expr}"
+            ),
+            vec![village_id.into()],
+        ))
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok((r.try_get_by_index::<String>(0)?, r.try_get_by_index::<String>(1)?, r.try_get_by_index::<i64>(2)?))
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    Ok(fold(rows))
+}
+
+/// Every statistic of the registry for the village's officials: exact counts of living
+/// residents by age group, religion, education, occupation, marital status, dusun and RW.
+///
+/// # Errors
+/// Database failures.
+pub async fn registry_stats<C: ConnectionTrait>(db: &C, village_id: i64, today: NaiveDate) -> AppResult<RegistryStats> {
+    let mut case = String::from("CASE");
+    for i in 0..AGE_GROUPS - 1 {
+        let limit = today.checked_sub_months(Months::new((i + 1) * AGE_GROUP_YEARS * 12)).unwrap_or(NaiveDate::MIN);
+        // Dates are written as literals: this expression is generated, never from user input.
+        case.push_str(&format!(" WHEN x.birth_date > '{}' THEN '{:02}'", limit.format("%Y-%m-%d"), i));
+    }
+    case.push_str(&format!(" ELSE '{:02}' END", AGE_GROUPS - 1));
+    let mut age_groups = by_sex(db, village_id, &case, "").await?;
+    age_groups.sort_by(|a, b| a.label.cmp(&b.label));
+    for g in &mut age_groups {
+        g.label = age_group_label(g.label.parse().unwrap_or(0));
+    }
+    let rw_join =
+        "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
+    let per_rw = by_sex(db, village_id, "d.name || ' / RW ' || rw.name", rw_join).await?;
+    let families = db
+        .query_one_raw(sql(
+            db.get_database_backend(),
+            "SELECT COUNT(DISTINCT x.family_id) FROM residents x WHERE x.village_id = ? AND x.status = 'hidup'",
+            vec![village_id.into()],
+        ))
+        .await?
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .transpose()?
+        .map_or(0, count);
+    let stats = RegistryStats {
+        families,
+        religion: by_sex(db, village_id, "x.religion", "").await?,
+        education: by_sex(db, village_id, "x.education", "").await?,
+        occupation: by_sex(db, village_id, "x.occupation", "").await?,
+        marital_status: by_sex(db, village_id, "x.marital_status", "").await?,
+        per_dusun: by_sex(db, village_id, "d.name", UP_TO_DUSUN).await?,
+        residents: age_groups.iter().map(|g| g.male + g.female).sum(),
+        age_groups,
+        per_rw,
+    };
+    Ok(stats)
 }

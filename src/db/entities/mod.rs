@@ -2,10 +2,13 @@
 
 pub mod area;
 pub mod audit_entry;
+pub mod correction_request;
 pub mod family;
 pub mod login_failure;
 pub mod official;
+pub mod population_event;
 pub mod resident;
+pub mod resident_history;
 pub mod resident_pin;
 pub mod session;
 pub mod village;

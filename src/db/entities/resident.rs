@@ -21,6 +21,19 @@ pub struct Model {
     pub rt_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub education_current: String,
+    pub citizenship: String,
+    pub blood_type: String,
+    pub father_nik: Option<String>,
+    pub father_name: Option<String>,
+    pub mother_nik: Option<String>,
+    pub mother_name: Option<String>,
+    pub disability: Option<String>,
+    pub phone: Option<String>,
+    /// JSON object of the import format's other columns (documents, KB, e-KTP, insurance, …).
+    pub documents: Option<String>,
+    /// `name` in lower case, for search.
+    pub name_key: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,252 @@
+//! The full population registry: the resident fields officials keep (as in the incumbent's import
+//! format), a search key for names, edit history, events (mutasi) and residents' correction
+//! requests. Nothing in these tables is ever deleted by the application.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+use crate::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per statement.
+        let columns = [
+            // pendidikan sedang ditempuh (the `education` column is the one in the KK)
+            string_len(Residents::EducationCurrent, 60).default("").to_owned(),
+            string_len(Residents::Citizenship, 25).default("WNI").to_owned(),
+            string_len(Residents::BloodType, 12).default("TIDAK TAHU").to_owned(),
+            string_len_null(Residents::FatherNik, 16).to_owned(),
+            string_len_null(Residents::FatherName, 100).to_owned(),
+            string_len_null(Residents::MotherNik, 16).to_owned(),
+            string_len_null(Residents::MotherName, 100).to_owned(),
+            string_len_null(Residents::Disability, 40).to_owned(),
+            string_len_null(Residents::Phone, 20).to_owned(),
+            // The other columns of the import format (documents, KB, e-KTP, insurance, …) as a
+            // JSON object, so that an import → export round trip keeps them.
+            text_null(Residents::Documents).to_owned(),
+            // Lower-case name, for index-assisted search.
+            string_len(Residents::NameKey, 100).default("").to_owned(),
+        ];
+        for column in columns {
+            manager.alter_table(Table::alter().table(Residents::Table).add_column(column).to_owned()).await?;
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared("UPDATE residents SET name_key = LOWER(name)").await?;
+        index(manager, "idx_residents_village_name_key", Residents::Table, &[Residents::VillageId, Residents::NameKey])
+            .await?;
+        // A living NIK is unique in the whole deployment: found through this index.
+        index(manager, "idx_residents_nik", Residents::Table, &[Residents::Nik]).await?;
+        index(manager, "idx_residents_village_birth", Residents::Table, &[Residents::VillageId, Residents::BirthDate])
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(PopulationEvents::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(PopulationEvents::Id))
+                    .col(big_integer(PopulationEvents::VillageId))
+                    .col(big_integer(PopulationEvents::ResidentId))
+                    .col(big_integer_null(PopulationEvents::FamilyId))
+                    // lahir, mati, pindah_keluar, pindah_masuk, hilang
+                    .col(string_len(PopulationEvents::Kind, 20))
+                    .col(date(PopulationEvents::EventDate))
+                    .col(string_len_null(PopulationEvents::DocumentNumber, 100))
+                    .col(string_len_null(PopulationEvents::Place, 200))
+                    .col(text_null(PopulationEvents::Reason))
+                    // the other village of the deployment a resident moved to or came from
+                    .col(big_integer_null(PopulationEvents::OtherVillageId))
+                    .col(big_integer_null(PopulationEvents::RecordedBy))
+                    .col(string_len(PopulationEvents::RecordedByName, 100))
+                    .col(timestamp_with_time_zone(PopulationEvents::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(PopulationEvents::Table, PopulationEvents::VillageId)
+                            .to(Villages::Table, Villages::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(PopulationEvents::Table, PopulationEvents::ResidentId)
+                            .to(Residents::Table, Residents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "idx_population_events_village_date",
+            PopulationEvents::Table,
+            &[PopulationEvents::VillageId, PopulationEvents::EventDate],
+        )
+        .await?;
+        index(manager, "idx_population_events_resident", PopulationEvents::Table, &[PopulationEvents::ResidentId])
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(ResidentHistory::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(ResidentHistory::Id))
+                    .col(big_integer(ResidentHistory::VillageId))
+                    .col(big_integer(ResidentHistory::ResidentId))
+                    // JSON list of {field, before, after}
+                    .col(text(ResidentHistory::Changes))
+                    // why (e.g. the reason for accepting a NIK that disagrees with the birth date)
+                    .col(text_null(ResidentHistory::Reason))
+                    .col(big_integer_null(ResidentHistory::ChangedBy))
+                    .col(string_len(ResidentHistory::ChangedByName, 100))
+                    .col(timestamp_with_time_zone(ResidentHistory::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(ResidentHistory::Table, ResidentHistory::ResidentId)
+                            .to(Residents::Table, Residents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        index(manager, "idx_resident_history_resident", ResidentHistory::Table, &[ResidentHistory::ResidentId]).await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(CorrectionRequests::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(CorrectionRequests::Id))
+                    .col(big_integer(CorrectionRequests::VillageId))
+                    .col(big_integer(CorrectionRequests::ResidentId))
+                    .col(text(CorrectionRequests::Message))
+                    // baru, selesai, ditolak
+                    .col(string_len(CorrectionRequests::Status, 10).default("baru"))
+                    .col(text_null(CorrectionRequests::Response))
+                    .col(big_integer_null(CorrectionRequests::ResolvedBy))
+                    .col(string_len_null(CorrectionRequests::ResolvedByName, 100))
+                    .col(timestamp_with_time_zone(CorrectionRequests::CreatedAt))
+                    .col(timestamp_with_time_zone_null(CorrectionRequests::ResolvedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(CorrectionRequests::Table, CorrectionRequests::ResidentId)
+                            .to(Residents::Table, Residents::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "idx_correction_requests_village_status",
+            CorrectionRequests::Table,
+            &[CorrectionRequests::VillageId, CorrectionRequests::Status],
+        )
+        .await?;
+        index(manager, "idx_correction_requests_resident", CorrectionRequests::Table, &[CorrectionRequests::ResidentId])
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            CorrectionRequests::Table.into_iden(),
+            ResidentHistory::Table.into_iden(),
+            PopulationEvents::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        for name in ["idx_residents_village_name_key", "idx_residents_nik", "idx_residents_village_birth"] {
+            manager.drop_index(Index::drop().name(name).table(Residents::Table).to_owned()).await?;
+        }
+        for column in [
+            Residents::EducationCurrent,
+            Residents::Citizenship,
+            Residents::BloodType,
+            Residents::FatherNik,
+            Residents::FatherName,
+            Residents::MotherNik,
+            Residents::MotherName,
+            Residents::Disability,
+            Residents::Phone,
+            Residents::Documents,
+            Residents::NameKey,
+        ] {
+            manager.alter_table(Table::alter().table(Residents::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Villages {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Residents {
+    Table,
+    Id,
+    VillageId,
+    Nik,
+    BirthDate,
+    EducationCurrent,
+    Citizenship,
+    BloodType,
+    FatherNik,
+    FatherName,
+    MotherNik,
+    MotherName,
+    Disability,
+    Phone,
+    Documents,
+    NameKey,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum PopulationEvents {
+    Table,
+    Id,
+    VillageId,
+    ResidentId,
+    FamilyId,
+    Kind,
+    EventDate,
+    DocumentNumber,
+    Place,
+    Reason,
+    OtherVillageId,
+    RecordedBy,
+    RecordedByName,
+    CreatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ResidentHistory {
+    Table,
+    Id,
+    VillageId,
+    ResidentId,
+    Changes,
+    Reason,
+    ChangedBy,
+    ChangedByName,
+    CreatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum CorrectionRequests {
+    Table,
+    Id,
+    VillageId,
+    ResidentId,
+    Message,
+    Status,
+    Response,
+    ResolvedBy,
+    ResolvedByName,
+    CreatedAt,
+    ResolvedAt,
+}

@@ -1,0 +1,158 @@
+//! File transfers of the registry as plain HTTP (server only): the import upload is an ordinary
+//! multipart form post, so it works before (or without) the WASM; exports are downloads.
+//!
+//! `POST /api/population/import/{slug}` (field `berkas`) → dry run → 303 to the import page.
+//! `GET /api/population/export/{slug}?format=xlsx|csv&book=penduduk|induk|mutasi[&tahun=YYYY]`.
+
+use axum::{
+    body::Body,
+    extract::{Multipart, Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{Datelike, Utc};
+use serde::Deserialize;
+
+use super::export::{self, Format};
+use super::{books, sheet, uploads};
+use crate::audit::{self, Action, Actor};
+use crate::auth::{guard, model::Role, session};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::site::SiteMode;
+
+fn error_response(e: &AppError) -> Response {
+    let status = match e {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden | AppError::PinChangeRequired => StatusCode::FORBIDDEN,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+}
+
+async fn official_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    slug: &str,
+) -> Result<(crate::db::entities::village::Model, guard::Official), AppError> {
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let who = guard::signed_in_with(&state.db, token).await?;
+    guard::decide(who.as_ref(), village.id, guard::Allow::Officials(Role::VILLAGE))?;
+    match who {
+        Some(guard::User::Official(o)) => Ok((village, o)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Receives an import file, checks it (dry run) and sends the official to the report.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, official) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("berkas") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return error_response(&AppError::Invalid(
+                            "Berkas terlalu besar (paling besar 25 MB) atau unggahan terputus.".into(),
+                        ));
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return error_response(&AppError::Invalid("Unggahan tidak dapat dibaca; coba lagi.".into())),
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
+        return error_response(&AppError::Invalid("Pilih berkas yang akan diimpor.".into()));
+    };
+    let checked = match super::import::plan(&state.db, village.id, &name, &bytes).await {
+        Ok(plan) => Ok(plan.report),
+        Err(AppError::Invalid(m)) => Err(m),
+        Err(e) => return error_response(&e),
+    };
+    let token = uploads::put(village.id, official.id, name, bytes, checked);
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    Redirect::to(&format!("{}?unggahan={token}", mode.path(&village.slug, "/admin/penduduk/impor"))).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+    book: Option<String>,
+    tahun: Option<i32>,
+}
+
+/// The registry (import format), the Buku Induk or the Buku Mutasi as a file. Audited.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<ExportQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (village, official) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let Some(format) = Format::parse(q.format.as_deref().unwrap_or("xlsx")) else {
+        return error_response(&AppError::Invalid("Format harus xlsx atau csv.".into()));
+    };
+    let year = q.tahun.unwrap_or_else(|| Utc::now().year());
+    let book = q.book.unwrap_or_else(|| "penduduk".into());
+    let (rows, sheet_name, file) = match book.as_str() {
+        "penduduk" => {
+            (export::rows(&state.db, village.id).await, sheet::SHEET.to_string(), format!("penduduk-{}", village.slug))
+        }
+        "induk" => (
+            books::induk_rows(&state.db, village.id).await,
+            "Buku Induk".into(),
+            format!("buku-induk-{}", village.slug),
+        ),
+        "mutasi" => (
+            books::mutasi_rows(&state.db, village.id, year).await,
+            "Buku Mutasi".into(),
+            format!("buku-mutasi-{}-{year}", village.slug),
+        ),
+        _ => return error_response(&AppError::Invalid("Buku tidak dikenal.".into())),
+    };
+    let bytes = match rows.and_then(|rows| export::encode(&rows, format, &sheet_name)) {
+        Ok(b) => b,
+        Err(e) => return error_response(&e),
+    };
+    let ip = None;
+    let entry = audit::Entry {
+        village_id: Some(village.id),
+        actor: Actor::Official { id: official.id, name: official.name.clone() },
+        action: Action::RegistryExported,
+        subject: None,
+        detail: Some(format!("{file}.{}", format.extension())),
+        ip,
+    };
+    if let Err(e) = audit::record(&state.db, entry).await {
+        return error_response(&AppError::from(e));
+    }
+    let disposition = format!("attachment; filename=\"{file}.{}\"", format.extension());
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
