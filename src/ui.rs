@@ -125,6 +125,27 @@ where
 /// decodes its real type travels with the page's own lazily loaded code, not in the main bundle.
 pub type PageData = Resource<Result<String, AppError>>;
 
+/// What a split page's loader returns: its `#[lazy]` loader's future, boxed.
+pub type PageFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, AppError>> + Send>>;
+
+/// A split page's data: `load(key)` now and whenever `key` changes. Every page goes through this
+/// one non-generic function, so the resource machinery is built once in the main bundle (a
+/// `Resource::new` per page would instantiate it per page, in the main bundle, since the data
+/// is created when the route matches, before the page's own code has loaded).
+pub fn page_data(key: Signal<String>, load: fn(String) -> PageFuture) -> PageData {
+    Resource::new(move || key.get(), move |k| load(k))
+}
+
+/// One [`page_data`] key from a page's parameters; [`key_part`] takes them apart again.
+pub fn page_key(parts: &[&str]) -> String {
+    parts.join("\u{1f}")
+}
+
+/// The `i`-th parameter of a [`page_key`] (empty when missing).
+pub fn key_part(key: &str, i: usize) -> String {
+    key.split('\u{1f}').nth(i).unwrap_or_default().to_string()
+}
+
 /// Encodes a server function's answer for a [`PageData`] (call it from a `#[lazy]` loader).
 pub fn to_json<T: serde::Serialize>(answer: Result<T, AppError>) -> Result<String, AppError> {
     answer.and_then(|value| serde_json::to_string(&value).map_err(|_| AppError::Internal))

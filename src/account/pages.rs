@@ -25,7 +25,7 @@ async fn profile_json(slug: String) -> Result<String, crate::error::AppError> {
 /// The profile, loaded when the route matches (see `app::lazy_page!`).
 pub fn my_account_data() -> MyAccountData {
     let slug = use_village_slug();
-    (slug, Resource::new(move || slug.get(), profile_json))
+    (slug, crate::ui::page_data(slug, |slug| Box::pin(profile_json(slug))))
 }
 
 pub fn my_account_page((slug, profile): MyAccountData) -> impl IntoView {
@@ -146,8 +146,11 @@ async fn access_json(slug: String, page: u64) -> Result<String, crate::error::Ap
 pub fn my_access_data() -> MyAccessData {
     let slug = use_village_slug();
     let query = leptos_router::hooks::use_query_map();
-    let page = move || query.read().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
-    (slug, Resource::new(move || (slug.get(), page()), |(slug, page)| access_json(slug, page)))
+    let key = Signal::derive(move || crate::ui::page_key(&[&slug.get(), &query.read().get("hal").unwrap_or_default()]));
+    let load = |k: String| -> crate::ui::PageFuture {
+        Box::pin(access_json(crate::ui::key_part(&k, 0), crate::ui::key_part(&k, 1).parse().unwrap_or(1)))
+    };
+    (slug, crate::ui::page_data(key, load))
 }
 
 pub fn my_access_page((slug, entries): MyAccessData) -> impl IntoView {

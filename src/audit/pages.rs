@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 use super::api::list_audit;
 use super::model::ACTIONS;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, PageData, Pagination, from_json, signed_in_error, to_json, urlencode};
+use crate::ui::{
+    Loading, PageData, Pagination, from_json, key_part, page_data, page_key, signed_in_error, to_json, urlencode,
+};
 
 /// `/{slug}/admin/audit`: the village's audit log, newest first, filtered by a GET form (the
 /// filter is in the address, so it works without the WASM and can be shared).
@@ -29,15 +31,15 @@ async fn audit_json(
 pub fn audit_log_data() -> AuditLogData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let log = Resource::new(
-        move || {
-            let q = query.read();
-            let param = |name: &str| q.get(name).unwrap_or_default();
-            let page = param("hal").parse().unwrap_or(1u64);
-            (slug.get(), param("aksi"), param("pelaku"), param("dari"), param("sampai"), page)
-        },
-        |(slug, action, who, from, to, page)| audit_json(slug, action, who, from, to, page),
-    );
+    let key = Signal::derive(move || {
+        let q = query.read();
+        let param = |name: &str| q.get(name).unwrap_or_default();
+        page_key(&[&slug.get(), &param("aksi"), &param("pelaku"), &param("dari"), &param("sampai"), &param("hal")])
+    });
+    let log = page_data(key, |k| {
+        let p = |i| key_part(&k, i);
+        Box::pin(audit_json(p(0), p(1), p(2), p(3), p(4), p(5).parse().unwrap_or(1)))
+    });
     (slug, query, log)
 }
 

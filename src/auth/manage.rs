@@ -10,7 +10,10 @@ use super::api::{
 use super::model::{NewCredential, OfficialRow, PinSlip, PinStatus, Role};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, PageData, Pagination, form_error, from_json, signed_in_error, to_json, urlencode, value_of};
+use crate::ui::{
+    Loading, PageData, Pagination, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
+    urlencode, value_of,
+};
 
 fn select_value(node: NodeRef<leptos::html::Select>) -> String {
     node.get_untracked().map(|el| el.value()).unwrap_or_default()
@@ -39,7 +42,7 @@ async fn officials_json(slug: String) -> Result<String, AppError> {
 
 pub fn officials_data() -> OfficialsData {
     let slug = use_village_slug();
-    (slug, Resource::new(move || slug.get(), officials_json))
+    (slug, page_data(slug, |slug| Box::pin(officials_json(slug))))
 }
 
 /// `/{slug}/admin/perangkat`: the kades creates accounts, changes roles, deactivates and resets
@@ -161,14 +164,12 @@ async fn pins_json(slug: String, query: String, page: u64) -> Result<String, App
 pub fn pin_data() -> PinData {
     let slug = use_village_slug();
     let query = leptos_router::hooks::use_query_map();
-    let residents = Resource::new(
-        move || {
-            let q = query.read();
-            let page = q.get("hal").and_then(|p| p.parse().ok()).unwrap_or(1u64);
-            (slug.get(), q.get("q").unwrap_or_default(), page)
-        },
-        |(slug, q, page)| pins_json(slug, q, page),
-    );
+    let key = Signal::derive(move || {
+        let q = query.read();
+        page_key(&[&slug.get(), &q.get("q").unwrap_or_default(), &q.get("hal").unwrap_or_default()])
+    });
+    let residents =
+        page_data(key, |k| Box::pin(pins_json(key_part(&k, 0), key_part(&k, 1), key_part(&k, 2).parse().unwrap_or(1))));
     (slug, query, residents)
 }
 

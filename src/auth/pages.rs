@@ -119,7 +119,7 @@ async fn admin_json(slug: String) -> Result<String, crate::error::AppError> {
 
 pub fn admin_data() -> AdminData {
     let slug = use_village_slug();
-    (slug, Resource::new(move || slug.get(), admin_json))
+    (slug, crate::ui::page_data(slug, |slug| Box::pin(admin_json(slug))))
 }
 
 /// `/{slug}/admin`: the dashboard of a signed-in official of this village.
@@ -178,7 +178,7 @@ async fn sessions_json(slug: String) -> Result<String, crate::error::AppError> {
 
 pub fn sessions_data() -> SessionsData {
     let slug = use_village_slug();
-    (slug, Resource::new(move || slug.get(), sessions_json))
+    (slug, crate::ui::page_data(slug, |slug| Box::pin(sessions_json(slug))))
 }
 
 /// `/{slug}/admin/sesi` and `/{slug}/akun/sesi`: where the user is signed in, with a button to

@@ -23,7 +23,10 @@ use super::model::{
 use super::record::{FieldError, ResidentInput};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{Loading, PageData, Pagination, form_error, from_json, signed_in_error, to_json, urlencode};
+use crate::ui::{
+    Loading, PageData, Pagination, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
+    urlencode,
+};
 
 type Query = Memo<ParamsMap>;
 
@@ -31,9 +34,13 @@ fn param(query: Query, name: &str) -> String {
     query.read().get(name).unwrap_or_default()
 }
 
+/// The list's parameters in the address, in the order of its data key.
+const LIST_PARAMS: [&str; 11] =
+    ["q", "dusun", "jk", "umur_dari", "umur_sampai", "status", "agama", "pendidikan", "kawin", "urut", "hal"];
+
 /// The filter of the list, from the address (`?q=…&dusun=…&jk=…`).
-fn filter_of(query: Query) -> (ResidentFilter, u64) {
-    let p = |n: &str| param(query, n);
+fn filter_of(query: &ParamsMap) -> (ResidentFilter, u64) {
+    let p = |n: &str| query.get(n).unwrap_or_default();
     let filter = ResidentFilter {
         q: p("q"),
         dusun: p("dusun").parse().ok(),
@@ -56,9 +63,15 @@ async fn options_json(slug: String) -> Result<String, AppError> {
     to_json(get_registry_options(slug).await)
 }
 
+/// `key`: the slug, then the values of [`LIST_PARAMS`].
 #[lazy]
-async fn residents_json(slug: String, filter: ResidentFilter, page: u64) -> Result<String, AppError> {
-    to_json(list_residents(slug, filter, page).await)
+async fn residents_json(key: String) -> Result<String, AppError> {
+    let mut query = ParamsMap::new();
+    for (i, name) in LIST_PARAMS.iter().enumerate() {
+        query.insert(*name, key_part(&key, i + 1));
+    }
+    let (filter, page) = filter_of(&query);
+    to_json(list_residents(key_part(&key, 0), filter, page).await)
 }
 
 /// `/{slug}/admin/penduduk`: the list, created when the route matches.
@@ -67,14 +80,15 @@ pub type RegistryData = (Signal<String>, Query, PageData, PageData);
 pub fn registry_data() -> RegistryData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let options = Resource::new(move || slug.get(), options_json);
-    let list = Resource::new(
-        move || {
-            let (f, page) = filter_of(query);
-            (slug.get(), f, page)
-        },
-        |(slug, f, page)| residents_json(slug, f, page),
-    );
+    let options = page_data(slug, |slug| Box::pin(options_json(slug)));
+    // The filter travels in the key as the address's query string.
+    let key = Signal::derive(move || {
+        let q = query.read();
+        let mut parts = vec![slug.get()];
+        parts.extend(LIST_PARAMS.iter().map(|n| q.get(n).unwrap_or_default()));
+        page_key(&parts.iter().map(String::as_str).collect::<Vec<_>>())
+    });
+    let list = page_data(key, |k| Box::pin(residents_json(k)));
     (slug, query, options, list)
 }
 
@@ -191,13 +205,12 @@ pub fn resident_data() -> ResidentData {
     let slug = use_village_slug();
     let params = use_params_map();
     let query = use_query_map();
-    let detail = Resource::new(
-        move || {
-            let id = params.read().get("id").and_then(|i| i.parse().ok()).unwrap_or(0i64);
-            (slug.get(), id, param(query, "lengkap") == "1")
-        },
-        |(slug, id, full)| resident_json(slug, id, full),
-    );
+    let key = Signal::derive(move || {
+        page_key(&[&slug.get(), &params.read().get("id").unwrap_or_default(), &param(query, "lengkap")])
+    });
+    let detail = page_data(key, |k| {
+        Box::pin(resident_json(key_part(&k, 0), key_part(&k, 1).parse().unwrap_or(0), key_part(&k, 2) == "1"))
+    });
     (slug, detail)
 }
 
@@ -409,7 +422,9 @@ pub fn record_form_data() -> RecordFormData {
     let params = use_params_map();
     let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|i| i.parse().ok()));
-    let data = Resource::new(move || (slug.get(), id.get()), |(slug, id)| form_json(slug, id));
+    let key =
+        Signal::derive(move || page_key(&[&slug.get(), &id.get().map(|i: i64| i.to_string()).unwrap_or_default()]));
+    let data = page_data(key, |k| Box::pin(form_json(key_part(&k, 0), key_part(&k, 1).parse().ok())));
     (slug, query, id, data)
 }
 
@@ -678,7 +693,8 @@ pub type ImportData = (Signal<String>, Query, PageData);
 pub fn import_data() -> ImportData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let state = Resource::new(move || (slug.get(), param(query, "unggahan")), |(slug, token)| import_json(slug, token));
+    let key = Signal::derive(move || page_key(&[&slug.get(), &param(query, "unggahan")]));
+    let state = page_data(key, |k| Box::pin(import_json(key_part(&k, 0), key_part(&k, 1))));
     (slug, query, state)
 }
 
@@ -797,7 +813,8 @@ pub fn books_data() -> BooksData {
     let slug = use_village_slug();
     let query = use_query_map();
     let year = Memo::new(move |_| param(query, "tahun").parse().unwrap_or(2026));
-    let events = Resource::new(move || (slug.get(), year.get()), |(slug, year)| events_json(slug, year));
+    let key = Signal::derive(move || page_key(&[&slug.get(), &year.get().to_string()]));
+    let events = page_data(key, |k| Box::pin(events_json(key_part(&k, 0), key_part(&k, 1).parse().unwrap_or(2026))));
     (slug, year, events)
 }
 
@@ -869,8 +886,8 @@ pub type CorrectionsData = (Signal<String>, Query, PageData);
 pub fn corrections_data() -> CorrectionsData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let list =
-        Resource::new(move || (slug.get(), param(query, "semua") != "1"), |(slug, open)| corrections_json(slug, open));
+    let key = Signal::derive(move || page_key(&[&slug.get(), &param(query, "semua")]));
+    let list = page_data(key, |k| Box::pin(corrections_json(key_part(&k, 0), key_part(&k, 1) != "1")));
     (slug, query, list)
 }
 
@@ -949,7 +966,7 @@ pub type StatsData = (Signal<String>, PageData);
 
 pub fn stats_data() -> StatsData {
     let slug = use_village_slug();
-    (slug, Resource::new(move || slug.get(), stats_json))
+    (slug, page_data(slug, |slug| Box::pin(stats_json(slug))))
 }
 
 pub fn stats_page((slug, stats): StatsData) -> impl IntoView {

@@ -789,6 +789,9 @@ pub async fn apply(
     )
     .await?;
     txn.commit().await?;
+    if report.new + report.updated >= 1_000 {
+        crate::db::refresh_statistics(db).await?;
+    }
     report.applied = true;
     Ok(report)
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -124,18 +124,29 @@ fn conditions(village_id: i64, f: &ResidentFilter, names: &AreaNames, today: Nai
             if q.len() < 4 {
                 return Err(AppError::Invalid("Tulis paling sedikit 4 angka awal NIK atau No. KK.".into()));
             }
-            let kk = Query::select()
+            // Two index ranges, joined: NIKs with the prefix, and the members of families whose
+            // No. KK has it. (An OR of the two would scan the village.)
+            let by_kk = Query::select()
                 .column(family::Column::Id)
                 .from(family::Entity)
                 .and_where(family::Column::VillageId.eq(village_id))
                 .and_where(family::Column::KkNumber.gte(q.as_str()))
                 .and_where(family::Column::KkNumber.lt(prefix_end(&q)))
                 .to_owned();
-            c = c.add(
-                Condition::any()
-                    .add(resident::Column::Nik.gte(q.as_str()).and(resident::Column::Nik.lt(prefix_end(&q))))
-                    .add(Expr::col(resident::Column::FamilyId).in_subquery(kk)),
-            );
+            let members = Query::select()
+                .column(resident::Column::Id)
+                .from(resident::Entity)
+                .and_where(Expr::col(resident::Column::FamilyId).in_subquery(by_kk))
+                .to_owned();
+            let ids = Query::select()
+                .column(resident::Column::Id)
+                .from(resident::Entity)
+                .and_where(resident::Column::VillageId.eq(village_id))
+                .and_where(resident::Column::Nik.gte(q.as_str()))
+                .and_where(resident::Column::Nik.lt(prefix_end(&q)))
+                .union(UnionType::All, members)
+                .to_owned();
+            c = c.add(Expr::col(resident::Column::Id).in_subquery(ids));
         } else {
             let needle: String = q.to_lowercase().chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
             c = c.add(resident::Column::NameKey.like(format!("%{needle}%")));

@@ -2,7 +2,7 @@
 //! and a realistic population with structurally valid NIK and KK numbers. Deterministic for a
 //! given seed: the same seed and size give the same residents, whatever day it runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, Utc};
@@ -278,6 +278,9 @@ struct Generator<'a> {
     other_regions: Vec<String>,
     nik_serials: HashMap<(String, NaiveDate, bool), u32>,
     kk_serials: HashMap<NaiveDate, u32>,
+    /// Where this village's serial numbers start, so that villages of one deployment (and of
+    /// one kecamatan, whose people share region codes) never make the same NIK or No. KK.
+    serial_base: u32,
     today: NaiveDate,
 }
 
@@ -376,7 +379,7 @@ impl Generator<'_> {
         let issued = issued.min(self.today);
         let serial = self.kk_serials.entry(issued).or_insert(0);
         *serial += 1;
-        let kk = KkNumber::compose(&self.home_region, issued, *serial);
+        let kk = KkNumber::compose(&self.home_region, issued, self.serial_base + *serial);
         let rt_index = (self.rng.next() % rt_count as u64) as usize;
         let address = format!("{} No. {}", self.rng.pick(STREETS), self.rng.range(1, 250));
         FamilyPlan { kk, rt_index, address, religion, members }
@@ -390,8 +393,17 @@ impl Generator<'_> {
     fn nik(&mut self, p: &Person) -> Nik {
         let serial = self.nik_serials.entry((p.region.clone(), p.birth, p.female)).or_insert(0);
         *serial += 1;
-        Nik::compose(&p.region, p.birth, p.female, *serial)
+        Nik::compose(&p.region, p.birth, p.female, self.serial_base + *serial)
     }
+}
+
+/// Serials of a village start at 40 × (its place among the desa/kelurahan of its kecamatan):
+/// `…2001` → 40, `…2017` → 680, `…1003` → 4,120. Up to 40 people share a birth date, sex and
+/// region in one village before two villages could meet; 100,000 residents have at most ~10.
+fn serial_base(village: &RegionCode) -> u32 {
+    let part: u32 = village.as_str().rsplit('.').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let place = if part >= 2000 { part % 100 } else { 100 + part % 100 };
+    place * 40
 }
 
 fn age_on(birth: NaiveDate, today: NaiveDate) -> u32 {
@@ -493,6 +505,7 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
             .collect(),
         nik_serials: HashMap::new(),
         kk_serials: HashMap::new(),
+        serial_base: serial_base(&code),
         today: reference_date(),
     };
 
@@ -530,12 +543,44 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
         .into_iter()
         .collect();
 
+    // NIKs: the village's serials rarely meet another village's (see `serial_base`); where one
+    // is already taken in the deployment, the next serial is used, so a NIK lives only once.
+    let mut niks: Vec<Nik> = plans.iter().flat_map(|plan| plan.members.iter()).map(|p| generator.nik(p)).collect();
+    let people: Vec<&Person> = plans.iter().flat_map(|plan| plan.members.iter()).collect();
+    let mut used: HashSet<String> = niks.iter().map(|n| n.as_str().to_string()).collect();
+    // Check all, then only the replacements, until none is taken.
+    let mut check: Vec<usize> = (0..niks.len()).collect();
+    while !check.is_empty() {
+        let mut taken = HashSet::new();
+        for chunk in check.chunks(500) {
+            let found: Vec<String> = resident::Entity::find()
+                .select_only()
+                .column(resident::Column::Nik)
+                .filter(resident::Column::Nik.is_in(chunk.iter().map(|&i| niks[i].as_str().to_string())))
+                .into_tuple()
+                .all(&txn)
+                .await?;
+            taken.extend(found);
+        }
+        check.retain(|&i| taken.contains(niks[i].as_str()));
+        for &i in &check {
+            loop {
+                let next = generator.nik(people[i]);
+                if used.insert(next.as_str().to_string()) {
+                    niks[i] = next;
+                    break;
+                }
+            }
+        }
+    }
+    let mut niks = niks.into_iter();
+
     let mut rows = Vec::with_capacity(target);
     let today = generator.today;
     for plan in &plans {
         let family_id = family_ids.get(plan.kk.as_str()).copied();
         for p in &plan.members {
-            let nik = generator.nik(p);
+            let nik = niks.next().expect("one NIK per person");
             let age = age_on(p.birth, today);
             rows.push(resident::ActiveModel {
                 village_id: Set(village.id),
@@ -570,6 +615,9 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
         resident::Entity::insert_many(chunk).exec(&txn).await?;
     }
     txn.commit().await?;
+    // Fresh statistics for the query planner after a bulk load (the database would gather them
+    // itself later; a demo or a benchmark should not wait for that).
+    crate::db::refresh_statistics(db).await?;
 
     Ok(SeedReport {
         village,
@@ -600,6 +648,15 @@ mod tests {
         let names = Names::load();
         assert!(names.male.contains(&"Asep") && names.female.contains(&"Euis"));
         assert!(names.male.len() > 300 && names.female.len() > 240 && !names.family.is_empty());
+    }
+
+    #[test]
+    fn villages_get_their_own_serials() {
+        let base = |c: &str| serial_base(&RegionCode::parse(c).unwrap());
+        assert_eq!(base("36.04.05.2001"), 40);
+        assert_eq!(base("36.04.05.2017"), 680);
+        assert_eq!(base("36.04.05.1003"), 4_120);
+        assert!(base("36.04.05.1099") + 40 < 10_000);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Population aggregates on the database (server only). Every query is scoped by `village_id`.
 
+use std::collections::HashMap;
+
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Value,
@@ -11,6 +13,7 @@ use super::model::{
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
+use sea_orm::DbBackend;
 
 /// Joins from a row's `rt_id` up to its dusun (`d`).
 const UP_TO_DUSUN: &str =
@@ -128,40 +131,39 @@ pub async fn stats(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>)
     Ok(PopulationStats { summary, age_groups, per_dusun, dusun: dusun_info })
 }
 
-async fn age_groups(
-    db: &DatabaseConnection,
+/// Living residents per age group and sex: one index range per group
+/// (`idx_residents_stats_birth`), optionally only in the given RTs.
+async fn age_counts<C: ConnectionTrait>(
+    db: &C,
     village_id: i64,
-    dusun: Option<i64>,
+    rts: Option<&[i64]>,
     today: NaiveDate,
-) -> AppResult<Vec<AgeGroup>> {
-    // Group index by birth date: born after the date (today − 5·(i+1) years) → group i.
-    let mut case = String::from("CASE");
-    let mut values: Vec<Value> = Vec::new();
-    for i in 0..AGE_GROUPS - 1 {
-        let limit = today.checked_sub_months(Months::new((i + 1) * AGE_GROUP_YEARS * 12)).unwrap_or(NaiveDate::MIN);
-        case.push_str(&format!(" WHEN x.birth_date > ? THEN {i}"));
-        values.push(limit.into());
-    }
-    case.push_str(&format!(" ELSE {} END", AGE_GROUPS - 1));
-    let (join, filter) = match dusun {
-        Some(_) => (UP_TO_DUSUN, "AND d.id = ?"),
-        None => ("", ""),
+) -> AppResult<Vec<(u64, u64)>> {
+    let limit = |years: u32| today.checked_sub_months(Months::new(years * 12)).unwrap_or(NaiveDate::MIN);
+    let rt_filter = match rts {
+        Some(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
+        Some(ids) => format!(" AND rt_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")),
+        None => String::new(),
     };
-    values.push(village_id.into());
-    if let Some(id) = dusun {
-        values.push(id.into());
+    let mut parts = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    for i in 0..AGE_GROUPS {
+        // Group i: born after today − 5·(i+1) years and on or before today − 5·i years.
+        let mut range = String::new();
+        if i + 1 < AGE_GROUPS {
+            range.push_str(" AND birth_date > ?");
+            values.push(limit((i + 1) * AGE_GROUP_YEARS).into());
+        }
+        if i > 0 {
+            range.push_str(" AND birth_date <= ?");
+            values.push(limit(i * AGE_GROUP_YEARS).into());
+        }
+        parts.push(format!(
+            "SELECT {i}, sex, COUNT(*) FROM residents WHERE village_id = {village_id} AND status = 'hidup'{range}{rt_filter} GROUP BY sex"
+        ));
     }
-    let rows = db
-        .query_all_raw(sql(
-            db.get_database_backend(),
-            &format!(
-                "SELECT g, sex, COUNT(*) FROM (SELECT {case} AS g, x.sex AS sex FROM residents x {join} \
-                 WHERE x.village_id = ? AND x.status = 'hidup' {filter}) t GROUP BY g, sex"
-            ),
-            values,
-        ))
-        .await?;
-    let mut groups: Vec<(u64, u64)> = vec![(0, 0); AGE_GROUPS as usize];
+    let rows = db.query_all_raw(sql(db.get_database_backend(), &parts.join(" UNION ALL "), values)).await?;
+    let mut groups = vec![(0u64, 0u64); AGE_GROUPS as usize];
     for row in rows {
         let g: i32 = row.try_get_by_index(0)?;
         let sex: String = row.try_get_by_index(1)?;
@@ -174,7 +176,21 @@ async fn age_groups(
             }
         }
     }
-    Ok(groups
+    Ok(groups)
+}
+
+async fn age_groups(
+    db: &DatabaseConnection,
+    village_id: i64,
+    dusun: Option<i64>,
+    today: NaiveDate,
+) -> AppResult<Vec<AgeGroup>> {
+    let rts = match dusun {
+        Some(d) => Some(rts_of_dusun(db, village_id, d).await?),
+        None => None,
+    };
+    Ok(age_counts(db, village_id, rts.as_deref(), today)
+        .await?
         .into_iter()
         .zip(0..)
         .map(|((male, female), i)| AgeGroup {
@@ -185,35 +201,96 @@ async fn age_groups(
         .collect())
 }
 
-async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<DusunStat>> {
+async fn rts_of_dusun<C: ConnectionTrait>(db: &C, village_id: i64, dusun: i64) -> AppResult<Vec<i64>> {
     let rows = db
         .query_all_raw(sql(
             db.get_database_backend(),
-            &format!(
-                "SELECT d.id, d.name, x.sex, COUNT(*) FROM residents x {UP_TO_DUSUN} \
-                 WHERE x.village_id = ? AND x.status = 'hidup' GROUP BY d.id, d.name, x.sex ORDER BY d.name, d.id"
-            ),
+            "SELECT rt.id FROM areas rt JOIN areas rw ON rw.id = rt.parent_id WHERE rt.village_id = ? AND rw.parent_id = ?",
+            vec![village_id.into(), dusun.into()],
+        ))
+        .await?;
+    rows.into_iter().map(|r| r.try_get_by_index::<i64>(0).map_err(AppError::from)).collect()
+}
+
+/// Where each RT is: `(dusun id, dusun name, RW name)` by RT id.
+async fn rt_places<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<HashMap<i64, (i64, String, String)>> {
+    let rows = db
+        .query_all_raw(sql(
+            db.get_database_backend(),
+            "SELECT rt.id, d.id, d.name, rw.name FROM areas rt JOIN areas rw ON rw.id = rt.parent_id \
+             JOIN areas d ON d.id = rw.parent_id WHERE rt.village_id = ? AND rt.level = ?",
+            vec![village_id.into(), area::RT.into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.try_get_by_index(0)?, (r.try_get_by_index(1)?, r.try_get_by_index(2)?, r.try_get_by_index(3)?))))
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(AppError::from)
+}
+
+/// Living residents per RT and sex, streamed from `idx_residents_stats_rt`.
+async fn rt_counts<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<Vec<(i64, String, i64)>> {
+    let rows = db
+        .query_all_raw(sql(
+            db.get_database_backend(),
+            "SELECT rt_id, sex, COUNT(*) FROM residents WHERE village_id = ? AND status = 'hidup' \
+             AND rt_id IS NOT NULL GROUP BY rt_id, sex",
             vec![village_id.into()],
         ))
         .await?;
-    let mut out: Vec<(i64, String, u64, u64)> = Vec::new();
-    for row in rows {
-        let id: i64 = row.try_get_by_index(0)?;
-        let name: String = row.try_get_by_index(1)?;
-        let sex: String = row.try_get_by_index(2)?;
-        let n = count(row.try_get_by_index(3)?);
-        if out.last().map(|d| d.0) != Some(id) {
-            out.push((id, name, 0, 0));
-        }
-        if let Some(last) = out.last_mut() {
-            if sex == "P" {
-                last.3 += n;
-            } else {
-                last.2 += n;
+    rows.into_iter()
+        .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?, r.try_get_by_index(2)?)))
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(AppError::from)
+}
+
+/// Exact counts per dusun `(id, name, male, female)` and per RW (`dusun / RW 001`), by name.
+async fn dusun_and_rw_counts<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+) -> AppResult<(Vec<(i64, String, u64, u64)>, Vec<Breakdown>)> {
+    let places = rt_places(db, village_id).await?;
+    let mut dusun: Vec<(i64, String, u64, u64)> = Vec::new();
+    let mut rw: Vec<Breakdown> = Vec::new();
+    for (rt, sex, n) in rt_counts(db, village_id).await? {
+        let Some((dusun_id, dusun_name, rw_name)) = places.get(&rt) else { continue };
+        let n = count(n);
+        let female = sex == "P";
+        let d = match dusun.iter().position(|d| d.0 == *dusun_id) {
+            Some(i) => i,
+            None => {
+                dusun.push((*dusun_id, dusun_name.clone(), 0, 0));
+                dusun.len() - 1
             }
+        };
+        if female {
+            dusun[d].3 += n;
+        } else {
+            dusun[d].2 += n;
+        }
+        let label = format!("{dusun_name} / RW {rw_name}");
+        let w = match rw.iter().position(|b| b.label == label) {
+            Some(i) => i,
+            None => {
+                rw.push(Breakdown { label, male: 0, female: 0 });
+                rw.len() - 1
+            }
+        };
+        if female {
+            rw[w].female += n;
+        } else {
+            rw[w].male += n;
         }
     }
-    Ok(out
+    dusun.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+    rw.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok((dusun, rw))
+}
+
+async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<DusunStat>> {
+    Ok(dusun_and_rw_counts(db, village_id)
+        .await?
+        .0
         .into_iter()
         .map(|(id, name, male, female)| DusunStat {
             id,
@@ -295,14 +372,15 @@ fn fold(rows: Vec<(String, String, i64)>) -> Vec<Breakdown> {
     out
 }
 
-/// Living residents by `expr` and sex (`expr` is a column of `x` or of the joined areas).
-async fn by_sex<C: ConnectionTrait>(db: &C, village_id: i64, expr: &str, join: &str) -> AppResult<Vec<Breakdown>> {
+/// Living residents by a column and sex, streamed in the order of its statistics index
+/// (`idx_residents_stats_*`: village, status, column, sex), so no sorting is needed.
+async fn by_sex<C: ConnectionTrait>(db: &C, village_id: i64, column: &str) -> AppResult<Vec<Breakdown>> {
     let rows = db
         .query_all_raw(sql(
             db.get_database_backend(),
             &format!(
-                "SELECT {expr}, x.sex, COUNT(*) FROM residents x {join} \
-                 WHERE x.village_id = ? AND x.status = 'hidup' GROUP BY {expr}, x.sex ORDER BY {expr}"
+                "SELECT {column}, sex, COUNT(*) FROM residents WHERE village_id = ? AND status = 'hidup' \
+                 GROUP BY {column}, sex ORDER BY {column}, sex"
             ),
             vec![village_id.into()],
         ))
@@ -318,45 +396,81 @@ async fn by_sex<C: ConnectionTrait>(db: &C, village_id: i64, expr: &str, join: &
 
 /// Every statistic of the registry for the village's officials: exact counts of living
 /// residents by age group, religion, education, occupation, marital status, dusun and RW.
+/// Each comes from one pass over a small index (see the `idx_residents_stats_*` indexes).
 ///
 /// # Errors
 /// Database failures.
 pub async fn registry_stats<C: ConnectionTrait>(db: &C, village_id: i64, today: NaiveDate) -> AppResult<RegistryStats> {
-    let mut case = String::from("CASE");
-    for i in 0..AGE_GROUPS - 1 {
-        let limit = today.checked_sub_months(Months::new((i + 1) * AGE_GROUP_YEARS * 12)).unwrap_or(NaiveDate::MIN);
-        // Dates are written as literals: this expression is generated, never from user input.
-        case.push_str(&format!(" WHEN x.birth_date > '{}' THEN '{:02}'", limit.format("%Y-%m-%d"), i));
-    }
-    case.push_str(&format!(" ELSE '{:02}' END", AGE_GROUPS - 1));
-    let mut age_groups = by_sex(db, village_id, &case, "").await?;
-    age_groups.sort_by(|a, b| a.label.cmp(&b.label));
-    for g in &mut age_groups {
-        g.label = age_group_label(g.label.parse().unwrap_or(0));
-    }
-    let rw_join =
-        "JOIN areas rt ON rt.id = x.rt_id JOIN areas rw ON rw.id = rt.parent_id JOIN areas d ON d.id = rw.parent_id";
-    let per_rw = by_sex(db, village_id, "d.name || ' / RW ' || rw.name", rw_join).await?;
+    let age_groups: Vec<Breakdown> = age_counts(db, village_id, None, today)
+        .await?
+        .into_iter()
+        .zip(0..)
+        .map(|((male, female), i)| Breakdown { label: age_group_label(i), male, female })
+        .collect();
+    let (dusun, per_rw) = dusun_and_rw_counts(db, village_id).await?;
     let families = db
         .query_one_raw(sql(
             db.get_database_backend(),
-            "SELECT COUNT(DISTINCT x.family_id) FROM residents x WHERE x.village_id = ? AND x.status = 'hidup'",
+            "SELECT COUNT(DISTINCT family_id) FROM residents WHERE village_id = ? AND status = 'hidup'",
             vec![village_id.into()],
         ))
         .await?
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()?
         .map_or(0, count);
-    let stats = RegistryStats {
-        families,
-        religion: by_sex(db, village_id, "x.religion", "").await?,
-        education: by_sex(db, village_id, "x.education", "").await?,
-        occupation: by_sex(db, village_id, "x.occupation", "").await?,
-        marital_status: by_sex(db, village_id, "x.marital_status", "").await?,
-        per_dusun: by_sex(db, village_id, "d.name", UP_TO_DUSUN).await?,
-        residents: age_groups.iter().map(|g| g.male + g.female).sum(),
-        age_groups,
-        per_rw,
+    let [religion, education, occupation, marital_status] = if db.get_database_backend() == DbBackend::Postgres {
+        categories_in_one_pass(db, village_id).await?
+    } else {
+        [
+            by_sex(db, village_id, "religion").await?,
+            by_sex(db, village_id, "education").await?,
+            by_sex(db, village_id, "occupation").await?,
+            by_sex(db, village_id, "marital_status").await?,
+        ]
     };
-    Ok(stats)
+    Ok(RegistryStats {
+        residents: age_groups.iter().map(|g| g.male + g.female).sum(),
+        families,
+        religion,
+        education,
+        occupation,
+        marital_status,
+        per_dusun: dusun.into_iter().map(|(_, label, male, female)| Breakdown { label, male, female }).collect(),
+        per_rw,
+        age_groups,
+    })
+}
+
+/// PostgreSQL: religion, education, occupation and marital status by sex in one pass over the
+/// village's rows (`GROUPING SETS`), instead of one index per column as on SQLite.
+async fn categories_in_one_pass<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<[Vec<Breakdown>; 4]> {
+    let rows = db
+        .query_all_raw(sql(
+            db.get_database_backend(),
+            "SELECT COALESCE(religion, education, occupation, marital_status), sex, \
+             GROUPING(religion) + 2 * GROUPING(education) + 4 * GROUPING(occupation) + 8 * GROUPING(marital_status), \
+             COUNT(*) FROM residents WHERE village_id = ? AND status = 'hidup' \
+             GROUP BY GROUPING SETS ((religion, sex), (education, sex), (occupation, sex), (marital_status, sex))",
+            vec![village_id.into()],
+        ))
+        .await?;
+    // The grouping bits say which set a row belongs to: all columns but its own are "grouped".
+    let mut sets: [Vec<(String, String, i64)>; 4] = Default::default();
+    for r in rows {
+        let label: String = r.try_get_by_index(0)?;
+        let sex: String = r.try_get_by_index(1)?;
+        let grouping: i32 = r.try_get_by_index(2)?;
+        let n: i64 = r.try_get_by_index(3)?;
+        let set = match grouping {
+            14 => 0,
+            13 => 1,
+            11 => 2,
+            _ => 3,
+        };
+        sets[set].push((label, sex, n));
+    }
+    Ok(sets.map(|mut rows| {
+        rows.sort();
+        fold(rows)
+    }))
 }

@@ -38,9 +38,9 @@ async fn regions_json(query: String) -> Result<String, AppError> {
 }
 
 pub fn manage_data() -> ManageData {
-    let villages = Resource::new(|| (), |_| villages_json());
+    let villages = crate::ui::page_data(Signal::stored(String::new()), |_| Box::pin(villages_json()));
     let region_query = RwSignal::new(String::new());
-    let regions = Resource::new(move || region_query.get(), regions_json);
+    let regions = crate::ui::page_data(region_query.into(), |q| Box::pin(regions_json(q)));
     ManageData { villages, region_query, regions }
 }
 
