@@ -67,6 +67,8 @@ e2e:
 bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example argon2
 	bench/run.sh
+	cargo run --release --quiet --no-default-features --features ssr --example registry -- sqlite
+	cargo run --release --quiet --no-default-features --features ssr --example registry -- postgres
 
 fmt:
 	cargo fmt --all

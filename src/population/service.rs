@@ -13,7 +13,6 @@ use super::model::{
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
-use sea_orm::DbBackend;
 
 /// Joins from a row's `rt_id` up to its dusun (`d`).
 const UP_TO_DUSUN: &str =
@@ -418,16 +417,10 @@ pub async fn registry_stats<C: ConnectionTrait>(db: &C, village_id: i64, today: 
         .map(|r| r.try_get_by_index::<i64>(0))
         .transpose()?
         .map_or(0, count);
-    let [religion, education, occupation, marital_status] = if db.get_database_backend() == DbBackend::Postgres {
-        categories_in_one_pass(db, village_id).await?
-    } else {
-        [
-            by_sex(db, village_id, "religion").await?,
-            by_sex(db, village_id, "education").await?,
-            by_sex(db, village_id, "occupation").await?,
-            by_sex(db, village_id, "marital_status").await?,
-        ]
-    };
+    let religion = by_sex(db, village_id, "religion").await?;
+    let education = by_sex(db, village_id, "education").await?;
+    let occupation = by_sex(db, village_id, "occupation").await?;
+    let marital_status = by_sex(db, village_id, "marital_status").await?;
     Ok(RegistryStats {
         residents: age_groups.iter().map(|g| g.male + g.female).sum(),
         families,
@@ -439,38 +432,4 @@ pub async fn registry_stats<C: ConnectionTrait>(db: &C, village_id: i64, today: 
         per_rw,
         age_groups,
     })
-}
-
-/// PostgreSQL: religion, education, occupation and marital status by sex in one pass over the
-/// village's rows (`GROUPING SETS`), instead of one index per column as on SQLite.
-async fn categories_in_one_pass<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<[Vec<Breakdown>; 4]> {
-    let rows = db
-        .query_all_raw(sql(
-            db.get_database_backend(),
-            "SELECT COALESCE(religion, education, occupation, marital_status), sex, \
-             GROUPING(religion) + 2 * GROUPING(education) + 4 * GROUPING(occupation) + 8 * GROUPING(marital_status), \
-             COUNT(*) FROM residents WHERE village_id = ? AND status = 'hidup' \
-             GROUP BY GROUPING SETS ((religion, sex), (education, sex), (occupation, sex), (marital_status, sex))",
-            vec![village_id.into()],
-        ))
-        .await?;
-    // The grouping bits say which set a row belongs to: all columns but its own are "grouped".
-    let mut sets: [Vec<(String, String, i64)>; 4] = Default::default();
-    for r in rows {
-        let label: String = r.try_get_by_index(0)?;
-        let sex: String = r.try_get_by_index(1)?;
-        let grouping: i32 = r.try_get_by_index(2)?;
-        let n: i64 = r.try_get_by_index(3)?;
-        let set = match grouping {
-            14 => 0,
-            13 => 1,
-            11 => 2,
-            _ => 3,
-        };
-        sets[set].push((label, sex, n));
-    }
-    Ok(sets.map(|mut rows| {
-        rows.sort();
-        fold(rows)
-    }))
 }
