@@ -28,8 +28,8 @@ db_tests!(
     statistics_count_every_living_resident,
 );
 
-const SAMPLE: &str = "../shared/data/opensid/contoh_penduduk.xlsx";
-const TEMPLATE: &str = "../shared/data/opensid/FormatImporExcel.xlsm";
+const SAMPLE: &str = "opensid/contoh_penduduk.xlsx";
+const TEMPLATE: &str = "opensid/FormatImporExcel.xlsm";
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
 
 fn by() -> Importer {
@@ -61,7 +61,7 @@ async fn count(app: &TestApp, v: &village::Model) -> u64 {
 async fn the_incumbents_sample_imports_and_round_trips(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let v = empty_village(&app, "36.04.05.2002").await;
-    let bytes = std::fs::read(SAMPLE).unwrap();
+    let bytes = std::fs::read(common::shared_data(SAMPLE)).unwrap();
 
     let dry = import::plan(&app.db, v.id, "contoh_penduduk.xlsx", &bytes).await.unwrap().report;
     assert_eq!((dry.rows, dry.new, dry.updated, dry.unchanged, dry.rejected), (97, 97, 0, 0, 0), "{:?}", dry.errors);
@@ -118,7 +118,7 @@ async fn the_incumbents_sample_imports_and_round_trips(backend: Backend) {
 async fn the_incumbents_template_imports_with_its_example_row_refused(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let v = empty_village(&app, "36.04.05.2002").await;
-    let bytes = std::fs::read(TEMPLATE).unwrap();
+    let bytes = std::fs::read(common::shared_data(TEMPLATE)).unwrap();
     let report = import::plan(&app.db, v.id, "FormatImporExcel.xlsm", &bytes).await.unwrap().report;
     // One example row above the `###` marker; the instructions below it are not data.
     assert_eq!((report.rows, report.new, report.rejected), (1, 0, 1));
@@ -530,7 +530,7 @@ async fn import_and_export_over_http(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let v = empty_village(&app, "36.04.05.2002").await;
     let (_, cookie) = official(&app, &v, "operator.b").await;
-    let bytes = std::fs::read(SAMPLE).unwrap();
+    let bytes = std::fs::read(common::shared_data(SAMPLE)).unwrap();
     let upload = |cookie: String| {
         let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name("contoh_penduduk.xlsx");
         app.client

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,15 @@ function watchErrors(page: Page): string[] {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return errors;
+}
+
+/** A file of the workspace's shared data (beside the project, or at /work/shared/data, where CI finds it). */
+function sharedData(path: string): string {
+  const roots = [process.env.DIGDAYA_SHARED_DATA, join(__dirname, '../../../shared/data'), '/work/shared/data'];
+  for (const root of roots) {
+    if (root && existsSync(join(root, path))) return join(root, path);
+  }
+  throw new Error(`shared data ${path} not found (set DIGDAYA_SHARED_DATA)`);
 }
 
 /** Signs the demo operator in and waits for the admin dashboard. */
@@ -249,7 +258,7 @@ test('an official searches the registry, records a birth and imports the incumbe
   // Import the incumbent's sample: the dry run first, then the real run with its progress.
   await page.goto('/kramatwatu/admin/penduduk/impor');
   await hydrated(page);
-  await page.setInputFiles('#berkas', join(__dirname, '../../../shared/data/opensid/contoh_penduduk.xlsx'));
+  await page.setInputFiles('#berkas', sharedData('opensid/contoh_penduduk.xlsx'));
   await page.getByRole('button', { name: 'Unggah dan periksa' }).click();
   await expect(page).toHaveURL(/unggahan=/);
   await expect(page.locator('#import-report h2')).toContainText('Hasil pemeriksaan (belum disimpan)');

@@ -33,6 +33,24 @@ impl Backend {
     }
 }
 
+/// A file of the workspace's shared data (`shared/data/…`, beside the project, see its README):
+/// found from `DIGDAYA_SHARED_DATA`, from a `shared/data` folder beside any folder above the
+/// project, or at `/work/shared/data` (CI runs on the same machine, from a clone elsewhere).
+pub fn shared_data(path: &str) -> std::path::PathBuf {
+    let mut roots: Vec<std::path::PathBuf> = Vec::new();
+    if let Ok(dir) = std::env::var("DIGDAYA_SHARED_DATA") {
+        roots.push(dir.into());
+    }
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    roots.extend(manifest.ancestors().map(|a| a.join("shared/data")));
+    roots.push("/work/shared/data".into());
+    roots
+        .iter()
+        .map(|root| root.join(path))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("shared data {path} not found (set DIGDAYA_SHARED_DATA to the shared/data folder)"))
+}
+
 /// A database that exists for one test.
 pub struct TestDb {
     pub url: String,
