@@ -495,12 +495,12 @@ async fn living_holder<C: ConnectionTrait>(
 }
 
 /// The message for a NIK held by another living resident: where, only for that village.
-async fn duplicate_message<C: ConnectionTrait>(db: &C, village_id: i64, holder: &resident::Model) -> AppResult<String> {
+fn duplicate_message(village_id: i64, holder: &resident::Model) -> String {
     if holder.village_id == village_id {
-        return Ok(format!("NIK ini sudah terdaftar atas nama {} di desa ini.", holder.name));
+        format!("NIK ini sudah terdaftar atas nama {} di desa ini.", holder.name)
+    } else {
+        "NIK ini sudah terdaftar sebagai penduduk hidup.".into()
     }
-    let _ = db;
-    Ok("NIK ini sudah terdaftar sebagai penduduk hidup.".into())
 }
 
 /// Checks a record fully (structure, code lists, regions, duplicates).
@@ -521,7 +521,7 @@ async fn check_full<C: ConnectionTrait>(
             ));
         }
         if let Some(holder) = living_holder(db, v.nik.as_str(), except).await? {
-            errors.push(FieldError::new("nik", duplicate_message(db, village_id, &holder).await?));
+            errors.push(FieldError::new("nik", duplicate_message(village_id, &holder)));
         }
     }
     let valid = if errors.is_empty() { checked.valid } else { None };
