@@ -9,7 +9,6 @@ use leptos_router::{
 };
 
 use crate::auth::pages::SignInPage;
-use crate::population::pages::StatisticsPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::{ComingSoon, NotFound};
 use crate::village::pages::{HomePage, ProfilePage, VillageLayout, VillageListPage};
@@ -89,7 +88,7 @@ macro_rules! routes_with_village {
                 <ParentRoute path=$path view=VillageLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("statistik") view=StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("statistik") view={Lazy::<Statistics>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
                     <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
@@ -173,7 +172,7 @@ macro_rules! lazy_page {
 
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, population::admin as registry,
-    village::manage as villages,
+    population::pages as statistics, village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -187,6 +186,7 @@ lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
 lazy_page!(MyAccess(account::MyAccessData) = account::my_access_data => account::my_access_page);
 lazy_page!(Manage(villages::ManageData) = villages::manage_data => villages::manage_page);
 lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
+lazy_page!(Statistics(statistics::StatisticsData) = statistics::statistics_data => statistics::statistics_page);
 lazy_page!(Registry(registry::RegistryData) = registry::registry_data => registry::registry_page);
 lazy_page!(ResidentPage(registry::ResidentData) = registry::resident_data => registry::resident_page);
 lazy_page!(RecordForm(registry::RecordFormData) = registry::record_form_data => registry::record_form_page);

@@ -31,8 +31,8 @@ const VILLAGE_ROLES: &[Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
 const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 
 /// A server function's endpoint under /api, who may call it, and arguments naming village A.
-/// `TARGET`, `RESIDENT` and `CORRECTION` are replaced by the ids of an official, a resident of A
-/// who are not callers, and a correction request of that resident. The endpoints in `JSON` take
+/// `TARGET`, `RESIDENT`, `FAMILY` and `CORRECTION` are replaced by the ids of an official, a
+/// resident of A who are not callers, that resident's family and a correction request of theirs. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -81,6 +81,7 @@ const TABLE: &[Entry] = &[
     ("population/arrival", Access::Officials(VILLAGE_ROLES), &[A, ("data", "{}"), ("event", r#"{"kind":"lahir"}"#)]),
     ("population/event", Access::Officials(VILLAGE_ROLES), &[A, ("event", r#"{"kind":"mati"}"#)]),
     ("population/events", Access::Officials(VILLAGE_ROLES), &[A, ("year", "2026")]),
+    ("population/family", Access::Officials(VILLAGE_ROLES), &[A, ("id", "FAMILY"), ("address", "Jl. Kenanga 3")]),
     ("population/registry-stats", Access::Officials(VILLAGE_ROLES), &[A]),
     ("population/corrections", Access::Officials(VILLAGE_ROLES), &[A, ("open_only", "true")]),
     (
@@ -195,6 +196,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
         residents.push((caller, r.clone()));
     }
     let (target_id, resident_id) = (target.id.to_string(), in_a[5].id.to_string());
+    let family_id = in_a[5].family_id.expect("seeded residents have a family").to_string();
     let correction = correction_request::ActiveModel {
         village_id: Set(a.id),
         resident_id: Set(in_a[5].id),
@@ -218,6 +220,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 "TARGET" => (*k, target_id.as_str()),
                 "RESIDENT" => (*k, resident_id.as_str()),
                 "CORRECTION" => (*k, correction_id.as_str()),
+                "FAMILY" => (*k, family_id.as_str()),
                 _ => (*k, *v),
             })
             .collect();

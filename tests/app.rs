@@ -200,6 +200,25 @@ async fn small_counts_are_never_published(backend: Backend) {
         cells.extend([d["male"].clone(), d["female"].clone(), d["total"].clone()]);
     }
     assert!(cells.iter().any(|c| c == "FewerThanFive"), "40 residents in 16 age groups make small cells");
+    // Religion, education, occupation, marital status: totals only, and they add up to the
+    // village (counting a small cell as at most 4).
+    let categories = json["categories"].as_array().unwrap();
+    let titles: Vec<&str> = categories.iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Agama", "Pendidikan (dalam KK)", "Pekerjaan", "Status perkawinan"]);
+    let residents = json["summary"]["residents"]["Exact"].as_u64().unwrap();
+    for c in categories {
+        let rows = c["rows"].as_array().unwrap();
+        let (mut exact, mut small) = (0, 0);
+        for row in rows {
+            match row[1].get("Exact").and_then(|n| n.as_u64()) {
+                Some(n) => exact += n,
+                None => small += 1,
+            }
+            cells.push(row[1].clone());
+        }
+        assert!(exact <= residents && residents <= exact + 4 * small, "{c}");
+    }
+    assert!(categories[2]["rows"].as_array().unwrap().iter().any(|r| r[1] == "FewerThanFive"), "40 people, many jobs");
     for cell in &cells {
         if let Some(n) = cell.get("Exact").and_then(|n| n.as_u64()) {
             assert!(n >= 5, "exact small count {n} published");
@@ -207,6 +226,12 @@ async fn small_counts_are_never_published(backend: Backend) {
     }
     let (_, page) = app.get("/kramatwatu/statistik").await;
     assert!(page.contains("&lt; 5") || page.contains("< 5"));
+    assert!(page.contains("Status perkawinan") && page.contains("Pekerjaan"), "the tables are in the server's HTML");
+    // A dusun's page has no category tables (they are for the whole village).
+    let (_, body) = app.call(None, "population/areas", &[("slug", "kramatwatu")]).await;
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()[0]["id"].to_string();
+    let (_, body) = app.call(None, "population/stats", &[("slug", "kramatwatu"), ("dusun", &id)]).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["categories"], serde_json::json!([]));
 }
 
 async fn security_headers_on_every_response(backend: Backend) {

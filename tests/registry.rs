@@ -26,6 +26,7 @@ db_tests!(
     full_numbers_are_shown_on_request_and_audited,
     import_and_export_over_http,
     statistics_count_every_living_resident,
+    a_family_moves_with_its_members,
 );
 
 const SAMPLE: &str = "opensid/contoh_penduduk.xlsx";
@@ -470,7 +471,7 @@ async fn a_living_nik_is_unique_in_the_deployment(backend: Backend) {
     assert_eq!(errors[0].message, format!("NIK ini sudah terdaftar atas nama {} di desa ini.", someone.name));
     let in_b = registry::save(&app.db, b.id, &ob, None, &form, None).await.unwrap();
     let SaveOutcome::Invalid(errors) = in_b else { panic!("{in_b:?}") };
-    assert_eq!(errors[0].message, "NIK ini sudah terdaftar sebagai penduduk hidup.");
+    assert!(errors[0].message.starts_with("NIK ini sudah terdaftar sebagai penduduk hidup di desa lain."));
 
     // A NIK that disagrees with the birth date needs a reason, which the history keeps.
     let odd = ResidentForm { input: form_for("3604050101900009", "Ujang", "L", "1990-01-02"), ..Default::default() };
@@ -645,4 +646,73 @@ async fn statistics_count_every_living_resident(backend: Backend) {
         alive.iter().filter(|r| r.birth_date > chrono::NaiveDate::from_ymd_opt(2021, 11, 28).unwrap()).count() as u64;
     assert_eq!(s.age_groups[0].male + s.age_groups[0].female, babies);
     assert!(s.per_rw.len() > s.per_dusun.len());
+}
+
+async fn a_family_moves_with_its_members(backend: Backend) {
+    use digdaya::db::entities::{area, family};
+    let app = TestApp::spawn(&backend).await;
+    let a = app.seed("36.04.05.2001", 60, 12, None).await.village;
+    let b = app.seed("36.04.05.2002", 10, 13, None).await.village;
+    let (o, _) = official(&app, &a, "operator.a").await;
+    let (ob, _) = official(&app, &b, "operator.b").await;
+    let rts = |v: i64| {
+        let app = &app;
+        async move {
+            area::Entity::find()
+                .filter(area::Column::VillageId.eq(v))
+                .filter(area::Column::Level.eq(area::RT))
+                .order_by_asc(area::Column::Id)
+                .all(&app.db)
+                .await
+                .unwrap()
+        }
+    };
+    let fam = family::Entity::find().filter(family::Column::VillageId.eq(a.id)).one(&app.db).await.unwrap().unwrap();
+    let members = || {
+        let app = &app;
+        async move {
+            resident::Entity::find()
+                .filter(resident::Column::FamilyId.eq(fam.id))
+                .order_by_asc(resident::Column::Id)
+                .all(&app.db)
+                .await
+                .unwrap()
+        }
+    };
+    let before = members().await;
+    assert!(before.len() >= 2, "a seeded family has members");
+    let new_rt = rts(a.id).await.into_iter().find(|r| Some(r.id) != fam.rt_id).unwrap();
+
+    // Another village's RT, or the family from another village: refused.
+    let foreign_rt = rts(b.id).await[0].id;
+    let err = registry::update_family(&app.db, a.id, &o, fam.id, "Jl. Mawar 1", Some(foreign_rt)).await.unwrap_err();
+    assert_eq!(err, digdaya::error::AppError::Invalid("RT tidak ditemukan.".into()));
+    let err = registry::update_family(&app.db, b.id, &ob, fam.id, "Jl. Mawar 1", None).await.unwrap_err();
+    assert_eq!(err, digdaya::error::AppError::NotFound);
+    let long = "x".repeat(201);
+    assert!(matches!(
+        registry::update_family(&app.db, a.id, &o, fam.id, &long, None).await,
+        Err(digdaya::error::AppError::Invalid(_))
+    ));
+
+    registry::update_family(&app.db, a.id, &o, fam.id, "  Jl. Mawar   No. 1 ", Some(new_rt.id)).await.unwrap();
+    let fam_after = family::Entity::find_by_id(fam.id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!((fam_after.address.as_deref(), fam_after.rt_id), (Some("Jl. Mawar No. 1"), Some(new_rt.id)));
+    for m in members().await {
+        assert_eq!(m.rt_id, Some(new_rt.id), "{} moved with the family", m.name);
+        let d = registry::detail(&app.db, a.id, &o, m.id, false).await.unwrap();
+        assert_eq!(d.history[0].reason, "Alamat kartu keluarga diubah");
+        assert!(d.history[0].changes.iter().any(|(f, _, after)| f == "RT" && after.ends_with(&new_rt.name)));
+    }
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("family_updated"))
+        .filter(audit_entry::Column::SubjectId.eq(fam.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    // Saving the same again changes nothing and records nothing.
+    registry::update_family(&app.db, a.id, &o, fam.id, "Jl. Mawar No. 1", Some(new_rt.id)).await.unwrap();
+    let d = registry::detail(&app.db, a.id, &o, before[0].id, false).await.unwrap();
+    assert_eq!(d.history.len(), 1);
 }

@@ -255,6 +255,21 @@ test('an official searches the registry, records a birth and imports the incumbe
   await expect(page.locator('.event-list')).toContainText('Kelahiran · 01-10-2026');
   await expect(page.locator('#family-card')).toContainText(demo);
 
+  // The family moves: a new address and RT on the card, the members follow.
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ubah alamat KK' }).click();
+  await page.locator('#fam-address').fill('Kp. Baru Jaya No. 7');
+  await expect(page.locator('#fam-rt option').nth(2)).toBeAttached();
+  await page.locator('#fam-rt').selectOption({ index: 2 });
+  await page.getByRole('button', { name: 'Simpan alamat' }).click();
+  await expect(page.locator('#family-card > p.muted')).toContainText('Kp. Baru Jaya No. 7');
+
+  // The Buku Mutasi opens on the current year; the birth is in the book of its year.
+  await page.goto('/kramatwatu/admin/penduduk/buku');
+  await expect(page.getByRole('heading', { level: 2, name: /Buku Mutasi Penduduk \d{4}/ })).toHaveText(`Buku Mutasi Penduduk ${new Date().getFullYear()}`);
+  await page.goto('/kramatwatu/admin/penduduk/buku?tahun=2026');
+  await expect(page.locator('#mutasi')).toContainText('Neng Aulia Putri');
+
   // Import the incumbent's sample: the dry run first, then the real run with its progress.
   await page.goto('/kramatwatu/admin/penduduk/impor');
   await hydrated(page);

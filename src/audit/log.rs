@@ -36,6 +36,8 @@ pub enum Action {
     ResidentUpdated,
     /// A population event (birth, death, moving, missing) was recorded.
     EventRecorded,
+    /// An official changed a family's address or RT (subject: the family).
+    FamilyUpdated,
     /// Residents were imported from a file (detail: the counts).
     RegistryImported,
     /// The registry was exported to a file (detail: the format).
@@ -63,6 +65,7 @@ impl Action {
             Action::ResidentCreated => "resident_created",
             Action::ResidentUpdated => "resident_updated",
             Action::EventRecorded => "event_recorded",
+            Action::FamilyUpdated => "family_updated",
             Action::RegistryImported => "registry_imported",
             Action::RegistryExported => "registry_exported",
             Action::CorrectionRequested => "correction_requested",
@@ -85,6 +88,7 @@ impl Action {
         Action::ResidentCreated,
         Action::ResidentUpdated,
         Action::EventRecorded,
+        Action::FamilyUpdated,
         Action::RegistryImported,
         Action::RegistryExported,
         Action::CorrectionRequested,

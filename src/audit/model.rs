@@ -18,6 +18,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("resident_created", "Penduduk ditambahkan"),
     ("resident_updated", "Data penduduk diubah"),
     ("event_recorded", "Peristiwa kependudukan dicatat"),
+    ("family_updated", "Alamat/RT keluarga diubah"),
     ("registry_imported", "Impor data penduduk"),
     ("registry_exported", "Ekspor data penduduk"),
     ("correction_requested", "Warga meminta perbaikan data"),

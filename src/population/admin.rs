@@ -13,8 +13,8 @@ use leptos_router::params::ParamsMap;
 use wasm_bindgen::JsCast;
 
 use super::api::{
-    CloseCorrection, RecordArrival, RecordDeparture, RunImport, SaveResident, get_import_state, get_registry_options,
-    get_registry_stats, get_resident, list_corrections, list_events, list_residents,
+    CloseCorrection, RecordArrival, RecordDeparture, RunImport, SaveResident, UpdateFamily, get_import_state,
+    get_registry_options, get_registry_stats, get_resident, list_corrections, list_events, list_residents,
 };
 use super::model::{
     CorrectionRow, EVENT_KINDS, EventInput, FamilyCard, ImportReport, ImportState, RegistryOptions, ResidentDetail,
@@ -216,8 +216,9 @@ pub fn resident_data() -> ResidentData {
 
 pub fn resident_page((slug, detail): ResidentData) -> impl IntoView {
     let depart = ServerAction::<RecordDeparture>::new();
+    let family = ServerAction::<UpdateFamily>::new();
     Effect::new(move |before: Option<()>| {
-        let _ = depart.version().get();
+        let _ = (depart.version().get(), family.version().get());
         if before.is_some() {
             detail.refetch();
         }
@@ -227,7 +228,7 @@ pub fn resident_page((slug, detail): ResidentData) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match from_json::<ResidentDetail>(detail.await) {
-                    Ok(d) => view! { <ResidentView d slug=slug.get_untracked() depart/> }.into_any(),
+                    Ok(d) => view! { <ResidentView d slug=slug.get_untracked() depart family/> }.into_any(),
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
             })}
@@ -236,7 +237,12 @@ pub fn resident_page((slug, detail): ResidentData) -> impl IntoView {
 }
 
 #[component]
-fn ResidentView(d: ResidentDetail, slug: String, depart: ServerAction<RecordDeparture>) -> impl IntoView {
+fn ResidentView(
+    d: ResidentDetail,
+    slug: String,
+    depart: ServerAction<RecordDeparture>,
+    family: ServerAction<UpdateFamily>,
+) -> impl IntoView {
     let path = |p: String| village_href(&slug, &p);
     let i = &d.input;
     let row = |label: &'static str, value: String| view! { <dt>{label}</dt><dd>{if value.is_empty() { "-".to_string() } else { value }}</dd> };
@@ -245,7 +251,7 @@ fn ResidentView(d: ResidentDetail, slug: String, depart: ServerAction<RecordDepa
     let reveal = (!d.full).then(|| {
         view! { <a class="button secondary" href=path(format!("/admin/penduduk/{}?lengkap=1", d.id))>"Tampilkan NIK & KK lengkap"</a> }
     });
-    let family = d.family.clone().map(|f| view! { <FamilyCardView f slug=slug.clone() alive/> });
+    let family = d.family.clone().map(|f| view! { <FamilyCardView f slug=slug.clone() alive update=family/> });
     view! {
         <h1>{i.name.clone()}</h1>
         <p class="muted">{format!("{} · {} tahun · {}", d.status, d.age, d.area)}</p>
@@ -325,8 +331,10 @@ fn ResidentView(d: ResidentDetail, slug: String, depart: ServerAction<RecordDepa
 }
 
 #[component]
-fn FamilyCardView(f: FamilyCard, slug: String, alive: bool) -> impl IntoView {
+fn FamilyCardView(f: FamilyCard, slug: String, alive: bool, update: ServerAction<UpdateFamily>) -> impl IntoView {
     let birth = village_href(&slug, &format!("/admin/penduduk/baru?peristiwa=lahir&keluarga={}", f.id));
+    let editing = RwSignal::new(false);
+    let (id, address, rt_id) = (f.id, f.address.clone(), f.rt_id);
     view! {
         <section class="card family-card" id="family-card">
             <h2>{format!("Kartu Keluarga {}", f.kk)}</h2>
@@ -344,8 +352,62 @@ fn FamilyCardView(f: FamilyCard, slug: String, alive: bool) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            {alive.then(|| view! { <a class="button secondary no-print" href=birth>"Catat kelahiran di keluarga ini"</a> })}
+            <div class="row-actions no-print">
+                {alive.then(|| view! { <a class="button secondary" href=birth>"Catat kelahiran di keluarga ini"</a> })}
+                <button type="button" class="button secondary" on:click=move |_| editing.update(|e| *e = !*e)>"Ubah alamat KK"</button>
+            </div>
+            <Show when=move || editing.get()>
+                <FamilyEdit slug=slug.clone() id address=address.clone() rt_id update/>
+            </Show>
         </section>
+    }
+}
+
+/// The family's address and RT; the RT choices are fetched when the form opens.
+#[component]
+fn FamilyEdit(
+    slug: String,
+    id: i64,
+    address: String,
+    rt_id: Option<i64>,
+    update: ServerAction<UpdateFamily>,
+) -> impl IntoView {
+    let options = {
+        let slug = slug.clone();
+        LocalResource::new(move || get_registry_options(slug.clone()))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(data) = form_data(&ev) else { return };
+        update.dispatch(UpdateFamily {
+            slug: slug.clone(),
+            id,
+            address: get(&data, "address"),
+            rt_id: get(&data, "rt_id").parse().ok(),
+        });
+    };
+    view! {
+        <form class="form" id="family-edit" on:submit=submit>
+            <label for="fam-address">"Alamat"</label>
+            <input id="fam-address" name="address" type="text" maxlength="200" value=address/>
+            <label for="fam-rt">"RT"</label>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match options.await {
+                        Ok(o) => view! {
+                            <select id="fam-rt" name="rt_id">
+                                <option value="">"— pilih —"</option>
+                                {o.rt.into_iter().map(|a| { let sel = Some(a.id) == rt_id; view! { <option value=a.id.to_string() selected=sel>{a.label}</option> } }).collect_view()}
+                            </select>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p class="hint">"Anggota keluarga yang tinggal di RT lama ikut pindah ke RT baru; perubahannya tercatat di riwayat masing-masing."</p>
+            {form_error(update.value())}
+            <button type="submit" class="button" disabled=move || update.pending().get()>"Simpan alamat"</button>
+        </form>
     }
 }
 
@@ -802,23 +864,23 @@ fn ReportView(report: ImportReport) -> impl IntoView {
 }
 
 #[lazy]
-async fn events_json(slug: String, year: i32) -> Result<String, AppError> {
+async fn events_json(slug: String, year: Option<i32>) -> Result<String, AppError> {
     to_json(list_events(slug, year).await)
 }
 
-/// `/{slug}/admin/penduduk/buku` (`?tahun=YYYY`): Buku Induk and Buku Mutasi Penduduk.
-pub type BooksData = (Signal<String>, Memo<i32>, PageData);
+/// `/{slug}/admin/penduduk/buku` (`?tahun=YYYY`, the current year by default): Buku Induk and
+/// Buku Mutasi Penduduk.
+pub type BooksData = (Signal<String>, PageData);
 
 pub fn books_data() -> BooksData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let year = Memo::new(move |_| param(query, "tahun").parse().unwrap_or(2026));
-    let key = Signal::derive(move || page_key(&[&slug.get(), &year.get().to_string()]));
-    let events = page_data(key, |k| Box::pin(events_json(key_part(&k, 0), key_part(&k, 1).parse().unwrap_or(2026))));
-    (slug, year, events)
+    let key = Signal::derive(move || page_key(&[&slug.get(), &param(query, "tahun")]));
+    let book = page_data(key, |k| Box::pin(events_json(key_part(&k, 0), key_part(&k, 1).trim().parse().ok())));
+    (slug, book)
 }
 
-pub fn books_page((slug, year, events): BooksData) -> impl IntoView {
+pub fn books_page((slug, book): BooksData) -> impl IntoView {
     let export = move |q: String| format!("/api/population/export/{}?{q}", slug.get_untracked());
     view! {
         <Title text="Buku induk dan mutasi penduduk"/>
@@ -838,33 +900,39 @@ pub fn books_page((slug, year, events): BooksData) -> impl IntoView {
             </div>
         </section>
         <section class="card">
-            <h2>{move || format!("Buku Mutasi Penduduk {}", year.get())}</h2>
-            <form class="filters" method="get">
-                <label>"Tahun" <input name="tahun" type="number" min="1900" max="2100" prop:value=move || year.get().to_string()/></label>
-                <button type="submit" class="button">"Tampilkan"</button>
-                <a class="button secondary" href=move || export(format!("book=mutasi&format=xlsx&tahun={}", year.get())) download>"Unduh Excel"</a>
-            </form>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match from_json::<Vec<super::model::EventRow>>(events.await) {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"Tidak ada peristiwa pada tahun ini."</p> }.into_any(),
-                        Ok(list) => {
+                    match from_json::<super::model::MutationBook>(book.await) {
+                        Ok(book) => {
                             let slug = slug.get_untracked();
+                            let year = book.year;
                             view! {
-                                <div class="table-scroll">
-                                    <table id="mutasi">
-                                        <thead><tr><th>"Tanggal"</th><th>"Peristiwa"</th><th>"Nama"</th><th>"Keterangan"</th></tr></thead>
-                                        <tbody>
-                                            {list.into_iter().map(|e| view! {
-                                                <tr>
-                                                    <td>{e.date}</td><td>{e.kind_label}</td>
-                                                    <td><a href=village_href(&slug, &format!("/admin/penduduk/{}", e.resident_id))>{e.resident}</a></td>
-                                                    <td>{[e.place, e.document_number, e.reason].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                <h2>{format!("Buku Mutasi Penduduk {year}")}</h2>
+                                <form class="filters" method="get">
+                                    <label>"Tahun" <input name="tahun" type="number" min="1900" max="2100" value=year.to_string()/></label>
+                                    <button type="submit" class="button">"Tampilkan"</button>
+                                    <a class="button secondary" href=export(format!("book=mutasi&format=xlsx&tahun={year}")) download>"Unduh Excel"</a>
+                                </form>
+                                {if book.events.is_empty() {
+                                    view! { <p class="empty">"Tidak ada peristiwa pada tahun ini."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-scroll">
+                                            <table id="mutasi">
+                                                <thead><tr><th>"Tanggal"</th><th>"Peristiwa"</th><th>"Nama"</th><th>"Keterangan"</th></tr></thead>
+                                                <tbody>
+                                                    {book.events.into_iter().map(|e| view! {
+                                                        <tr>
+                                                            <td>{e.date}</td><td>{e.kind_label}</td>
+                                                            <td><a href=village_href(&slug, &format!("/admin/penduduk/{}", e.resident_id))>{e.resident}</a></td>
+                                                            <td>{[e.place, e.document_number, e.reason].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }.into_any()
+                                }}
                             }.into_any()
                         }
                         Err(error) => signed_in_error(&slug.get_untracked(), error),

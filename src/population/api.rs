@@ -32,8 +32,8 @@ pub async fn get_dusun_list(slug: String) -> Result<Vec<DusunInfo>, AppError> {
 // The registry, for the village's officials.
 
 use super::model::{
-    CorrectionRow, EventInput, EventRow, ImportState, RegistryOptions, ResidentDetail, ResidentFilter, ResidentForm,
-    ResidentPage, SaveOutcome,
+    CorrectionRow, EventInput, ImportState, MutationBook, RegistryOptions, ResidentDetail, ResidentFilter,
+    ResidentForm, ResidentPage, SaveOutcome,
 };
 use leptos::server_fn::codec::Json;
 
@@ -98,11 +98,21 @@ pub async fn record_departure(slug: String, event: EventInput) -> Result<(), App
     super::registry::record_event(&state.db, village.id, &o, &event).await
 }
 
-/// The events of a year (Buku Mutasi Penduduk).
+/// Changes a family's address and RT (its members in the old RT move with it).
+#[server(endpoint = "population/family")]
+pub async fn update_family(slug: String, id: i64, address: String, rt_id: Option<i64>) -> Result<(), AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::registry::update_family(&state.db, village.id, &o, id, &address, rt_id).await
+}
+
+/// The events of a year (Buku Mutasi Penduduk); the current year when `year` is None.
 #[server(endpoint = "population/events")]
-pub async fn list_events(slug: String, year: i32) -> Result<Vec<EventRow>, AppError> {
+pub async fn list_events(slug: String, year: Option<i32>) -> Result<MutationBook, AppError> {
+    use chrono::Datelike;
     let (state, village, _) = official(&slug).await?;
-    super::registry::events_of(&state.db, village.id, None, Some(year)).await
+    let year = year.unwrap_or_else(|| chrono::Utc::now().year());
+    let events = super::registry::events_of(&state.db, village.id, None, Some(year)).await?;
+    Ok(MutationBook { year, events })
 }
 
 /// Residents' correction requests, open ones (`baru`) or all.

@@ -87,12 +87,25 @@ pub struct DusunInfo {
     pub rt: u64,
 }
 
+/// Living residents by one attribute (religion, education, …), as a public page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryStat {
+    /// "Agama", "Pendidikan", "Pekerjaan", "Status perkawinan".
+    pub title: String,
+    /// `(label, head count)`, largest first. Only totals: a split by sex beside a total would
+    /// let a small cell be worked out by subtraction.
+    pub rows: Vec<(String, Count)>,
+}
+
 /// The public statistics page of a village, for the whole village or one dusun.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PopulationStats {
     pub summary: PopulationSummary,
     pub age_groups: Vec<AgeGroup>,
     pub per_dusun: Vec<DusunStat>,
+    /// Religion, education, occupation and marital status, for the whole village only (empty
+    /// when the page is about one dusun).
+    pub categories: Vec<CategoryStat>,
     /// The dusun the figures are limited to, if any.
     pub dusun: Option<DusunInfo>,
 }
@@ -261,6 +274,13 @@ pub struct EventRow {
     pub place: String,
     pub reason: String,
     pub recorded_by: String,
+}
+
+/// The Buku Mutasi Penduduk of one year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MutationBook {
+    pub year: i32,
+    pub events: Vec<EventRow>,
 }
 
 /// An edit of a record, for the resident's history.

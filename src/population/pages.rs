@@ -8,30 +8,35 @@ use super::api::get_population_stats;
 use super::model::{Count, PopulationStats};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{ErrorView, Loading};
+use crate::ui::{ErrorView, Loading, PageData, from_json, key_part, page_data, page_key, to_json};
 
-/// `/{slug}/statistik`, optionally `?dusun=<id>` for one dusun.
-#[component]
-pub fn StatisticsPage() -> impl IntoView {
+#[lazy]
+async fn stats_json(slug: String, dusun: String) -> Result<String, AppError> {
+    let dusun = match dusun.as_str() {
+        "" => None,
+        text => Some(text.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    to_json(get_population_stats(slug, dusun).await)
+}
+
+/// `/{slug}/statistik`, optionally `?dusun=<id>` for one dusun. A split page (`app::lazy_page!`):
+/// its HTML is complete from the server, so it reads well before its code arrives.
+pub type StatisticsData = (Signal<String>, PageData);
+
+pub fn statistics_data() -> StatisticsData {
     let slug = use_village_slug();
     let query = use_query_map();
-    let dusun = move || query.read().get("dusun");
-    let stats = Resource::new(
-        move || (slug.get(), dusun()),
-        |(slug, dusun)| async move {
-            let dusun = match dusun {
-                None => None,
-                Some(text) => Some(text.parse::<i64>().map_err(|_| AppError::NotFound)?),
-            };
-            get_population_stats(slug, dusun).await
-        },
-    );
+    let key = Signal::derive(move || page_key(&[&slug.get(), &query.read().get("dusun").unwrap_or_default()]));
+    (slug, page_data(key, |k| Box::pin(stats_json(key_part(&k, 0), key_part(&k, 1)))))
+}
+
+pub fn statistics_page((slug, stats): StatisticsData) -> impl IntoView {
     view! {
         <Title text="Statistik Penduduk"/>
         <h1>"Statistik Penduduk"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match stats.await {
+                match from_json::<PopulationStats>(stats.await) {
                     Ok(stats) => view! { <StatsView stats slug=slug.get_untracked()/> }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
@@ -106,5 +111,24 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
                 </table>
             }.into_any()
         }}
+        {stats.categories.into_iter().map(|c| {
+            let max = c.rows.iter().map(|(_, n)| n.approx()).max().unwrap_or(0).max(1);
+            view! {
+                <h3>{c.title.clone()}</h3>
+                <table class="table category">
+                    <thead><tr><th>{c.title.clone()}</th><th class="num">"Jumlah"</th><th class="bar-cell" aria-hidden="true"></th></tr></thead>
+                    <tbody>
+                        {c.rows.into_iter().map(|(label, n)| view! {
+                            <tr>
+                                <td>{label}</td>
+                                <td class="num">{n.to_string()}</td>
+                                <td class="bar-cell" aria-hidden="true"><i style=format!("width:{:.1}%", n.approx() as f64 * 100.0 / max as f64)></i></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+        }).collect_view()}
+        <p class="hint">"Angka di bawah 5 ditulis \"< 5\" agar tidak ada warga yang dapat dikenali."</p>
     }
 }

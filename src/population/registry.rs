@@ -499,7 +499,9 @@ fn duplicate_message(village_id: i64, holder: &resident::Model) -> String {
     if holder.village_id == village_id {
         format!("NIK ini sudah terdaftar atas nama {} di desa ini.", holder.name)
     } else {
-        "NIK ini sudah terdaftar sebagai penduduk hidup.".into()
+        "NIK ini sudah terdaftar sebagai penduduk hidup di desa lain. Bila orangnya pindah ke sini, \
+         desa asal mencatat pindah keluar ke desa ini; datanya lalu pindah bersama riwayatnya."
+            .into()
     }
 }
 
@@ -680,18 +682,8 @@ pub async fn save(
             let after = m.update(&txn).await?;
             let changes = changed_fields(&before, &after);
             if !changes.is_empty() {
-                resident_history::ActiveModel {
-                    village_id: Set(village_id),
-                    resident_id: Set(after.id),
-                    changes: Set(changes_json(&changes)),
-                    reason: Set((!reason.is_empty()).then_some(reason.clone())),
-                    changed_by: Set(Some(by.id)),
-                    changed_by_name: Set(by.name.clone()),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                add_history(&txn, village_id, after.id, &changes, Some(reason.clone()).filter(|r| !r.is_empty()), by)
+                    .await?;
                 let fields: Vec<&str> = changes.iter().map(|(f, _, _)| f.as_str()).collect();
                 audit::record(
                     &txn,
@@ -723,18 +715,8 @@ pub async fn save(
             let created = m.insert(&txn).await?;
             if !reason.is_empty() {
                 let note = warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>().join(" ");
-                resident_history::ActiveModel {
-                    village_id: Set(village_id),
-                    resident_id: Set(created.id),
-                    changes: Set(changes_json(&[("peringatan diterima".into(), note, String::new())])),
-                    reason: Set(Some(reason.clone())),
-                    changed_by: Set(Some(by.id)),
-                    changed_by_name: Set(by.name.clone()),
-                    created_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                let accepted = [("peringatan diterima".to_string(), note, String::new())];
+                add_history(&txn, village_id, created.id, &accepted, Some(reason.clone()), by).await?;
             }
             audit::record(
                 &txn,
@@ -760,6 +742,30 @@ pub async fn save(
     }
     txn.commit().await?;
     Ok(SaveOutcome::Saved(saved_id))
+}
+
+/// One line of a resident's history: what changed, why, and who changed it.
+async fn add_history<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    resident_id: i64,
+    changes: &[(String, String, String)],
+    reason: Option<String>,
+    by: &Official,
+) -> AppResult<()> {
+    resident_history::ActiveModel {
+        village_id: Set(village_id),
+        resident_id: Set(resident_id),
+        changes: Set(changes_json(changes)),
+        reason: Set(reason),
+        changed_by: Set(Some(by.id)),
+        changed_by_name: Set(by.name.clone()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 fn changed_fields(a: &resident::Model, b: &resident::Model) -> Vec<(String, String, String)> {
@@ -911,6 +917,78 @@ pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Officia
         .insert(&txn)
         .await?;
     }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes a family's address and RT. The living members who lived in the family's old RT (or
+/// had none) move with it, each with a line in their history.
+///
+/// # Errors
+/// `Invalid` for a too long address or an RT outside the village; `NotFound` for a family
+/// outside the village; database failures.
+pub async fn update_family(
+    db: &DatabaseConnection,
+    village_id: i64,
+    by: &Official,
+    family_id: i64,
+    address: &str,
+    rt_id: Option<i64>,
+) -> AppResult<()> {
+    let address = record::squash(address);
+    if address.chars().count() > 200 {
+        return Err(AppError::Invalid("Alamat paling panjang 200 huruf.".into()));
+    }
+    let txn = db.begin().await?;
+    let fam = family::Entity::find_by_id(family_id)
+        .filter(family::Column::VillageId.eq(village_id))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rt_id = rt_of(&txn, village_id, rt_id).await?.map_err(|e| AppError::Invalid(e.message))?;
+    let old_rt = fam.rt_id;
+    let old_address = fam.address.clone().unwrap_or_default();
+    if old_rt == rt_id && old_address == address {
+        return Ok(());
+    }
+    let mut m: family::ActiveModel = fam.clone().into();
+    m.address = Set((!address.is_empty()).then(|| address.clone()));
+    m.rt_id = Set(rt_id);
+    m.update(&txn).await?;
+    let now = Utc::now();
+    if old_rt != rt_id {
+        let names = area_names(&txn, village_id).await?;
+        let label = |id: Option<i64>| id.and_then(|i| names.rt.get(&i)).map(|(_, l)| l.clone()).unwrap_or_default();
+        let mut members = resident::Entity::find()
+            .filter(resident::Column::VillageId.eq(village_id))
+            .filter(resident::Column::FamilyId.eq(family_id))
+            .filter(resident::Column::Status.eq("hidup"));
+        members = match old_rt {
+            Some(rt) => members.filter(resident::Column::RtId.eq(rt).or(resident::Column::RtId.is_null())),
+            None => members.filter(resident::Column::RtId.is_null()),
+        };
+        for r in members.all(&txn).await? {
+            let before = label(r.rt_id);
+            let mut rm: resident::ActiveModel = r.into();
+            rm.rt_id = Set(rt_id);
+            rm.updated_at = Set(now);
+            let after = rm.update(&txn).await?;
+            let change = [("RT".to_string(), before, label(rt_id))];
+            add_history(&txn, village_id, after.id, &change, Some("Alamat kartu keluarga diubah".into()), by).await?;
+        }
+    }
+    audit::record(
+        &txn,
+        audit::Entry {
+            village_id: Some(village_id),
+            actor: actor(by),
+            action: Action::FamilyUpdated,
+            subject: Some(("family", family_id)),
+            detail: Some(format!("KK {}", masked(&fam.kk_number))),
+            ip: crate::auth::guard::client().ip,
+        },
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use sea_orm::{
 };
 
 use super::model::{
-    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Breakdown, Count, DusunInfo, DusunStat, PopulationStats, PopulationSummary,
-    RegistryStats, age_group_label,
+    AGE_GROUP_YEARS, AGE_GROUPS, AgeGroup, Breakdown, CategoryStat, Count, DusunInfo, DusunStat, PopulationStats,
+    PopulationSummary, RegistryStats, age_group_label,
 };
 use crate::db::{entities::area, sql};
 use crate::error::{AppError, AppResult};
@@ -127,7 +127,35 @@ pub async fn stats(db: &DatabaseConnection, village_id: i64, dusun: Option<i64>)
     let summary = summary(db, village_id, dusun).await?.public();
     let age_groups = age_groups(db, village_id, dusun, Utc::now().date_naive()).await?;
     let per_dusun = per_dusun(db, village_id).await?;
-    Ok(PopulationStats { summary, age_groups, per_dusun, dusun: dusun_info })
+    let categories = match dusun {
+        Some(_) => Vec::new(),
+        None => public_categories(db, village_id).await?,
+    };
+    Ok(PopulationStats { summary, age_groups, per_dusun, categories, dusun: dusun_info })
+}
+
+/// The attributes a public page breaks the population down by: `(column, title)`.
+const PUBLIC_CATEGORIES: [(&str, &str); 4] = [
+    ("religion", "Agama"),
+    ("education", "Pendidikan (dalam KK)"),
+    ("occupation", "Pekerjaan"),
+    ("marital_status", "Status perkawinan"),
+];
+
+/// Head counts by religion, education, occupation and marital status, largest first, small
+/// cells masked.
+async fn public_categories<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<Vec<CategoryStat>> {
+    let mut out = Vec::with_capacity(PUBLIC_CATEGORIES.len());
+    for (column, title) in PUBLIC_CATEGORIES {
+        let mut rows: Vec<(String, u64)> =
+            by_sex(db, village_id, column).await?.into_iter().map(|b| (b.label, b.male + b.female)).collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out.push(CategoryStat {
+            title: title.to_string(),
+            rows: rows.into_iter().map(|(label, n)| (label, Count::public(n))).collect(),
+        });
+    }
+    Ok(out)
 }
 
 /// Living residents per age group and sex: one index range per group
