@@ -69,6 +69,8 @@ bench: setup build
 	bench/run.sh
 	cargo run --release --quiet --no-default-features --features ssr --example registry -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example registry -- postgres
+	cargo run --release --quiet --no-default-features --features ssr --example letters -- sqlite
+	cargo run --release --quiet --no-default-features --features ssr --example letters -- postgres
 
 fmt:
 	cargo fmt --all

@@ -90,7 +90,9 @@ macro_rules! routes_with_village {
                     <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("statistik") view={Lazy::<Statistics>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("layanan") view=ServicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("layanan") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("layanan/*rest") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
                     <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
@@ -108,6 +110,8 @@ macro_rules! routes_with_village {
                     <Route path=path!("admin/penduduk/statistik") view={Lazy::<Stats>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/:id") view={Lazy::<ResidentPage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/:id/ubah") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/surat") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/surat/*rest") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun") view={Lazy::<MyAccount>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/akses") view={Lazy::<MyAccess>::new()} ssr=SsrMode::Async/>
@@ -171,7 +175,8 @@ macro_rules! lazy_page {
 }
 
 use crate::{
-    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, population::admin as registry,
+    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
+    letters::admin as letters_admin, letters::pages as letters, population::admin as registry,
     population::pages as statistics, village::manage as villages,
 };
 
@@ -194,6 +199,8 @@ lazy_page!(Import(registry::ImportData) = registry::import_data => registry::imp
 lazy_page!(Books(registry::BooksData) = registry::books_data => registry::books_page);
 lazy_page!(Corrections(registry::CorrectionsData) = registry::corrections_data => registry::corrections_page);
 lazy_page!(Stats(registry::StatsData) = registry::stats_data => registry::stats_page);
+lazy_page!(Letters(letters::LettersData) = letters::letters_data => letters::letters_page);
+lazy_page!(AdminLetters(letters_admin::AdminLettersData) = letters_admin::admin_letters_data => letters_admin::admin_letters_page);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 
@@ -203,16 +210,6 @@ fn NewsPage() -> impl IntoView {
         <ComingSoon
             title="Berita"
             text="Berita, pengumuman dan agenda desa akan tampil di sini. Fitur ini sedang disiapkan."
-        />
-    }
-}
-
-#[component]
-fn ServicesPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Layanan"
-            text="Permohonan surat (domisili, SKTM, pengantar SKCK, dan lainnya) dan pengaduan dari ponsel akan tersedia di sini. Untuk saat ini, silakan datang ke kantor desa."
         />
     }
 }

@@ -5,6 +5,8 @@
 //! | `DATABASE_URL`      | `sqlite://data/digdaya.db?mode=rwc`   |
 //! | `LEPTOS_SITE_ADDR`  | `127.0.0.1:3000`                      |
 //! | `LEPTOS_SITE_ROOT`  | `target/site` (built by cargo-leptos) |
+//! | `DIGDAYA_DATA_DIR`  | `data` (uploaded files in `files/`)   |
+//! | `DIGDAYA_PUBLIC_URL`| the request's host (for QR codes)     |
 //! | `RUST_LOG`          | `info`                                |
 
 use std::net::SocketAddr;
@@ -18,6 +20,8 @@ pub struct Config {
     pub database_url: String,
     pub addr: SocketAddr,
     pub site_root: String,
+    /// Where uploaded files are kept (outside the site root).
+    pub files_dir: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +43,10 @@ impl Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             addr,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            files_dir: format!(
+                "{}/files",
+                var("DIGDAYA_DATA_DIR").unwrap_or_else(|| "data".into()).trim_end_matches('/')
+            ),
         })
     }
 

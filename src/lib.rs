@@ -10,6 +10,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod letters;
 pub mod population;
 pub mod region;
 pub mod site;
@@ -22,6 +23,8 @@ pub mod cli;
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod media;
 #[cfg(feature = "ssr")]
 pub mod server;
 

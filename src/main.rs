@@ -44,7 +44,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
                 format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
             })?;
-            let state = AppState { db: conn, leptos_options: config.leptos_options() };
+            let state = AppState {
+                db: conn,
+                leptos_options: config.leptos_options(),
+                files: digdaya::media::Storage::new(&config.files_dir),
+            };
             tracing::info!("Digdaya listening on http://{}", config.addr);
             serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
         }
@@ -144,7 +148,26 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             let opts = SeedOptions { code, residents, seed, ..SeedOptions::default() };
             let report = seed_demo(&conn, &opts).await.map_err(|e| e.to_string())?;
-            auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
+            let officials =
+                auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
+            let as_official = |role: Role| {
+                officials.iter().find(|o| o.role == role.as_str()).map(|o| auth::guard::Official {
+                    id: o.id,
+                    village_id: o.village_id,
+                    name: o.name.clone(),
+                    role,
+                    session_id: String::new(),
+                })
+            };
+            if let (Some(operator), Some(kades)) = (as_official(Role::Operator), as_official(Role::Kades)) {
+                let base = std::env::var("DIGDAYA_PUBLIC_URL")
+                    .unwrap_or_else(|_| format!("http://{}", config.addr))
+                    .trim_end_matches('/')
+                    .to_string();
+                digdaya::letters::service::seed_demo_letters(&conn, &report.village, &operator, &kades, &base)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
             auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",

@@ -34,6 +34,8 @@ use crate::site::SiteMode;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
+    /// Uploaded files (letters' attachments; later market and gallery photos).
+    pub files: crate::media::Storage,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -77,7 +79,18 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::population::http::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::population::sheet::MAX_BYTES + 64 * 1024)),
         )
-        .route("/api/population/export/{slug}", get(crate::population::http::download));
+        .route("/api/population/export/{slug}", get(crate::population::http::download))
+        // Letters: attachments (a photo or PDF, up to 5 MB), the signed PDF, attached files, the key.
+        // The body may be twice the file limit, so a file a little too large is read whole and
+        // refused with a message instead of a cut connection.
+        .route(
+            "/api/letters/{slug}/{id}/lampiran",
+            axum::routing::post(crate::letters::http::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/letters/{slug}/{id}/pdf", get(crate::letters::http::pdf))
+        .route("/api/letters/{slug}/berkas/{file}", get(crate::letters::http::file))
+        .route("/api/letters/{slug}/kunci", get(crate::letters::http::public_key));
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

@@ -136,6 +136,41 @@ pub fn page_data(key: Signal<String>, load: fn(String) -> PageFuture) -> PageDat
     Resource::new(move || key.get(), move |k| load(k))
 }
 
+/// Where a part of a split page's data key comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyPart {
+    /// A route parameter (`:id`).
+    Param(&'static str),
+    /// A query parameter (`?status=`).
+    Query(&'static str),
+    /// The whole path (pages under one wildcard route tell themselves apart by it).
+    Path,
+}
+
+/// A split page's data keyed by the village slug and then `parts`, in that order (read them
+/// back with [`key_part`]: 0 is the slug). One non-generic function for every page that uses it,
+/// so a page adds a static list and a loader to the main bundle, not code of its own.
+pub fn route_data(parts: &'static [KeyPart], load: fn(String) -> PageFuture) -> (Signal<String>, PageData) {
+    let slug = crate::site::use_village_slug();
+    let params = leptos_router::hooks::use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let location = leptos_router::hooks::use_location();
+    let key = Signal::derive(move || {
+        let mut out = slug.get();
+        for part in parts {
+            out.push('\u{1f}');
+            let value = match part {
+                KeyPart::Param(name) => params.read().get(name),
+                KeyPart::Query(name) => query.read().get(name),
+                KeyPart::Path => Some(location.pathname.get()),
+            };
+            out.push_str(&value.unwrap_or_default());
+        }
+        out
+    });
+    (slug, page_data(key, load))
+}
+
 /// One [`page_data`] key from a page's parameters; [`key_part`] takes them apart again.
 pub fn page_key(parts: &[&str]) -> String {
     parts.join("\u{1f}")

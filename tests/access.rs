@@ -6,7 +6,7 @@ mod common;
 use chrono::Utc;
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official, session};
-use digdaya::db::entities::{correction_request, resident, resident_pin};
+use digdaya::db::entities::{correction_request, letter_request, letter_type, resident, resident_pin};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Who may call a server function.
@@ -23,6 +23,8 @@ enum Access {
     ResidentsChangingPin,
     /// Anybody signed in to the village in the URL.
     AnySignedIn,
+    /// Officials of the village (any role) and its residents who have chosen their own PIN.
+    ResidentsOrOfficials,
     /// The deployment's superadmin only.
     Superadmin,
 }
@@ -32,13 +34,22 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 
 /// A server function's endpoint under /api, who may call it, and arguments naming village A.
 /// `TARGET`, `RESIDENT`, `FAMILY` and `CORRECTION` are replaced by the ids of an official, a
-/// resident of A who are not callers, that resident's family and a correction request of theirs. The endpoints in `JSON` take
+/// resident of A who are not callers, that resident's family and a correction request of theirs;
+/// `TYPE` and `LETTER` by a letter type of A and a letter request of the `Resident` caller. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
 const A: (&str, &str) = ("slug", "kramatwatu");
 
-const JSON: &[&str] = &["population/residents", "population/save", "population/arrival", "population/event"];
+const JSON: &[&str] = &[
+    "population/residents",
+    "population/save",
+    "population/arrival",
+    "population/event",
+    "letters/save-type",
+    "letters/request",
+    "letters/walk-in",
+];
 
 const TABLE: &[Entry] = &[
     ("village/info", Access::Anyone, &[A]),
@@ -93,6 +104,24 @@ const TABLE: &[Entry] = &[
     ("population/import-run", Access::Officials(VILLAGE_ROLES), &[A, ("token", "none")]),
     ("population/request-correction", Access::Residents, &[A, ("message", "Nama ibu saya salah tulis.")]),
     ("population/my-corrections", Access::Residents, &[A]),
+    ("letters/types", Access::Anyone, &[A]),
+    ("letters/type", Access::Anyone, &[A, ("id", "TYPE")]),
+    ("letters/verify", Access::Anyone, &[A, ("code", "TIDAKADA"), ("d", ""), ("s", "")]),
+    ("letters/admin-types", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("letters/type-form", Access::Officials(VILLAGE_ROLES), &[A, ("id", "TYPE")]),
+    ("letters/save-type", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("id", "null"), ("form", "{}")]),
+    ("letters/request", Access::Residents, &[A, ("type_id", "TYPE"), ("values", "{}")]),
+    (
+        "letters/walk-in",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("resident_id", "RESIDENT"), ("type_id", "TYPE"), ("values", "{}")],
+    ),
+    ("letters/mine", Access::Residents, &[A]),
+    ("letters/family", Access::Residents, &[A]),
+    ("letters/detail", Access::ResidentsOrOfficials, &[A, ("id", "LETTER")]),
+    ("letters/step", Access::ResidentsOrOfficials, &[A, ("id", "LETTER"), ("step", "Complete"), ("reason", "")]),
+    ("letters/sign", Access::Officials(&[Role::Kades]), &[A, ("id", "LETTER")]),
+    ("letters/queue", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
     (
         "audit/list",
         Access::Officials(&[Role::Kades, Role::Sekdes]),
@@ -140,6 +169,8 @@ fn expected(access: Access, caller: Caller) -> Option<&'static str> {
         (Access::Officials(roles), Own(role)) if roles.contains(&role) => None,
         (Access::Officials(_), _) => FORBIDDEN,
         (Access::AnySignedIn, _) => None,
+        (Access::ResidentsOrOfficials, Own(_) | Resident) => None,
+        (Access::ResidentsOrOfficials, ResidentChangingPin) => Some("PinChangeRequired"),
         (Access::Residents, Resident) | (Access::ResidentsChangingPin, Resident | ResidentChangingPin) => None,
         (Access::Residents, ResidentChangingPin) => Some("PinChangeRequired"),
         (Access::Residents | Access::ResidentsChangingPin, Own(_)) => FORBIDDEN,
@@ -209,6 +240,31 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     .await
     .unwrap();
     let correction_id = correction.id.to_string();
+    // A letter type of A, and a request of the resident who calls as `Resident`.
+    digdaya::letters::service::ensure_types(&app.db, a.id).await.unwrap();
+    let letter_type = letter_type::Entity::find()
+        .filter(letter_type::Column::VillageId.eq(a.id))
+        .order_by_asc(letter_type::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let type_id = letter_type.id.to_string();
+    let letter = letter_request::ActiveModel {
+        village_id: Set(a.id),
+        type_id: Set(letter_type.id),
+        resident_id: Set(in_a[0].id),
+        status: Set("belum_lengkap".into()),
+        field_values: Set("{}".into()),
+        online: Set(true),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let letter_id = letter.id.to_string();
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -221,6 +277,8 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 "RESIDENT" => (*k, resident_id.as_str()),
                 "CORRECTION" => (*k, correction_id.as_str()),
                 "FAMILY" => (*k, family_id.as_str()),
+                "TYPE" => (*k, type_id.as_str()),
+                "LETTER" => (*k, letter_id.as_str()),
                 _ => (*k, *v),
             })
             .collect();

@@ -12,6 +12,7 @@ mod m20261128_000004_login_throttle;
 mod m20261128_000005_audit_log;
 mod m20261128_000006_resident_identity;
 mod m20261128_000007_registry;
+mod m20261128_000008_letters;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_audit_log::Migration),
             Box::new(m20261128_000006_resident_identity::Migration),
             Box::new(m20261128_000007_registry::Migration),
+            Box::new(m20261128_000008_letters::Migration),
         ]
     }
 }

@@ -38,6 +38,12 @@ pub enum Action {
     EventRecorded,
     /// An official changed a family's address or RT (subject: the family).
     FamilyUpdated,
+    /// A letter type was created or changed (subject: the type).
+    LetterTypeSaved,
+    /// A letter was requested by a resident or made for one (subject: the request).
+    LetterRequested,
+    /// A letter was signed (detail: its number).
+    LetterSigned,
     /// Residents were imported from a file (detail: the counts).
     RegistryImported,
     /// The registry was exported to a file (detail: the format).
@@ -66,6 +72,9 @@ impl Action {
             Action::ResidentUpdated => "resident_updated",
             Action::EventRecorded => "event_recorded",
             Action::FamilyUpdated => "family_updated",
+            Action::LetterTypeSaved => "letter_type_saved",
+            Action::LetterRequested => "letter_requested",
+            Action::LetterSigned => "letter_signed",
             Action::RegistryImported => "registry_imported",
             Action::RegistryExported => "registry_exported",
             Action::CorrectionRequested => "correction_requested",
@@ -89,6 +98,9 @@ impl Action {
         Action::ResidentUpdated,
         Action::EventRecorded,
         Action::FamilyUpdated,
+        Action::LetterTypeSaved,
+        Action::LetterRequested,
+        Action::LetterSigned,
         Action::RegistryImported,
         Action::RegistryExported,
         Action::CorrectionRequested,

@@ -160,7 +160,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 {reads_audit.then(|| tile("/admin/audit", "Log audit", "Siapa melakukan apa, dan kapan"))}
                 {tile("/statistik", "Statistik", "Penduduk menurut umur dan dusun")}
                 {tile("/admin/penduduk", "Data penduduk", "Cari, tambah, ubah, peristiwa, impor dan ekspor")}
-                <li><span class="tile-soon"><strong>"Layanan surat"</strong><span>"Segera hadir"</span></span></li>
+                {tile("/admin/surat", "Layanan surat", "Periksa, teruskan, tanda tangani dan buat surat")}
                 {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
                 {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}
             </ul>

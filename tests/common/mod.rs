@@ -113,6 +113,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database: TestDb,
     pub url: String,
+    /// Where the app keeps uploaded files (inside the test's site folder).
+    pub files: digdaya::media::Storage,
     _site: tempfile::TempDir,
 }
 
@@ -128,8 +130,15 @@ impl TestApp {
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg dir");
         std::fs::copy("public/favicon.svg", site.path().join("favicon.svg")).expect("favicon");
         std::fs::write(site.path().join("pkg/digdaya.css"), "body{}").expect("css");
-        let config = Config { database_url: database.url.clone(), addr, site_root: site.path().display().to_string() };
-        let state = AppState { db: db.clone(), leptos_options: config.leptos_options() };
+        let files = site.path().join("files").display().to_string();
+        let config = Config {
+            database_url: database.url.clone(),
+            addr,
+            site_root: site.path().display().to_string(),
+            files_dir: files.clone(),
+        };
+        let storage = digdaya::media::Storage::new(files);
+        let state = AppState { db: db.clone(), leptos_options: config.leptos_options(), files: storage.clone() };
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state)).await.expect("serve");
         });
@@ -141,7 +150,15 @@ impl TestApp {
             .timeout(std::time::Duration::from_secs(40))
             .build()
             .expect("client");
-        TestApp { base: format!("http://{addr}"), db, client, url: database.url.clone(), database, _site: site }
+        TestApp {
+            base: format!("http://{addr}"),
+            db,
+            client,
+            url: database.url.clone(),
+            database,
+            files: storage,
+            _site: site,
+        }
     }
 
     pub async fn seed(&self, code: &str, residents: u32, seed: u64, host: Option<&str>) -> SeedReport {

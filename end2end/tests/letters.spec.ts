@@ -1,0 +1,125 @@
+import { test, expect, type Page, type Browser } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PHONE = { width: 360, height: 740 };
+// A 2×2 PNG photo.
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGMImOAARAwQCgAfzgSBcQGcIwAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function noOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+async function officialPage(browser: Browser, username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  await page.goto('/kramatwatu/masuk');
+  await hydrated(page);
+  await page.getByLabel('Nama pengguna').fill(username);
+  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
+  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
+  return page;
+}
+
+test('a resident asks for a letter from a phone, the kades signs it, the resident downloads it and the QR verifies', async ({ browser }) => {
+  // The kades gives a resident (not the demo resident) a PIN slip, and looks up their NIK.
+  const kades = await officialPage(browser, 'kades.kramatwatu');
+  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
+  const demo = seed.match(/Demo resident (.+?) at /)![1];
+  await kades.goto('/kramatwatu/admin/pin');
+  await hydrated(kades);
+  const row = kades.locator('.pin-list li').filter({ hasNotText: demo }).first();
+  const name = (await row.locator('strong').first().textContent())!.trim();
+  // Clicked until the slip shows (the page's code may still be arriving on a slow start).
+  await expect(async () => {
+    await row.getByRole('button').click();
+    await expect(kades.locator('#slip-pin')).toHaveText(/^\d{6}$/, { timeout: 2000 });
+  }).toPass();
+  const pin = (await kades.locator('#slip-pin').textContent())!.trim();
+  await kades.goto(`/kramatwatu/admin/penduduk?q=${encodeURIComponent(name)}`);
+  await kades.locator('.resident-list').getByRole('link', { name }).first().click();
+  await kades.getByRole('link', { name: 'Tampilkan NIK & KK lengkap' }).click();
+  await expect(kades.locator('#biodata dd').first()).toHaveText(/^\d{16}$/);
+  const nik = (await kades.locator('#biodata dd').first().textContent())!.trim();
+
+  // The resident signs in on their phone and chooses their own PIN.
+  const context = await browser.newContext({ viewport: PHONE });
+  const phone = await context.newPage();
+  await phone.goto('/kramatwatu/masuk');
+  await hydrated(phone);
+  await phone.getByLabel('NIK').fill(nik);
+  await phone.getByLabel('PIN').fill(pin);
+  await phone.getByRole('button', { name: 'Masuk sebagai warga' }).click();
+  await expect(phone).toHaveURL(/\/akun\/ganti-pin$/);
+  await phone.getByLabel('PIN saat ini').fill(pin);
+  await phone.getByLabel('PIN baru', { exact: true }).fill('729416');
+  await phone.getByLabel('Ulangi PIN baru').fill('729416');
+  await phone.getByRole('button', { name: 'Simpan PIN' }).click();
+  await expect(phone).toHaveURL(/\/kramatwatu\/akun$/);
+
+  // Asks for a Surat Keterangan Domisili and attaches the two photos.
+  await phone.goto('/kramatwatu/layanan');
+  await phone.getByRole('link', { name: 'Surat Keterangan Domisili' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Surat Keterangan Domisili');
+  await hydrated(phone);
+  await noOverflow(phone);
+  await phone.getByLabel('Keperluan').fill('melamar pekerjaan');
+  await phone.getByRole('button', { name: 'Lanjut: lampirkan dokumen' }).click();
+  await expect(phone).toHaveURL(/\/layanan\/permohonan\/\d+$/);
+  const requestUrl = phone.url();
+  await expect(phone.locator('.badge').first()).toHaveText('Belum Lengkap');
+  for (const label of ['Foto KTP', 'Foto Kartu Keluarga']) {
+    await phone.getByLabel(label).setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: PHOTO });
+    await phone.locator('.attachment', { hasText: label }).getByRole('button', { name: 'Unggah' }).click();
+    await expect(phone.locator('.attachment', { hasText: label }).locator('img')).toHaveCount(1);
+  }
+  await hydrated(phone);
+  await phone.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(phone.locator('.badge').first()).toHaveText('Sedang Diperiksa');
+  await noOverflow(phone);
+
+  // The kades finds it in the queue, checks the photos, forwards and signs it.
+  await kades.goto('/kramatwatu/admin/surat');
+  await kades.locator('#queue').getByRole('link', { name: new RegExp(name) }).click();
+  await expect(kades.locator('.thumbs img')).toHaveCount(2);
+  await hydrated(kades);
+  await kades.getByRole('button', { name: 'Teruskan untuk ditandatangani' }).click();
+  await expect(kades.locator('.badge').first()).toHaveText('Menunggu Tanda Tangan');
+  await kades.getByRole('button', { name: 'Tanda tangani' }).click();
+  await expect(kades.locator('#letter-number')).toContainText('Nomor 470/');
+  const number = (await kades.locator('#letter-number').textContent())!.replace('Nomor ', '').trim();
+  await expect(kades.locator('#download-pdf')).toBeVisible();
+
+  // The resident sees it ready and downloads the PDF.
+  await phone.goto(requestUrl);
+  await expect(phone.locator('.badge').first()).toHaveText('Siap Diunduh');
+  await expect(phone.locator('#timeline li')).toHaveCount(4);
+  const href = await phone.locator('#download-pdf').getAttribute('href');
+  const pdf = await phone.request.get(href!);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  const bytes = (await pdf.body()).toString('latin1');
+  expect(bytes.startsWith('%PDF-')).toBe(true);
+  expect(bytes).toContain(number);
+  // The QR's address (also a link over the QR) opens the verification page: genuine.
+  const qr = bytes.match(/\/URI \((http[^)]+)\)/)![1];
+  await phone.goto(qr.replace(/^http:\/\/[^/]+/, ''));
+  await expect(phone.locator('#verdict h2')).toHaveText('✓ Surat ini asli');
+  await expect(phone.locator('#verdict')).toContainText(number);
+  await expect(phone.locator('#verdict')).not.toContainText(name);
+  await noOverflow(phone);
+  // A changed signature is caught.
+  await phone.goto(qr.replace(/^http:\/\/[^/]+/, '').replace(/&s=.*/, '&s=AAAA'));
+  await expect(phone.locator('#verdict h2')).toHaveText('✗ Data surat tidak cocok');
+  await context.close();
+  await kades.context().close();
+});

@@ -1,0 +1,184 @@
+//! Letter files as plain HTTP (server only): attachments are uploaded with an ordinary
+//! multipart form (works on any phone browser, before or without the WASM), and the signed PDF
+//! and attachments are downloads that check who is asking.
+//!
+//! `POST /api/letters/{slug}/{id}/lampiran` (fields `lampiran`, `berkas`) → 303 back.
+//! `GET  /api/letters/{slug}/{id}/pdf`
+//! `GET  /api/letters/{slug}/berkas/{file}[?kecil=1]`
+//! `GET  /api/letters/{slug}/kunci` (the village's public key, text)
+
+use axum::{
+    extract::{Multipart, Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::service::{self, By};
+use crate::auth::{guard, session};
+use crate::db::entities::village;
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::site::SiteMode;
+
+fn error_response(e: &AppError) -> Response {
+    let status = match e {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden | AppError::PinChangeRequired => StatusCode::FORBIDDEN,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+}
+
+/// The village and whoever is signed in to it (its resident with their own PIN, or an official).
+async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, By), AppError> {
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let who = guard::signed_in_with(&state.db, token).await?;
+    guard::decide(who.as_ref(), village.id, guard::Allow::AnySignedIn)?;
+    match who {
+        Some(guard::User::Official(o)) => Ok((village, By::Official(o))),
+        Some(guard::User::Resident(r)) if r.must_change_pin => Err(AppError::PinChangeRequired),
+        Some(guard::User::Resident(r)) => Ok((village, By::Resident { id: r.id, name: r.name })),
+        None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// Receives one attachment and returns to the request's page (with `?galat=` on a refusal).
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, by) = match caller(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut key = String::new();
+    let mut bytes: Option<Vec<u8>> = None;
+    let mut problem: Option<String> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("lampiran") => key = field.text().await.unwrap_or_default(),
+            Ok(Some(field)) if field.name() == Some("berkas") => match field.bytes().await {
+                Ok(b) if !b.is_empty() => bytes = Some(b.to_vec()),
+                Ok(_) => {}
+                Err(_) => problem = Some(crate::media::MediaError::TooLarge.to_string()),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                problem = Some("Unggahan terputus atau terlalu besar (paling besar 5 MB); coba lagi.".into());
+                break;
+            }
+        }
+    }
+    let result = match (problem, bytes) {
+        (Some(p), _) => Err(AppError::Invalid(p)),
+        (None, None) => Err(AppError::Invalid("Pilih foto atau berkas PDF yang akan dilampirkan.".into())),
+        (None, Some(bytes)) => service::attach(&state.db, &state.files, village.id, &by, id, key.trim(), &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let page = match by {
+        By::Resident { .. } => format!("/layanan/permohonan/{id}"),
+        By::Official(_) => format!("/admin/surat/{id}"),
+    };
+    let back = mode.path(&village.slug, &page);
+    match result {
+        Ok(_) => Redirect::to(&format!("{back}#lampiran")).into_response(),
+        Err(AppError::Invalid(m)) => {
+            Redirect::to(&format!("{back}?galat={}#lampiran", crate::ui::urlencode(&m))).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The signed letter as a PDF.
+pub async fn pdf(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>, headers: HeaderMap) -> Response {
+    let (village, by) = match caller(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    match service::pdf(&state.db, village.id, &by, id).await {
+        Ok((name, bytes)) => {
+            let disposition = format!("attachment; filename=\"{name}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileQuery {
+    kecil: Option<u8>,
+}
+
+/// An attachment (or its thumbnail), never shown inline as anything but itself.
+pub async fn file(
+    State(state): State<AppState>,
+    Path((slug, file_id)): Path<(String, i64)>,
+    Query(q): Query<FileQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (village, by) = match caller(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    match service::file(&state.db, &state.files, village.id, &by, file_id, q.kecil == Some(1)).await {
+        Ok((content_type, bytes)) => {
+            let disposition = if content_type == "application/pdf" { "attachment" } else { "inline" };
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_str(&content_type)
+                            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                    ),
+                    (header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition)),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400")),
+                    (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The village's public key for checking letters offline: base64 (URL-safe, no padding) of the
+/// raw 32-byte Ed25519 key, and how to use it.
+pub async fn public_key(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let village = match crate::village::service::scope(&state.db, &slug).await {
+        Ok(v) => v,
+        Err(e) => return error_response(&e),
+    };
+    match service::public_key(&state.db, village.id).await {
+        Ok(key) => {
+            let title = crate::village::service::to_info(&village).title();
+            let text = format!(
+                "Kunci publik tanda tangan surat {title} (Ed25519, base64url tanpa padding):\n{key}\n\n\
+                 Kode QR surat berisi alamat .../surat/cek/KODE?d=DATA&s=TANDA_TANGAN. DATA adalah teks surat \
+                 (base64url) dan TANDA_TANGAN adalah tanda tangan Ed25519 atas teks itu. Surat asli bila tanda \
+                 tangan cocok dengan kunci ini.\n"
+            );
+            ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}

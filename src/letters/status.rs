@@ -1,0 +1,204 @@
+//! The life of a letter request: which step may follow which. Who may take a step (the
+//! resident, an official, the signer) is checked by the service; this is only the order.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    /// Sent back to the resident (or saved without everything required).
+    BelumLengkap,
+    /// Waiting for an official to check it.
+    Diperiksa,
+    /// Waiting for the RT/RW's approval (villages that ask for it).
+    MenungguRt,
+    /// Checked, waiting for the kades (or the sekdes) to sign.
+    MenungguTtd,
+    /// Signed: numbered, the PDF can be downloaded.
+    Siap,
+    /// Handed over or received.
+    Selesai,
+    Ditolak,
+    Dibatalkan,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::BelumLengkap,
+        Status::MenungguRt,
+        Status::Diperiksa,
+        Status::MenungguTtd,
+        Status::Siap,
+        Status::Selesai,
+        Status::Ditolak,
+        Status::Dibatalkan,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::BelumLengkap => "belum_lengkap",
+            Status::Diperiksa => "diperiksa",
+            Status::MenungguRt => "menunggu_rt",
+            Status::MenungguTtd => "menunggu_ttd",
+            Status::Siap => "siap",
+            Status::Selesai => "selesai",
+            Status::Ditolak => "ditolak",
+            Status::Dibatalkan => "dibatalkan",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::BelumLengkap => "Belum Lengkap",
+            Status::Diperiksa => "Sedang Diperiksa",
+            Status::MenungguRt => "Menunggu Persetujuan RT/RW",
+            Status::MenungguTtd => "Menunggu Tanda Tangan",
+            Status::Siap => "Siap Diunduh",
+            Status::Selesai => "Selesai",
+            Status::Ditolak => "Ditolak",
+            Status::Dibatalkan => "Dibatalkan",
+        }
+    }
+
+    /// Nothing follows a finished, refused or cancelled request.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Selesai | Status::Ditolak | Status::Dibatalkan)
+    }
+
+    /// Still open, before the signature: the steps that may still send back, refuse or cancel.
+    pub fn before_signing(self) -> bool {
+        matches!(self, Status::BelumLengkap | Status::Diperiksa | Status::MenungguRt | Status::MenungguTtd)
+    }
+}
+
+/// A step in the life of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// The resident sends a (completed) request.
+    Submit,
+    /// The RT/RW approves.
+    ApproveRt,
+    /// An official sends it back to the resident, with the reason.
+    SendBack,
+    /// An official has checked it: on to the signer.
+    Forward,
+    /// The kades or sekdes signs: number, PDF, QR.
+    Sign,
+    /// Handed over / received.
+    Complete,
+    /// Refused, with the reason.
+    Reject,
+    /// The resident withdraws it, with the reason.
+    Cancel,
+}
+
+impl Step {
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Step::SendBack | Step::Reject | Step::Cancel)
+    }
+}
+
+/// The status after `step`, for a village with (`rt_step`) or without the RT/RW approval.
+///
+/// # Errors
+/// Why the step cannot be taken now, in words for the person who tried.
+pub fn next(now: Status, step: Step, rt_step: bool) -> Result<Status, &'static str> {
+    use Status::*;
+    match (step, now) {
+        (Step::Submit, BelumLengkap) => Ok(if rt_step { MenungguRt } else { Diperiksa }),
+        (Step::ApproveRt, MenungguRt) => Ok(Diperiksa),
+        (Step::SendBack, Diperiksa | MenungguRt | MenungguTtd) => Ok(BelumLengkap),
+        (Step::Forward, Diperiksa) => Ok(MenungguTtd),
+        (Step::Sign, MenungguTtd) => Ok(Siap),
+        (Step::Complete, Siap) => Ok(Selesai),
+        (Step::Reject | Step::Cancel, s) if s.before_signing() => {
+            Ok(if step == Step::Reject { Ditolak } else { Dibatalkan })
+        }
+        (_, s) if s.is_final() => Err("Permohonan ini sudah selesai, ditolak, atau dibatalkan."),
+        (Step::Reject | Step::Cancel | Step::SendBack, Siap) => {
+            Err("Surat ini sudah ditandatangani; tidak dapat dikembalikan, ditolak, atau dibatalkan.")
+        }
+        (Step::Submit, _) => Err("Permohonan ini sudah dikirim."),
+        (Step::ApproveRt, _) => Err("Permohonan ini tidak sedang menunggu persetujuan RT/RW."),
+        (Step::Forward, MenungguRt) => Err("Permohonan ini masih menunggu persetujuan RT/RW."),
+        (Step::Forward, _) => Err("Hanya permohonan yang sedang diperiksa yang dapat diteruskan untuk ditandatangani."),
+        (Step::Sign, _) => Err("Permohonan ini belum siap ditandatangani."),
+        (Step::Complete, _) => Err("Surat ini belum ditandatangani."),
+        (Step::SendBack, _) => Err("Permohonan ini tidak dapat dikembalikan sekarang."),
+        (Step::Reject | Step::Cancel, _) => Err("Permohonan ini tidak dapat diubah lagi."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Status::*;
+
+    const STEPS: [Step; 8] = [
+        Step::Submit,
+        Step::ApproveRt,
+        Step::SendBack,
+        Step::Forward,
+        Step::Sign,
+        Step::Complete,
+        Step::Reject,
+        Step::Cancel,
+    ];
+
+    #[test]
+    fn the_usual_path_and_the_rt_path() {
+        let mut s = BelumLengkap;
+        for (step, want) in
+            [(Step::Submit, Diperiksa), (Step::Forward, MenungguTtd), (Step::Sign, Siap), (Step::Complete, Selesai)]
+        {
+            s = next(s, step, false).unwrap();
+            assert_eq!(s, want);
+        }
+        assert_eq!(next(BelumLengkap, Step::Submit, true), Ok(MenungguRt));
+        assert_eq!(next(MenungguRt, Step::ApproveRt, true), Ok(Diperiksa));
+        assert_eq!(next(MenungguRt, Step::Forward, true), Err("Permohonan ini masih menunggu persetujuan RT/RW."));
+    }
+
+    /// Every (status, step) pair: exactly the allowed ones succeed; every refusal has a reason.
+    #[test]
+    fn every_transition_allowed_or_refused() {
+        let allowed = [
+            (BelumLengkap, Step::Submit),
+            (MenungguRt, Step::ApproveRt),
+            (Diperiksa, Step::SendBack),
+            (MenungguRt, Step::SendBack),
+            (MenungguTtd, Step::SendBack),
+            (Diperiksa, Step::Forward),
+            (MenungguTtd, Step::Sign),
+            (Siap, Step::Complete),
+        ];
+        for s in Status::ALL {
+            for step in STEPS {
+                let result = next(s, step, false);
+                let expect_ok =
+                    allowed.contains(&(s, step)) || (matches!(step, Step::Reject | Step::Cancel) && s.before_signing());
+                assert_eq!(result.is_ok(), expect_ok, "{s:?} + {step:?} = {result:?}");
+                if let Err(reason) = result {
+                    assert!(!reason.is_empty());
+                }
+            }
+        }
+        assert_eq!(
+            next(Siap, Step::Cancel, false),
+            Err("Surat ini sudah ditandatangani; tidak dapat dikembalikan, ditolak, atau dibatalkan.")
+        );
+        assert_eq!(next(Selesai, Step::Sign, false), Err("Permohonan ini sudah selesai, ditolak, atau dibatalkan."));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Status::parse("hilang"), None);
+    }
+}

@@ -1,0 +1,280 @@
+//! Uploaded files (server only): what a file really is (by its bytes, never its name), photos
+//! decoded within limits and re-encoded (which drops EXIF, GPS included), thumbnails, PDFs
+//! checked, and where files are kept (outside the web root; served only by handlers that check
+//! who is asking). Letters use it now; the market and the gallery will.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+/// Largest upload accepted.
+pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+/// Largest side of a photo as it is kept, and of its thumbnail.
+pub const DISPLAY_SIDE: u32 = 1600;
+pub const THUMB_SIDE: u32 = 320;
+/// A decoded image may not be larger than this many pixels (a "decompression bomb" is a small
+/// file that claims a huge picture).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// What a file's bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+    Pdf,
+}
+
+/// The kind of `bytes` by their signature, whatever the file is called.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(Kind::Jpeg)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(Kind::Png)
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some(Kind::Webp)
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(Kind::Pdf)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MediaError {
+    #[error("Berkas terlalu besar (paling besar 5 MB).")]
+    TooLarge,
+    #[error("Berkas kosong.")]
+    Empty,
+    #[error("Berkas bukan foto JPEG, PNG, atau WebP, atau dokumen PDF.")]
+    NotAllowed,
+    #[error("Berkas ini bukan foto; hanya foto JPEG, PNG, atau WebP.")]
+    NotAnImage,
+    #[error("Foto rusak atau tidak dapat dibaca.")]
+    Broken,
+    #[error("Ukuran gambar terlalu besar (paling banyak 40 megapiksel).")]
+    TooManyPixels,
+    #[error("Dokumen PDF rusak atau tidak lengkap.")]
+    BrokenPdf,
+}
+
+/// A photo made safe: re-encoded as JPEG without metadata, and its thumbnail.
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub display: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// An accepted upload.
+#[derive(Debug, Clone)]
+pub enum Accepted {
+    Photo(Photo),
+    Pdf(Vec<u8>),
+}
+
+/// Checks an upload: a photo (decoded and re-encoded) or, when `pdf_allowed`, a PDF.
+///
+/// # Errors
+/// Why the file is refused, in words for the person who sent it.
+pub fn accept(bytes: &[u8], pdf_allowed: bool) -> Result<Accepted, MediaError> {
+    if bytes.is_empty() {
+        return Err(MediaError::Empty);
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(MediaError::TooLarge);
+    }
+    match sniff(bytes) {
+        Some(Kind::Pdf) if pdf_allowed => check_pdf(bytes).map(|()| Accepted::Pdf(bytes.to_vec())),
+        Some(Kind::Pdf) => Err(MediaError::NotAnImage),
+        Some(_) => photo(bytes).map(Accepted::Photo),
+        None if pdf_allowed => Err(MediaError::NotAllowed),
+        None => Err(MediaError::NotAnImage),
+    }
+}
+
+/// A PDF must start with its header and end with an end-of-file marker (near the end, where
+/// writers put it); its content is never interpreted by the server.
+fn check_pdf(bytes: &[u8]) -> Result<(), MediaError> {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let has_eof = tail.windows(5).any(|w| w == b"%%EOF");
+    if (bytes.starts_with(b"%PDF-1.") || bytes.starts_with(b"%PDF-2.")) && has_eof {
+        Ok(())
+    } else {
+        Err(MediaError::BrokenPdf)
+    }
+}
+
+/// Decodes a photo within limits, turns it upright by nothing but its pixels, and encodes the
+/// kept size and the thumbnail as JPEG.
+///
+/// # Errors
+/// Not an image, broken, or too many pixels.
+pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
+    let format = match sniff(bytes) {
+        Some(Kind::Jpeg) => ImageFormat::Jpeg,
+        Some(Kind::Png) => ImageFormat::Png,
+        Some(Kind::Webp) => ImageFormat::WebP,
+        _ => return Err(MediaError::NotAnImage),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(12_000);
+    limits.max_image_height = Some(12_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let (w, h) = reader.into_dimensions().map_err(|_| MediaError::Broken)?;
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(MediaError::TooManyPixels);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => MediaError::TooManyPixels,
+        _ => MediaError::Broken,
+    })?;
+    let image = DynamicImage::ImageRgb8(image.into_rgb8());
+    let display = fit(&image, DISPLAY_SIDE);
+    let thumb = fit(&image, THUMB_SIDE);
+    Ok(Photo {
+        width: display.width(),
+        height: display.height(),
+        display: jpeg(&display, 82)?,
+        thumb: jpeg(&thumb, 72)?,
+    })
+}
+
+fn fit(image: &DynamicImage, side: u32) -> DynamicImage {
+    if image.width() <= side && image.height() <= side {
+        image.clone()
+    } else {
+        image.resize(side, side, image::imageops::FilterType::Triangle)
+    }
+}
+
+fn jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, MediaError> {
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    image.write_with_encoder(encoder).map_err(|_| MediaError::Broken)?;
+    Ok(out)
+}
+
+/// Where uploaded files are kept: a folder on the server's disk, outside the web root. Keys are
+/// made by the server (`letters/<village>/<random>.jpg`), never from a user's file name.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    root: PathBuf,
+}
+
+impl Storage {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        let safe = !key.is_empty()
+            && key.split('/').all(|part| {
+                !part.is_empty()
+                    && part != "."
+                    && part != ".."
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            });
+        safe.then(|| self.root.join(key))
+    }
+
+    /// # Errors
+    /// Disk failures, or a key with unsafe parts.
+    pub async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let path = self.path(key).ok_or_else(|| std::io::Error::other("unsafe storage key"))?;
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        // Written beside and renamed: a reader never sees half a file.
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await
+    }
+
+    /// # Errors
+    /// Missing file, disk failures, or a key with unsafe parts.
+    pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
+        let path = self.path(key).ok_or_else(|| std::io::Error::other("unsafe storage key"))?;
+        tokio::fs::read(path).await
+    }
+}
+
+/// A random key part (16 lowercase letters and digits).
+pub fn random_name() -> String {
+    use rand_core::RngCore;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 120, 40]));
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
+        out
+    }
+
+    #[test]
+    fn photos_are_recognised_by_content() {
+        assert_eq!(sniff(&png(2, 2)), Some(Kind::Png));
+        assert_eq!(sniff(b"MZ\x90\x00 this is a program"), None);
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some(Kind::Pdf));
+        assert!(matches!(accept(b"MZ\x90\x00 renamed.jpg", false), Err(MediaError::NotAnImage)));
+        assert!(matches!(accept(b"MZ\x90\x00 renamed.pdf", true), Err(MediaError::NotAllowed)));
+        assert!(matches!(accept(b"%PDF-1.4\n...no end", true), Err(MediaError::BrokenPdf)));
+        assert!(matches!(accept(b"%PDF-1.4\n1 0 obj\n%%EOF\n", false), Err(MediaError::NotAnImage)));
+        assert!(matches!(accept(b"%PDF-1.4\n1 0 obj\n%%EOF\n", true), Ok(Accepted::Pdf(_))));
+        assert!(matches!(accept(&[], true), Err(MediaError::Empty)));
+        assert!(matches!(accept(&vec![0xFF; MAX_BYTES + 1], true), Err(MediaError::TooLarge)));
+    }
+
+    #[test]
+    fn photos_are_resized_and_reencoded() {
+        let p = photo(&png(3000, 1500)).unwrap();
+        assert_eq!((p.width, p.height), (1600, 800));
+        assert_eq!(sniff(&p.display), Some(Kind::Jpeg));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 160));
+        let small = photo(&png(100, 80)).unwrap();
+        assert_eq!((small.width, small.height), (100, 80));
+    }
+
+    /// A small file that decodes to 48 million pixels is refused before it is decoded.
+    #[test]
+    fn a_decompression_bomb_is_refused() {
+        let mut bomb = Vec::new();
+        DynamicImage::ImageLuma8(image::GrayImage::new(8000, 6000))
+            .write_to(&mut Cursor::new(&mut bomb), ImageFormat::Png)
+            .unwrap();
+        assert!(bomb.len() < 300_000, "{} bytes", bomb.len());
+        assert!(matches!(accept(&bomb, false), Err(MediaError::TooManyPixels)));
+    }
+
+    #[test]
+    fn a_truncated_photo_is_broken() {
+        let bytes = png(50, 50);
+        assert!(matches!(photo(&bytes[..bytes.len() / 2]), Err(MediaError::Broken)));
+    }
+
+    #[test]
+    fn storage_keys_cannot_escape_the_folder() {
+        let s = Storage::new("/tmp/x");
+        assert!(s.path("letters/1/abc.jpg").is_some());
+        for bad in ["../etc/passwd", "letters/../../x", "/abs", "a//b", "a/b c", ""] {
+            assert!(s.path(bad).is_none(), "{bad}");
+        }
+    }
+}
