@@ -9,7 +9,7 @@
 
 use axum::{
     extract::{Multipart, Path, Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
@@ -18,19 +18,9 @@ use super::service::{self, By};
 use crate::auth::{guard, session};
 use crate::db::entities::village;
 use crate::error::AppError;
+use crate::population::http::error_response;
 use crate::server::AppState;
 use crate::site::SiteMode;
-
-fn error_response(e: &AppError) -> Response {
-    let status = match e {
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden | AppError::PinChangeRequired => StatusCode::FORBIDDEN,
-        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
-}
 
 /// The village and whoever is signed in to it (its resident with their own PIN, or an official).
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, By), AppError> {

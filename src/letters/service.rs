@@ -290,7 +290,8 @@ async fn find_request<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> A
         .ok_or(AppError::NotFound)
 }
 
-async fn living_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {
+/// A resident of the village, whatever their status.
+async fn village_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {
     resident::Entity::find_by_id(id)
         .filter(resident::Column::VillageId.eq(village_id))
         .one(db)
@@ -409,7 +410,7 @@ pub async fn create_request(
             "Surat ini tidak dapat diminta secara daring; silakan datang ke kantor desa.".into(),
         ));
     }
-    let person = living_resident(db, village.id, resident_id).await?;
+    let person = village_resident(db, village.id, resident_id).await?;
     if person.status != "hidup" {
         return Err(AppError::Invalid(format!("{} tidak tercatat sebagai penduduk hidup di desa ini.", person.name)));
     }
@@ -683,7 +684,7 @@ async fn preview_text<C: ConnectionTrait>(
     r: &letter_request::Model,
 ) -> AppResult<String> {
     let (fields, _) = parse_type(t);
-    let person = living_resident(db, village.id, r.resident_id).await?;
+    let person = village_resident(db, village.id, r.resident_id).await?;
     let mut values = standard_values(db, village, &person, wib_date(Utc::now())).await?;
     let own: Values = serde_json::from_str(&r.field_values).unwrap_or_default();
     values.extend(printed_values(db, village.id, &fields, &own).await?);
@@ -792,7 +793,7 @@ pub async fn family_choices(
     village_id: i64,
     resident_id: i64,
 ) -> AppResult<Vec<(i64, String)>> {
-    let me = living_resident(db, village_id, resident_id).await?;
+    let me = village_resident(db, village_id, resident_id).await?;
     let Some(family_id) = me.family_id else { return Ok(vec![(me.id, me.name)]) };
     Ok(resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village_id))
@@ -877,7 +878,7 @@ pub async fn sign(
             year,
         },
     );
-    let person = living_resident(&txn, village.id, current.resident_id).await?;
+    let person = village_resident(&txn, village.id, current.resident_id).await?;
     let place = crate::village::model::capitalise(&village.kind);
     let (on_behalf, signer_title) = if by_sekdes {
         (format!("a.n. Kepala {place} {}", village.name), format!("Sekretaris {place}"))
@@ -1055,7 +1056,7 @@ pub async fn detail(db: &DatabaseConnection, village: &village::Model, by: &By, 
     }
     let t = find_type(db, village.id, r.type_id).await?;
     let (fields, attachments) = parse_type(&t);
-    let person = living_resident(db, village.id, r.resident_id).await?;
+    let person = village_resident(db, village.id, r.resident_id).await?;
     let own: Values = serde_json::from_str(&r.field_values).unwrap_or_default();
     let printed = printed_values(db, village.id, &fields, &own).await?;
     let values =

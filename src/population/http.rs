@@ -21,7 +21,8 @@ use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
 
-fn error_response(e: &AppError) -> Response {
+/// A refusal as plain text with its status (also used by the letters' file routes).
+pub fn error_response(e: &AppError) -> Response {
     let status = match e {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
