@@ -108,7 +108,7 @@ async fn main() {
     let mut size = 0;
     for _ in 0..200 {
         let started = Instant::now();
-        size = frozen.pdf().len();
+        size = frozen.pdf(None).len();
         samples.push(started.elapsed());
     }
     let extra_mb = status_kb("VmHWM:").saturating_sub(before) as f64 / 1024.0;

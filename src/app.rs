@@ -46,9 +46,11 @@ fn content_security_policy() {
     else {
         return;
     };
+    // The map's base tiles come from the deployment's tile server.
+    let tiles = crate::complaints::service::tile_origin().map(|o| format!(" {o}")).unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; connect-src 'self'; \
          font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
@@ -93,6 +95,8 @@ macro_rules! routes_with_village {
                     <Route path=path!("layanan") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan/*rest") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
                     <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
@@ -112,6 +116,8 @@ macro_rules! routes_with_village {
                     <Route path=path!("admin/penduduk/:id/ubah") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/surat") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/surat/*rest") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun") view={Lazy::<MyAccount>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/akses") view={Lazy::<MyAccess>::new()} ssr=SsrMode::Async/>
@@ -176,8 +182,8 @@ macro_rules! lazy_page {
 
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
-    letters::admin as letters_admin, letters::pages as letters, population::admin as registry,
-    population::pages as statistics, village::manage as villages,
+    complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters,
+    population::admin as registry, population::pages as statistics, village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -201,6 +207,7 @@ lazy_page!(Corrections(registry::CorrectionsData) = registry::corrections_data =
 lazy_page!(Stats(registry::StatsData) = registry::stats_data => registry::stats_page);
 lazy_page!(Letters(letters::LettersData) = letters::letters_data => letters::letters_page);
 lazy_page!(AdminLetters(letters_admin::AdminLettersData) = letters_admin::admin_letters_data => letters_admin::admin_letters_page);
+lazy_page!(Complaints(complaints::ComplaintsData) = complaints::complaints_data => complaints::complaints_page);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 

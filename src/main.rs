@@ -168,6 +168,13 @@ async fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| e.to_string())?;
             }
+            let demo_settings = digdaya::complaints::model::Settings { visitors: true, public_list: true };
+            digdaya::village::service::save_setting(&conn, report.village.id, "complaints", &demo_settings)
+                .await
+                .map_err(|e| e.to_string())?;
+            digdaya::complaints::service::seed_demo_complaints(&conn, &report.village)
+                .await
+                .map_err(|e| e.to_string())?;
             auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",

@@ -90,7 +90,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/letters/{slug}/{id}/pdf", get(crate::letters::http::pdf))
         .route("/api/letters/{slug}/berkas/{file}", get(crate::letters::http::file))
-        .route("/api/letters/{slug}/kunci", get(crate::letters::http::public_key));
+        .route("/api/letters/{slug}/kunci", get(crate::letters::http::public_key))
+        .route(
+            "/api/letters/{slug}/logo",
+            get(crate::letters::http::logo)
+                .post(crate::letters::http::upload_logo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        // Complaints: a photo (up to 5 MB, same rule) and the photos of a report.
+        .route(
+            "/api/complaints/{slug}/{id}/foto",
+            axum::routing::post(crate::complaints::http::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/complaints/{slug}/foto/{file}", get(crate::complaints::http::photo));
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

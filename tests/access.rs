@@ -6,7 +6,7 @@ mod common;
 use chrono::Utc;
 use common::{Backend, TestApp};
 use digdaya::auth::{model::Role, service::create_official, session};
-use digdaya::db::entities::{correction_request, letter_request, letter_type, resident, resident_pin};
+use digdaya::db::entities::{complaint, correction_request, letter_request, letter_type, resident, resident_pin};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Who may call a server function.
@@ -35,7 +35,8 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// A server function's endpoint under /api, who may call it, and arguments naming village A.
 /// `TARGET`, `RESIDENT`, `FAMILY` and `CORRECTION` are replaced by the ids of an official, a
 /// resident of A who are not callers, that resident's family and a correction request of theirs;
-/// `TYPE` and `LETTER` by a letter type of A and a letter request of the `Resident` caller. The endpoints in `JSON` take
+/// `TYPE`, `LETTER` and `COMPLAINT` by a letter type of A, a letter request and a complaint of the
+/// `Resident` caller. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -49,6 +50,11 @@ const JSON: &[&str] = &[
     "letters/save-type",
     "letters/request",
     "letters/walk-in",
+    "letters/save-settings",
+    "complaints/report",
+    "complaints/reply",
+    "complaints/queue",
+    "complaints/save-settings",
 ];
 
 const TABLE: &[Entry] = &[
@@ -122,6 +128,26 @@ const TABLE: &[Entry] = &[
     ("letters/step", Access::ResidentsOrOfficials, &[A, ("id", "LETTER"), ("step", "Complete"), ("reason", "")]),
     ("letters/sign", Access::Officials(&[Role::Kades]), &[A, ("id", "LETTER")]),
     ("letters/queue", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
+    ("letters/settings", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("letters/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
+    // Visitors may report only where the village allows it (not by default).
+    ("complaints/form", Access::ResidentsOrOfficials, &[A]),
+    ("complaints/report", Access::ResidentsOrOfficials, &[A, ("input", "{}")]),
+    ("complaints/mine", Access::Residents, &[A]),
+    ("complaints/detail", Access::ResidentsOrOfficials, &[A, ("id", "COMPLAINT"), ("token", "")]),
+    (
+        "complaints/reply",
+        Access::ResidentsOrOfficials,
+        &[A, ("id", "COMPLAINT"), ("token", ""), ("body", "Mohon segera ditindaklanjuti."), ("to", "null")],
+    ),
+    (
+        "complaints/queue",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("status", "null"), ("category", ""), ("dusun", "null"), ("page", "1")],
+    ),
+    ("complaints/public", Access::Anyone, &[A, ("page", "1")]),
+    ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
     (
         "audit/list",
         Access::Officials(&[Role::Kades, Role::Sekdes]),
@@ -265,6 +291,24 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     .await
     .unwrap();
     let letter_id = letter.id.to_string();
+    // A complaint of the same resident.
+    let complaint = complaint::ActiveModel {
+        village_id: Set(a.id),
+        category: Set("Lampu jalan".into()),
+        body: Set("Lampu jalan di pertigaan mati.".into()),
+        place: Set("Desa Kramatwatu".into()),
+        status: Set("baru".into()),
+        resident_id: Set(Some(in_a[0].id)),
+        reporter_name: Set(in_a[0].name.clone()),
+        access_token: Set("rahasia-untuk-uji-akses-saja-001".into()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let complaint_id = complaint.id.to_string();
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -279,6 +323,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 "FAMILY" => (*k, family_id.as_str()),
                 "TYPE" => (*k, type_id.as_str()),
                 "LETTER" => (*k, letter_id.as_str()),
+                "COMPLAINT" => (*k, complaint_id.as_str()),
                 _ => (*k, *v),
             })
             .collect();

@@ -5,16 +5,16 @@
 mod common;
 
 use chrono::{Datelike, Utc};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, png};
 use digdaya::auth::guard::Official;
 use digdaya::auth::{model::Role, service::create_official, session};
-use digdaya::db::entities::{letter_type, resident, resident_pin, village};
+use digdaya::db::entities::{letter_type, resident, village};
 use digdaya::error::AppError;
 use digdaya::letters::model::{Verdict, mask_name};
 use digdaya::letters::service::{self, By};
 use digdaya::letters::sign;
 use digdaya::letters::status::{Status, Step};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 db_tests!(
     a_request_goes_from_a_phone_to_a_verified_pdf,
@@ -22,6 +22,7 @@ db_tests!(
     who_may_take_which_step,
     letter_types_are_checked_when_saved,
     uploads_are_checked_by_content,
+    the_letterhead_logo_and_settings,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -34,30 +35,8 @@ async fn official(app: &TestApp, v: &village::Model, username: &str, role: Role)
     (official, format!("digdaya_session={token}"))
 }
 
-/// A living resident of the village (the `n`-th by id) with their own PIN, and a session cookie.
 async fn resident_of(app: &TestApp, v: &village::Model, n: usize) -> (resident::Model, String) {
-    let r = resident::Entity::find()
-        .filter(resident::Column::VillageId.eq(v.id))
-        .filter(resident::Column::Status.eq("hidup"))
-        .order_by_asc(resident::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .swap_remove(n);
-    resident_pin::ActiveModel {
-        resident_id: Set(r.id),
-        village_id: Set(v.id),
-        pin_hash: Set("$argon2id$v=19$m=19456,t=8,p=1$x$y".into()),
-        must_change: Set(false),
-        issued_by: Set(None),
-        issued_at: Set(Utc::now()),
-        changed_at: Set(None),
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    let token = session::start_resident(&app.db, &r, &Default::default(), Utc::now()).await.unwrap();
-    (r, format!("digdaya_session={token}"))
+    common::resident_with_pin(app, v, n).await
 }
 
 async fn type_id(app: &TestApp, v: &village::Model, slug: &str) -> i64 {
@@ -74,13 +53,6 @@ async fn type_id(app: &TestApp, v: &village::Model, slug: &str) -> i64 {
 
 fn values(pairs: &[(&str, &str)]) -> digdaya::letters::model::Values {
     pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
-    out
 }
 
 /// Uploads `bytes` as attachment `key` of request `id`; the `Location` it sends the browser to.
@@ -354,7 +326,7 @@ async fn who_may_take_which_step(backend: Backend) {
     m.settings = Set(r#"{"letters":{"sekdes_signs":true,"paper":"F4"}}"#.into());
     let v = m.update(&app.db).await.unwrap();
     service::sign(&app.db, &v, &sekdes, id, "http://desa.test").await.unwrap();
-    let (_, pdf) = service::pdf(&app.db, v.id, &by_me, id).await.unwrap();
+    let (_, pdf) = service::pdf(&app.db, &app.files, v.id, &by_me, id).await.unwrap();
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     let text = doc.extract_text(&[1]).unwrap();
     assert!(text.contains("a.n. Kepala Desa Kramatwatu") && text.contains("Sekretaris Desa"), "{text}");
@@ -497,4 +469,124 @@ async fn uploads_are_checked_by_content(backend: Backend) {
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
     // Nothing was stored for the refused files.
     assert_eq!(d.attachments.iter().map(|a| a.files.len()).sum::<usize>(), 1);
+}
+
+/// A PNG logo with a transparent corner.
+fn logo_png() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(600, 600, |x, y| {
+        if x < 100 && y < 100 { image::Rgba([0, 0, 0, 0]) } else { image::Rgba([20, 110, 80, 255]) }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+async fn post_logo(app: &TestApp, cookie: &str, bytes: Vec<u8>) -> (u16, String) {
+    let form =
+        reqwest::multipart::Form::new().part("logo", reqwest::multipart::Part::bytes(bytes).file_name("logo.png"));
+    let res = app
+        .client
+        .post(format!("{}/api/letters/kramatwatu/logo", app.base))
+        .header("origin", &app.base)
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location)
+}
+
+async fn the_letterhead_logo_and_settings(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 23, None).await.village;
+    let (kades, kades_cookie) = official(&app, &v, "kades.l", Role::Kades).await;
+    let (_, operator_cookie) = official(&app, &v, "operator.l", Role::Operator).await;
+
+    // Only the kades or sekdes set the logo; a file that is not an image is refused with a message.
+    assert_eq!(post_logo(&app, &operator_cookie, logo_png()).await.0, 403);
+    let (status, back) = post_logo(&app, &kades_cookie, b"GIF89a-bukan-logo".to_vec()).await;
+    assert_eq!(status, 303);
+    assert!(back.contains("/kramatwatu/admin/surat/pengaturan?galat="), "{back}");
+    let (status, back) = post_logo(&app, &kades_cookie, logo_png()).await;
+    assert_eq!((status, back.as_str()), (303, "/kramatwatu/admin/surat/pengaturan#logo"));
+    // The logo is public (it is on every letter), small, a JPEG, with the transparent corner white.
+    let res = app.client.get(format!("{}/api/letters/kramatwatu/logo", app.base)).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let logo = image::load_from_memory(&res.bytes().await.unwrap()).unwrap().into_rgb8();
+    assert_eq!((logo.width(), logo.height()), (240, 240));
+    assert!(logo.get_pixel(5, 5).0.iter().all(|c| *c > 240), "{:?}", logo.get_pixel(5, 5));
+
+    // A letter signed now prints it; changing the logo later does not change that letter.
+    let v = village::Entity::find_by_id(v.id).one(&app.db).await.unwrap().unwrap();
+    let someone =
+        resident::Entity::find().filter(resident::Column::VillageId.eq(v.id)).one(&app.db).await.unwrap().unwrap();
+    let usaha = type_id(&app, &v, "domisili").await;
+    let id = service::create_request(
+        &app.db,
+        &v,
+        &By::Official(kades.clone()),
+        someone.id,
+        usaha,
+        &values(&[("keperluan", "mendaftar sekolah")]),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // Made at the counter, it waits for the signature straight away.
+    service::sign(&app.db, &v, &kades, id, "http://desa.test").await.unwrap();
+    let get_pdf = || async {
+        let res = app
+            .client
+            .get(format!("{}/api/letters/kramatwatu/{id}/pdf", app.base))
+            .header("cookie", &kades_cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        res.bytes().await.unwrap().to_vec()
+    };
+    let pdf = get_pdf().await;
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let images = doc
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream()
+                .is_ok_and(|s| s.dict.get(b"Subtype").is_ok_and(|t| t.as_name().ok() == Some(b"Image".as_slice())))
+        })
+        .count();
+    assert_eq!(images, 1, "the logo is in the letterhead");
+    post_logo(&app, &kades_cookie, png(300, 200)).await;
+    assert_eq!(get_pdf().await, pdf, "a signed letter keeps its logo");
+
+    // Settings: the paper must be A4 or F4; kades and sekdes only.
+    let save = |paper: &'static str, cookie: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(format!("{}/api/letters/save-settings", app.base))
+                .header("origin", &app.base)
+                .header("cookie", cookie)
+                .json(&serde_json::json!({ "slug": "kramatwatu", "settings": { "rt_step": true, "sekdes_signs": true, "paper": paper } }))
+                .send()
+                .await
+                .unwrap();
+            res.text().await.unwrap()
+        }
+    };
+    let complaints = digdaya::complaints::model::Settings { visitors: true, public_list: false };
+    digdaya::village::service::save_setting(&app.db, v.id, "complaints", &complaints).await.unwrap();
+    assert!(save("B5", kades_cookie.clone()).await.contains("A4 atau F4"));
+    assert!(save("f4", operator_cookie.clone()).await.contains("Forbidden"));
+    save("f4", kades_cookie.clone()).await;
+    let v = village::Entity::find_by_id(v.id).one(&app.db).await.unwrap().unwrap();
+    let s = service::settings(&v);
+    assert_eq!((s.rt_step, s.sekdes_signs, s.paper.as_str()), (true, true, "F4"));
+    // Saving the letters' settings keeps the complaints' ones.
+    assert_eq!(digdaya::complaints::service::settings(&v), complaints);
 }

@@ -13,6 +13,7 @@ mod m20261128_000005_audit_log;
 mod m20261128_000006_resident_identity;
 mod m20261128_000007_registry;
 mod m20261128_000008_letters;
+mod m20261128_000009_complaints;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_resident_identity::Migration),
             Box::new(m20261128_000007_registry::Migration),
             Box::new(m20261128_000008_letters::Migration),
+            Box::new(m20261128_000009_complaints::Migration),
         ]
     }
 }

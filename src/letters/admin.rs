@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_location, use_query_map};
 use wasm_bindgen::JsCast;
 
 use super::api::{
-    SaveLetterType, Saved, WalkInLetter, admin_letter_types, get_letter_type_form, letter_queue, letter_type,
+    SaveLetterSettings, SaveLetterType, Saved, WalkInLetter, admin_letter_types, get_letter_type_form, letter_queue,
+    letter_settings, letter_type,
 };
 use super::model::{
     AttachmentDef, FieldDef, FieldKind, LetterTypeForm, LetterTypeRow, LetterTypeView, Problem, QueuePage,
@@ -31,6 +32,7 @@ pub enum Page {
     WalkIn,
     Types,
     TypeEditor,
+    Settings,
     /// A request's page, shared with the resident (`pages::detail_page`).
     Detail,
 }
@@ -38,7 +40,9 @@ pub enum Page {
 impl Page {
     fn of(path: &str) -> Page {
         let path = path.trim_end_matches('/');
-        if path.contains("/admin/surat/jenis/") {
+        if path.ends_with("/admin/surat/pengaturan") {
+            Page::Settings
+        } else if path.contains("/admin/surat/jenis/") {
             Page::TypeEditor
         } else if path.ends_with("/admin/surat/jenis") {
             Page::Types
@@ -75,6 +79,7 @@ async fn admin_letters_json(key: String) -> Result<String, AppError> {
         Page::WalkIn => walk_in_json(slug, key_part(&key, 4)).await,
         Page::Types => to_json(admin_letter_types(slug).await),
         Page::TypeEditor => type_form_json(slug, last).await,
+        Page::Settings => to_json(letter_settings(slug).await),
         Page::Detail => super::pages::detail_json(slug, last).await,
     }
 }
@@ -85,6 +90,7 @@ pub fn admin_letters_page((page, slug, data): AdminLettersData) -> AnyView {
         Page::WalkIn => walk_in_page((slug, data)).into_any(),
         Page::Types => types_page((slug, data)).into_any(),
         Page::TypeEditor => type_editor_page((slug, data)).into_any(),
+        Page::Settings => settings_page(slug, data).into_any(),
         Page::Detail => super::pages::detail_page((slug, data)).into_any(),
     })
     .into_any()
@@ -103,6 +109,7 @@ pub fn queue_page((slug, queue): QueueData) -> impl IntoView {
         <nav class="row-actions">
             <a rel="external" class="button" href=href("/admin/surat/baru")>"Buat surat (warga datang)"</a>
             <a rel="external" class="button secondary" href=href("/admin/surat/jenis")>"Jenis surat"</a>
+            <a rel="external" class="button secondary" href=href("/admin/surat/pengaturan")>"Pengaturan"</a>
         </nav>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -489,5 +496,80 @@ fn WalkIn(
             }
             _ => ().into_any(),
         }}
+    }
+}
+
+/// `/{slug}/admin/surat/pengaturan`: the RT/RW step, who signs, the paper, the letterhead's logo.
+fn settings_page(slug: Signal<String>, data: PageData) -> impl IntoView {
+    view! {
+        <Title text="Pengaturan surat"/>
+        <h1>"Pengaturan surat"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match from_json::<super::model::SettingsView>(data.await) {
+                    Ok(view) => view! { <SettingsForm view slug=slug.get_untracked()/> }.into_any(),
+                    Err(error) => signed_in_error(&slug.get_untracked(), error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsForm(view: super::model::SettingsView, slug: String) -> impl IntoView {
+    let query = use_query_map();
+    let upload_error = move || query.read().get("galat");
+    let save = ServerAction::<SaveLetterSettings>::new();
+    let s = view.settings.clone();
+    let rt_step = RwSignal::new(s.rt_step);
+    let sekdes_signs = RwSignal::new(s.sekdes_signs);
+    let paper = RwSignal::new(if s.paper.eq_ignore_ascii_case("F4") { "F4".to_string() } else { "A4".to_string() });
+    let logo = format!("/api/letters/{slug}/logo");
+    let target = slug.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let settings = super::model::Settings {
+            rt_step: rt_step.get_untracked(),
+            sekdes_signs: sekdes_signs.get_untracked(),
+            paper: paper.get_untracked(),
+        };
+        save.dispatch(SaveLetterSettings { slug: target.clone(), settings });
+    };
+    view! {
+        <section class="card">
+            <form class="form" id="letter-settings" on:submit=submit>
+                <label class="check">
+                    <input type="checkbox" name="rt_step" prop:checked=rt_step on:change=move |_| rt_step.update(|v| *v = !*v)/>
+                    "Permohonan menunggu persetujuan RT/RW sebelum diperiksa kantor desa"
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="sekdes_signs" prop:checked=sekdes_signs on:change=move |_| sekdes_signs.update(|v| *v = !*v)/>
+                    "Sekretaris desa boleh menandatangani (a.n. Kepala Desa)"
+                </label>
+                <label for="s-paper">"Ukuran kertas"</label>
+                <select id="s-paper" name="paper" on:change=move |ev| paper.set(event_target_value(&ev))>
+                    <option value="A4" selected=move || paper.get() == "A4">"A4 (210 × 297 mm)"</option>
+                    <option value="F4" selected=move || paper.get() == "F4">"F4 / folio (215 × 330 mm)"</option>
+                </select>
+                {form_error(save.value())}
+                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="hint" role="status">"Pengaturan disimpan."</p> })}
+                <button type="submit" class="button" disabled=move || save.pending().get()>"Simpan pengaturan"</button>
+            </form>
+            <p class="hint">"Hanya kepala desa dan sekretaris desa yang dapat mengubah pengaturan. Surat yang sudah ditandatangani tidak berubah."</p>
+        </section>
+        <section class="card" id="logo">
+            <h2>"Logo kop surat"</h2>
+            {upload_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            {if view.has_logo {
+                view! { <img class="logo-preview" src=logo.clone() alt="Logo desa" width="96" height="96"/> }.into_any()
+            } else {
+                view! { <p class="muted">"Belum ada logo; kop surat dicetak tanpa logo."</p> }.into_any()
+            }}
+            <form class="upload" method="post" action=logo.clone() enctype="multipart/form-data">
+                <input type="file" name="logo" accept="image/jpeg,image/png,image/webp" required aria-label="Berkas logo"/>
+                <button type="submit" class="button secondary">"Unggah logo"</button>
+            </form>
+            <p class="hint">"PNG, JPEG atau WebP, paling besar 5 MB; diperkecil untuk kop surat."</p>
+        </section>
     }
 }

@@ -6,7 +6,8 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    LetterTypeForm, LetterTypeRow, LetterTypeView, Problem, QueuePage, RequestDetail, RequestRow, Values, Verdict,
+    LetterTypeForm, LetterTypeRow, LetterTypeView, Problem, QueuePage, RequestDetail, RequestRow, Settings,
+    SettingsView, Values, Verdict,
 };
 use super::status::{Status, Step};
 use crate::error::AppError;
@@ -163,4 +164,24 @@ pub async fn letter_queue(slug: String, status: Option<Status>, page: u64) -> Re
 pub async fn verify_letter(slug: String, code: String, d: String, s: String) -> Result<Verdict, AppError> {
     let (state, village) = village(&slug).await?;
     super::service::verify(&state.db, &village, &code, &d, &s).await
+}
+
+/// How the village runs its letters, and whether it has a logo (its officials).
+#[server(endpoint = "letters/settings")]
+pub async fn letter_settings(slug: String) -> Result<SettingsView, AppError> {
+    let (_, village, _) = official(&slug, crate::auth::model::Role::VILLAGE).await?;
+    Ok(SettingsView { settings: super::service::settings(&village), has_logo: village.logo_path.is_some() })
+}
+
+/// Changes how the village runs its letters (kades or sekdes).
+#[server(endpoint = "letters/save-settings", input = Json)]
+pub async fn save_letter_settings(slug: String, settings: Settings) -> Result<(), AppError> {
+    use crate::auth::model::Role;
+    let (state, village, _) = official(&slug, &[Role::Kades, Role::Sekdes]).await?;
+    let paper = settings.paper.trim().to_uppercase();
+    if paper != "A4" && paper != "F4" {
+        return Err(AppError::Invalid("Ukuran kertas harus A4 atau F4.".into()));
+    }
+    let settings = Settings { paper, ..settings };
+    crate::village::service::save_setting(&state.db, village.id, "letters", &settings).await
 }

@@ -6,6 +6,8 @@
 //! `GET  /api/letters/{slug}/{id}/pdf`
 //! `GET  /api/letters/{slug}/berkas/{file}[?kecil=1]`
 //! `GET  /api/letters/{slug}/kunci` (the village's public key, text)
+//! `POST /api/letters/{slug}/logo` (field `logo`; kades or sekdes) → 303 to the settings page.
+//! `GET  /api/letters/{slug}/logo` (public: the letterhead's logo)
 
 use axum::{
     extract::{Multipart, Path, Query, State},
@@ -48,29 +50,12 @@ pub async fn upload(
         Ok(x) => x,
         Err(e) => return error_response(&e),
     };
-    let mut key = String::new();
-    let mut bytes: Option<Vec<u8>> = None;
-    let mut problem: Option<String> = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("lampiran") => key = field.text().await.unwrap_or_default(),
-            Ok(Some(field)) if field.name() == Some("berkas") => match field.bytes().await {
-                Ok(b) if !b.is_empty() => bytes = Some(b.to_vec()),
-                Ok(_) => {}
-                Err(_) => problem = Some(crate::media::MediaError::TooLarge.to_string()),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => {
-                problem = Some("Unggahan terputus atau terlalu besar (paling besar 5 MB); coba lagi.".into());
-                break;
-            }
+    let mut upload = crate::media::Upload::read(&mut form, "berkas").await;
+    let result = match upload.file("Pilih foto atau berkas PDF yang akan dilampirkan.") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => {
+            service::attach(&state.db, &state.files, village.id, &by, id, upload.text("lampiran"), &bytes).await
         }
-    }
-    let result = match (problem, bytes) {
-        (Some(p), _) => Err(AppError::Invalid(p)),
-        (None, None) => Err(AppError::Invalid("Pilih foto atau berkas PDF yang akan dilampirkan.".into())),
-        (None, Some(bytes)) => service::attach(&state.db, &state.files, village.id, &by, id, key.trim(), &bytes).await,
     };
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let page = match by {
@@ -93,7 +78,7 @@ pub async fn pdf(State(state): State<AppState>, Path((slug, id)): Path<(String, 
         Ok(x) => x,
         Err(e) => return error_response(&e),
     };
-    match service::pdf(&state.db, village.id, &by, id).await {
+    match service::pdf(&state.db, &state.files, village.id, &by, id).await {
         Ok((name, bytes)) => {
             let disposition = format!("attachment; filename=\"{name}\"");
             (
@@ -169,6 +154,62 @@ pub async fn public_key(State(state): State<AppState>, Path(slug): Path<String>)
             );
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
         }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// Receives the village's logo for the letterhead (kades or sekdes) and returns to the settings.
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    use crate::auth::model::Role;
+    let village = match crate::village::service::scope(&state.db, &slug).await {
+        Ok(v) => v,
+        Err(e) => return error_response(&e),
+    };
+    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let allowed = match guard::signed_in_with(&state.db, token).await {
+        Ok(who) => guard::decide(who.as_ref(), village.id, guard::Allow::Officials(&[Role::Kades, Role::Sekdes])),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = allowed {
+        return error_response(&e);
+    }
+    let result = match crate::media::Upload::read(&mut form, "logo").await.file("Pilih berkas gambar logo desa.") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => service::set_logo(&state.db, &state.files, &village, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let back = mode.path(&village.slug, "/admin/surat/pengaturan");
+    match result {
+        Ok(()) => Redirect::to(&format!("{back}#logo")).into_response(),
+        Err(AppError::Invalid(m)) => {
+            Redirect::to(&format!("{back}?galat={}#logo", crate::ui::urlencode(&m))).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The village's logo (public, as on its letters).
+pub async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let village = match crate::village::service::scope(&state.db, &slug).await {
+        Ok(v) => v,
+        Err(e) => return error_response(&e),
+    };
+    match service::logo(&state.files, &village).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+            ],
+            bytes,
+        )
+            .into_response(),
         Err(e) => error_response(&e),
     }
 }

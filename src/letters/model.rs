@@ -125,6 +125,25 @@ pub struct LetterTypeForm {
     pub body: String,
 }
 
+/// How a village runs its letters (in `villages.settings`, key `letters`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Requests wait for the RT/RW's approval before the office checks them.
+    pub rt_step: bool,
+    /// The sekdes may sign (a.n. Kepala Desa), not only the kades.
+    pub sekdes_signs: bool,
+    /// `A4` or `F4`.
+    pub paper: String,
+}
+
+/// The letters' settings page: the settings and whether the village has a logo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub has_logo: bool,
+}
+
 /// A problem in a form, by field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

@@ -29,23 +29,10 @@ use crate::db::entities::{
 use crate::db::sql;
 use crate::error::{AppError, AppResult};
 
-/// How a village runs its letters (in `villages.settings`, key `letters`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Requests wait for the RT/RW's approval before the office checks them.
-    pub rt_step: bool,
-    /// The sekdes may sign (a.n. Kepala Desa), not only the kades.
-    pub sekdes_signs: bool,
-    /// `A4` or `F4`.
-    pub paper: String,
-}
+pub use super::model::Settings;
 
 pub fn settings(v: &village::Model) -> Settings {
-    serde_json::from_str::<serde_json::Value>(&v.settings)
-        .ok()
-        .and_then(|s| serde_json::from_value(s.get("letters")?.clone()).ok())
-        .unwrap_or_default()
+    crate::village::service::setting(v, "letters")
 }
 
 /// Who takes a step.
@@ -710,11 +697,19 @@ pub struct Frozen {
     pub signer_title: String,
     pub signer_name: String,
     pub qr_url: String,
+    /// Where the village's logo of the day of signing is stored (logos are never overwritten:
+    /// a new logo gets a new key), if it had one.
+    #[serde(default)]
+    pub logo: Option<String>,
 }
 
 impl Frozen {
-    /// The PDF of this letter (always the same bytes).
-    pub fn pdf(&self) -> Vec<u8> {
+    /// The PDF of this letter (always the same bytes), with the logo's JPEG bytes if it has one.
+    pub fn pdf(&self, logo: Option<&[u8]>) -> Vec<u8> {
+        let logo = logo.and_then(|bytes| {
+            let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).ok()?;
+            Some((img.width(), img.height(), bytes.to_vec()))
+        });
         let qr = qrcode::QrCode::with_error_correction_level(self.qr_url.as_bytes(), qrcode::EcLevel::M)
             .map(|code| {
                 let w = code.width();
@@ -726,7 +721,7 @@ impl Frozen {
             paper: super::pdf::Paper::parse(&self.paper),
             head: self.head.clone(),
             address: self.address.clone(),
-            logo: None,
+            logo,
             title: self.title.to_uppercase(),
             number: self.number.clone(),
             body: blocks(&self.body),
@@ -936,6 +931,7 @@ pub async fn sign(
         signer_title,
         signer_name: by.name.clone(),
         qr_url: sign::qr_url(base_url, &village_path, &canonical, &signature),
+        logo: village.logo_path.clone(),
     };
     let moved = letter_request::Entity::update_many()
         .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(Status::Siap.as_str()))
@@ -981,14 +977,27 @@ pub async fn sign(
 ///
 /// # Errors
 /// `NotFound` outside the village, for another resident, or before signing; database failures.
-pub async fn pdf(db: &DatabaseConnection, village_id: i64, by: &By, id: i64) -> AppResult<(String, Vec<u8>)> {
+pub async fn pdf(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    village_id: i64,
+    by: &By,
+    id: i64,
+) -> AppResult<(String, Vec<u8>)> {
     let r = find_request(db, village_id, id).await?;
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
     let frozen: Frozen = r.document.as_deref().and_then(|d| serde_json::from_str(d).ok()).ok_or(AppError::NotFound)?;
     let name = format!("{}.pdf", frozen.number.replace(['/', '\\', ' ', '.'], "-"));
-    Ok((name, frozen.pdf()))
+    let logo = match &frozen.logo {
+        Some(key) => Some(files.get(key).await.map_err(|e| {
+            tracing::error!(error = %e, key, "the logo of a signed letter is missing");
+            AppError::Internal
+        })?),
+        None => None,
+    };
+    Ok((name, frozen.pdf(logo.as_deref())))
 }
 
 /// What the verification page says about `code` (and the QR's data `d` and signature `s`,
@@ -1337,6 +1346,41 @@ pub async fn file(
     let key = if thumb { f.thumb_key.as_deref().unwrap_or(&f.storage_key) } else { &f.storage_key };
     let bytes = files.get(key).await.map_err(|_| AppError::NotFound)?;
     Ok((f.content_type, bytes))
+}
+
+/// The widest a letterhead logo is kept (pixels); it prints about 2 cm wide.
+const LOGO_PX: u32 = 240;
+
+/// Replaces the village's logo (for the letterhead): a photo checked by content, re-encoded as a
+/// small JPEG under a new key (letters signed before keep printing the logo they were signed with).
+///
+/// # Errors
+/// `Invalid` for a file that is not a usable image; storage and database failures.
+pub async fn set_logo(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    village: &village::Model,
+    bytes: &[u8],
+) -> AppResult<()> {
+    let small = crate::media::logo(bytes, LOGO_PX).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let key = format!("villages/{}/logo-{}.jpg", village.id, crate::media::random_name());
+    files.put(&key, &small).await.map_err(|e| {
+        tracing::error!(error = %e, "storing a logo");
+        AppError::Internal
+    })?;
+    let mut m: village::ActiveModel = village.clone().into();
+    m.logo_path = Set(Some(key));
+    m.update(db).await?;
+    Ok(())
+}
+
+/// The village's current logo (JPEG), if it has one.
+///
+/// # Errors
+/// `NotFound` without a logo.
+pub async fn logo(files: &crate::media::Storage, village: &village::Model) -> AppResult<Vec<u8>> {
+    let key = village.logo_path.as_deref().ok_or(AppError::NotFound)?;
+    files.get(key).await.map_err(|_| AppError::NotFound)
 }
 
 /// Demo data: a queue with letters at every stage (made at the counter by the operator, some

@@ -107,12 +107,8 @@ fn check_pdf(bytes: &[u8]) -> Result<(), MediaError> {
     }
 }
 
-/// Decodes a photo within limits, turns it upright by nothing but its pixels, and encodes the
-/// kept size and the thumbnail as JPEG.
-///
-/// # Errors
-/// Not an image, broken, or too many pixels.
-pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
+/// Decodes an image checked by content, within the size and pixel limits.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, MediaError> {
     let format = match sniff(bytes) {
         Some(Kind::Jpeg) => ImageFormat::Jpeg,
         Some(Kind::Png) => ImageFormat::Png,
@@ -133,10 +129,19 @@ pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
     let mut limits = Limits::default();
     limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
-    let image = reader.decode().map_err(|e| match e {
+    reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => MediaError::TooManyPixels,
         _ => MediaError::Broken,
-    })?;
+    })
+}
+
+/// Decodes a photo within limits and encodes the kept size and the thumbnail as JPEG (nothing
+/// of the original file but its pixels survives: no EXIF, no GPS).
+///
+/// # Errors
+/// Not an image, broken, or too many pixels.
+pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
+    let image = decode(bytes)?;
     let image = DynamicImage::ImageRgb8(image.into_rgb8());
     let display = fit(&image, DISPLAY_SIDE);
     let thumb = fit(&image, THUMB_SIDE);
@@ -146,6 +151,27 @@ pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
         display: jpeg(&display, 82)?,
         thumb: jpeg(&thumb, 72)?,
     })
+}
+
+/// A logo for the letterhead: an image checked by content, transparent parts made white, at
+/// most `side` pixels, as a baseline JPEG.
+///
+/// # Errors
+/// Empty, too large, not an image, broken, or too many pixels.
+pub fn logo(bytes: &[u8], side: u32) -> Result<Vec<u8>, MediaError> {
+    if bytes.is_empty() {
+        return Err(MediaError::Empty);
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(MediaError::TooLarge);
+    }
+    let image = decode(bytes)?.into_rgba8();
+    let flat = image::RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let [r, g, b, a] = image.get_pixel(x, y).0;
+        let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([over(r), over(g), over(b)])
+    });
+    jpeg(&fit(&DynamicImage::ImageRgb8(flat), side), 90)
 }
 
 fn fit(image: &DynamicImage, side: u32) -> DynamicImage {
@@ -161,6 +187,55 @@ fn jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
     image.write_with_encoder(encoder).map_err(|_| MediaError::Broken)?;
     Ok(out)
+}
+
+/// What an upload form sent: its short text fields and its one file.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub texts: std::collections::HashMap<String, String>,
+    file: Option<Vec<u8>>,
+    problem: Option<String>,
+}
+
+impl Upload {
+    /// Reads a multipart form: text fields by name, and the file in `file_field` (an empty file
+    /// input counts as none). A cut or oversized body is remembered as the problem.
+    pub async fn read(form: &mut axum::extract::Multipart, file_field: &str) -> Upload {
+        let mut out = Upload::default();
+        loop {
+            match form.next_field().await {
+                Ok(Some(field)) if field.name() == Some(file_field) => match field.bytes().await {
+                    Ok(b) if !b.is_empty() => out.file = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(_) => out.problem = Some(MediaError::TooLarge.to_string()),
+                },
+                Ok(Some(field)) => {
+                    let name = field.name().unwrap_or_default().to_string();
+                    out.texts.insert(name, field.text().await.unwrap_or_default().trim().to_string());
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    out.problem = Some("Unggahan terputus atau terlalu besar (paling besar 5 MB); coba lagi.".into());
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// A text field (empty when missing).
+    pub fn text(&self, name: &str) -> &str {
+        self.texts.get(name).map_or("", String::as_str)
+    }
+
+    /// The file, or the message to show: the problem reading it, or `missing` when none was chosen.
+    pub fn file(&mut self, missing: &str) -> Result<Vec<u8>, String> {
+        match (self.problem.take(), self.file.take()) {
+            (Some(p), _) => Err(p),
+            (None, None) => Err(missing.to_string()),
+            (None, Some(bytes)) => Ok(bytes),
+        }
+    }
 }
 
 /// Where uploaded files are kept: a folder on the server's disk, outside the web root. Keys are

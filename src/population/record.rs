@@ -171,7 +171,7 @@ pub fn parse_phone(text: &str) -> Result<String, String> {
     }
 }
 
-fn name_problem(name: &str) -> Option<&'static str> {
+pub fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         return Some("Nama wajib diisi.");
     }

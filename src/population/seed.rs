@@ -459,6 +459,36 @@ fn occupation(rng: &mut Rng, age: u32, female: bool) -> &'static str {
 ///
 /// # Errors
 /// An unknown or existing village, a bad size, or a database failure (then nothing is kept).
+/// Boundaries for the demo's areas, cut from the village's real boundary: the dusun as strips
+/// from west to east, each dusun's RW from south to north, each RW's RT from west to east.
+/// Invented, but every point of the village falls in exactly one RT, as on a real map.
+async fn draw_areas<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    boundary: &str,
+    tree: &[(i64, Vec<(i64, Vec<i64>)>)],
+) -> Result<(), sea_orm::DbErr> {
+    use crate::geo::shape::Shape;
+    let Ok(village) = Shape::parse(boundary) else { return Ok(()) };
+    let mut drawn: Vec<(i64, Shape)> = Vec::new();
+    for ((dusun, rws), dusun_shape) in tree.iter().zip(village.strips(tree.len(), 0)) {
+        for ((rw, rts), rw_shape) in rws.iter().zip(dusun_shape.strips(rws.len(), 1)) {
+            for (rt, rt_shape) in rts.iter().zip(rw_shape.strips(rts.len(), 0)) {
+                drawn.push((*rt, rt_shape));
+            }
+            drawn.push((*rw, rw_shape));
+        }
+        drawn.push((*dusun, dusun_shape));
+    }
+    for (id, shape) in drawn.into_iter().filter(|(_, s)| !s.is_empty()) {
+        area::Entity::update_many()
+            .col_expr(area::Column::Boundary, sea_orm::sea_query::Expr::value(shape.to_geojson(6).to_string()))
+            .filter(area::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     if opts.residents == 0 || opts.residents > 2_000_000 {
         return Err(SeedError::Size(opts.residents));
@@ -478,16 +508,25 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
     let dusun_count = (opts.residents / 1_600).clamp(3, DUSUN_NAMES.len() as u32) as usize;
     let mut rt_ids: Vec<i64> = Vec::new();
     let (mut rw_total, mut rw_number) = (0usize, 0u32);
+    let mut tree: Vec<(i64, Vec<(i64, Vec<i64>)>)> = Vec::new();
     for name in DUSUN_NAMES.iter().take(dusun_count) {
         let dusun = insert_area(&txn, village.id, None, area::DUSUN, name.to_string()).await?;
+        let mut rws = Vec::new();
         for _ in 0..rng.range(2, 3) {
             rw_number += 1;
             rw_total += 1;
             let rw = insert_area(&txn, village.id, Some(dusun), area::RW, format!("{rw_number:03}")).await?;
+            let mut rts = Vec::new();
             for rt_number in 1..=rng.range(3, 5) {
-                rt_ids.push(insert_area(&txn, village.id, Some(rw), area::RT, format!("{rt_number:03}")).await?);
+                rts.push(insert_area(&txn, village.id, Some(rw), area::RT, format!("{rt_number:03}")).await?);
             }
+            rt_ids.extend(&rts);
+            rws.push((rw, rts));
         }
+        tree.push((dusun, rws));
+    }
+    if let Some(boundary) = village.boundary.as_deref() {
+        draw_areas(&txn, boundary, &tree).await?;
     }
 
     let code = RegionCode::parse(&village.code).map_err(|_| CreateVillageError::Format(village.code.clone()))?;

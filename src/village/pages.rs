@@ -111,6 +111,7 @@ const NAV: &[(&str, &str)] = &[
     ("", "Beranda"),
     ("/profil", "Profil"),
     ("/layanan", "Layanan"),
+    ("/pengaduan", "Pengaduan"),
     ("/pasar", "Pasar"),
     ("/peta", "Peta"),
     ("/masuk", "Masuk"),
@@ -217,6 +218,7 @@ pub fn HomePage() -> impl IntoView {
                         <h2>"Layanan untuk warga"</h2>
                         <ul class="tiles">
                             <li><a href=village_href(&slug, "/layanan")><strong>"Layanan Surat"</strong><span>"Ajukan surat dari rumah"</span></a></li>
+                            <li><a href=village_href(&slug, "/pengaduan")><strong>"Pengaduan"</strong><span>"Laporkan masalah dengan foto dan lokasi"</span></a></li>
                             <li><a href=village_href(&slug, "/pasar")><strong>"Pasar UMKM"</strong><span>"Produk usaha warga"</span></a></li>
                             <li><a href=village_href(&slug, "/peta")><strong>"Peta Desa"</strong><span>"Batas wilayah dan tempat penting"</span></a></li>
                             <li><a href=village_href(&slug, "/statistik")><strong>"Statistik"</strong><span>"Penduduk menurut umur dan dusun"</span></a></li>

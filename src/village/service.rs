@@ -36,6 +36,40 @@ pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> 
     find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
 }
 
+/// One section of a village's settings (`villages.settings`, a JSON object by slice), or its
+/// defaults when absent or unreadable.
+pub fn setting<T: serde::de::DeserializeOwned + Default>(v: &village::Model, key: &str) -> T {
+    serde_json::from_str::<serde_json::Value>(&v.settings)
+        .ok()
+        .and_then(|s| serde_json::from_value(s.get(key)?.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// Replaces one section of a village's settings, keeping the others.
+///
+/// # Errors
+/// Database failures; `NotFound` for a missing village.
+pub async fn save_setting<T: serde::Serialize>(
+    db: &DatabaseConnection,
+    village_id: i64,
+    key: &str,
+    value: &T,
+) -> AppResult<()> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let v = village::Entity::find_by_id(village_id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let mut all = serde_json::from_str::<serde_json::Value>(&v.settings)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .unwrap_or_else(|| serde_json::json!({}));
+    all[key] = serde_json::to_value(value).map_err(|_| AppError::Internal)?;
+    let mut m: village::ActiveModel = v.into();
+    m.settings = Set(all.to_string());
+    m.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<village::Model>> {
     Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).one(db).await?)
 }

@@ -290,3 +290,45 @@ macro_rules! db_tests {
         }
     };
 }
+
+/// The `n`-th living resident of the village (by id), given a PIN they have already changed, and
+/// a session cookie for them.
+pub async fn resident_with_pin(
+    app: &TestApp,
+    v: &digdaya::db::entities::village::Model,
+    n: usize,
+) -> (digdaya::db::entities::resident::Model, String) {
+    use digdaya::db::entities::{resident, resident_pin};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+    let r = resident::Entity::find()
+        .filter(resident::Column::VillageId.eq(v.id))
+        .filter(resident::Column::Status.eq("hidup"))
+        .order_by_asc(resident::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .swap_remove(n);
+    resident_pin::ActiveModel {
+        resident_id: Set(r.id),
+        village_id: Set(v.id),
+        pin_hash: Set("$argon2id$v=19$m=19456,t=8,p=1$x$y".into()),
+        must_change: Set(false),
+        issued_by: Set(None),
+        issued_at: Set(chrono::Utc::now()),
+        changed_at: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let token =
+        digdaya::auth::session::start_resident(&app.db, &r, &Default::default(), chrono::Utc::now()).await.unwrap();
+    (r, format!("digdaya_session={token}"))
+}
+
+/// A PNG photo of `w` × `h` pixels.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+    out
+}

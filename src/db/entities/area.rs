@@ -14,6 +14,8 @@ pub struct Model {
     pub parent_id: Option<i64>,
     pub level: i16,
     pub name: String,
+    /// GeoJSON geometry (Polygon or MultiPolygon, WGS84), where the village has drawn it.
+    pub boundary: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,9 @@
 
 pub mod area;
 pub mod audit_entry;
+pub mod complaint;
+pub mod complaint_file;
+pub mod complaint_message;
 pub mod correction_request;
 pub mod family;
 pub mod letter_event;

@@ -1,0 +1,128 @@
+import { test, expect, type Page, type Browser } from '@playwright/test';
+
+const PHONE = { width: 360, height: 740 };
+// A 2×2 PNG photo.
+const PHOTO = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGMImOAARAwQCgAfzgSBcQGcIwAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function noOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/// A phone with no way out: every request that is not to this server (map tiles) fails.
+async function offlinePhone(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: PHONE });
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+  return context.newPage();
+}
+
+/// A point of the map (page coordinates) inside one of the dusun drawn on it.
+async function pointInDusun(page: Page): Promise<{ x: number; y: number }> {
+  return page.evaluate(() => {
+    document.querySelector('#village-map')!.scrollIntoView({ block: 'center' });
+    const map = document.querySelector('#village-map')!.getBoundingClientRect();
+    for (let fy = 0.5; fy < 0.95; fy += 0.05) {
+      for (let fx = 0.5; fx < 0.95; fx += 0.05) {
+        for (const [x, y] of [[map.left + map.width * fx, map.top + map.height * fy], [map.left + map.width * (1 - fx), map.top + map.height * (1 - fy)]]) {
+          const hit = document.elementFromPoint(x, y);
+          if (hit && hit.tagName === 'path' && hit.getAttribute('stroke-dasharray')) return { x, y };
+        }
+      }
+    }
+    throw new Error('no dusun under the map');
+  });
+}
+
+test('a visitor reports a problem with a pin and a photo; the kades answers and closes it', async ({ browser }) => {
+  const phone = await offlinePhone(browser);
+  await phone.goto('/kramatwatu/pengaduan');
+  await phone.getByRole('link', { name: 'Laporkan masalah' }).click();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Laporkan masalah');
+  await hydrated(phone);
+
+  // The village's own layers render without any tiles: the boundary and the dusun, on screen.
+  const map = phone.locator('#village-map');
+  await expect(map).toHaveClass(/tiles-off/);
+  const paths = map.locator('.leaflet-overlay-pane path');
+  expect(await paths.count()).toBeGreaterThan(2);
+  const box = (await map.boundingBox())!;
+  const boundary = (await paths.last().boundingBox())!;
+  expect(boundary.width).toBeGreaterThan(box.width / 3);
+  expect(boundary.x).toBeGreaterThanOrEqual(box.x - 2);
+  expect(boundary.x + boundary.width).toBeLessThanOrEqual(box.x + box.width + 2);
+  await noOverflow(phone);
+
+  // Sending without a place is refused with a message; then the pin goes into a dusun.
+  await phone.getByLabel('Kategori').selectOption('Lampu jalan');
+  await phone.getByLabel('Apa masalahnya?').fill('Lampu jalan di pertigaan dekat masjid mati sejak seminggu.');
+  await phone.getByLabel('Nama Anda').fill('Siti Aminah');
+  await phone.getByLabel('Nomor HP (untuk dihubungi petugas)').fill('0812 3456 7890');
+  await phone.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(phone.locator('.place .field-error')).toContainText('Tandai lokasi di peta');
+  const at = await pointInDusun(phone);
+  await phone.mouse.click(at.x, at.y);
+  await expect(phone.locator('#pin-text')).toHaveText(/^Titik: -?\d+\.\d{5}, \d+\.\d{5}$/);
+  await expect(map.locator('path.map-pin')).toHaveCount(1);
+  await phone.getByRole('button', { name: 'Kirim laporan' }).click();
+
+  // The visitor's page (a secret link): the place is matched to its dusun, RW and RT.
+  await expect(phone).toHaveURL(/\/kramatwatu\/pengaduan\/\d+\?t=[a-z0-9]{32}$/);
+  const link = phone.url();
+  await expect(phone.locator('h1')).toHaveText('Lampu jalan');
+  await expect(phone.locator('p.muted').first()).toContainText(/Dusun .+, RW \d{3}, RT \d{3}/);
+  await expect(phone.locator('.badge').first()).toHaveText('Baru');
+  await phone.getByLabel('Foto').setInputFiles({ name: 'lampu.png', mimeType: 'image/png', buffer: PHOTO });
+  await phone.getByRole('button', { name: 'Unggah foto' }).click();
+  await expect(phone.locator('#foto img')).toHaveCount(1);
+  await noOverflow(phone);
+
+  // The kades, on another phone, finds it in the queue with the pin on the map, and answers.
+  const kades = await offlinePhone(browser);
+  await kades.goto('/kramatwatu/masuk');
+  await hydrated(kades);
+  await kades.getByLabel('Nama pengguna').fill('kades.kramatwatu');
+  await kades.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
+  await kades.getByRole('button', { name: 'Masuk', exact: true }).click();
+  await expect(kades).toHaveURL(/\/kramatwatu\/admin$/);
+  await kades.goto('/kramatwatu/admin/pengaduan?status=baru');
+  await kades.locator('#reports li', { hasText: 'Siti Aminah' }).getByRole('link', { name: 'Lampu jalan' }).click();
+  await expect(kades.locator('.report-text')).toContainText('pertigaan dekat masjid');
+  await expect(kades.locator('.report-text + p')).toContainText('081234567890');
+  await expect(kades.locator('#village-map path.map-pin')).toHaveCount(1);
+  await expect(kades.locator('#foto img')).toHaveCount(1);
+  await hydrated(kades);
+  await kades.getByLabel('Balasan petugas').fill('Terima kasih, petugas akan memeriksa lampu hari ini.');
+  await kades.getByLabel('Status').selectOption('diproses');
+  await kades.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(kades.locator('.badge').first()).toHaveText('Diproses');
+  await kades.getByLabel('Balasan petugas').fill('Lampu sudah diganti dan menyala kembali.');
+  await kades.getByLabel('Status').selectOption('selesai');
+  await kades.getByRole('button', { name: 'Kirim', exact: true }).click();
+  await expect(kades.locator('.badge').first()).toHaveText('Selesai');
+  await noOverflow(kades);
+
+  // The visitor sees the thread through their link; the report is closed to more messages.
+  await phone.goto(link);
+  await expect(phone.locator('.badge').first()).toHaveText('Selesai');
+  await expect(phone.locator('#thread li.from-office')).toHaveCount(2);
+  await expect(phone.locator('#reply-form')).toHaveCount(0);
+  await expect(phone.locator('body')).not.toContainText('081234567890');
+  // Without the link it is not theirs to see.
+  await phone.goto(link.replace(/\?t=.*/, '?t=salah'));
+  await expect(phone.locator('.error-box')).toContainText('tidak ditemukan');
+
+  // The village publishes resolved reports: this one, without the reporter.
+  await phone.goto('/kramatwatu/pengaduan');
+  const resolved = phone.locator('#resolved li', { hasText: 'pertigaan dekat masjid' });
+  await expect(resolved).toContainText('Lampu sudah diganti');
+  await expect(resolved).not.toContainText('Siti Aminah');
+  await phone.context().close();
+  await kades.context().close();
+});

@@ -1,0 +1,96 @@
+//! Complaint photos as plain HTTP (server only): an ordinary multipart form (works on any phone
+//! browser, before or without the WASM) and downloads that check who is asking.
+//!
+//! `POST /api/complaints/{slug}/{id}/foto` (fields `t`: a visitor's link secret, `foto`) → 303 back.
+//! `GET  /api/complaints/{slug}/foto/{file}[?kecil=1][&t=…]`
+
+use axum::{
+    extract::{Multipart, Path, Query, State},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::service::{self, Who};
+use crate::auth::{guard, session};
+use crate::db::entities::village;
+use crate::error::AppError;
+use crate::population::http::error_response;
+use crate::server::AppState;
+use crate::site::SiteMode;
+
+async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, Who), AppError> {
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let user = guard::signed_in_with(&state.db, token).await?;
+    let who = Who::of(user, &village)?;
+    Ok((village, who))
+}
+
+/// Receives one photo and returns to the report's page (with `?galat=` on a refusal).
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, who) = match caller(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
+    let secret = upload.text("t").to_string();
+    let token = Some(secret.as_str()).filter(|t| !t.is_empty());
+    let result = match upload.file("Pilih foto yang akan dilampirkan.") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => service::attach(&state.db, &state.files, &village, &who, id, token, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let page = match (&who, token) {
+        (Who::Official(_), _) => format!("/admin/pengaduan/{id}"),
+        (_, Some(t)) => format!("/pengaduan/{id}?t={}", crate::ui::urlencode(t)),
+        _ => format!("/pengaduan/{id}"),
+    };
+    let back = mode.path(&village.slug, &page);
+    let join = if back.contains('?') { '&' } else { '?' };
+    match result {
+        Ok(_) => Redirect::to(&format!("{back}#foto")).into_response(),
+        Err(AppError::Invalid(m)) => {
+            Redirect::to(&format!("{back}{join}galat={}#foto", crate::ui::urlencode(&m))).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhotoQuery {
+    kecil: Option<u8>,
+    t: Option<String>,
+}
+
+/// A report's photo (or its thumbnail), for whoever may see the report.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((slug, file_id)): Path<(String, i64)>,
+    Query(q): Query<PhotoQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let (village, who) = match caller(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let token = q.t.as_deref().filter(|t| !t.is_empty());
+    match service::photo(&state.db, &state.files, village.id, &who, file_id, token, q.kecil == Some(1)).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400")),
+                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_response(&e),
+    }
+}

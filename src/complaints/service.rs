@@ -1,0 +1,773 @@
+//! Complaints on the database (server only): reports with their place matched to a dusun/RW/RT,
+//! the thread, status moves, photos and the public list of resolved reports. Every function
+//! takes the village it acts in and finds rows only within it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use super::model::{
+    ComplaintDetail, ComplaintQueue, ComplaintRow, MAX_PHOTOS, Message, Problem, PublicList, PublicReport, ReportForm,
+    ReportInput, Reported, Settings, Status, VillageMap, reply_problem,
+};
+use crate::auth::guard::Official;
+use crate::db::entities::{area, complaint, complaint_file, complaint_message, resident, village};
+use crate::db::sql;
+use crate::error::{AppError, AppResult};
+use crate::geo::shape::Shape;
+
+/// Reports per page (officials' queue, the public list).
+pub const PER_PAGE: u64 = 20;
+/// How far (degrees, about 550 m) outside the village's box a pin may fall: a phone's location
+/// at the edge of the village is often a little off.
+const MARGIN: f64 = 0.005;
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub enum Who {
+    Official(Official),
+    Resident {
+        id: i64,
+        name: String,
+    },
+    /// Not signed in to this village: a visitor, who may hold a report's secret link.
+    Visitor,
+}
+
+impl Who {
+    /// What a signed-in user (or nobody) is to this village. A resident who must still change
+    /// the issued PIN is sent to do that first.
+    ///
+    /// # Errors
+    /// `PinChangeRequired`; `NotFound` for users of another village.
+    pub fn of(user: Option<crate::auth::guard::User>, v: &village::Model) -> AppResult<Who> {
+        use crate::auth::guard::User;
+        match user {
+            Some(User::Official(o)) if o.village_id == Some(v.id) => Ok(Who::Official(o)),
+            Some(User::Resident(r)) if r.village_id == v.id && r.must_change_pin => Err(AppError::PinChangeRequired),
+            Some(User::Resident(r)) if r.village_id == v.id => Ok(Who::Resident { id: r.id, name: r.name }),
+            // Users of another village (and the superadmin): the village's reports do not exist
+            // for them, as everywhere else.
+            Some(_) => Err(AppError::NotFound),
+            None => Ok(Who::Visitor),
+        }
+    }
+}
+
+pub fn settings(v: &village::Model) -> Settings {
+    crate::village::service::setting(v, "complaints")
+}
+
+fn wib(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M").to_string()
+}
+
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(140).collect();
+    if text.chars().count() > 140 {
+        out.push('…');
+    }
+    out
+}
+
+/// A secret for a visitor's link (about 160 random bits).
+fn token() -> String {
+    format!("{}{}", crate::media::random_name(), crate::media::random_name())
+}
+
+/// The base map for every village of the deployment: `DIGDAYA_TILE_URL` (`none` for no base
+/// map), OpenStreetMap by default.
+pub fn tiles() -> (String, String) {
+    match std::env::var("DIGDAYA_TILE_URL").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
+        Some(v) if v == "none" => (String::new(), String::new()),
+        Some(v) => (v, std::env::var("DIGDAYA_TILE_ATTRIBUTION").unwrap_or_default()),
+        None => (
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>".into(),
+        ),
+    }
+}
+
+/// The origin (scheme and host) of the tile server, for the pages' Content-Security-Policy.
+pub fn tile_origin() -> Option<String> {
+    let (url, _) = tiles();
+    let rest = url
+        .strip_prefix("https://")
+        .map(|r| ("https", r))
+        .or_else(|| url.strip_prefix("http://").map(|r| ("http", r)))?;
+    let host = rest.1.split('/').next()?;
+    // A `{s}` subdomain placeholder becomes a wildcard.
+    let host = host.replace("{s}", "*");
+    host.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'))
+        .then(|| format!("{}://{host}", rest.0))
+}
+
+/// The village's areas, by id.
+async fn areas<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<HashMap<i64, area::Model>> {
+    Ok(area::Entity::find()
+        .filter(area::Column::VillageId.eq(village_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// "Dusun Krajan, RW 002, RT 003" for an area (walking up to its dusun).
+fn area_label(all: &HashMap<i64, area::Model>, id: i64, dusun_label: &str) -> String {
+    let mut parts = Vec::new();
+    let mut next = all.get(&id);
+    while let Some(a) = next {
+        parts.push(match a.level {
+            area::DUSUN => format!("{dusun_label} {}", a.name),
+            area::RW => format!("RW {}", a.name),
+            _ => format!("RT {}", a.name),
+        });
+        next = a.parent_id.and_then(|p| all.get(&p));
+    }
+    parts.reverse();
+    parts.join(", ")
+}
+
+fn dusun_of(all: &HashMap<i64, area::Model>, id: i64) -> Option<&area::Model> {
+    let mut a = all.get(&id)?;
+    while let Some(parent) = a.parent_id.and_then(|p| all.get(&p)) {
+        a = parent;
+    }
+    Some(a)
+}
+
+/// The deepest area of the village (RT before RW before dusun) whose boundary holds the point.
+pub fn locate(all: &HashMap<i64, area::Model>, lng: f64, lat: f64) -> Option<i64> {
+    all.values()
+        .filter_map(|a| Some((a, Shape::parse(a.boundary.as_deref()?).ok()?)))
+        .filter(|(_, shape)| shape.contains(lng, lat))
+        .max_by_key(|(a, _)| (a.level, a.id))
+        .map(|(a, _)| a.id)
+}
+
+/// The village's boundary and dusun for a map, coordinates trimmed to about a metre.
+pub async fn village_map<C: ConnectionTrait>(db: &C, v: &village::Model) -> AppResult<VillageMap> {
+    let boundary = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.to_geojson(5).to_string());
+    let mut dusun: Vec<area::Model> =
+        areas(db, v.id).await?.into_values().filter(|a| a.level == area::DUSUN && a.boundary.is_some()).collect();
+    dusun.sort_by(|a, b| a.name.cmp(&b.name));
+    let features: Vec<serde_json::Value> = dusun
+        .iter()
+        .filter_map(|a| {
+            let shape = Shape::parse(a.boundary.as_deref()?).ok()?;
+            Some(serde_json::json!({
+                "type": "Feature",
+                "properties": { "name": format!("{} {}", v.dusun_label, a.name) },
+                "geometry": shape.to_geojson(5),
+            }))
+        })
+        .collect();
+    let areas = (!features.is_empty())
+        .then(|| serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string());
+    let (tiles, attribution) = tiles();
+    Ok(VillageMap { center: v.center_lat.zip(v.center_lng), boundary, areas, tiles, attribution })
+}
+
+/// What the report form needs: who reports, whether visitors may, the dusun and the map.
+pub async fn form(db: &DatabaseConnection, v: &village::Model, who: &Who) -> AppResult<ReportForm> {
+    let s = settings(v);
+    let reporter = match who {
+        Who::Resident { name, .. } => Some(name.clone()),
+        Who::Official(o) => Some(o.name.clone()),
+        Who::Visitor if s.visitors => None,
+        Who::Visitor => return Err(AppError::Unauthenticated),
+    };
+    let mut dusun: Vec<(i64, String)> = areas(db, v.id)
+        .await?
+        .into_values()
+        .filter(|a| a.level == area::DUSUN)
+        .map(|a| (a.id, format!("{} {}", v.dusun_label, a.name)))
+        .collect();
+    dusun.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(ReportForm { reporter, visitors: s.visitors, dusun, map: village_map(db, v).await? })
+}
+
+/// Files a new report.
+///
+/// # Errors
+/// `Unauthenticated` for a visitor where the village does not take visitors' reports;
+/// database failures. Problems with the report come back as `Reported::Problems`.
+pub async fn report(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    who: &Who,
+    input: &ReportInput,
+) -> AppResult<Reported> {
+    let s = settings(v);
+    let visitor = matches!(who, Who::Visitor);
+    if visitor && !s.visitors {
+        return Err(AppError::Unauthenticated);
+    }
+    let mut problems = input.problems(visitor);
+    let all = areas(db, v.id).await?;
+    let mut area_id = None;
+    if let (Some(lat), Some(lng)) = (input.lat, input.lng)
+        && problems.iter().all(|p| p.field != "place")
+    {
+        let shape = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok());
+        if shape.is_some_and(|s| !s.contains(lng, lat) && !s.near(lng, lat, MARGIN)) {
+            problems.push(Problem::new("place", format!("Titik itu berada di luar wilayah {} {}.", v.kind, v.name)));
+        }
+        area_id = locate(&all, lng, lat);
+    } else if let Some(id) = input.area_id {
+        match all.get(&id) {
+            Some(a) if a.level == area::DUSUN => area_id = Some(id),
+            _ => problems.push(Problem::new("place", "Pilih dusun dari daftar.")),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Reported::Problems(problems));
+    }
+    let place = match area_id {
+        Some(id) => area_label(&all, id, &v.dusun_label),
+        None => format!("{} {} (dusun belum diketahui)", capitalised(&v.kind), v.name),
+    };
+    let (resident_id, name, phone) = match who {
+        Who::Resident { id, name } => {
+            let phone = resident::Entity::find_by_id(*id).one(db).await?.and_then(|r| r.phone);
+            (Some(*id), name.clone(), phone)
+        }
+        Who::Official(o) => (None, o.name.clone(), None),
+        Who::Visitor => {
+            (None, input.name.trim().to_string(), crate::population::record::parse_phone(&input.phone).ok())
+        }
+    };
+    let now = Utc::now();
+    let secret = token();
+    let saved = complaint::ActiveModel {
+        village_id: Set(v.id),
+        category: Set(input.category.clone()),
+        body: Set(input.body.trim().to_string()),
+        lat: Set(input.lat.filter(|_| input.lng.is_some())),
+        lng: Set(input.lng.filter(|_| input.lat.is_some())),
+        area_id: Set(area_id),
+        place: Set(place.chars().take(120).collect()),
+        status: Set(Status::Baru.as_str().into()),
+        resident_id: Set(resident_id),
+        reporter_name: Set(name),
+        reporter_phone: Set(phone),
+        access_token: Set(secret.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Reported::Done { id: saved.id, token: visitor.then_some(secret) })
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<complaint::Model> {
+    complaint::Entity::find_by_id(id)
+        .filter(complaint::Column::VillageId.eq(village_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// May `who` (with the link's `token`, if any) see this report? Officials of the village, the
+/// resident who reported it, anyone holding its secret link.
+fn may_view(who: &Who, c: &complaint::Model, token: Option<&str>) -> bool {
+    let by_token = token.is_some_and(|t| !t.is_empty() && constant_time_eq(t.as_bytes(), c.access_token.as_bytes()));
+    match who {
+        Who::Official(_) => true,
+        Who::Resident { id, .. } => c.resident_id == Some(*id) || by_token,
+        Who::Visitor => by_token,
+    }
+}
+
+/// [`may_view`] as an answer: nobody without a link is asked to sign in, anyone else who may
+/// not see the report is told it does not exist.
+fn check_view(who: &Who, c: &complaint::Model, token: Option<&str>) -> AppResult<()> {
+    if may_view(who, c, token) {
+        Ok(())
+    } else if matches!(who, Who::Visitor) && token.is_none() {
+        Err(AppError::Unauthenticated)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// One report with its thread, for whoever may see it (else `NotFound`).
+pub async fn detail(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    who: &Who,
+    id: i64,
+    token: Option<&str>,
+) -> AppResult<ComplaintDetail> {
+    let c = find(db, v.id, id).await?;
+    check_view(who, &c, token)?;
+    let status = Status::parse(&c.status).ok_or(AppError::Internal)?;
+    let messages = complaint_message::Entity::find()
+        .filter(complaint_message::Column::ComplaintId.eq(c.id))
+        .order_by_asc(complaint_message::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Message {
+            from_official: m.from_official,
+            author: m.author_name,
+            body: m.body,
+            status: m.status.as_deref().and_then(Status::parse),
+            when: wib(m.created_at),
+        })
+        .collect();
+    let photos = complaint_file::Entity::find()
+        .filter(complaint_file::Column::ComplaintId.eq(c.id))
+        .order_by_asc(complaint_file::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    let official = matches!(who, Who::Official(_));
+    let whatsapp =
+        official.then(|| c.reporter_phone.as_deref().and_then(crate::letters::service::wa_number)).flatten().map(|n| {
+            let text = format!(
+                "Yth. {}, laporan Anda ({}) di {} {} berstatus: {}. Terima kasih.",
+                c.reporter_name,
+                c.category,
+                v.kind,
+                v.name,
+                status.label()
+            );
+            format!("https://wa.me/{n}?text={}", crate::ui::urlencode(&text))
+        });
+    Ok(ComplaintDetail {
+        id: c.id,
+        category: c.category,
+        body: c.body,
+        place: c.place,
+        lat: c.lat,
+        lng: c.lng,
+        status,
+        reporter: c.reporter_name,
+        phone: if official { c.reporter_phone } else { None },
+        whatsapp,
+        created: wib(c.created_at),
+        photos,
+        messages,
+        official,
+        moves: if official { status.moves().to_vec() } else { Vec::new() },
+        can_write: official || status != Status::Selesai,
+        map: village_map(db, v).await?,
+    })
+}
+
+/// A message in the thread; an official may move the status with it.
+///
+/// # Errors
+/// `NotFound` for a report the caller may not see; `Invalid` for an empty or too long message,
+/// a move that is not allowed (or by a reporter), a closed report, or a report changed by
+/// someone else in the meantime; database failures.
+pub async fn reply(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    who: &Who,
+    id: i64,
+    token: Option<&str>,
+    body: &str,
+    to: Option<Status>,
+) -> AppResult<()> {
+    let c = find(db, v.id, id).await?;
+    check_view(who, &c, token)?;
+    if let Some(m) = reply_problem(body) {
+        return Err(AppError::Invalid(m));
+    }
+    let status = Status::parse(&c.status).ok_or(AppError::Internal)?;
+    let author = match (who, to) {
+        (Who::Official(o), Some(next)) if status.moves().contains(&next) => o.name.clone(),
+        (Who::Official(_), Some(next)) => {
+            return Err(AppError::Invalid(format!(
+                "Laporan berstatus {} tidak dapat langsung menjadi {}.",
+                status.label(),
+                next.label()
+            )));
+        }
+        (Who::Official(o), None) => o.name.clone(),
+        (_, Some(_)) => return Err(AppError::Forbidden),
+        (_, None) if status == Status::Selesai => {
+            return Err(AppError::Invalid(
+                "Laporan ini sudah selesai. Bila masalahnya muncul lagi, kirim laporan baru.".into(),
+            ));
+        }
+        (_, None) => c.reporter_name.clone(),
+    };
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let new_status = to.unwrap_or(status);
+    let closed: Option<DateTime<Utc>> = (new_status == Status::Selesai).then_some(now);
+    // Only if nobody moved it meanwhile (two officials on their phones at once).
+    let moved = txn
+        .execute_raw(sql(
+            txn.get_database_backend(),
+            "UPDATE complaints SET status = ?, updated_at = ?, closed_at = ? WHERE id = ? AND village_id = ? AND status = ?",
+            vec![
+                new_status.as_str().into(),
+                now.into(),
+                closed.into(),
+                c.id.into(),
+                v.id.into(),
+                status.as_str().into(),
+            ],
+        ))
+        .await?;
+    if moved.rows_affected() != 1 {
+        return Err(AppError::Invalid("Laporan ini baru saja diubah orang lain; muat ulang halaman.".into()));
+    }
+    complaint_message::ActiveModel {
+        village_id: Set(v.id),
+        complaint_id: Set(c.id),
+        from_official: Set(matches!(who, Who::Official(_))),
+        author_name: Set(author),
+        body: Set(body.trim().to_string()),
+        status: Set(to.map(|s| s.as_str().to_string())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn rows(list: Vec<complaint::Model>, official: bool) -> Vec<ComplaintRow> {
+    list.into_iter()
+        .map(|c| ComplaintRow {
+            id: c.id,
+            status: Status::parse(&c.status).unwrap_or(Status::Baru),
+            excerpt: excerpt(&c.body),
+            reporter: official.then_some(c.reporter_name),
+            created: wib(c.created_at),
+            updated: wib(c.updated_at),
+            category: c.category,
+            place: c.place,
+        })
+        .collect()
+}
+
+/// The officials' queue: counts per status, filtered by status, category and dusun, oldest
+/// waiting first (newest first for closed ones).
+pub async fn queue(
+    db: &DatabaseConnection,
+    village_id: i64,
+    status: Option<Status>,
+    category: Option<&str>,
+    dusun: Option<i64>,
+    page: u64,
+) -> AppResult<ComplaintQueue> {
+    let all = areas(db, village_id).await?;
+    let counted = db
+        .query_all_raw(sql(
+            db.get_database_backend(),
+            "SELECT status, COUNT(*) FROM complaints WHERE village_id = ? GROUP BY status",
+            vec![village_id.into()],
+        ))
+        .await?;
+    let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+    for r in counted {
+        let s: String = r.try_get_by_index(0)?;
+        let n: i64 = r.try_get_by_index(1)?;
+        if let Some(c) = Status::parse(&s).and_then(|s| counts.iter_mut().find(|(x, _)| *x == s)) {
+            c.1 = u64::try_from(n).unwrap_or(0);
+        }
+    }
+    let mut q = complaint::Entity::find().filter(complaint::Column::VillageId.eq(village_id));
+    if let Some(s) = status {
+        q = q.filter(complaint::Column::Status.eq(s.as_str()));
+    }
+    if let Some(c) = category.filter(|c| !c.is_empty()) {
+        q = q.filter(complaint::Column::Category.eq(c));
+    }
+    if let Some(d) = dusun {
+        let ids: Vec<i64> = all.keys().copied().filter(|id| dusun_of(&all, *id).is_some_and(|a| a.id == d)).collect();
+        q = q.filter(complaint::Column::AreaId.is_in(ids));
+    }
+    q = if status == Some(Status::Selesai) {
+        q.order_by_desc(complaint::Column::UpdatedAt)
+    } else {
+        q.order_by_asc(complaint::Column::UpdatedAt)
+    };
+    let pages = q.order_by_asc(complaint::Column::Id).paginate(db, PER_PAGE);
+    let total = pages.num_items().await?;
+    let page = page.max(1);
+    let list = pages.fetch_page(page - 1).await?;
+    let mut dusun: Vec<(i64, String)> =
+        all.values().filter(|a| a.level == area::DUSUN).map(|a| (a.id, a.name.clone())).collect();
+    dusun.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(ComplaintQueue { rows: rows(list, true), total, page, per_page: PER_PAGE, counts, dusun })
+}
+
+/// A resident's own reports, newest first.
+pub async fn mine(db: &DatabaseConnection, village_id: i64, resident_id: i64) -> AppResult<Vec<ComplaintRow>> {
+    let list = complaint::Entity::find()
+        .filter(complaint::Column::VillageId.eq(village_id))
+        .filter(complaint::Column::ResidentId.eq(resident_id))
+        .order_by_desc(complaint::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(rows(list, false))
+}
+
+/// Resolved reports, if the village publishes them: category, dusun, text and the answer.
+pub async fn public_list(db: &DatabaseConnection, v: &village::Model, page: u64) -> AppResult<PublicList> {
+    let page = page.max(1);
+    if !settings(v).public_list {
+        return Ok(PublicList { enabled: false, rows: Vec::new(), total: 0, page, per_page: PER_PAGE });
+    }
+    let pages = complaint::Entity::find()
+        .filter(complaint::Column::VillageId.eq(v.id))
+        .filter(complaint::Column::Status.eq(Status::Selesai.as_str()))
+        .order_by_desc(complaint::Column::ClosedAt)
+        .order_by_desc(complaint::Column::Id)
+        .paginate(db, PER_PAGE);
+    let total = pages.num_items().await?;
+    let list = pages.fetch_page(page - 1).await?;
+    let all = areas(db, v.id).await?;
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    let mut answers: HashMap<i64, String> = HashMap::new();
+    for m in complaint_message::Entity::find()
+        .filter(complaint_message::Column::ComplaintId.is_in(ids))
+        .filter(complaint_message::Column::FromOfficial.eq(true))
+        .order_by_asc(complaint_message::Column::Id)
+        .all(db)
+        .await?
+    {
+        answers.insert(m.complaint_id, m.body);
+    }
+    let rows = list
+        .into_iter()
+        .map(|c| PublicReport {
+            dusun: c
+                .area_id
+                .and_then(|id| dusun_of(&all, id))
+                .map(|d| format!("{} {}", v.dusun_label, d.name))
+                .unwrap_or_else(|| "—".into()),
+            answer: answers.remove(&c.id).unwrap_or_default(),
+            reported: wib(c.created_at),
+            resolved: c.closed_at.map(wib).unwrap_or_default(),
+            category: c.category,
+            body: c.body,
+        })
+        .collect();
+    Ok(PublicList { enabled: true, rows, total, page, per_page: PER_PAGE })
+}
+
+/// Keeps a photo for a report (re-encoded, EXIF and GPS dropped).
+///
+/// # Errors
+/// `NotFound` for a report the caller may not see; `Invalid` for a file refused by content, a
+/// closed report or too many photos; storage and database failures.
+pub async fn attach(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    v: &village::Model,
+    who: &Who,
+    id: i64,
+    token: Option<&str>,
+    bytes: &[u8],
+) -> AppResult<i64> {
+    let c = find(db, v.id, id).await?;
+    check_view(who, &c, token)?;
+    if c.status == Status::Selesai.as_str() {
+        return Err(AppError::Invalid("Laporan ini sudah selesai; foto tidak dapat ditambah lagi.".into()));
+    }
+    let count = complaint_file::Entity::find().filter(complaint_file::Column::ComplaintId.eq(c.id)).count(db).await?;
+    if count >= MAX_PHOTOS as u64 {
+        return Err(AppError::Invalid(format!("Paling banyak {MAX_PHOTOS} foto per laporan.")));
+    }
+    let crate::media::Accepted::Photo(photo) =
+        crate::media::accept(bytes, false).map_err(|e| AppError::Invalid(e.to_string()))?
+    else {
+        return Err(AppError::Invalid("Lampirkan foto (JPEG, PNG atau WebP).".into()));
+    };
+    let base = format!("complaints/{}/{}", v.id, crate::media::random_name());
+    let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "storing a complaint photo");
+        AppError::Internal
+    };
+    files.put(&key, &photo.display).await.map_err(io)?;
+    files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    let saved = complaint_file::ActiveModel {
+        village_id: Set(v.id),
+        complaint_id: Set(c.id),
+        content_type: Set("image/jpeg".into()),
+        size: Set(i64::try_from(photo.display.len()).unwrap_or(i64::MAX)),
+        storage_key: Set(key),
+        thumb_key: Set(Some(thumb)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(saved.id)
+}
+
+/// A report's photo (or its thumbnail) for whoever may see the report.
+///
+/// # Errors
+/// `NotFound` outside the village, for someone who may not see the report, or a missing file.
+pub async fn photo(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    village_id: i64,
+    who: &Who,
+    file_id: i64,
+    token: Option<&str>,
+    thumb: bool,
+) -> AppResult<Vec<u8>> {
+    let f = complaint_file::Entity::find_by_id(file_id)
+        .filter(complaint_file::Column::VillageId.eq(village_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = find(db, village_id, f.complaint_id).await?;
+    check_view(who, &c, token)?;
+    let key = if thumb { f.thumb_key.as_deref().unwrap_or(&f.storage_key) } else { &f.storage_key };
+    files.get(key).await.map_err(|_| AppError::NotFound)
+}
+
+/// Demo data: reports in several dusun at every status, one with a thread.
+///
+/// # Errors
+/// Database failures.
+pub async fn seed_demo_complaints(db: &DatabaseConnection, v: &village::Model) -> AppResult<()> {
+    let all = areas(db, v.id).await?;
+    let mut dusun: Vec<&area::Model> = all.values().filter(|a| a.level == area::DUSUN).collect();
+    dusun.sort_by_key(|a| a.id);
+    let samples: [(&str, &str, Status, Option<&str>); 5] = [
+        (
+            "Jalan dan jembatan",
+            "Jalan di dekat mushola berlubang besar dan tergenang saat hujan; motor sering tergelincir.",
+            Status::Baru,
+            None,
+        ),
+        (
+            "Lampu jalan",
+            "Lampu jalan di pertigaan sudah tiga minggu mati, gelap sekali pada malam hari.",
+            Status::Diproses,
+            Some("Sudah kami laporkan ke petugas; lampu pengganti dipesan minggu ini."),
+        ),
+        (
+            "Saluran dan banjir",
+            "Saluran air tersumbat sampah sehingga air meluap ke jalan setiap hujan deras.",
+            Status::Selesai,
+            Some("Saluran sudah dibersihkan bersama warga pada kerja bakti hari Minggu."),
+        ),
+        ("Sampah dan kebersihan", "Tumpukan sampah di lahan kosong dekat sekolah menimbulkan bau.", Status::Baru, None),
+        (
+            "Air bersih",
+            "Air sumur bor umum keruh sejak seminggu terakhir.",
+            Status::Selesai,
+            Some("Pompa dan saringan sumur bor sudah diganti; air kembali jernih."),
+        ),
+    ];
+    let residents = resident::Entity::find()
+        .filter(resident::Column::VillageId.eq(v.id))
+        .filter(resident::Column::Status.eq("hidup"))
+        .order_by_asc(resident::Column::Id)
+        .paginate(db, 5)
+        .fetch_page(0)
+        .await?;
+    let kades = crate::db::entities::official::Entity::find()
+        .filter(crate::db::entities::official::Column::VillageId.eq(v.id))
+        .one(db)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_else(|| "Petugas desa".into());
+    for (i, (category, body, status, answer)) in samples.into_iter().enumerate() {
+        let Some(d) = dusun.get(i % dusun.len().max(1)) else { break };
+        let Some(point) = d.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).and_then(|s| inner_point(&s)) else {
+            continue;
+        };
+        let who = residents.get(i % residents.len().max(1));
+        let input = ReportInput {
+            category: category.into(),
+            body: body.into(),
+            lat: Some(point[1]),
+            lng: Some(point[0]),
+            ..Default::default()
+        };
+        let reporter = match who {
+            Some(r) => Who::Resident { id: r.id, name: r.name.clone() },
+            None => continue,
+        };
+        let Reported::Done { id, .. } = report(db, v, &reporter, &input).await? else { continue };
+        if let Some(answer) = answer {
+            let official = Who::Official(Official {
+                id: 0,
+                village_id: Some(v.id),
+                name: kades.clone(),
+                role: crate::auth::model::Role::Kades,
+                session_id: String::new(),
+            });
+            reply(
+                db,
+                v,
+                &official,
+                id,
+                None,
+                "Terima kasih, laporan sedang kami tindak lanjuti.",
+                Some(Status::Diproses),
+            )
+            .await?;
+            if status == Status::Selesai {
+                reply(db, v, &official, id, None, answer, Some(Status::Selesai)).await?;
+            } else {
+                reply(db, v, &official, id, None, answer, None).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A point well inside a shape: the middle of the longest inside run on the middle parallel.
+pub fn inner_point(shape: &Shape) -> Option<[f64; 2]> {
+    let [x0, y0, x1, y1] = shape.bbox();
+    for k in [0.5, 0.4, 0.6, 0.3, 0.7] {
+        let lat = y0 + (y1 - y0) * k;
+        let steps = 200;
+        let (mut best, mut run_start, mut best_len) = (None, None, 0);
+        for i in 0..=steps {
+            let lng = x0 + (x1 - x0) * f64::from(i) / f64::from(steps);
+            match (shape.contains(lng, lat), run_start) {
+                (true, None) => run_start = Some(i),
+                (false, Some(s)) => {
+                    if i - s > best_len {
+                        best_len = i - s;
+                        best = Some((s, i));
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some((s, e)) = best {
+            let lng = x0 + (x1 - x0) * (f64::from(s + e) / 2.0) / f64::from(steps);
+            return Some([lng, lat]);
+        }
+    }
+    None
+}
