@@ -19,6 +19,7 @@ use crate::db::entities::{area, complaint, complaint_file, complaint_message, re
 use crate::db::sql;
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::Shape;
+use crate::letters::service::wib;
 
 /// Reports per page (officials' queue, the public list).
 pub const PER_PAGE: u64 = 20;
@@ -60,10 +61,6 @@ impl Who {
 
 pub fn settings(v: &village::Model) -> Settings {
     crate::village::service::setting(v, "complaints")
-}
-
-fn wib(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M").to_string()
 }
 
 fn excerpt(text: &str) -> String {
@@ -231,7 +228,7 @@ pub async fn report(
     }
     let place = match area_id {
         Some(id) => area_label(&all, id, &v.dusun_label),
-        None => format!("{} {} (dusun belum diketahui)", capitalised(&v.kind), v.name),
+        None => format!("{} {} (dusun belum diketahui)", crate::village::model::capitalise(&v.kind), v.name),
     };
     let (resident_id, name, phone) = match who {
         Who::Resident { id, name } => {
@@ -266,11 +263,6 @@ pub async fn report(
     .insert(db)
     .await?;
     Ok(Reported::Done { id: saved.id, token: visitor.then_some(secret) })
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<complaint::Model> {
@@ -371,7 +363,7 @@ pub async fn detail(
         official,
         moves: if official { status.moves().to_vec() } else { Vec::new() },
         can_write: official || status != Status::Selesai,
-        map: village_map(db, v).await?,
+        map: if c.lat.is_some() { village_map(db, v).await? } else { VillageMap::default() },
     })
 }
 

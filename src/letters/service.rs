@@ -58,7 +58,8 @@ impl By {
     }
 }
 
-fn wib(t: DateTime<Utc>) -> String {
+/// A moment as officials read it: day, month, year, hours and minutes in WIB.
+pub fn wib(t: DateTime<Utc>) -> String {
     (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M").to_string()
 }
 
