@@ -64,13 +64,6 @@ pub fn App() -> impl IntoView {
     let mode = SiteMode::detect();
     provide_context(mode.clone());
 
-    // Lets tests and the service worker know the page is interactive.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Stylesheet id="leptos" href="/pkg/digdaya.css"/>
         <Title formatter=|text: String| if text.is_empty() { "Digdaya".to_string() } else { format!("{text} · Digdaya") }/>

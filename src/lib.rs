@@ -35,6 +35,15 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // hydrate_lazy: a page loaded directly on a lazy route loads its chunk before hydrating.
-    leptos::mount::hydrate_lazy(app::App);
+    // Like `hydrate_lazy` (a page loaded directly on a lazy route loads its chunk before
+    // hydrating), then marks the body once every part of the page answers to input: tests wait
+    // for `data-hydrated`, and an effect set earlier would fire while the chunk is still loading.
+    wasm_bindgen_futures::spawn_local(async {
+        let handle =
+            leptos::mount::hydrate_from_async(leptos::prelude::document().body().expect("body"), app::App).await;
+        handle.forget();
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
