@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 const SUBMITTERS: usize = 200;
+const BURSTS: usize = 5;
 
 fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort();
@@ -167,34 +168,49 @@ async fn main() {
         files: digdaya::media::Storage::new(&config.files_dir),
     };
     tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state)).await });
-    let client = reqwest::Client::new();
+    // A first burst opens the database pool's connections (PostgreSQL's cost ~150 ms once after
+    // a start, reported apart); then five bursts, each from fresh HTTP connections (a new client),
+    // so that one unlucky moment on a shared machine does not decide the figure; the
+    // percentiles are over the five bursts' submissions.
     let base = format!("http://{addr}");
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(cookies.len()));
-    let mut tasks = Vec::new();
-    for cookie in cookies {
-        let (client, base, barrier) = (client.clone(), base.clone(), barrier.clone());
-        let body = serde_json::json!({ "slug": "kramatwatu", "type_id": pengantar.id, "values": { "keperluan": "pembukaan rekening bank" } });
-        tasks.push(tokio::spawn(async move {
-            barrier.wait().await;
-            let started = Instant::now();
-            let res = client
-                .post(format!("{base}/api/letters/request"))
-                .header("origin", &base)
-                .header("cookie", cookie)
-                .json(&body)
-                .send()
-                .await
-                .expect("request");
-            let ok = res.status().is_success() && res.text().await.unwrap_or_default().contains("Done");
-            (started.elapsed(), ok)
-        }));
-    }
     let mut samples = Vec::new();
+    let mut burst_p95 = Vec::new();
     let mut accepted = 0;
-    for t in tasks {
-        let (took, ok) = t.await.unwrap();
-        samples.push(took);
-        accepted += usize::from(ok);
+    let mut warm_up = 0.0;
+    for round in 0..=BURSTS {
+        let client = reqwest::Client::new();
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(cookies.len()));
+        let mut tasks = Vec::new();
+        for cookie in &cookies {
+            let (client, base, barrier, cookie) = (client.clone(), base.clone(), barrier.clone(), cookie.clone());
+            let body = serde_json::json!({ "slug": "kramatwatu", "type_id": pengantar.id, "values": { "keperluan": "pembukaan rekening bank" } });
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let started = Instant::now();
+                let res = client
+                    .post(format!("{base}/api/letters/request"))
+                    .header("origin", &base)
+                    .header("cookie", cookie)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("request");
+                let ok = res.status().is_success() && res.text().await.unwrap_or_default().contains("Done");
+                (started.elapsed(), ok)
+            }));
+        }
+        let mut burst = Vec::new();
+        for t in tasks {
+            let (took, ok) = t.await.unwrap();
+            burst.push(took);
+            accepted += usize::from(ok);
+        }
+        if round == 0 {
+            warm_up = percentile(&mut burst, 0.95);
+            continue;
+        }
+        burst_p95.push(percentile(&mut burst, 0.95));
+        samples.extend(burst);
     }
     let stored = letter_request::Entity::find()
         .filter(letter_request::Column::VillageId.eq(v.id))
@@ -203,8 +219,10 @@ async fn main() {
         .await
         .unwrap();
     println!(
-        "| {SUBMITTERS} concurrent request submissions over HTTP | none lost, p95 <= 300 ms | {accepted} answered, {stored} stored; p50 {:.0} ms, p95 {:.0} ms | one burst |",
+        "| {SUBMITTERS} concurrent request submissions over HTTP | none lost, p95 <= 300 ms | {accepted} of {} answered, {stored} stored; p50 {:.0} ms, p95 {:.0} ms (bursts' p95: {}) | {BURSTS} bursts after a first one (p95 {warm_up:.0} ms) |",
+        SUBMITTERS * (BURSTS + 1),
         percentile(&mut samples, 0.5),
-        percentile(&mut samples, 0.95)
+        percentile(&mut samples, 0.95),
+        burst_p95.iter().map(|p| format!("{p:.0}")).collect::<Vec<_>>().join(", ")
     );
 }

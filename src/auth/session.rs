@@ -3,7 +3,7 @@
 //! absolute lifetime.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 
 use crate::db::entities::{official, resident, resident_pin, session};
@@ -172,12 +172,18 @@ pub async fn find<C: ConnectionTrait>(
             .await?
             .map(Holder::Official),
         (None, Some(id)) => {
-            let resident = resident::Entity::find_by_id(id)
+            // The resident and their PIN in one query: this runs on every resident's request.
+            let pin_of = resident::Entity::belongs_to(resident_pin::Entity)
+                .from(resident::Column::Id)
+                .to(resident_pin::Column::ResidentId)
+                .into();
+            resident::Entity::find_by_id(id)
                 .filter(resident::Column::Status.eq(crate::population::model::STATUS_ALIVE))
+                .select_also(resident_pin::Entity)
+                .join(JoinType::InnerJoin, pin_of)
                 .one(db)
-                .await?;
-            let pin = resident_pin::Entity::find_by_id(id).one(db).await?;
-            resident.zip(pin).map(|(resident, pin)| Holder::Resident { resident, must_change: pin.must_change })
+                .await?
+                .and_then(|(resident, pin)| pin.map(|pin| Holder::Resident { resident, must_change: pin.must_change }))
         }
         _ => None,
     };

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use super::model::{
@@ -407,7 +407,7 @@ pub async fn reply(
         (_, None) => c.reporter_name.clone(),
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin(db).await?;
     let new_status = to.unwrap_or(status);
     let closed: Option<DateTime<Utc>> = (new_status == Status::Selesai).then_some(now);
     // Only if nobody moved it meanwhile (two officials on their phones at once).
@@ -438,7 +438,7 @@ pub async fn reply(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     txn.commit().await?;
     Ok(())

@@ -24,6 +24,8 @@ pub enum DbSetupError {
         "cannot connect to the database at {url}: {cause}. Check DATABASE_URL and that the database server is running"
     )]
     Connect { url: String, cause: String },
+    #[error("DATABASE_MAX_CONNECTIONS {0:?} is not a number of connections from 1 to 200")]
+    Pool(String),
     #[error("database migration failed: {0}")]
     Migrate(String),
 }
@@ -60,17 +62,73 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     }
     let mut opts = ConnectOptions::new(url.to_string());
     opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    let pool = pool_size(is_sqlite)?;
     if is_sqlite {
-        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        opts.max_connections(pool).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
         });
     } else {
-        opts.max_connections(16).min_connections(1);
+        opts.max_connections(pool).min_connections(1);
     }
     Database::connect(opts).await.map_err(|e| DbSetupError::Connect { url: redact(url), cause: root_cause(&e) })
+}
+
+/// Connections in the pool: `DATABASE_MAX_CONNECTIONS`, or 8 for SQLite (readers in parallel,
+/// writers one at a time through [`Write`]) and 16 for PostgreSQL.
+fn pool_size(is_sqlite: bool) -> Result<u32, DbSetupError> {
+    match std::env::var("DATABASE_MAX_CONNECTIONS") {
+        Err(_) => Ok(if is_sqlite { 8 } else { 16 }),
+        Ok(v) => v.trim().parse::<u32>().ok().filter(|n| (1..=200).contains(n)).ok_or(DbSetupError::Pool(v)),
+    }
+}
+
+/// A write transaction that waits its turn in the process before it starts on SQLite.
+///
+/// SQLite lets one connection write at a time; a second writer is told "busy" and SQLite's busy
+/// handler polls with sleeps of 1 to 100 ms, which under a burst (200 residents submitting at
+/// once) left the lock idle while writers slept. Writers queue here instead and start the
+/// moment the previous one commits. PostgreSQL locks rows itself: no queue.
+///
+/// Only for short transactions that start no other transaction inside (the queue is not
+/// reentrant).
+pub struct Write {
+    txn: sea_orm::DatabaseTransaction,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+static SQLITE_WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+impl Write {
+    /// Waits for the turn (SQLite) and begins the transaction.
+    ///
+    /// # Errors
+    /// Database failures.
+    pub async fn begin(db: &DatabaseConnection) -> Result<Self, sea_orm::DbErr> {
+        use sea_orm::TransactionTrait;
+        let turn = match db.get_database_backend() {
+            DbBackend::Sqlite => Some(SQLITE_WRITERS.lock().await),
+            _ => None,
+        };
+        Ok(Self { txn: db.begin().await?, _turn: turn })
+    }
+
+    /// Commits, then lets the next writer go.
+    ///
+    /// # Errors
+    /// Database failures (the transaction is rolled back).
+    pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl std::ops::Deref for Write {
+    type Target = sea_orm::DatabaseTransaction;
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
 }
 
 /// Applies all pending migrations.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -409,7 +409,8 @@ pub async fn create_request(
     };
     // A resident may name only the people of their own family card: a letter's preview shows
     // the named person's NIK, which is nobody else's business.
-    if let By::Resident { id, .. } = by {
+    let names_someone = fields.iter().any(|f| f.kind == FieldKind::Resident && kept.contains_key(&f.key));
+    if let (By::Resident { id, .. }, true) = (by, names_someone) {
         let family: Vec<String> =
             family_choices(db, village.id, *id).await?.into_iter().map(|(i, _)| i.to_string()).collect();
         let strangers: Vec<Problem> = fields
@@ -427,7 +428,7 @@ pub async fn create_request(
         By::Official(o) => (false, Some(o.id), Status::MenungguTtd),
     };
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin(db).await?;
     let r = letter_request::ActiveModel {
         village_id: Set(village.id),
         type_id: Set(t.id),
@@ -440,15 +441,15 @@ pub async fn create_request(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let note = match by {
         By::Resident { .. } => Some("Permohonan dibuat".to_string()),
         By::Official(_) => Some("Dibuat di kantor desa".to_string()),
     };
-    add_event(&txn, &r, status, note, &by.name()).await?;
+    add_event(&*txn, &r, status, note, &by.name()).await?;
     audit::record(
-        &txn,
+        &*txn,
         audit::Entry {
             village_id: Some(village.id),
             actor: by.audit(),
@@ -512,8 +513,8 @@ pub async fn step(
         return Err(AppError::Invalid("Alasan paling panjang 500 huruf.".into()));
     }
     let s = settings(village);
-    let txn = db.begin().await?;
-    let r = find_request(&txn, village.id, id).await?;
+    let txn = crate::db::Write::begin(db).await?;
+    let r = find_request(&*txn, village.id, id).await?;
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
@@ -523,13 +524,13 @@ pub async fn step(
         return Err(AppError::Forbidden);
     }
     if step == Step::Submit {
-        let t = find_type(&txn, village.id, r.type_id).await?;
+        let t = find_type(&*txn, village.id, r.type_id).await?;
         let (fields, attachments) = parse_type(&t);
         let values: Values = serde_json::from_str(&r.field_values).unwrap_or_default();
-        if let Err(p) = check_values(&txn, village.id, &fields, &values).await? {
+        if let Err(p) = check_values(&*txn, village.id, &fields, &values).await? {
             return Err(AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ")));
         }
-        let files = letter_file::Entity::find().filter(letter_file::Column::RequestId.eq(r.id)).all(&txn).await?;
+        let files = letter_file::Entity::find().filter(letter_file::Column::RequestId.eq(r.id)).all(&*txn).await?;
         let missing: Vec<&str> = attachments
             .iter()
             .filter(|a| a.required && !files.iter().any(|f| f.attachment == a.key))
@@ -549,12 +550,12 @@ pub async fn step(
         .col_expr(letter_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(letter_request::Column::Id.eq(r.id))
         .filter(letter_request::Column::Status.eq(r.status.as_str()))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     if moved.rows_affected != 1 {
         return Err(AppError::Invalid("Permohonan ini baru saja diubah orang lain; muat ulang halaman.".into()));
     }
-    add_event(&txn, &r, after, (!reason.is_empty()).then_some(reason), &by.name()).await?;
+    add_event(&*txn, &r, after, (!reason.is_empty()).then_some(reason), &by.name()).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -843,7 +844,7 @@ pub async fn sign(
     let year = today.year();
     let backend = db.get_database_backend();
 
-    let txn = db.begin().await?;
+    let txn = crate::db::Write::begin(db).await?;
     // The first statement writes, so on SQLite the transaction holds the write lock from here
     // (waiting its turn) instead of failing to upgrade a read later.
     txn.execute_raw(sql(
@@ -861,7 +862,7 @@ pub async fn sign(
         .await?
         .ok_or(AppError::Internal)?
         .try_get_by_index(0)?;
-    let current = find_request(&txn, village.id, id).await?;
+    let current = find_request(&*txn, village.id, id).await?;
     let status = Status::parse(&current.status).ok_or(AppError::Internal)?;
     next(status, Step::Sign, s.rt_step).map_err(|m| AppError::Invalid(m.into()))?;
     let village_code = village.code.replace('.', "");
@@ -874,7 +875,7 @@ pub async fn sign(
             year,
         },
     );
-    let person = village_resident(&txn, village.id, current.resident_id).await?;
+    let person = village_resident(&*txn, village.id, current.resident_id).await?;
     let place = crate::village::model::capitalise(&village.kind);
     let (on_behalf, signer_title) = if by_sekdes {
         (format!("a.n. Kepala {place} {}", village.name), format!("Sekretaris {place}"))
@@ -882,9 +883,9 @@ pub async fn sign(
         (String::new(), format!("Kepala {place} {}", village.name))
     };
     let (fields, _) = parse_type(&t);
-    let mut values = standard_values(&txn, village, &person, today).await?;
+    let mut values = standard_values(&*txn, village, &person, today).await?;
     let own: Values = serde_json::from_str(&current.field_values).unwrap_or_default();
-    values.extend(printed_values(&txn, village.id, &fields, &own).await?);
+    values.extend(printed_values(&*txn, village.id, &fields, &own).await?);
     values.insert("nomor_surat".into(), number.clone());
     values.insert("tanggal_surat".into(), long_date(today));
     values.insert(
@@ -952,14 +953,14 @@ pub async fn sign(
         .col_expr(letter_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
         .filter(letter_request::Column::Id.eq(id))
         .filter(letter_request::Column::Status.eq(Status::MenungguTtd.as_str()))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     if moved.rows_affected != 1 {
         return Err(AppError::Invalid("Permohonan ini baru saja diubah orang lain; muat ulang halaman.".into()));
     }
-    add_event(&txn, &current, Status::Siap, Some(format!("Ditandatangani, nomor {number}")), &by.name).await?;
+    add_event(&*txn, &current, Status::Siap, Some(format!("Ditandatangani, nomor {number}")), &by.name).await?;
     audit::record(
-        &txn,
+        &*txn,
         audit::Entry {
             village_id: Some(village.id),
             actor: Actor::Official { id: by.id, name: by.name.clone() },
