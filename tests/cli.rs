@@ -90,6 +90,19 @@ fn bad_database_urls_fail_with_one_line() {
     let lines = stderr_lines(&out);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].starts_with("error: cannot create the folder"), "{lines:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/x.db?mode=rwc", dir.path().display());
+    let out = Command::new(env!("CARGO_BIN_EXE_digdaya"))
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .env("DATABASE_MAX_CONNECTIONS", "banyak")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run digdaya");
+    assert_eq!(out.status.code(), Some(1));
+    let lines = stderr_lines(&out);
+    assert_eq!(lines, ["error: DATABASE_MAX_CONNECTIONS \"banyak\" is not a number of connections from 1 to 200"]);
 }
 
 #[test]
