@@ -79,9 +79,12 @@ pub fn client() -> Client {
 
 /// The session token of the current request, if it carries one.
 pub fn request_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    session::token_from_cookies(cookies)
+    token_in(&use_context::<http::request::Parts>()?.headers)
+}
+
+/// The session token in a request's `headers` (for plain HTTP handlers), if any.
+pub fn token_in(headers: &http::HeaderMap) -> Option<String> {
+    session::token_from_cookies(headers.get(http::header::COOKIE)?.to_str().ok()?)
 }
 
 /// Whoever is signed in on this request, if anybody.

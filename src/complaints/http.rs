@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::service::{self, Who};
-use crate::auth::{guard, session};
+use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
 use crate::population::http::error_response;
@@ -21,7 +21,7 @@ use crate::site::SiteMode;
 
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, Who), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let token = guard::token_in(headers);
     let user = guard::signed_in_with(&state.db, token).await?;
     let who = Who::of(user, &village)?;
     Ok((village, who))

@@ -17,7 +17,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::service::{self, By};
-use crate::auth::{guard, session};
+use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
 use crate::population::http::error_response;
@@ -27,7 +27,7 @@ use crate::site::SiteMode;
 /// The village and whoever is signed in to it (its resident with their own PIN, or an official).
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, By), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let token = guard::token_in(headers);
     let who = guard::signed_in_with(&state.db, token).await?;
     guard::decide(who.as_ref(), village.id, guard::Allow::AnySignedIn)?;
     match who {
@@ -171,7 +171,7 @@ pub async fn upload_logo(
         Ok(v) => v,
         Err(e) => return error_response(&e),
     };
-    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let token = guard::token_in(&headers);
     let allowed = match guard::signed_in_with(&state.db, token).await {
         Ok(who) => guard::decide(who.as_ref(), village.id, guard::Allow::Officials(&[Role::Kades, Role::Sekdes])),
         Err(e) => Err(e),

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::export::{self, Format};
 use super::{books, sheet, uploads};
 use crate::audit::{self, Action, Actor};
-use crate::auth::{guard, model::Role, session};
+use crate::auth::{guard, model::Role};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
@@ -39,7 +39,7 @@ async fn official_of(
     slug: &str,
 ) -> Result<(crate::db::entities::village::Model, guard::Official), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = headers.get(header::COOKIE).and_then(|c| c.to_str().ok()).and_then(session::token_from_cookies);
+    let token = guard::token_in(headers);
     let who = guard::signed_in_with(&state.db, token).await?;
     guard::decide(who.as_ref(), village.id, guard::Allow::Officials(Role::VILLAGE))?;
     match who {
