@@ -232,7 +232,11 @@ pub async fn report(
     };
     let (resident_id, name, phone) = match who {
         Who::Resident { id, name } => {
-            let phone = resident::Entity::find_by_id(*id).one(db).await?.and_then(|r| r.phone);
+            let phone = resident::Entity::find_by_id(*id)
+                .filter(resident::Column::VillageId.eq(v.id))
+                .one(db)
+                .await?
+                .and_then(|r| r.phone);
             (Some(*id), name.clone(), phone)
         }
         Who::Official(o) => (None, o.name.clone(), None),
