@@ -51,13 +51,14 @@ pub struct AccessPage {
 }
 
 /// "KEPALA KELUARGA" → "Kepala Keluarga", as the registry's upper-case code values read best.
+/// ASCII only, like the code values (runs in the browser, see `village::model::capitalise`).
 pub fn title_case(text: &str) -> String {
     text.split(' ')
         .filter(|w| !w.is_empty())
         .map(|w| {
-            let lower = w.to_lowercase();
+            let lower = w.to_ascii_lowercase();
             let mut chars = lower.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -104,7 +104,7 @@ pub fn check_policy(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!("Kata sandi minimal {MIN_PASSWORD_CHARS} karakter."));
     }
-    let lower = password.to_lowercase();
+    let lower = password.to_ascii_lowercase();
     if COMMON.iter().any(|c| lower.contains(c)) {
         return Err("Kata sandi terlalu mudah ditebak. Gunakan gabungan kata yang tidak umum.".into());
     }

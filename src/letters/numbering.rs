@@ -50,7 +50,7 @@ impl NumberFormat {
             let Some(end) = rest[start..].find(']') else {
                 return Err("Tanda [ tanpa pasangan ] di format nomor.".into());
             };
-            let name = rest[start + 1..start + end].trim().to_lowercase();
+            let name = rest[start + 1..start + end].trim().to_ascii_lowercase();
             out.push(match name.as_str() {
                 "kode" => Token::Code,
                 "nomor" => Token::Seq(1),

@@ -36,9 +36,10 @@ impl CodeList {
     }
 }
 
-/// Upper case with single spaces: `" Tamat  SD / sederajat"` → `"TAMAT SD / SEDERAJAT"`.
+/// Upper case with single spaces: `" Tamat  SD / sederajat"` → `"TAMAT SD / SEDERAJAT"`. ASCII
+/// case only: the code labels are ASCII, and the browser build stays without the Unicode tables.
 fn normalise(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase()
 }
 
 pub const RELIGION: CodeList = CodeList {

@@ -54,14 +54,15 @@ pub struct VillagePage {
 
 pub const VILLAGES_PER_PAGE: u64 = 30;
 
-/// "desa adat" → "Desa adat" → used in titles as "Desa Adat".
+/// "desa adat" → "Desa adat" → used in titles as "Desa Adat". ASCII only (region names are): the
+/// Unicode case tables would add 12 KB to the WASM every page loads.
 pub fn capitalise(words: &str) -> String {
     words
         .split(' ')
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
                 None => String::new(),
             }
         })

@@ -280,7 +280,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <section>
                         <h2>{format!("Wilayah {label}")}</h2>
                         {match dusun {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">{format!("Belum ada data {}.", label.to_lowercase())}</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p class="empty">{format!("Belum ada data {}.", label.to_ascii_lowercase())}</p> }.into_any(),
                             Ok(list) => view! {
                                 <table class="table">
                                     <thead><tr><th>{label.clone()}</th><th class="num">"RW"</th><th class="num">"RT"</th></tr></thead>
