@@ -7,6 +7,8 @@ set -eu
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 export DATABASE_URL="sqlite://$dir/e2e.db?mode=rwc"
+# Uploads (letter and complaint photos) go with the database, not into the clone.
+export DIGDAYA_DATA_DIR="$dir"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"
 export RUST_LOG=warn
 # The demo logins (officials and the demo resident NIK + PIN) for the tests to read.
