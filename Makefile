@@ -67,6 +67,7 @@ e2e:
 bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example argon2
 	bench/run.sh
+	bench/map.sh
 	cargo run --release --quiet --no-default-features --features ssr --example registry -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example registry -- postgres
 	cargo run --release --quiet --no-default-features --features ssr --example letters -- sqlite

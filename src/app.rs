@@ -91,13 +91,14 @@ macro_rules! routes_with_village {
                     <Route path=path!("pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
-                    <Route path=path!("peta") view=MapPage ssr=SsrMode::Async/>
+                    <Route path=path!("peta") view={Lazy::<VillageMap>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/sesi") view={Lazy::<Sessions>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/kata-sandi") view={Lazy::<ChangePassword>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/perangkat") view={Lazy::<Officials>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pin") view={Lazy::<Pins>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/peta") view={Lazy::<MapEditor>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditLog>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk") view={Lazy::<Registry>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/baru") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
@@ -129,6 +130,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
             path!(":slug");
             <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
             <Route path=path!("kelola") view={Lazy::<Manage>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("peta") view={Lazy::<Overview>::new()} ssr=SsrMode::Async/>
             <Route path=path!("kelola/masuk") view={Lazy::<SuperadminSignIn>::new()} ssr=SsrMode::Async/>
         )
         .into_any(),
@@ -175,7 +177,7 @@ macro_rules! lazy_page {
 
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
-    complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters,
+    complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
     population::admin as registry, population::pages as statistics, village::manage as villages,
 };
 
@@ -201,6 +203,9 @@ lazy_page!(Stats(registry::StatsData) = registry::stats_data => registry::stats_
 lazy_page!(Letters(letters::LettersData) = letters::letters_data => letters::letters_page);
 lazy_page!(AdminLetters(letters_admin::AdminLettersData) = letters_admin::admin_letters_data => letters_admin::admin_letters_page);
 lazy_page!(Complaints(complaints::ComplaintsData) = complaints::complaints_data => complaints::complaints_page);
+lazy_page!(VillageMap(map::PublicMapData) = map::public_map_data => map::public_map_page);
+lazy_page!(MapEditor(map::EditorData) = map::editor_data => map::editor_page);
+lazy_page!(Overview(map::OverviewData) = map::overview_data => map::overview_page);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 
@@ -220,16 +225,6 @@ fn MarketPage() -> impl IntoView {
         <ComingSoon
             title="Pasar UMKM"
             text="Lapak usaha warga desa, dengan harga dan tombol WhatsApp penjual, akan tampil di sini. Fitur ini sedang disiapkan."
-        />
-    }
-}
-
-#[component]
-fn MapPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Peta Desa"
-            text="Peta interaktif batas desa, dusun, RW/RT dan tempat penting akan tampil di sini, juga saat sinyal lemah. Fitur ini sedang disiapkan."
         />
     }
 }

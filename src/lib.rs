@@ -13,6 +13,7 @@ pub mod complaints;
 pub mod error;
 pub mod geo;
 pub mod letters;
+pub mod map;
 pub mod population;
 pub mod region;
 pub mod site;

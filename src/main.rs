@@ -175,6 +175,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             digdaya::complaints::service::seed_demo_complaints(&conn, &report.village)
                 .await
                 .map_err(|e| e.to_string())?;
+            digdaya::map::service::seed_demo_features(&conn, &report.village).await.map_err(|e| e.to_string())?;
             auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",

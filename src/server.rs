@@ -103,7 +103,22 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::complaints::http::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
-        .route("/api/complaints/{slug}/foto/{file}", get(crate::complaints::http::photo));
+        .route("/api/complaints/{slug}/foto/{file}", get(crate::complaints::http::photo))
+        // The map: layers as GeoJSON, export, import (up to 5 MB), feature photos, the overview.
+        .route("/api/map/desa", get(crate::map::http::overview))
+        .route("/api/map/{slug}/lapisan/{layer}", get(crate::map::http::layer))
+        .route("/api/map/{slug}/ekspor", get(crate::map::http::export))
+        .route(
+            "/api/map/{slug}/impor",
+            axum::routing::post(crate::map::http::import)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::map::service::MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/api/map/{slug}/{id}/foto",
+            axum::routing::post(crate::map::http::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/map/{slug}/foto/{id}", get(crate::map::http::photo));
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

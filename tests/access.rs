@@ -36,7 +36,8 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// `TARGET`, `RESIDENT`, `FAMILY` and `CORRECTION` are replaced by the ids of an official, a
 /// resident of A who are not callers, that resident's family and a correction request of theirs;
 /// `TYPE`, `LETTER` and `COMPLAINT` by a letter type of A, a letter request and a complaint of the
-/// `Resident` caller. The endpoints in `JSON` take
+/// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call. The endpoints
+/// in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -55,6 +56,7 @@ const JSON: &[&str] = &[
     "complaints/reply",
     "complaints/queue",
     "complaints/save-settings",
+    "map/save",
 ];
 
 const TABLE: &[Entry] = &[
@@ -146,6 +148,20 @@ const TABLE: &[Entry] = &[
         &[A, ("status", "null"), ("category", ""), ("dusun", "null"), ("page", "1")],
     ),
     ("complaints/public", Access::Anyone, &[A, ("page", "1")]),
+    ("map/page", Access::Anyone, &[A]),
+    ("map/overview", Access::Anyone, &[]),
+    ("map/editor", Access::Officials(VILLAGE_ROLES), &[A]),
+    (
+        "map/save",
+        Access::Officials(VILLAGE_ROLES),
+        &[
+            A,
+            ("id", "null"),
+            ("fields", r#"{"category":"sekolah","name":"SD Uji","description":""}"#),
+            ("geometry", "null"),
+        ],
+    ),
+    ("map/delete", Access::Officials(VILLAGE_ROLES), &[A, ("id", "FEATURE")]),
     ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
     (
@@ -337,6 +353,29 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 None
             };
             let cookie = token.map(|t| format!("digdaya_session={t}")).unwrap_or_default();
+            // Deleting takes what it deletes: a new map feature for every call.
+            let feature = digdaya::db::entities::map_feature::ActiveModel {
+                village_id: Set(a.id),
+                kind: Set("point".into()),
+                category: Set("sekolah".into()),
+                name: Set("SD Uji".into()),
+                description: Set(String::new()),
+                geometry: Set(r#"{"type":"Point","coordinates":[106.1,-6.0]}"#.into()),
+                min_lng: Set(106.1),
+                min_lat: Set(-6.0),
+                max_lng: Set(106.1),
+                max_lat: Set(-6.0),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap()
+            .id
+            .to_string();
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| if *v == "FEATURE" { (*k, feature.as_str()) } else { (*k, *v) }).collect();
             let req = app
                 .client
                 .post(format!("{}/api/{endpoint}", app.base))

@@ -14,6 +14,7 @@ mod m20261128_000006_resident_identity;
 mod m20261128_000007_registry;
 mod m20261128_000008_letters;
 mod m20261128_000009_complaints;
+mod m20261129_000010_map;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_registry::Migration),
             Box::new(m20261128_000008_letters::Migration),
             Box::new(m20261128_000009_complaints::Migration),
+            Box::new(m20261129_000010_map::Migration),
         ]
     }
 }

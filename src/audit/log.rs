@@ -52,6 +52,8 @@ pub enum Action {
     CorrectionRequested,
     /// An official resolved a correction request.
     CorrectionResolved,
+    /// An official drew, changed, deleted or imported map features (detail says what).
+    MapChanged,
 }
 
 impl Action {
@@ -79,6 +81,7 @@ impl Action {
             Action::RegistryExported => "registry_exported",
             Action::CorrectionRequested => "correction_requested",
             Action::CorrectionResolved => "correction_resolved",
+            Action::MapChanged => "map_changed",
         }
     }
 
@@ -105,6 +108,7 @@ impl Action {
         Action::RegistryExported,
         Action::CorrectionRequested,
         Action::CorrectionResolved,
+        Action::MapChanged,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {

@@ -26,6 +26,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("registry_exported", "Ekspor data penduduk"),
     ("correction_requested", "Warga meminta perbaikan data"),
     ("correction_resolved", "Permintaan perbaikan diselesaikan"),
+    ("map_changed", "Peta desa diubah"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

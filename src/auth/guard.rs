@@ -178,6 +178,18 @@ pub async fn require(db: &DatabaseConnection, village: &village::Model, allowed:
     }
 }
 
+/// For a server function of the village's officials (any role): the app state, the village of
+/// `slug`, and the signed-in official of it.
+///
+/// # Errors
+/// As [`require`], plus a missing app state.
+pub async fn village_official(slug: &str) -> AppResult<(crate::server::AppState, village::Model, Official)> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let official = require(&state.db, &village, Role::VILLAGE).await?;
+    Ok((state, village, official))
+}
+
 /// The signed-in resident of `village` (who has chosen their own PIN, unless `changing_pin`).
 ///
 /// # Errors

@@ -51,8 +51,10 @@ pub fn VillageMapView(
     }
 }
 
+/// Leaflet from Rust: what every map of the site shares (the base map, the bindings the
+/// `leaflet` crate lacks) and the complaint form's pin map.
 #[cfg(feature = "hydrate")]
-mod browser {
+pub(crate) mod browser {
     use std::cell::RefCell;
 
     use leaflet::{CircleMarker, LatLng, LocateOptions, Map, MapOptions, TileLayer, TileLayerOptions};
@@ -65,7 +67,16 @@ mod browser {
     extern "C" {
         /// `L.geoJSON(data, options)` (the `leaflet` crate declares it but does not export it).
         #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
-        fn geo_json(data: &JsValue, options: &JsValue) -> leaflet::GeoJson;
+        pub fn geo_json(data: &JsValue, options: &JsValue) -> leaflet::GeoJson;
+        /// `L.divIcon(options)`.
+        #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
+        pub fn div_icon(options: &JsValue) -> JsValue;
+        /// `L.marker(latlng, options)`.
+        #[wasm_bindgen(js_namespace = L, js_name = marker)]
+        pub fn marker(at: &JsValue, options: &JsValue) -> leaflet::Layer;
+        /// `L.circleMarker(latlng, options)`.
+        #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
+        pub fn circle_marker(at: &JsValue, options: &JsValue) -> leaflet::Layer;
     }
 
     thread_local! {
@@ -73,7 +84,7 @@ mod browser {
         static MAP: RefCell<Option<Map>> = const { RefCell::new(None) };
     }
 
-    fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
         let o = js_sys::Object::new();
         for (k, v) in pairs {
             let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
@@ -81,8 +92,32 @@ mod browser {
         o.into()
     }
 
-    fn leaflet_loaded() -> bool {
+    pub fn leaflet_loaded() -> bool {
         js_sys::Reflect::get(&window(), &JsValue::from_str("L")).is_ok_and(|l| !l.is_undefined())
+    }
+
+    /// A map in `div` with the deployment's base map (if any). Tiles that fail to load (no
+    /// signal, no server) switch the frame to a plain background; the vector layers stay.
+    pub fn base_map(div: &web_sys::HtmlDivElement, data: &VillageMap) -> Option<Map> {
+        let options = MapOptions::new();
+        options.set_zoom_control(true);
+        let map = Map::new_with_element(div, &options).ok()?;
+        if !data.tiles.is_empty() {
+            let tile_options = TileLayerOptions::new();
+            tile_options.set_max_zoom(19.0);
+            tile_options.set_attribution(data.attribution.clone());
+            let tiles = TileLayer::new_options(&data.tiles, &tile_options);
+            let frame = div.clone();
+            let failed = Closure::<dyn Fn(JsValue)>::new(move |_| {
+                let _ = frame.class_list().add_1("tiles-off");
+            });
+            tiles.on("tileerror", failed.as_ref().unchecked_ref());
+            failed.forget();
+            tiles.add_to(&map);
+        } else {
+            let _ = div.class_list().add_1("tiles-off");
+        }
+        Some(map)
     }
 
     pub fn locate() {
@@ -120,34 +155,16 @@ mod browser {
                 }
                 return false;
             }
-            let options = MapOptions::new();
-            options.set_zoom_control(true);
-            let Ok(map) = Map::new_with_element(&div, &options) else { return false };
-            if !data.tiles.is_empty() {
-                let tile_options = TileLayerOptions::new();
-                tile_options.set_max_zoom(19.0);
-                tile_options.set_attribution(data.attribution.clone());
-                let tiles = TileLayer::new_options(&data.tiles, &tile_options);
-                // Tiles that fail (no signal, no server): a plain background, the layers stay.
-                let frame = div.clone();
-                let failed = Closure::<dyn Fn(JsValue)>::new(move |_| {
-                    let _ = frame.class_list().add_1("tiles-off");
-                });
-                tiles.on("tileerror", failed.as_ref().unchecked_ref());
-                failed.forget();
-                tiles.add_to(&map);
-            } else {
-                let _ = div.class_list().add_1("tiles-off");
-            }
+            let Some(map) = base_map(&div, &data) else { return false };
             let mut fitted = false;
             if let Some(areas) = data.areas.as_deref().and_then(|a| js_sys::JSON::parse(a).ok()) {
                 let tooltip = Closure::<dyn Fn(JsValue, JsValue)>::new(|feature: JsValue, layer: JsValue| {
                     let name = js_sys::Reflect::get(&feature, &"properties".into())
                         .and_then(|p| js_sys::Reflect::get(&p, &"name".into()))
                         .unwrap_or(JsValue::NULL);
-                    if let Some(layer) = layer.dyn_ref::<leaflet::Layer>() {
-                        layer.bind_tooltip_with_content(&name, &object(&[("sticky", true.into())]));
-                    }
+                    // Unchecked: the `leaflet` crate's types have no `L.` namespace for `instanceof`.
+                    let layer = layer.unchecked_ref::<leaflet::Layer>();
+                    layer.bind_tooltip_with_content(&name, &object(&[("sticky", true.into())]));
                 });
                 let style = object(&[
                     ("color", "#3d6b8f".into()),

@@ -7,4 +7,6 @@
 pub mod map;
 
 #[cfg(feature = "ssr")]
+pub mod feature;
+#[cfg(feature = "ssr")]
 pub mod shape;

@@ -280,6 +280,17 @@ impl Storage {
         let path = self.path(key).ok_or_else(|| std::io::Error::other("unsafe storage key"))?;
         tokio::fs::read(path).await
     }
+
+    /// Removes a file that is no longer referred to; a missing file is not an error, and a
+    /// failure is only logged (an orphaned file wastes space, it exposes nothing).
+    pub async fn remove(&self, key: &str) {
+        let Some(path) = self.path(key) else { return };
+        if let Err(e) = tokio::fs::remove_file(&path).await
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %e, key, "removing a stored file");
+        }
+    }
 }
 
 /// A random key part (16 lowercase letters and digits).

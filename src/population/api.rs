@@ -39,14 +39,7 @@ use leptos::server_fn::codec::Json;
 
 /// Every official of the village keeps the registry.
 #[cfg(feature = "ssr")]
-async fn official(
-    slug: &str,
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model, crate::auth::guard::Official), AppError> {
-    let state = crate::server::state()?;
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let o = crate::auth::guard::require(&state.db, &village, crate::auth::model::Role::VILLAGE).await?;
-    Ok((state, village, o))
-}
+use crate::auth::guard::village_official as official;
 
 /// The choices of the registry's forms and filters.
 #[server(endpoint = "population/options")]

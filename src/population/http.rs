@@ -33,7 +33,8 @@ pub fn error_response(e: &AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
 }
 
-async fn official_of(
+/// The village of `slug` and its signed-in official, for plain HTTP handlers.
+pub async fn official_of(
     state: &AppState,
     headers: &HeaderMap,
     slug: &str,

@@ -455,10 +455,6 @@ fn occupation(rng: &mut Rng, age: u32, female: bool) -> &'static str {
     }
 }
 
-/// Creates the village and its population in one transaction.
-///
-/// # Errors
-/// An unknown or existing village, a bad size, or a database failure (then nothing is kept).
 /// Boundaries for the demo's areas, cut from the village's real boundary: the dusun as strips
 /// from west to east, each dusun's RW from south to north, each RW's RT from west to east.
 /// Invented, but every point of the village falls in exactly one RT, as on a real map.
@@ -489,6 +485,10 @@ async fn draw_areas<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// Creates the village and its population in one transaction.
+///
+/// # Errors
+/// An unknown or existing village, a bad size, or a database failure (then nothing is kept).
 pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<SeedReport, SeedError> {
     if opts.residents == 0 || opts.residents > 2_000_000 {
         return Err(SeedError::Size(opts.residents));

@@ -314,7 +314,7 @@ async fn dusun_and_rw_counts<C: ConnectionTrait>(
     Ok((dusun, rw))
 }
 
-async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<DusunStat>> {
+pub async fn per_dusun(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<DusunStat>> {
     Ok(dusun_and_rw_counts(db, village_id)
         .await?
         .0

@@ -300,7 +300,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Path segments the app itself uses can never be village slugs.
-const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "kelola", "static", "assets"];
+const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "kelola", "peta", "static", "assets", "vendor"];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())

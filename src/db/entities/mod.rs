@@ -12,6 +12,7 @@ pub mod letter_file;
 pub mod letter_request;
 pub mod letter_type;
 pub mod login_failure;
+pub mod map_feature;
 pub mod official;
 pub mod population_event;
 pub mod resident;
