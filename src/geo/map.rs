@@ -92,6 +92,15 @@ pub(crate) mod browser {
         o.into()
     }
 
+    /// `layer.bindTooltip(content, options)` (the `leaflet` crate's `bind_tooltip_with_content`
+    /// calls a `bindTooltipWithContent` that Leaflet does not have).
+    pub fn bind_tooltip(layer: &JsValue, content: &JsValue, options: &JsValue) {
+        if let Ok(f) = js_sys::Reflect::get(layer, &"bindTooltip".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = f.call2(layer, content, options);
+        }
+    }
+
     pub fn leaflet_loaded() -> bool {
         js_sys::Reflect::get(&window(), &JsValue::from_str("L")).is_ok_and(|l| !l.is_undefined())
     }
@@ -162,9 +171,7 @@ pub(crate) mod browser {
                     let name = js_sys::Reflect::get(&feature, &"properties".into())
                         .and_then(|p| js_sys::Reflect::get(&p, &"name".into()))
                         .unwrap_or(JsValue::NULL);
-                    // Unchecked: the `leaflet` crate's types have no `L.` namespace for `instanceof`.
-                    let layer = layer.unchecked_ref::<leaflet::Layer>();
-                    layer.bind_tooltip_with_content(&name, &object(&[("sticky", true.into())]));
+                    bind_tooltip(&layer, &name, &object(&[("sticky", true.into())]));
                 });
                 let style = object(&[
                     ("color", "#3d6b8f".into()),

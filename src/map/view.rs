@@ -14,7 +14,9 @@ use super::model::{
     category,
 };
 use super::pages::Selected;
-use crate::geo::map::browser::{base_map, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object};
+use crate::geo::map::browser::{
+    base_map, bind_tooltip, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object,
+};
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -207,7 +209,7 @@ fn layer_options(info: &LayerInfo, base: &str) -> JsValue {
             LAYER_BOUNDARY => {}
             LAYER_AREAS => {
                 let name = prop(&f, "name").unwrap_or_default();
-                layer.bind_tooltip_with_content(&name.into(), &object(&[("sticky", true.into())]));
+                bind_tooltip(layer, &name.into(), &object(&[("sticky", true.into())]));
             }
             _ => {
                 layer.bind_popup_with_options(&popup(&key, &base, &f).into(), &object(&[("maxWidth", 240.into())]));
