@@ -48,9 +48,10 @@ $(STAMP): $(SOURCES) $(if $(wildcard $(BIN)),,FORCE)
 
 FORCE:
 
-# Serve pkg files precompressed (brotli 11, gzip 9), as a real deployment would.
+# Serve pkg and vendored files precompressed (brotli 11, gzip 9), as a real deployment would.
 precompress:
-	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css; do \
+	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css \
+	  $(LEPTOS_SITE_ROOT)/vendor/*/*.js $(LEPTOS_SITE_ROOT)/vendor/*/*.css; do \
 	  [ -f "$$f" ] || continue; \
 	  [ "$$f.br" -nt "$$f" ] || brotli -q 11 -f -k "$$f"; \
 	  [ "$$f.gz" -nt "$$f" ] || gzip -9 -f -k "$$f"; \

@@ -30,6 +30,8 @@ pub mod db;
 pub mod media;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 /// Room for wasm-split (see BENCHMARKS.md, "WASM: why the main module grew"). When it moves each
 /// lazily loaded page's constants into that page's chunk, every chunk's share is aligned again,

@@ -123,7 +123,8 @@ pub fn router(state: AppState) -> Router {
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {
         app = if path.is_dir() {
-            app.nest_service(&format!("/{name}"), ServeDir::new(path))
+            // Vendored scripts and styles are precompressed by the build, like `/pkg`.
+            app.nest_service(&format!("/{name}"), ServeDir::new(path).precompressed_br().precompressed_gzip())
         } else {
             app.route_service(&format!("/{name}"), ServeFile::new(path))
         };

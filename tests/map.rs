@@ -286,6 +286,36 @@ async fn import_is_all_or_nothing_and_export_keeps_everything(backend: Backend) 
         assert!(import(&app, &v, &cookie, junk).await.contains("galat="));
     }
     assert_eq!(map_feature::Entity::find().count(&app.db).await.unwrap(), 3);
+
+    // KML (as Google Earth writes it) and GPX (as a GPS app writes it) go through the same checks.
+    let kml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+        <Placemark><name>Posyandu Melati</name><description>Setiap tanggal 5</description>
+          <ExtendedData><Data name="kategori"><value>posyandu</value></Data></ExtendedData>
+          <Point><coordinates>{x},{y},0</coordinates></Point></Placemark></Document></kml>"#
+    );
+    assert!(import(&app, &v, &cookie, kml.clone().into_bytes()).await.ends_with("?impor=1"));
+    let gpx = format!(
+        r#"<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">
+        <trk><name>Saluran Tersier</name><type>irigasi</type><trkseg>
+          <trkpt lat="{y}" lon="{x}"/><trkpt lat="{}" lon="{}"/></trkseg></trk></gpx>"#,
+        y + 0.001,
+        x + 0.001
+    );
+    assert!(import(&app, &v, &cookie, gpx.into_bytes()).await.ends_with("?impor=1"));
+    let (_, posyandu) = get_json(&app, &format!("/api/map/{}/lapisan/posyandu", v.slug), None).await;
+    assert!(names(&posyandu).contains(&"Posyandu Melati".to_string()));
+    let (_, canals) = get_json(&app, &format!("/api/map/{}/lapisan/irigasi", v.slug), None).await;
+    assert_eq!(names(&canals), ["Saluran Tersier"]);
+    let far_kml = kml.replace(&format!("{x},{y},0"), "95.3,5.5,0");
+    assert!(decoded(&import(&app, &v, &cookie, far_kml.into_bytes()).await).contains("Fitur ke-1: "));
+    let broken_kml = kml.replace(&format!("{x},{y},0"), "bukan,angka");
+    let back = decoded(&import(&app, &v, &cookie, broken_kml.into_bytes()).await);
+    assert!(back.contains("Placemark ke-1: titik tanpa koordinat yang terbaca."), "{back}");
+    let kmz = b"PK\x03\x04 zipped".to_vec();
+    assert!(decoded(&import(&app, &v, &cookie, kmz).await).contains("KMZ"));
+    assert_eq!(map_feature::Entity::find().count(&app.db).await.unwrap(), 5);
+
     // Only the village's officials import.
     assert!(import(&app, &v, "digdaya_session=palsu", good.to_string().into_bytes()).await.starts_with("401"));
 
@@ -294,7 +324,7 @@ async fn import_is_all_or_nothing_and_export_keeps_everything(backend: Backend) 
     assert_eq!(status, 200);
     let mut got = names(&all);
     got.sort();
-    assert_eq!(got, ["Area lain 3", "Jalan Kampung", "Masjid Al-Falah"]);
+    assert_eq!(got, ["Area lain 3", "Jalan Kampung", "Masjid Al-Falah", "Posyandu Melati", "Saluran Tersier"]);
     let mosque = all["features"].as_array().unwrap().iter().find(|f| f["properties"]["category"] == "masjid").unwrap();
     assert_eq!(mosque["geometry"]["coordinates"][0].as_f64().unwrap(), ((x + 0.000_123_456_7) * 1e7).round() / 1e7);
     let (_, roads) = get_json(&app, &format!("/api/map/{}/ekspor?lapisan=jalan", v.slug), Some(&cookie)).await;

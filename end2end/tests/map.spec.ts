@@ -162,6 +162,7 @@ test('the deployment map shows every village with a link to its site', async ({ 
   await hydrated(phone);
   const map = phone.locator('#overview-map');
   await expect.poll(() => map.locator('.leaflet-overlay-pane path').count()).toBe(2);
+  await expect(map).toHaveAttribute('data-villages', '2');
   await map.locator('.leaflet-overlay-pane path').first().dispatchEvent('click');
   await expect(map.locator('.leaflet-popup-content a')).toHaveAttribute('href', /^\/[a-z-]+$/);
   await noOverflow(phone);

@@ -6,8 +6,8 @@
 
 use axum::{
     extract::{Multipart, Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
-    response::{IntoResponse, Redirect, Response},
+    http::HeaderMap,
+    response::Response,
 };
 use serde::Deserialize;
 
@@ -15,9 +15,9 @@ use super::service::{self, Who};
 use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::population::http::error_response;
 use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::web::{back_to, error_response, jpeg};
 
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, Who), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
@@ -52,15 +52,7 @@ pub async fn upload(
         (_, Some(t)) => format!("/pengaduan/{id}?t={}", crate::ui::urlencode(t)),
         _ => format!("/pengaduan/{id}"),
     };
-    let back = mode.path(&village.slug, &page);
-    let join = if back.contains('?') { '&' } else { '?' };
-    match result {
-        Ok(_) => Redirect::to(&format!("{back}#foto")).into_response(),
-        Err(AppError::Invalid(m)) => {
-            Redirect::to(&format!("{back}{join}galat={}#foto", crate::ui::urlencode(&m))).into_response()
-        }
-        Err(e) => error_response(&e),
-    }
+    back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "foto")
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,16 +73,8 @@ pub async fn photo(
         Err(e) => return error_response(&e),
     };
     let token = q.t.as_deref().filter(|t| !t.is_empty());
-    match service::photo(&state.db, &state.files, village.id, &who, file_id, token, q.kecil == Some(1)).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-                (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400")),
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(&e),
-    }
+    jpeg(
+        service::photo(&state.db, &state.files, village.id, &who, file_id, token, q.kecil == Some(1)).await,
+        "private, max-age=86400",
+    )
 }

@@ -77,6 +77,9 @@ pub(crate) mod browser {
         /// `L.circleMarker(latlng, options)`.
         #[wasm_bindgen(js_namespace = L, js_name = circleMarker)]
         pub fn circle_marker(at: &JsValue, options: &JsValue) -> leaflet::Layer;
+        /// `L.canvas()`: one canvas for many shapes, much faster to draw than an SVG path each.
+        #[wasm_bindgen(js_namespace = L, js_name = canvas)]
+        pub fn canvas() -> JsValue;
     }
 
     thread_local! {

@@ -12,7 +12,7 @@
 use axum::{
     extract::{Multipart, Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
@@ -20,9 +20,9 @@ use super::service::{self, By};
 use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::population::http::error_response;
 use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::web::{back_to, error_response, jpeg};
 
 /// The village and whoever is signed in to it (its resident with their own PIN, or an official).
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, By), AppError> {
@@ -62,14 +62,7 @@ pub async fn upload(
         By::Resident { .. } => format!("/layanan/permohonan/{id}"),
         By::Official(_) => format!("/admin/surat/{id}"),
     };
-    let back = mode.path(&village.slug, &page);
-    match result {
-        Ok(_) => Redirect::to(&format!("{back}#lampiran")).into_response(),
-        Err(AppError::Invalid(m)) => {
-            Redirect::to(&format!("{back}?galat={}#lampiran", crate::ui::urlencode(&m))).into_response()
-        }
-        Err(e) => error_response(&e),
-    }
+    back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "lampiran")
 }
 
 /// The signed letter as a PDF.
@@ -184,14 +177,7 @@ pub async fn upload_logo(
         Ok(bytes) => service::set_logo(&state.db, &state.files, &village, &bytes).await,
     };
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
-    let back = mode.path(&village.slug, "/admin/surat/pengaturan");
-    match result {
-        Ok(()) => Redirect::to(&format!("{back}#logo")).into_response(),
-        Err(AppError::Invalid(m)) => {
-            Redirect::to(&format!("{back}?galat={}#logo", crate::ui::urlencode(&m))).into_response()
-        }
-        Err(e) => error_response(&e),
-    }
+    back_to(&mode.path(&village.slug, "/admin/surat/pengaturan"), result.map(|()| String::new()), "logo")
 }
 
 /// The village's logo (public, as on its letters).
@@ -200,16 +186,5 @@ pub async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         Ok(v) => v,
         Err(e) => return error_response(&e),
     };
-    match service::logo(&state.files, &village).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(&e),
-    }
+    jpeg(service::logo(&state.files, &village).await, "public, max-age=300")
 }

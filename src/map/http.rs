@@ -12,25 +12,24 @@
 use axum::{
     extract::{Multipart, Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::{model::category, service};
 use crate::error::AppError;
 use crate::geo::feature::parse_bbox;
-use crate::population::http::{error_response, official_of};
 use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::web::{back_to, error_response, jpeg, official_of};
 
-fn geojson(value: &Value, cache: &'static str) -> Response {
+fn geojson(text: String, cache: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json")),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        value.to_string(),
+        text,
     )
         .into_response()
 }
@@ -60,14 +59,14 @@ pub async fn layer(
     let result = async {
         if key == service::LAYER_COMPLAINTS {
             let (village, _) = official_of(&state, &headers, &slug).await?;
-            return Ok((service::complaints_layer(&state.db, &village, bbox).await?, "private, no-store"));
+            return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
         let village = crate::village::service::scope(&state.db, &slug).await?;
         let public = "public, max-age=60";
-        let value = match key.as_str() {
-            service::LAYER_BOUNDARY => service::boundary_layer(&village, bbox),
-            service::LAYER_AREAS => service::areas_layer(&state.db, &village, bbox).await?,
-            service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.0,
+        let text = match key.as_str() {
+            service::LAYER_BOUNDARY => service::boundary_layer(&village, bbox).to_string(),
+            service::LAYER_AREAS => service::areas_layer(&state.db, &village, bbox).await?.to_string(),
+            service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.to_string(),
             code if category(code).is_some() => {
                 let rows = service::features(&state.db, village.id, Some(code), bbox).await?;
                 let prefix = format!("/api/map/{}/foto", village.slug);
@@ -75,11 +74,11 @@ pub async fn layer(
             }
             _ => return Err(AppError::NotFound),
         };
-        Ok((value, public))
+        Ok((text, public))
     }
     .await;
     match result {
-        Ok((value, cache)) => geojson(&value, cache),
+        Ok((text, cache)) => geojson(text, cache),
         Err(e) => error_response(&e),
     }
 }
@@ -99,14 +98,14 @@ pub async fn export(
     let result = async {
         let (village, _) = official_of(&state, &headers, &slug).await?;
         let key = q.lapisan.unwrap_or_default();
-        let value = match key.as_str() {
+        let text = match key.as_str() {
             "" => {
                 service::collection(&service::features(&state.db, village.id, None, None).await?, 7, |_| String::new())
             }
-            service::LAYER_BOUNDARY => service::boundary_layer(&village, None),
-            service::LAYER_AREAS => service::areas_layer(&state.db, &village, None).await?,
-            service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.0,
-            service::LAYER_COMPLAINTS => service::complaints_layer(&state.db, &village, None).await?,
+            service::LAYER_BOUNDARY => service::boundary_layer(&village, None).to_string(),
+            service::LAYER_AREAS => service::areas_layer(&state.db, &village, None).await?.to_string(),
+            service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.to_string(),
+            service::LAYER_COMPLAINTS => service::complaints_layer(&state.db, &village, None).await?.to_string(),
             code if category(code).is_some() => {
                 service::collection(&service::features(&state.db, village.id, Some(code), None).await?, 7, |_| {
                     String::new()
@@ -115,12 +114,12 @@ pub async fn export(
             _ => return Err(AppError::NotFound),
         };
         let name = if key.is_empty() { "semua".to_string() } else { key };
-        Ok((value, format!("attachment; filename=\"peta-{}-{name}.geojson\"", village.slug)))
+        Ok((text, format!("attachment; filename=\"peta-{}-{name}.geojson\"", village.slug)))
     }
     .await;
     match result {
-        Ok((value, disposition)) => {
-            let mut response = geojson(&value, "private, no-store");
+        Ok((text, disposition)) => {
+            let mut response = geojson(text, "private, no-store");
             let disposition = HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"));
             response.headers_mut().insert(header::CONTENT_DISPOSITION, disposition);
             response
@@ -131,7 +130,8 @@ pub async fn export(
 
 fn editor_address(mode: Option<axum::Extension<SiteMode>>, slug: &str, query: &str) -> String {
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
-    format!("{}?{query}", mode.path(slug, "/admin/peta"))
+    let page = mode.path(slug, "/admin/peta");
+    if query.is_empty() { page } else { format!("{page}?{query}") }
 }
 
 /// Receives a GeoJSON file and returns to the editor with the count, or with the reason it was
@@ -148,16 +148,11 @@ pub async fn import(
         Err(e) => return error_response(&e),
     };
     let mut upload = crate::media::Upload::read(&mut form, "berkas").await;
-    let result = match upload.file("Pilih berkas GeoJSON yang akan diimpor.") {
+    let result = match upload.file(service::NO_FILE) {
         Err(m) => Err(AppError::Invalid(m)),
         Ok(bytes) => service::import(&state.db, &village, &official, &bytes).await,
     };
-    let query = match result {
-        Ok(done) => format!("impor={}", done.added),
-        Err(AppError::Invalid(m)) => format!("galat={}", crate::ui::urlencode(&m)),
-        Err(e) => return error_response(&e),
-    };
-    Redirect::to(&editor_address(mode, &village.slug, &query)).into_response()
+    back_to(&editor_address(mode, &village.slug, ""), result.map(|done| format!("impor={}", done.added)), "")
 }
 
 /// Receives a feature's photo and returns to the editor.
@@ -177,12 +172,7 @@ pub async fn upload_photo(
         Err(m) => Err(AppError::Invalid(m)),
         Ok(bytes) => service::attach_photo(&state.db, &state.files, &village, &official, id, &bytes).await,
     };
-    let query = match result {
-        Ok(()) => format!("fitur={id}"),
-        Err(AppError::Invalid(m)) => format!("fitur={id}&galat={}", crate::ui::urlencode(&m)),
-        Err(e) => return error_response(&e),
-    };
-    Redirect::to(&editor_address(mode, &village.slug, &query)).into_response()
+    back_to(&editor_address(mode, &village.slug, &format!("fitur={id}")), result.map(|()| String::new()), "")
 }
 
 #[derive(Deserialize)]
@@ -201,24 +191,13 @@ pub async fn photo(
         service::photo(&state.db, &state.files, village.id, id, q.kecil == Some(1)).await
     }
     .await;
-    match result {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
-                (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
-                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => error_response(&e),
-    }
+    jpeg(result, "public, max-age=3600")
 }
 
 /// Every village of the deployment that has a boundary, for the overview map on the root page.
 pub async fn overview(State(state): State<AppState>) -> Response {
     match service::overview(&state.db, |slug| format!("/{slug}")).await {
-        Ok(value) => geojson(&value, "public, max-age=300"),
+        Ok(value) => geojson(value.to_string(), "public, max-age=300"),
         Err(e) => error_response(&e),
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod formats;
+#[cfg(feature = "ssr")]
 pub mod http;
 pub mod model;
 pub mod pages;

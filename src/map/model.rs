@@ -99,6 +99,9 @@ pub enum Saved {
     Problems(Vec<Problem>),
 }
 
+/// The deployment's overview layer: every village with a boundary.
+pub const OVERVIEW_URL: &str = "/api/map/desa";
+
 /// The layers that are not categories of features.
 pub const LAYER_BOUNDARY: &str = "batas";
 pub const LAYER_AREAS: &str = "wilayah";

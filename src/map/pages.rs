@@ -6,10 +6,10 @@
 //! browser by `view.rs`, from layers fetched as GeoJSON.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::model::{CATEGORIES, EditorPage, FeatureRow, LayerInfo, MapPage, OverviewPage, category};
+use super::model::{CATEGORIES, EditorPage, FeatureRow, LayerInfo, MapPage, OVERVIEW_URL, OverviewPage, category};
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{ErrorView, KeyPart, Loading, PageData, from_json, key_part, route_data, signed_in_error, to_json};
@@ -192,7 +192,7 @@ fn Editor(page: EditorPage, slug: String) -> impl IntoView {
         {move || {
             let list = rows.get();
             if list.is_empty() {
-                view! { <p class="empty">"Belum ada objek. Gambar yang pertama di peta di atas, atau impor berkas GeoJSON."</p> }.into_any()
+                view! { <p class="empty">"Belum ada objek. Gambar yang pertama di peta di atas, atau impor berkas GeoJSON, KML atau GPX."</p> }.into_any()
             } else {
                 view! {
                     <ul class="card-list" id="features">
@@ -217,8 +217,8 @@ fn Editor(page: EditorPage, slug: String) -> impl IntoView {
         }}
         <h2>"Impor dan ekspor"</h2>
         <form class="form" method="post" enctype="multipart/form-data" action=format!("{api}/impor") id="import-form">
-            <label for="import-file">"Berkas GeoJSON (paling besar 5 MB, paling banyak 2.000 objek)"</label>
-            <input type="file" id="import-file" name="berkas" accept=".geojson,.json,application/geo+json,application/json" required/>
+            <label for="import-file">"Berkas GeoJSON, KML atau GPX (paling besar 5 MB, paling banyak 2.000 objek)"</label>
+            <input type="file" id="import-file" name="berkas" accept=".geojson,.json,.kml,.gpx,application/geo+json,application/json,application/vnd.google-earth.kml+xml,application/gpx+xml" required/>
             <p class="hint">"Setiap objek diperiksa: geometri sah dan letaknya di dalam atau dekat desa. Jika ada satu yang salah, tidak ada yang disimpan. Nama diambil dari properti \"nama\"/\"name\", kategori dari \"kategori\"."</p>
             <button type="submit" class="button">"Impor"</button>
         </form>
@@ -405,6 +405,8 @@ pub fn overview_page((_, data): OverviewData) -> AnyView {
     let el = NodeRef::<leptos::html::Div>::new();
     view! {
         <Title text="Peta desa"/>
+        // Fetched while the page's code loads; the map takes it from the browser's cache.
+        <Link rel="preload" href=OVERVIEW_URL as_="fetch" crossorigin="anonymous"/>
         <LeafletAssets/>
         <header class="site-header">
             <div class="container header-row"><a class="brand" href="/">"Digdaya"</a></div>

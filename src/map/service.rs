@@ -10,8 +10,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
+use super::formats::{self, Format};
 use super::model::{
     CATEGORIES, EditorPage, FeatureFields, FeatureRow, LayerInfo, MapPage, OverviewPage, Problem, SHADES, Saved, Shade,
     VillageMap, category,
@@ -31,32 +32,13 @@ pub const SERVED_DECIMALS: i32 = 5;
 /// How far (degrees, about 550 m) outside the village's box a feature may reach: a road or river
 /// runs on past the boundary, a market may sit just across it.
 pub const MARGIN: f64 = 0.005;
-/// The largest GeoJSON file an import accepts, and the most features in one.
+/// The largest file an import accepts, and the most features in one.
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_IMPORT_FEATURES: usize = 2_000;
 /// Errors an import refusal lists (the rest are counted).
 const MAX_LISTED: usize = 10;
 
 pub use super::model::{LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION};
-
-/// Rounds every number under `coordinates` of a GeoJSON geometry to `decimals` places.
-pub fn round_coordinates(value: &mut Value, decimals: i32) {
-    let scale = 10f64.powi(decimals);
-    fn walk(v: &mut Value, scale: f64) {
-        match v {
-            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, scale)),
-            Value::Number(n) => {
-                if let Some(f) = n.as_f64() {
-                    *v = json!((f * scale).round() / scale);
-                }
-            }
-            _ => {}
-        }
-    }
-    if let Some(c) = value.get_mut("coordinates") {
-        walk(c, scale);
-    }
-}
 
 /// The box a village's features must lie in: its boundary's, or ~5 km around its centre, or
 /// anywhere when the village has no place yet.
@@ -309,30 +291,77 @@ pub async fn features<C: ConnectionTrait>(
     Ok(q.order_by_asc(map_feature::Column::Id).all(db).await?)
 }
 
-/// A FeatureCollection of `rows`. `photo` gives a photo's address for a feature id; `decimals`
-/// trims the coordinates (served layers) or keeps them (export).
-pub fn collection(rows: &[map_feature::Model], decimals: i32, photo: impl Fn(i64) -> String) -> Value {
-    let features: Vec<Value> = rows
-        .iter()
-        .filter_map(|f| {
-            let mut geometry: Value = serde_json::from_str(&f.geometry).ok()?;
-            if decimals < STORED_DECIMALS {
-                round_coordinates(&mut geometry, decimals);
+/// `geometry` (GeoJSON text as stored) with every number rounded to `decimals` places, written
+/// without trailing zeros. Works on the text: parsing it into a tree costs more than the rest of
+/// a layer request.
+pub fn rounded_text(geometry: &str, decimals: i32) -> String {
+    let scale = 10f64.powi(decimals);
+    let mut out = String::with_capacity(geometry.len());
+    let mut rest = geometry;
+    while let Some(start) = rest.find(|c: char| c == '-' || c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')))
+            .map_or(tail.len(), |(i, _)| i);
+        let token = &tail[..end];
+        match token.parse::<f64>() {
+            Ok(f) => {
+                let r = (f * scale).round() / scale;
+                let text = format!("{:.*}", usize::try_from(decimals).unwrap_or(0), if r == 0.0 { 0.0 } else { r });
+                let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+                out.push_str(text);
             }
-            let mut properties = Map::new();
-            properties.insert("id".into(), json!(f.id));
-            properties.insert("category".into(), json!(f.category));
-            properties.insert("name".into(), json!(f.name));
-            if !f.description.is_empty() {
-                properties.insert("description".into(), json!(f.description));
-            }
-            if f.thumb_key.is_some() {
-                properties.insert("photo".into(), json!(photo(f.id)));
-            }
-            Some(json!({ "type": "Feature", "properties": properties, "geometry": geometry }))
-        })
-        .collect();
-    json!({ "type": "FeatureCollection", "features": features })
+            Err(_) => out.push_str(token),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(serde::Serialize)]
+struct FeatureProperties<'a> {
+    id: i64,
+    category: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    photo: Option<String>,
+}
+
+/// A FeatureCollection of `rows` as GeoJSON text, written directly (a layer of a thousand
+/// places stays a few milliseconds). `photo` gives a photo's address for a feature id;
+/// `decimals` trims the coordinates (served layers) or keeps them (export).
+pub fn collection(rows: &[map_feature::Model], decimals: i32, photo: impl Fn(i64) -> String) -> String {
+    let mut out = String::from(r#"{"type":"FeatureCollection","features":["#);
+    for (i, f) in rows.iter().enumerate() {
+        let properties = FeatureProperties {
+            id: f.id,
+            category: &f.category,
+            name: &f.name,
+            description: &f.description,
+            photo: f.thumb_key.is_some().then(|| photo(f.id)),
+        };
+        let Ok(properties) = serde_json::to_string(&properties) else { continue };
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{"type":"Feature","properties":"#);
+        out.push_str(&properties);
+        out.push_str(r#","geometry":"#);
+        if decimals < STORED_DECIMALS {
+            out.push_str(&rounded_text(&f.geometry, decimals));
+        } else {
+            out.push_str(&f.geometry);
+        }
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
 }
 
 /// The boundary of the village as a FeatureCollection of one feature (empty when it has none).
@@ -435,17 +464,27 @@ fn count_text(c: Count) -> (u64, String) {
     }
 }
 
+/// Living residents per dusun (by id, as the public statistics show them) and the largest count
+/// among the dusun `ids` (the mapped ones), which sets the choropleth's steps.
+async fn dusun_counts(
+    db: &DatabaseConnection,
+    village_id: i64,
+    ids: impl Iterator<Item = i64>,
+) -> AppResult<(BTreeMap<i64, Count>, u64)> {
+    let counts: BTreeMap<i64, Count> =
+        crate::population::service::per_dusun(db, village_id).await?.into_iter().map(|d| (d.id, d.total)).collect();
+    let max = ids.map(|id| count_text(counts.get(&id).copied().unwrap_or_default()).0).max().unwrap_or(0);
+    Ok((counts, max))
+}
+
 /// Living residents per dusun on the dusun areas: `residents` (as the public statistics show it,
-/// small counts as "< 5"), `color` (the step of the choropleth). Also the most populous count.
+/// small counts as "< 5"), `color` (the step of the choropleth).
 ///
 /// # Errors
 /// Database failures.
-pub async fn population_layer(db: &DatabaseConnection, v: &village::Model) -> AppResult<(Value, u64)> {
-    let counts: BTreeMap<i64, Count> =
-        crate::population::service::per_dusun(db, v.id).await?.into_iter().map(|d| (d.id, d.total)).collect();
+pub async fn population_layer(db: &DatabaseConnection, v: &village::Model) -> AppResult<Value> {
     let shapes = dusun_shapes(db, v.id).await?;
-    let max =
-        shapes.iter().map(|(id, _, _)| count_text(counts.get(id).copied().unwrap_or_default()).0).max().unwrap_or(0);
+    let (counts, max) = dusun_counts(db, v.id, shapes.iter().map(|(id, _, _)| *id)).await?;
     let features: Vec<Value> = shapes
         .into_iter()
         .map(|(id, name, s)| {
@@ -462,7 +501,7 @@ pub async fn population_layer(db: &DatabaseConnection, v: &village::Model) -> Ap
             })
         })
         .collect();
-    Ok((json!({ "type": "FeatureCollection", "features": features }), max))
+    Ok(json!({ "type": "FeatureCollection", "features": features }))
 }
 
 /// Open and recent complaints with a place (officials only: the caller checks), without who
@@ -512,12 +551,20 @@ pub async fn complaints_layer<C: ConnectionTrait>(
 /// # Errors
 /// Database failures.
 pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, prefix: &str) -> AppResult<MapPage> {
-    let mut map = crate::complaints::service::village_map(db, v).await?;
-    let has_boundary = map.boundary.take().is_some();
-    let has_areas = map.areas.take().is_some();
-    let bounds = village_box(v)
-        .map(|[x0, y0, x1, y1]| [x0 + MARGIN, y0 + MARGIN, x1 - MARGIN, y1 - MARGIN])
-        .filter(|_| has_boundary);
+    let (tiles, attribution) = crate::complaints::service::tiles();
+    let map = VillageMap { center: v.center_lat.zip(v.center_lng), tiles, attribution, ..Default::default() };
+    let bounds = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.bbox());
+    let has_boundary = bounds.is_some();
+    let mapped_dusun: Vec<i64> = area::Entity::find()
+        .select_only()
+        .column(area::Column::Id)
+        .filter(area::Column::VillageId.eq(v.id))
+        .filter(area::Column::Level.eq(area::DUSUN))
+        .filter(area::Column::Boundary.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let has_areas = !mapped_dusun.is_empty();
     let counts: Vec<(String, i64)> = map_feature::Entity::find()
         .select_only()
         .column(map_feature::Column::Category)
@@ -529,7 +576,7 @@ pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, p
         .await?;
     let url = |key: &str| format!("{prefix}/lapisan/{key}");
     let mut layers = Vec::new();
-    let (_, max) = population_layer(db, v).await?;
+    let (_, max) = dusun_counts(db, v.id, mapped_dusun.into_iter()).await?;
     let fixed = [
         (LAYER_BOUNDARY, "Batas desa", "▭", "#0b6e4f", u64::from(has_boundary), true),
         (LAYER_AREAS, &*format!("{} (wilayah)", v.dusun_label), "⬚", "#3d6b8f", u64::from(has_areas), true),
@@ -599,6 +646,22 @@ pub async fn editor(db: &DatabaseConnection, v: &village::Model) -> AppResult<Ed
     Ok(EditorPage { village: v.name.clone(), map, features })
 }
 
+/// The message when no file was chosen.
+pub const NO_FILE: &str = "Pilih berkas GeoJSON, KML atau GPX yang akan diimpor.";
+
+/// An import refused whole, with its first reasons.
+fn refused(errors: &[String]) -> AppError {
+    let more = errors.len().saturating_sub(MAX_LISTED);
+    let mut message = format!(
+        "Impor dibatalkan, tidak ada yang disimpan. {}",
+        errors.iter().take(MAX_LISTED).cloned().collect::<Vec<_>>().join(" ")
+    );
+    if more > 0 {
+        message.push_str(&format!(" (dan {more} kesalahan lain)"));
+    }
+    AppError::Invalid(message)
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
@@ -626,23 +689,30 @@ fn import_category(named: Option<&str>, kind: &str) -> &'static str {
     }
 }
 
-/// Reads a GeoJSON file (a FeatureCollection, a Feature or a bare geometry) and adds every
-/// feature, or none: one broken feature refuses the whole file with a list of what is wrong.
+/// Reads a GeoJSON file (a FeatureCollection, a Feature or a bare geometry), a KML or a GPX
+/// file (read into GeoJSON by `formats`) and adds every feature, or none: one broken feature refuses the whole file with a list of what is wrong.
 ///
 /// # Errors
 /// `Invalid` with the reasons (at most ten listed, the rest counted); database failures.
 pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, bytes: &[u8]) -> AppResult<Imported> {
     if bytes.is_empty() {
-        return Err(AppError::Invalid("Pilih berkas GeoJSON yang akan diimpor.".into()));
+        return Err(AppError::Invalid(NO_FILE.into()));
     }
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(AppError::Invalid("Berkas terlalu besar (paling besar 5 MB).".into()));
     }
-    let text =
-        std::str::from_utf8(bytes).map_err(|_| AppError::Invalid("Berkas bukan teks GeoJSON (UTF-8).".into()))?;
-    let root: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        AppError::Invalid(format!("Berkas bukan JSON yang sah (baris {}, kolom {}).", e.line(), e.column()))
-    })?;
+    if bytes.starts_with(b"PK") {
+        return Err(AppError::Invalid("Berkas KMZ (terkompresi) belum didukung: ekstrak dulu menjadi KML.".into()));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| AppError::Invalid("Berkas bukan teks GeoJSON, KML atau GPX (UTF-8).".into()))?;
+    let format = formats::sniff(text);
+    let root: Value = match format {
+        Format::GeoJson => serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            AppError::Invalid(format!("Berkas bukan JSON yang sah (baris {}, kolom {}).", e.line(), e.column()))
+        })?,
+        Format::Kml | Format::Gpx => formats::to_geojson(text, format).map_err(|errors| refused(&errors))?,
+    };
     let items: Vec<&Value> = match root.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => root
             .get("features")
@@ -687,21 +757,13 @@ pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, b
         rows.push((geometry, fields));
     }
     if !errors.is_empty() {
-        let more = errors.len().saturating_sub(MAX_LISTED);
-        let mut message = format!(
-            "Impor dibatalkan, tidak ada yang disimpan. {}",
-            errors.iter().take(MAX_LISTED).cloned().collect::<Vec<_>>().join(" ")
-        );
-        if more > 0 {
-            message.push_str(&format!(" (dan {more} kesalahan lain)"));
-        }
-        return Err(AppError::Invalid(message));
+        return Err(refused(&errors));
     }
     let txn = db.begin().await?;
     for (g, fields) in &rows {
         new_row(v.id, g, fields, Some(o.id)).insert(&txn).await?;
     }
-    audit(&txn, v, o, None, format!("Impor GeoJSON: {} fitur", rows.len())).await?;
+    audit(&txn, v, o, None, format!("Impor {}: {} fitur", format.label(), rows.len())).await?;
     txn.commit().await?;
     Ok(Imported { added: rows.len() })
 }
@@ -716,8 +778,12 @@ pub async fn overview_page(db: &DatabaseConnection) -> AppResult<OverviewPage> {
     Ok(OverviewPage { map: VillageMap { tiles, attribution, ..Default::default() }, villages })
 }
 
-/// The deployment's villages that have a boundary, simplified for an overview of many (the
-/// outline stays within about 20 m), with each village's name and address.
+/// How far (degrees, about 35 m) the overview's village outlines may stray from the real ones:
+/// invisible at a kabupaten's zoom on a phone, with far fewer points to draw than at 20 m.
+const OVERVIEW_TOLERANCE: f64 = 0.0003;
+
+/// The deployment's villages that have a boundary, simplified for an overview of many (see
+/// [`OVERVIEW_TOLERANCE`]), with each village's name and address.
 ///
 /// # Errors
 /// Database failures.
@@ -740,7 +806,7 @@ pub async fn overview(db: &DatabaseConnection, href: impl Fn(&str) -> String) ->
                 shape
                     .0
                     .iter()
-                    .map(|p| p.iter().map(|r| crate::geo::feature::simplify_ring(r, 0.0002)).collect())
+                    .map(|p| p.iter().map(|r| crate::geo::feature::simplify_ring(r, OVERVIEW_TOLERANCE)).collect())
                     .collect(),
             );
             Some(json!({
@@ -755,7 +821,7 @@ pub async fn overview(db: &DatabaseConnection, href: impl Fn(&str) -> String) ->
 
 /// The point of `shape` nearest to the fraction (`fx`, `fy`) of its box that lies inside it
 /// (searched outwards on a fine grid), for placing demo features.
-fn inside_near(shape: &Shape, fx: f64, fy: f64) -> Option<[f64; 2]> {
+pub(crate) fn inside_near(shape: &Shape, fx: f64, fy: f64) -> Option<[f64; 2]> {
     let [x0, y0, x1, y1] = shape.bbox();
     let (w, h) = (x1 - x0, y1 - y0);
     for ring in 0..40 {
@@ -874,9 +940,10 @@ mod tests {
 
     #[test]
     fn coordinates_are_trimmed_and_categories_matched() {
-        let mut g = json!({ "type": "LineString", "coordinates": [[106.123456789, -6.000004999], [1, 2]] });
-        round_coordinates(&mut g, 5);
-        assert_eq!(g["coordinates"], json!([[106.12346, -6.0], [1.0, 2.0]]));
+        let g = r#"{"type":"LineString","coordinates":[[106.123456789,-6.000004999],[1,2],[-1e-7,0.000004]]}"#;
+        assert_eq!(rounded_text(g, 5), r#"{"type":"LineString","coordinates":[[106.12346,-6],[1,2],[0,0]]}"#);
+        let served: Value = serde_json::from_str(&rounded_text(g, 5)).expect("still GeoJSON");
+        assert_eq!(served["coordinates"][0], json!([106.12346, -6]));
         assert_eq!(import_category(Some("Masjid"), "point"), "masjid");
         assert_eq!(import_category(Some("SEKOLAH"), "area"), "sekolah");
         assert_eq!(import_category(Some("kantor_desa"), "point"), "kantor_desa");

@@ -10,12 +10,12 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 
 use super::model::{
-    FeatureFields, FeatureRow, LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION, LayerInfo, VillageMap,
-    category,
+    FeatureFields, FeatureRow, LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION, LayerInfo,
+    OVERVIEW_URL, VillageMap, category,
 };
 use super::pages::Selected;
 use crate::geo::map::browser::{
-    base_map, bind_tooltip, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object,
+    base_map, bind_tooltip, canvas, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object,
 };
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -507,25 +507,53 @@ pub fn removed(id: i64) {
 }
 
 /// The deployment's overview: every village's outline, a tap opens a popup with its link.
+/// Above this many villages the overview draws on a canvas instead of an SVG path each.
+const CANVAS_ABOVE: u32 = 100;
 pub fn start_overview(el: NodeRef<leptos::html::Div>, data: VillageMap) {
     when_ready(el, false, move |div| {
         let Some(map) = base_map(&div, &data) else { return };
-        open_at(&map, &data, None);
-        let each = Closure::<dyn Fn(JsValue, JsValue)>::new(move |f: JsValue, layer: JsValue| {
-            let layer = layer.unchecked_ref::<Layer>();
-            let name = escape(&prop(&f, "name").unwrap_or_default());
-            let href = escape(&prop(&f, "href").unwrap_or_default());
-            layer.bind_popup_with_options(&format!("<div class=\"map-popup\"><strong>{name}</strong><p><a href=\"{href}\">Buka situs desa</a></p></div>").into(), &JsValue::UNDEFINED);
-        });
-        let style = object(&[("color", "#0b6e4f".into()), ("weight", 1.into()), ("fillOpacity", 0.12.into())]);
-        let layer = geo_json(&JsValue::NULL, &object(&[("style", style), ("onEachFeature", each.as_ref().clone())]));
-        each.forget();
-        layer.add_to(&map);
+        let data = data.clone();
         leptos::task::spawn_local(async move {
-            if let Some(json) = fetch_json("/api/map/desa").await {
-                layer.add_data(&json);
-                map.fit_bounds(&layer.unchecked_ref::<leaflet::FeatureGroup>().get_bounds());
+            // The page preloads this address, so the answer is usually here already.
+            let Some(json) = fetch_json(OVERVIEW_URL).await else {
+                open_at(&map, &data, None);
+                return;
+            };
+            let count = js_sys::Reflect::get(&json, &"features".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Array>().ok())
+                .map_or(0, |a| a.length());
+            let style = object(&[("color", "#0b6e4f".into()), ("weight", 1.into()), ("fillOpacity", 0.12.into())]);
+            let mut options = vec![("style", style)];
+            // A kabupaten's hundreds of villages draw several times faster on one canvas.
+            if count > CANVAS_ABOVE {
+                options.push(("renderer", canvas()));
             }
+            let layer = geo_json(&json, &object(&options));
+            // One handler for every village: its popup is made when it is tapped.
+            let tapped = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+                let village = get(&e, "layer");
+                let feature = get(&village, "feature");
+                let name = escape(&prop(&feature, "name").unwrap_or_default());
+                let href = escape(&prop(&feature, "href").unwrap_or_default());
+                let html = format!(
+                    "<div class=\"map-popup\"><strong>{name}</strong><p><a href=\"{href}\">Buka situs desa</a></p></div>"
+                );
+                let call = |method: &str, args: &[JsValue]| {
+                    if let Ok(f) = get(&village, method).dyn_into::<js_sys::Function>() {
+                        let _ = f.apply(&village, &args.iter().collect::<js_sys::Array>());
+                    }
+                };
+                call("bindPopup", &[html.into()]);
+                call("openPopup", &[get(&e, "latlng")]);
+            });
+            layer.on("click", tapped.as_ref().unchecked_ref());
+            tapped.forget();
+            // The view first, then the layer: every village is projected once, at its zoom.
+            map.fit_bounds(&layer.unchecked_ref::<leaflet::FeatureGroup>().get_bounds());
+            layer.add_to(&map);
+            // For tests and benchmarks: how many villages are drawn.
+            let _ = div.set_attribute("data-villages", &count.to_string());
         });
     });
 }

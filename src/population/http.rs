@@ -7,7 +7,7 @@
 use axum::{
     body::Body,
     extract::{Multipart, Path, Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{Datelike, Utc};
@@ -16,38 +16,10 @@ use serde::Deserialize;
 use super::export::{self, Format};
 use super::{books, sheet, uploads};
 use crate::audit::{self, Action, Actor};
-use crate::auth::{guard, model::Role};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
-
-/// A refusal as plain text with its status (also used by the letters' file routes).
-pub fn error_response(e: &AppError) -> Response {
-    let status = match e {
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden | AppError::PinChangeRequired => StatusCode::FORBIDDEN,
-        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
-}
-
-/// The village of `slug` and its signed-in official, for plain HTTP handlers.
-pub async fn official_of(
-    state: &AppState,
-    headers: &HeaderMap,
-    slug: &str,
-) -> Result<(crate::db::entities::village::Model, guard::Official), AppError> {
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = guard::token_in(headers);
-    let who = guard::signed_in_with(&state.db, token).await?;
-    guard::decide(who.as_ref(), village.id, guard::Allow::Officials(Role::VILLAGE))?;
-    match who {
-        Some(guard::User::Official(o)) => Ok((village, o)),
-        _ => Err(AppError::Forbidden),
-    }
-}
+use crate::web::{error_response, official_of};
 
 /// Receives an import file, checks it (dry run) and sends the official to the report.
 pub async fn upload(

@@ -1,0 +1,102 @@
+//! What the plain HTTP handlers of every slice share (server only): a refusal as a response, the
+//! signed-in official of a village, and the way back from a form posted without the WASM.
+
+use axum::{
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+
+use crate::auth::{guard, model::Role};
+use crate::db::entities::village;
+use crate::error::AppError;
+use crate::server::AppState;
+
+/// A refusal as plain text with its status.
+pub fn error_response(e: &AppError) -> Response {
+    let status = match e {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden | AppError::PinChangeRequired => StatusCode::FORBIDDEN,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+}
+
+/// A stored photo (always a JPEG we encoded), or the refusal: served with `cache` and a
+/// Content-Security-Policy that forbids it to run anything.
+pub fn jpeg(result: Result<Vec<u8>, AppError>, cache: &'static str) -> Response {
+    match result {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+                (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The village of `slug` and its signed-in official.
+///
+/// # Errors
+/// `NotFound` for an unknown village, `Unauthenticated`/`Forbidden` for anyone but its officials.
+pub async fn official_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    slug: &str,
+) -> Result<(village::Model, guard::Official), AppError> {
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let token = guard::token_in(headers);
+    let who = guard::signed_in_with(&state.db, token).await?;
+    guard::decide(who.as_ref(), village.id, guard::Allow::Officials(Role::VILLAGE))?;
+    match who {
+        Some(guard::User::Official(o)) => Ok((village, o)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// After a form post (an upload, which works before the WASM arrives): back to the page `back`
+/// at `#anchor`, adding `query` when it worked or `galat=<reason>` when the input was refused.
+/// Any other failure answers as an error.
+pub fn back_to(back: &str, result: Result<String, AppError>, anchor: &str) -> Response {
+    let query = match result {
+        Ok(query) => query,
+        Err(AppError::Invalid(m)) => format!("galat={}", crate::ui::urlencode(&m)),
+        Err(e) => return error_response(&e),
+    };
+    let mut to = back.to_string();
+    if !query.is_empty() {
+        to.push(if back.contains('?') { '&' } else { '?' });
+        to.push_str(&query);
+    }
+    if !anchor.is_empty() {
+        to.push('#');
+        to.push_str(anchor);
+    }
+    Redirect::to(&to).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(r: &Response) -> &str {
+        r.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    #[test]
+    fn forms_return_to_their_page_with_the_outcome() {
+        assert_eq!(location(&back_to("/a/b", Ok(String::new()), "foto")), "/a/b#foto");
+        assert_eq!(location(&back_to("/a/b?t=x", Ok("impor=3".into()), "")), "/a/b?t=x&impor=3");
+        let refused = back_to("/a/b", Err(AppError::Invalid("Berkas rusak & kosong".into())), "foto");
+        assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+        assert!(location(&refused).starts_with("/a/b?galat=Berkas"), "{}", location(&refused));
+        assert!(location(&refused).ends_with("#foto"));
+        assert!(!location(&refused).contains(' ') && !location(&refused).contains("& "));
+        assert_eq!(back_to("/a", Err(AppError::Forbidden), "").status(), StatusCode::FORBIDDEN);
+    }
+}
