@@ -73,6 +73,8 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example registry -- postgres
 	cargo run --release --quiet --no-default-features --features ssr --example letters -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example letters -- postgres
+	cargo run --release --quiet --no-default-features --features ssr --example market -- sqlite
+	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
 
 fmt:
 	cargo fmt --all

@@ -14,6 +14,7 @@ pub mod error;
 pub mod geo;
 pub mod letters;
 pub mod map;
+pub mod market;
 pub mod population;
 pub mod region;
 pub mod site;

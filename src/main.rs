@@ -176,6 +176,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             digdaya::map::service::seed_demo_features(&conn, &report.village).await.map_err(|e| e.to_string())?;
+            digdaya::market::service::seed_demo_market(&conn, &report.village).await.map_err(|e| e.to_string())?;
             auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",

@@ -36,8 +36,9 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// `TARGET`, `RESIDENT`, `FAMILY` and `CORRECTION` are replaced by the ids of an official, a
 /// resident of A who are not callers, that resident's family and a correction request of theirs;
 /// `TYPE`, `LETTER` and `COMPLAINT` by a letter type of A, a letter request and a complaint of the
-/// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call. The endpoints
-/// in `JSON` take
+/// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call; `SHOP` by an
+/// approved shop of the `Resident` caller, `PRODUCT` and `PHOTO` by a product of it and a photo
+/// of that, made afresh for each call. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -57,6 +58,11 @@ const JSON: &[&str] = &[
     "complaints/queue",
     "complaints/save-settings",
     "map/save",
+    "market/catalogue",
+    "market/region",
+    "market/open",
+    "market/update",
+    "market/product/save",
 ];
 
 const TABLE: &[Entry] = &[
@@ -162,6 +168,59 @@ const TABLE: &[Entry] = &[
         ],
     ),
     ("map/delete", Access::Officials(VILLAGE_ROLES), &[A, ("id", "FEATURE")]),
+    ("market/catalogue", Access::Anyone, &[A, ("query", "{}")]),
+    ("market/region", Access::Anyone, &[("code", "36.04.05"), ("query", "{}")]),
+    ("market/product", Access::Anyone, &[A, ("id", "PRODUCT")]),
+    ("market/shop", Access::Anyone, &[A, ("id", "SHOP")]),
+    ("market/mine", Access::Residents, &[A]),
+    ("market/managed", Access::ResidentsOrOfficials, &[A, ("id", "SHOP")]),
+    (
+        "market/open",
+        Access::ResidentsOrOfficials,
+        &[
+            A,
+            (
+                "input",
+                r#"{"name":"Warung Uji","description":"","category":"makanan","whatsapp":"081234567890","address":"Kp. Uji RT 001/001","hours":""}"#,
+            ),
+            ("nik", "null"),
+        ],
+    ),
+    (
+        "market/update",
+        Access::ResidentsOrOfficials,
+        &[
+            A,
+            ("id", "SHOP"),
+            (
+                "input",
+                r#"{"name":"Warung Uji","description":"","category":"makanan","whatsapp":"081234567890","address":"Kp. Uji RT 001/001","hours":""}"#,
+            ),
+        ],
+    ),
+    (
+        "market/product/save",
+        Access::ResidentsOrOfficials,
+        &[
+            A,
+            ("shop", "SHOP"),
+            ("id", "null"),
+            (
+                "input",
+                r#"{"name":"Keripik uji","description":"","category":"makanan","price":"10.000","discount_price":"","unit":"bungkus","availability":"tersedia"}"#,
+            ),
+        ],
+    ),
+    ("market/product/delete", Access::ResidentsOrOfficials, &[A, ("id", "PRODUCT")]),
+    ("market/photo/delete", Access::ResidentsOrOfficials, &[A, ("id", "PHOTO")]),
+    (
+        "market/product/hide",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "PRODUCT"), ("reason", "Melanggar aturan pasar desa.")],
+    ),
+    ("market/moderate", Access::Officials(VILLAGE_ROLES), &[A, ("id", "SHOP"), ("action", "Approve"), ("reason", "")]),
+    ("market/shops", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
+    ("market/report", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
     (
@@ -325,6 +384,26 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     .await
     .unwrap();
     let complaint_id = complaint.id.to_string();
+    // An approved shop of the same resident (products and photos are made per call below).
+    let shop = digdaya::db::entities::shop::ActiveModel {
+        village_id: Set(a.id),
+        resident_id: Set(in_a[0].id),
+        name: Set("Warung Uji".into()),
+        description: Set(String::new()),
+        category: Set("makanan".into()),
+        whatsapp: Set("6281234567890".into()),
+        address: Set("Kp. Uji".into()),
+        hours: Set(String::new()),
+        status: Set("aktif".into()),
+        moderation_note: Set(String::new()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let shop_id = shop.id.to_string();
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -340,6 +419,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                 "TYPE" => (*k, type_id.as_str()),
                 "LETTER" => (*k, letter_id.as_str()),
                 "COMPLAINT" => (*k, complaint_id.as_str()),
+                "SHOP" => (*k, shop_id.as_str()),
                 _ => (*k, *v),
             })
             .collect();
@@ -374,8 +454,51 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .unwrap()
             .id
             .to_string();
-            let args: Vec<(&str, &str)> =
-                args.iter().map(|(k, v)| if *v == "FEATURE" { (*k, feature.as_str()) } else { (*k, *v) }).collect();
+            // Likewise a product of the shop, and a photo of it.
+            let product = digdaya::db::entities::product::ActiveModel {
+                village_id: Set(a.id),
+                shop_id: Set(shop.id),
+                name: Set("Keripik uji".into()),
+                description: Set(String::new()),
+                category: Set("makanan".into()),
+                price: Set(10_000),
+                unit: Set("bungkus".into()),
+                availability: Set("tersedia".into()),
+                hidden: Set(false),
+                hidden_reason: Set(String::new()),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            let photo = digdaya::db::entities::product_photo::ActiveModel {
+                village_id: Set(a.id),
+                product_id: Set(product.id),
+                position: Set(0),
+                photo_key: Set("market/uji/tidak-ada.jpg".into()),
+                thumb_key: Set("market/uji/tidak-ada-kecil.jpg".into()),
+                width: Set(10),
+                height: Set(10),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap()
+            .id
+            .to_string();
+            let product = product.id.to_string();
+            let args: Vec<(&str, &str)> = args
+                .iter()
+                .map(|(k, v)| match *v {
+                    "FEATURE" => (*k, feature.as_str()),
+                    "PRODUCT" => (*k, product.as_str()),
+                    "PHOTO" => (*k, photo.as_str()),
+                    _ => (*k, *v),
+                })
+                .collect();
             let req = app
                 .client
                 .post(format!("{}/api/{endpoint}", app.base))

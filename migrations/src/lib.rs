@@ -15,6 +15,7 @@ mod m20261128_000007_registry;
 mod m20261128_000008_letters;
 mod m20261128_000009_complaints;
 mod m20261129_000010_map;
+mod m20261129_000011_market;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_letters::Migration),
             Box::new(m20261128_000009_complaints::Migration),
             Box::new(m20261129_000010_map::Migration),
+            Box::new(m20261129_000011_market::Migration),
         ]
     }
 }

@@ -54,6 +54,8 @@ pub enum Action {
     CorrectionResolved,
     /// An official drew, changed, deleted or imported map features (detail says what).
     MapChanged,
+    /// A shop was opened, changed or moderated, or a product hidden (detail says what).
+    MarketChanged,
 }
 
 impl Action {
@@ -82,6 +84,7 @@ impl Action {
             Action::CorrectionRequested => "correction_requested",
             Action::CorrectionResolved => "correction_resolved",
             Action::MapChanged => "map_changed",
+            Action::MarketChanged => "market_changed",
         }
     }
 
@@ -109,6 +112,7 @@ impl Action {
         Action::CorrectionRequested,
         Action::CorrectionResolved,
         Action::MapChanged,
+        Action::MarketChanged,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {

@@ -27,6 +27,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("correction_requested", "Warga meminta perbaikan data"),
     ("correction_resolved", "Permintaan perbaikan diselesaikan"),
     ("map_changed", "Peta desa diubah"),
+    ("market_changed", "Pasar desa: lapak atau produk diubah"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

@@ -153,6 +153,56 @@ pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
     })
 }
 
+/// The market's budgets: a product photo as shown on its page, and the square thumbnail of
+/// the catalogue's grid (cropped to the centre, so every card has the same size).
+pub const MARKET_DISPLAY_SIDE: u32 = 1200;
+pub const MARKET_DISPLAY_BYTES: usize = 150 * 1024;
+pub const MARKET_THUMB_SIDE: u32 = 360;
+pub const MARKET_THUMB_BYTES: usize = 30 * 1024;
+
+/// `image` as a JPEG of at most `budget` bytes: the quality steps down, then the size, until
+/// it fits (a photo of fine detail needs a few steps; most fit at the first).
+fn jpeg_within(image: &DynamicImage, budget: usize) -> Result<Vec<u8>, MediaError> {
+    let mut image = image.clone();
+    loop {
+        for quality in [82, 74, 66, 58, 50] {
+            let out = jpeg(&image, quality)?;
+            if out.len() <= budget {
+                return Ok(out);
+            }
+        }
+        let (w, h) = (image.width() * 3 / 4, image.height() * 3 / 4);
+        if w < 64 || h < 64 {
+            return jpeg(&image, 40);
+        }
+        image = image.resize(w, h, image::imageops::FilterType::Triangle);
+    }
+}
+
+/// A product photo for the market: checked by content and pixel count, re-encoded without
+/// metadata, at most [`MARKET_DISPLAY_SIDE`] and [`MARKET_DISPLAY_BYTES`], with a square
+/// thumbnail of [`MARKET_THUMB_SIDE`] within [`MARKET_THUMB_BYTES`].
+///
+/// # Errors
+/// Empty, too large, not an image, broken, or too many pixels.
+pub fn market_photo(bytes: &[u8]) -> Result<Photo, MediaError> {
+    if bytes.is_empty() {
+        return Err(MediaError::Empty);
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(MediaError::TooLarge);
+    }
+    let image = DynamicImage::ImageRgb8(decode(bytes)?.into_rgb8());
+    let display = jpeg_within(&fit(&image, MARKET_DISPLAY_SIDE), MARKET_DISPLAY_BYTES)?;
+    let side = image.width().min(image.height());
+    let square = image.crop_imm((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    let thumb = jpeg_within(&fit(&square, MARKET_THUMB_SIDE), MARKET_THUMB_BYTES)?;
+    let (width, height) = image::load_from_memory_with_format(&display, ImageFormat::Jpeg)
+        .map(|d| (d.width(), d.height()))
+        .map_err(|_| MediaError::Broken)?;
+    Ok(Photo { display, thumb, width, height })
+}
+
 /// A logo for the letterhead: an image checked by content, transparent parts made white, at
 /// most `side` pixels, as a baseline JPEG.
 ///
@@ -336,6 +386,48 @@ mod tests {
         assert_eq!((thumb.width(), thumb.height()), (320, 160));
         let small = photo(&png(100, 80)).unwrap();
         assert_eq!((small.width, small.height), (100, 80));
+    }
+
+    /// Noise compresses worst: the budgets must hold for it too.
+    fn noise(w: u32, h: u32, format: ImageFormat) -> Vec<u8> {
+        let mut seed = 0x2545_f491_u32;
+        let img = image::RgbImage::from_fn(w, h, |_, _| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let [a, b, c, _] = seed.to_le_bytes();
+            image::Rgb([a, b, c])
+        });
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), format).unwrap();
+        out
+    }
+
+    #[test]
+    fn market_photos_keep_their_budgets() {
+        for format in [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP] {
+            // Noise is incompressible: 1,300 × 1,000 stays under the 5 MB upload limit as PNG.
+            let p = market_photo(&noise(1300, 1000, format)).unwrap();
+            assert!(p.display.len() <= MARKET_DISPLAY_BYTES, "{format:?}: {} bytes", p.display.len());
+            assert!(p.thumb.len() <= MARKET_THUMB_BYTES, "{format:?}: {} bytes", p.thumb.len());
+            let thumb = image::load_from_memory(&p.thumb).unwrap();
+            assert_eq!(thumb.width(), thumb.height(), "{format:?}: square thumbnail");
+            assert!(p.width <= MARKET_DISPLAY_SIDE && p.height <= MARKET_DISPLAY_SIDE);
+            assert_eq!(sniff(&p.display), Some(Kind::Jpeg));
+        }
+        // A photo with EXIF (a phone's GPS position) loses it: nothing but pixels survives.
+        let mut with_exif = noise(400, 300, ImageFormat::Jpeg);
+        let payload = b"Exif\0\0GPS -6.05 106.1 rahasia";
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend(u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+        segment.extend(payload);
+        with_exif.splice(2..2, segment);
+        let p = market_photo(&with_exif).unwrap();
+        assert!(!p.display.windows(4).any(|w| w == b"Exif"));
+        assert!(!p.display.windows(7).any(|w| w == b"rahasia"));
+        // A program renamed to .jpg is refused.
+        assert!(matches!(market_photo(b"MZ\x90\x00 not a photo"), Err(MediaError::NotAnImage)));
+        assert!(matches!(market_photo(&[]), Err(MediaError::Empty)));
     }
 
     /// A small file that decodes to 48 million pixels is refused before it is decoded.

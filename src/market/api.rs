@@ -1,0 +1,164 @@
+//! Server functions of the market slice: they find the village and the caller and call the
+//! service. Photos go through `http.rs`.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use super::model::{
+    Catalogue, CatalogueQuery, MarketReport, Moderation, MyShop, ProductDetail, ProductInput, Saved, ShopInput,
+    ShopPage, ShopRow, ShopStatus,
+};
+use crate::error::AppError;
+
+/// The village and who acts on its market: a resident of it (who has chosen their own PIN) or
+/// one of its officials.
+#[cfg(feature = "ssr")]
+async fn seller(
+    slug: &str,
+) -> Result<(crate::server::AppState, crate::db::entities::village::Model, super::service::Seller), AppError> {
+    use crate::auth::guard::{self, User};
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let user = guard::signed_in(&state.db).await?;
+    guard::decide(user.as_ref(), village.id, guard::Allow::AnySignedIn)?;
+    let who = match user {
+        Some(User::Official(o)) if o.village_id == Some(village.id) => super::service::Seller::Official(o),
+        Some(User::Resident(r)) if r.village_id == village.id && r.must_change_pin => {
+            return Err(AppError::PinChangeRequired);
+        }
+        Some(User::Resident(r)) if r.village_id == village.id => {
+            super::service::Seller::Resident { id: r.id, name: r.name }
+        }
+        Some(_) => return Err(AppError::Forbidden),
+        None => return Err(AppError::Unauthenticated),
+    };
+    Ok((state, village, who))
+}
+
+/// Every official of the village moderates the market.
+#[cfg(feature = "ssr")]
+use crate::auth::guard::village_official as official;
+
+/// The public catalogue of one village.
+#[server(endpoint = "market/catalogue", input = Json)]
+pub async fn get_catalogue(slug: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::service::catalogue(&state.db, &super::service::Region::Village(village.id), &query).await
+}
+
+/// The public catalogue of every village of a kecamatan (`36.04.05`) or kabupaten (`36.04`).
+#[server(endpoint = "market/region", input = Json)]
+pub async fn get_region_catalogue(code: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
+    let state = crate::server::state()?;
+    let parts: Vec<&str> = code.split('.').collect();
+    let valid =
+        (2..=3).contains(&parts.len()) && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !valid {
+        return Err(AppError::Invalid("Kode wilayah kecamatan atau kabupaten tidak sah (misalnya 36.04.05).".into()));
+    }
+    super::service::catalogue(&state.db, &super::service::Region::Code(code), &query).await
+}
+
+/// A product's public page.
+#[server(endpoint = "market/product")]
+pub async fn get_product(slug: String, id: i64) -> Result<ProductDetail, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let path = if village.host.is_some() {
+        format!("/pasar/produk/{id}")
+    } else {
+        format!("/{}/pasar/produk/{id}", village.slug)
+    };
+    let page = format!("{}{path}", crate::letters::service::public_base(&village));
+    super::service::product_detail(&state.db, &village, id, &page).await
+}
+
+/// A shop's public page.
+#[server(endpoint = "market/shop")]
+pub async fn get_shop(slug: String, id: i64) -> Result<ShopPage, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::service::shop_page(&state.db, &village, id).await
+}
+
+/// The signed-in resident's shops with all their products.
+#[server(endpoint = "market/mine")]
+pub async fn my_shops(slug: String) -> Result<Vec<MyShop>, AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    if matches!(who, super::service::Seller::Official(_)) {
+        return Err(AppError::Forbidden);
+    }
+    super::service::managed(&state.db, &village, &who, None).await
+}
+
+/// One shop as its owner or an official manages it.
+#[server(endpoint = "market/managed")]
+pub async fn get_managed_shop(slug: String, id: i64) -> Result<MyShop, AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::managed(&state.db, &village, &who, Some(id)).await?.pop().ok_or(AppError::NotFound)
+}
+
+/// Opens a shop: a resident their own (waits for approval), an official one for the resident
+/// with `nik`.
+#[server(endpoint = "market/open", input = Json)]
+pub async fn open_shop(slug: String, input: ShopInput, nik: Option<String>) -> Result<Saved, AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::open_shop(&state.db, &village, &who, &input, nik.as_deref()).await
+}
+
+/// Changes a shop.
+#[server(endpoint = "market/update", input = Json)]
+pub async fn update_shop(slug: String, id: i64, input: ShopInput) -> Result<Saved, AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::update_shop(&state.db, &village, &who, id, &input).await
+}
+
+/// Adds (`id` `None`) or changes a product of a shop.
+#[server(endpoint = "market/product/save", input = Json)]
+pub async fn save_product(slug: String, shop: i64, id: Option<i64>, input: ProductInput) -> Result<Saved, AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::save_product(&state.db, &village, &who, shop, id, &input).await
+}
+
+/// Deletes a product and its photos.
+#[server(endpoint = "market/product/delete")]
+pub async fn delete_product(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::delete_product(&state.db, &state.files, &village, &who, id).await
+}
+
+/// Removes one of a product's photos.
+#[server(endpoint = "market/photo/delete")]
+pub async fn delete_photo(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, who) = seller(&slug).await?;
+    super::service::delete_photo(&state.db, &state.files, &village, &who, id).await
+}
+
+/// An official hides a product with a reason, or shows it again (`reason` `None`).
+#[server(endpoint = "market/product/hide")]
+pub async fn hide_product(slug: String, id: i64, reason: Option<String>) -> Result<(), AppError> {
+    let (state, village, official) = official(&slug).await?;
+    super::service::hide_product(&state.db, &village, &official, id, reason.as_deref()).await
+}
+
+/// An official approves, refuses or hides a shop.
+#[server(endpoint = "market/moderate")]
+pub async fn moderate_shop(slug: String, id: i64, action: Moderation, reason: String) -> Result<ShopStatus, AppError> {
+    let (state, village, official) = official(&slug).await?;
+    super::service::moderate(&state.db, &village, &official, id, action, &reason).await
+}
+
+/// The officials' list of shops (`status` `None` for all) and the number of pages.
+#[server(endpoint = "market/shops")]
+pub async fn list_shops(slug: String, status: Option<ShopStatus>, page: u64) -> Result<(Vec<ShopRow>, u64), AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::service::shop_rows(&state.db, &village, status, page).await
+}
+
+/// Counts per category and per dusun, for the officials.
+#[server(endpoint = "market/report")]
+pub async fn get_report(slug: String) -> Result<MarketReport, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::service::report(&state.db, &village).await
+}

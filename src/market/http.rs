@@ -1,0 +1,87 @@
+//! Product photos as plain HTTP (server only): the upload is an ordinary multipart form that
+//! works before or without the WASM; photos are served only for products the public may see.
+//!
+//! `POST /api/market/{slug}/produk/{id}/foto` (field `foto`) → 303 back to the shop's page
+//! `GET  /api/market/{slug}/foto/{id}[?kecil=1]`
+
+use axum::{
+    extract::{Multipart, Path, Query, State},
+    http::HeaderMap,
+    response::Response,
+};
+use serde::Deserialize;
+
+use super::service::{self, Seller};
+use crate::auth::guard::{self, User};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::site::SiteMode;
+use crate::web::{back_to, error_response, jpeg};
+
+/// The village and who acts on its market, for plain HTTP handlers.
+async fn seller_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    slug: &str,
+) -> Result<(crate::db::entities::village::Model, Seller), AppError> {
+    let village = crate::village::service::scope(&state.db, slug).await?;
+    let who = guard::signed_in_with(&state.db, guard::token_in(headers)).await?;
+    guard::decide(who.as_ref(), village.id, guard::Allow::AnySignedIn)?;
+    let seller = match who {
+        Some(User::Official(o)) if o.village_id == Some(village.id) => Seller::Official(o),
+        Some(User::Resident(r)) if r.village_id == village.id && !r.must_change_pin => {
+            Seller::Resident { id: r.id, name: r.name }
+        }
+        Some(User::Resident(_)) => return Err(AppError::PinChangeRequired),
+        _ => return Err(AppError::Forbidden),
+    };
+    Ok((village, seller))
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    /// The shop whose page the form is on (where to return).
+    toko: i64,
+}
+
+/// Receives one product photo and returns to the shop's management page.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<UploadQuery>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, who) = match seller_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
+    let result = match upload.file("Pilih foto produk (JPEG, PNG atau WebP).") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => service::add_photo(&state.db, &state.files, &village, &who, id, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let back = format!("{}?produk={id}", mode.path(&village.slug, &format!("/pasar/kelola/{}", q.toko)));
+    back_to(&back, result.map(|_| String::new()), &format!("produk-{id}"))
+}
+
+#[derive(Deserialize)]
+pub struct PhotoQuery {
+    kecil: Option<u8>,
+}
+
+/// A product photo (or its thumbnail): public while the product is.
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<PhotoQuery>,
+) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        service::photo(&state.db, &state.files, village.id, id, q.kecil == Some(1)).await
+    }
+    .await;
+    jpeg(result, "public, max-age=3600")
+}

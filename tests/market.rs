@@ -1,0 +1,335 @@
+//! The UMKM market on the database: shops wait for an official's approval, only approved shops'
+//! products that are not hidden are public (catalogue, product, photos), a seller changes only
+//! their own shop and products, photos are checked and kept within budget, and the catalogue
+//! searches, filters, sorts and pages within a village or a region.
+
+mod common;
+
+use chrono::Utc;
+use common::{Backend, TestApp, png};
+use digdaya::auth::guard::Official;
+use digdaya::auth::{model::Role, service::create_official};
+use digdaya::db::entities::{audit_entry, product_photo, resident, village};
+use digdaya::error::AppError;
+use digdaya::market::model::{CatalogueQuery, Moderation, ProductInput, ShopInput, ShopStatus, Sort};
+use digdaya::market::service::{self, Region, Seller};
+use digdaya::media::Storage;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+db_tests!(
+    shops_are_moderated_and_only_approved_products_are_public,
+    a_seller_changes_only_their_own_shop_and_products,
+    the_catalogue_searches_filters_sorts_and_pages,
+);
+
+async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
+    let o = create_official(
+        &app.db,
+        Some(v),
+        username,
+        &format!("Pejabat {username}"),
+        Role::Operator,
+        "kopi-tubruk-di-sawah",
+    )
+    .await
+    .unwrap();
+    Official { id: o.id, village_id: o.village_id, name: o.name, role: Role::Operator, session_id: String::new() }
+}
+
+/// Living residents of the village, as sellers.
+async fn sellers(app: &TestApp, v: &village::Model, n: u64) -> Vec<(Seller, resident::Model)> {
+    resident::Entity::find()
+        .filter(resident::Column::VillageId.eq(v.id))
+        .filter(resident::Column::Status.eq("hidup"))
+        .order_by_asc(resident::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .take(usize::try_from(n).unwrap())
+        .map(|r| (Seller::Resident { id: r.id, name: r.name.clone() }, r))
+        .collect()
+}
+
+fn shop_input(name: &str) -> ShopInput {
+    ShopInput {
+        name: name.into(),
+        description: "Usaha rumahan sejak 2015.".into(),
+        category: "makanan".into(),
+        whatsapp: "0812-3456-7890".into(),
+        address: "Kp. Kramat RT 002/001".into(),
+        lat: None,
+        lng: None,
+        hours: "Setiap hari 07.00–17.00".into(),
+    }
+}
+
+fn product_input(name: &str, price: &str) -> ProductInput {
+    ProductInput {
+        name: name.into(),
+        description: "Dibuat setiap pagi.".into(),
+        category: "makanan".into(),
+        price: price.into(),
+        discount_price: String::new(),
+        unit: "bungkus".into(),
+        availability: "tersedia".into(),
+    }
+}
+
+fn names(c: &digdaya::market::model::Catalogue) -> Vec<String> {
+    c.items.iter().map(|p| p.name.clone()).collect()
+}
+
+fn query(q: &str) -> CatalogueQuery {
+    CatalogueQuery { q: q.into(), page: 1, ..CatalogueQuery::default() }
+}
+
+async fn shops_are_moderated_and_only_approved_products_are_public(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 11, None).await.village;
+    let o = official(&app, &v, "operator.pasar").await;
+    let files = Storage::new(tempfile_dir());
+    let (siti, _) = sellers(&app, &v, 1).await.remove(0);
+
+    let shop = service::open_shop(&app.db, &v, &siti, &shop_input("Warung Bu Siti"), None).await.unwrap().unwrap();
+    let keripik = service::save_product(&app.db, &v, &siti, shop, None, &product_input("Keripik singkong", "15.000"))
+        .await
+        .unwrap()
+        .unwrap();
+    let photo = service::add_photo(&app.db, &files, &v, &siti, keripik, &png(900, 600)).await.unwrap();
+    let here = Region::Village(v.id);
+    let public = |q: CatalogueQuery| {
+        let (db, here) = (&app.db, &here);
+        async move { service::catalogue(db, here, &q).await.unwrap() }
+    };
+
+    // Waiting for approval: nowhere public.
+    assert!(public(query("")).await.items.is_empty());
+    assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
+    assert!(matches!(service::photo(&app.db, &files, v.id, photo, true).await, Err(AppError::NotFound)));
+
+    // Refusing needs a reason; the seller's change asks again.
+    let refuse = service::moderate(&app.db, &v, &o, shop, Moderation::Refuse, "singkat").await;
+    assert!(matches!(refuse, Err(AppError::Invalid(_))));
+    let to = service::moderate(&app.db, &v, &o, shop, Moderation::Refuse, "Foto produk belum ada harganya.").await;
+    assert_eq!(to.unwrap(), ShopStatus::Ditolak);
+    service::update_shop(&app.db, &v, &siti, shop, &shop_input("Warung Bu Siti")).await.unwrap().unwrap();
+    assert!(matches!(
+        service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Tidak berlaku di sini.").await,
+        Err(AppError::Invalid(_))
+    ));
+    assert_eq!(service::moderate(&app.db, &v, &o, shop, Moderation::Approve, "").await.unwrap(), ShopStatus::Aktif);
+
+    // Approved: in the catalogue, on its page, its photo served.
+    let all = public(query("")).await;
+    assert_eq!(names(&all), ["Keripik singkong"]);
+    assert_eq!(all.items[0].price, "Rp 15.000");
+    assert!(all.items[0].thumb.as_deref().unwrap().ends_with(&format!("/foto/{photo}?kecil=1")));
+    assert!(service::visible_product(&app.db, v.id, keripik).await.is_ok());
+    assert!(!service::photo(&app.db, &files, v.id, photo, true).await.unwrap().is_empty());
+
+    // An official hides the product: gone from list, search, page and photo; shown again after.
+    assert!(matches!(service::hide_product(&app.db, &v, &o, keripik, Some("x")).await, Err(AppError::Invalid(_))));
+    service::hide_product(&app.db, &v, &o, keripik, Some("Produk ini dilarang dijual.")).await.unwrap();
+    assert!(public(query("")).await.items.is_empty());
+    assert!(public(query("keripik")).await.items.is_empty());
+    assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
+    assert!(matches!(service::photo(&app.db, &files, v.id, photo, false).await, Err(AppError::NotFound)));
+    service::hide_product(&app.db, &v, &o, keripik, None).await.unwrap();
+    assert_eq!(names(&public(query("keripik")).await), ["Keripik singkong"]);
+
+    // Hiding the shop hides all of it.
+    service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Nomor WhatsApp tidak aktif.").await.unwrap();
+    assert!(public(query("")).await.items.is_empty());
+    assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
+
+    // Another village does not see it, even approved.
+    service::moderate(&app.db, &v, &o, shop, Moderation::Approve, "").await.unwrap();
+    let other = app.seed("36.04.05.2002", 5, 12, None).await.village;
+    assert!(matches!(service::visible_product(&app.db, other.id, keripik).await, Err(AppError::NotFound)));
+    assert!(service::catalogue(&app.db, &Region::Village(other.id), &query("")).await.unwrap().items.is_empty());
+
+    // An official opens a shop for a resident by NIK: approved at once. An unknown NIK is refused.
+    let (_, budi) = sellers(&app, &v, 2).await.remove(1);
+    let by_official = Seller::Official(o.clone());
+    let unknown = service::open_shop(&app.db, &v, &by_official, &shop_input("Toko Tani"), Some("3604051234567890"))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(unknown[0].field, "nik");
+    let tani = service::open_shop(&app.db, &v, &by_official, &shop_input("Toko Tani"), Some(&budi.nik))
+        .await
+        .unwrap()
+        .unwrap();
+    service::save_product(&app.db, &v, &by_official, tani, None, &product_input("Beras pandan wangi", "Rp 14.000"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(names(&public(query("beras")).await).contains(&"Beras pandan wangi".to_string()));
+    let moderated = audit_entry::Entity::find()
+        .filter(audit_entry::Column::VillageId.eq(v.id))
+        .filter(audit_entry::Column::Action.eq("market_changed"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(moderated >= 8, "{moderated}");
+}
+
+fn not_found<T>(r: Result<T, AppError>) -> bool {
+    matches!(r, Err(AppError::NotFound))
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("digdaya-market-{}", digdaya::media::random_name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn a_seller_changes_only_their_own_shop_and_products(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 13, None).await.village;
+    let files = Storage::new(tempfile_dir());
+    let mut people = sellers(&app, &v, 2).await;
+    let (ani, _) = people.remove(0);
+    let (budi, _) = people.remove(0);
+    let shop = service::open_shop(&app.db, &v, &ani, &shop_input("Kue Ani"), None).await.unwrap().unwrap();
+    let bolu = service::save_product(&app.db, &v, &ani, shop, None, &product_input("Bolu pandan", "25000"))
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Budi cannot touch Ani's shop or products: to him they do not exist.
+    assert!(not_found(service::update_shop(&app.db, &v, &budi, shop, &shop_input("Punya Budi")).await));
+    assert!(not_found(
+        service::save_product(&app.db, &v, &budi, shop, Some(bolu), &product_input("Bolu", "1000")).await
+    ));
+    assert!(not_found(
+        service::save_product(&app.db, &v, &budi, shop, None, &product_input("Bolu palsu", "1000")).await
+    ));
+    assert!(not_found(service::delete_product(&app.db, &files, &v, &budi, bolu).await));
+    assert!(not_found(service::add_photo(&app.db, &files, &v, &budi, bolu, &png(100, 100)).await));
+    // A product id of his own shop does not reach into hers either.
+    let own = service::open_shop(&app.db, &v, &budi, &shop_input("Bengkel Budi"), None).await.unwrap().unwrap();
+    assert!(not_found(
+        service::save_product(&app.db, &v, &budi, own, Some(bolu), &product_input("Bolu", "1000")).await
+    ));
+    // An official of another village cannot moderate here.
+    let other = app.seed("36.04.05.2002", 5, 14, None).await.village;
+    let stranger = official(&app, &other, "operator.lain").await;
+    assert!(not_found(service::moderate(&app.db, &v, &stranger, shop, Moderation::Approve, "").await));
+    assert!(not_found(
+        service::save_product(
+            &app.db,
+            &v,
+            &Seller::Official(stranger),
+            shop,
+            Some(bolu),
+            &product_input("Bolu", "1000")
+        )
+        .await
+    ));
+
+    // Ani changes her product: the price is read as she writes it; bad input says why.
+    let saved =
+        service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("Bolu pandan", "Rp 27.500,00"))
+            .await
+            .unwrap();
+    assert_eq!(saved, Ok(bolu));
+    let refused =
+        service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("B", "dua puluh")).await.unwrap();
+    let fields: Vec<String> = refused.unwrap_err().into_iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["name", "price"]);
+
+    // Photos: five at most, checked by content.
+    for _ in 0..5 {
+        service::add_photo(&app.db, &files, &v, &ani, bolu, &png(640, 480)).await.unwrap();
+    }
+    let sixth = service::add_photo(&app.db, &files, &v, &ani, bolu, &png(640, 480)).await;
+    assert!(matches!(sixth, Err(AppError::Invalid(m)) if m.contains("5 foto")));
+    let lying = service::add_photo(&app.db, &files, &v, &ani, bolu, b"<?php system($_GET['c']); ?>").await;
+    assert!(matches!(lying, Err(AppError::Invalid(_))));
+
+    // Deleting the product takes its photos with it.
+    service::delete_product(&app.db, &files, &v, &ani, bolu).await.unwrap();
+    assert_eq!(product_photo::Entity::find().count(&app.db).await.unwrap(), 0);
+    let _ = Utc::now();
+}
+
+async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 15, None).await.village;
+    let o = Seller::Official(official(&app, &v, "operator.katalog").await);
+    let (_, owner) = sellers(&app, &v, 1).await.remove(0);
+    let shop =
+        service::open_shop(&app.db, &v, &o, &shop_input("Dapur Mak Ijah"), Some(&owner.nik)).await.unwrap().unwrap();
+    let mut craft = shop_input("Anyaman Bambu Sejahtera");
+    craft.category = "kerajinan".into();
+    let crafts = service::open_shop(&app.db, &v, &o, &craft, Some(&owner.nik)).await.unwrap().unwrap();
+    let add = |shop: i64, input: ProductInput| {
+        let (db, v, o) = (&app.db, &v, &o);
+        async move { service::save_product(db, v, o, shop, None, &input).await.unwrap().unwrap() }
+    };
+    add(shop, product_input("Nasi uduk", "10.000")).await;
+    add(shop, ProductInput { discount_price: "9.000".into(), ..product_input("Lontong sayur", "12.000") }).await;
+    add(shop, ProductInput { availability: "habis".into(), ..product_input("Rendang", "45.000") }).await;
+    add(
+        crafts,
+        ProductInput { category: "kerajinan".into(), unit: "pcs".into(), ..product_input("Tampah bambu", "35.000") },
+    )
+    .await;
+    for i in 0..30 {
+        add(shop, product_input(&format!("Kue basah {i:02}"), &format!("{}", 2_000 + i * 100))).await;
+    }
+    let here = Region::Village(v.id);
+    let run = |q: CatalogueQuery| {
+        let (db, here) = (&app.db, &here);
+        async move { service::catalogue(db, here, &q).await.unwrap() }
+    };
+
+    // Words match the name, the description or the shop's name, in any case.
+    assert_eq!(names(&run(query("NASI")).await), ["Nasi uduk"]);
+    assert_eq!(names(&run(query("bambu")).await), ["Tampah bambu"]);
+    assert_eq!(run(query("mak ijah")).await.total, 33);
+    assert!(run(query("100%_")).await.items.is_empty());
+    // Category, price range (the discounted price counts), available only, sorted cheapest.
+    let q = CatalogueQuery { category: "kerajinan".into(), ..query("") };
+    assert_eq!(names(&run(q).await), ["Tampah bambu"]);
+    let q = CatalogueQuery { min: "9.000".into(), max: "Rp 40.000".into(), sort: Sort::Cheapest, ..query("") };
+    assert_eq!(names(&run(q).await), ["Lontong sayur", "Nasi uduk", "Tampah bambu"]);
+    let q = CatalogueQuery { q: "rendang".into(), available: true, ..query("") };
+    assert!(run(q).await.items.is_empty());
+    let cheapest = run(CatalogueQuery { sort: Sort::Cheapest, ..query("") }).await;
+    assert_eq!(cheapest.items[0].name, "Kue basah 00");
+    assert_eq!(cheapest.items[0].price, "Rp 2.000");
+    // Pages of 24: the last page has the rest; a page past the end shows the last.
+    let first = run(query("")).await;
+    assert_eq!((first.total, first.pages, first.items.len()), (34, 2, 24));
+    let last = run(CatalogueQuery { page: 9, ..query("") }).await;
+    assert_eq!((last.page, last.items.len()), (2, 10));
+    // A price bound that is not a price is reported, and ignored.
+    let q = CatalogueQuery { min: "murah".into(), ..query("") };
+    let c = run(q).await;
+    assert_eq!((c.problems.len(), c.total), (1, 34));
+    assert!(c.problems[0].message.starts_with("Harga terendah: "), "{:?}", c.problems);
+
+    // A region: the kecamatan's catalogue holds both villages' products.
+    let other = app.seed("36.04.05.2002", 10, 16, None).await.village;
+    let o2 = Seller::Official(official(&app, &other, "operator.tetangga").await);
+    let (_, neighbour) = sellers(&app, &other, 1).await.remove(0);
+    let s2 = service::open_shop(&app.db, &other, &o2, &shop_input("Warung Tetangga"), Some(&neighbour.nik))
+        .await
+        .unwrap()
+        .unwrap();
+    service::save_product(&app.db, &other, &o2, s2, None, &product_input("Nasi kuning", "8.000"))
+        .await
+        .unwrap()
+        .unwrap();
+    let kecamatan = Region::Code("36.04.05".into());
+    let both = service::catalogue(&app.db, &kecamatan, &query("nasi")).await.unwrap();
+    let mut got: Vec<(String, String)> = both.items.iter().map(|p| (p.name.clone(), p.village_slug.clone())).collect();
+    got.sort();
+    assert_eq!(got, [("Nasi kuning".to_string(), other.slug.clone()), ("Nasi uduk".to_string(), v.slug.clone())]);
+    assert_eq!(names(&run(query("nasi")).await), ["Nasi uduk"]);
+    let elsewhere = service::catalogue(&app.db, &Region::Code("36.04.06".into()), &query("")).await.unwrap();
+    assert_eq!(elsewhere.total, 0);
+}
