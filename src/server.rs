@@ -118,7 +118,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::map::http::upload_photo)
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
-        .route("/api/map/{slug}/foto/{id}", get(crate::map::http::photo));
+        .route("/api/map/{slug}/foto/{id}", get(crate::map::http::photo))
+        // Market: product photos (up to 5 MB each), public while their product is.
+        .route(
+            "/api/market/{slug}/produk/{id}/foto",
+            axum::routing::post(crate::market::http::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo));
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

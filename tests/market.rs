@@ -14,9 +14,10 @@ use digdaya::error::AppError;
 use digdaya::market::model::{CatalogueQuery, Moderation, ProductInput, ShopInput, ShopStatus, Sort};
 use digdaya::market::service::{self, Region, Seller};
 use digdaya::media::Storage;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 db_tests!(
+    photos_go_up_as_forms_and_come_down_only_while_public,
     shops_are_moderated_and_only_approved_products_are_public,
     a_seller_changes_only_their_own_shop_and_products,
     the_catalogue_searches_filters_sorts_and_pages,
@@ -332,4 +333,82 @@ async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
     assert_eq!(names(&run(query("nasi")).await), ["Nasi uduk"]);
     let elsewhere = service::catalogue(&app.db, &Region::Code("36.04.06".into()), &query("")).await.unwrap();
     assert_eq!(elsewhere.total, 0);
+}
+
+async fn upload(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> (u16, String) {
+    let form = reqwest::multipart::Form::new().part("foto", reqwest::multipart::Part::bytes(bytes).file_name("f.jpg"));
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("origin", &app.base)
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    (status, location.unwrap_or(res.text().await.unwrap()))
+}
+
+async fn photos_go_up_as_forms_and_come_down_only_while_public(backend: Backend) {
+    use digdaya::auth::session::{self, Client};
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 17, None).await.village;
+    let o = official(&app, &v, "operator.foto").await;
+    let mut people = sellers(&app, &v, 2).await;
+    let (seller, owner) = people.remove(0);
+    let (_, other) = people.remove(0);
+    let shop = service::open_shop(&app.db, &v, &seller, &shop_input("Warung Foto"), None).await.unwrap().unwrap();
+    let item = service::save_product(&app.db, &v, &seller, shop, None, &product_input("Kopi robusta", "25.000"))
+        .await
+        .unwrap()
+        .unwrap();
+    let sign_in = |r: resident::Model| {
+        let db = app.db.clone();
+        async move {
+            digdaya::db::entities::resident_pin::ActiveModel {
+                resident_id: sea_orm::Set(r.id),
+                village_id: sea_orm::Set(r.village_id),
+                pin_hash: sea_orm::Set("$argon2id$v=19$m=19456,t=8,p=1$x$y".into()),
+                must_change: sea_orm::Set(false),
+                issued_by: sea_orm::Set(None),
+                issued_at: sea_orm::Set(Utc::now()),
+                changed_at: sea_orm::Set(None),
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+            format!(
+                "digdaya_session={}",
+                session::start_resident(&db, &r, &Client::default(), Utc::now()).await.unwrap()
+            )
+        }
+    };
+    let (mine, theirs) = (sign_in(owner).await, sign_in(other).await);
+    let path = format!("/api/market/{}/produk/{item}/foto?toko={shop}", v.slug);
+
+    // The owner's photo goes up and the form returns to the shop's page; a lying file is refused
+    // with the reason; another resident's upload finds nothing.
+    let (status, back) = upload(&app, &path, &mine, png(800, 600)).await;
+    assert_eq!(status, 303, "{back}");
+    assert!(back.ends_with(&format!("/kramatwatu/pasar/kelola/{shop}?produk={item}#produk-{item}")), "{back}");
+    let (status, back) = upload(&app, &path, &mine, b"GIF89a bukan foto".to_vec()).await;
+    assert!(status == 303 && back.contains("galat="), "{status} {back}");
+    let (status, _) = upload(&app, &path, &theirs, png(50, 50)).await;
+    assert_eq!(status, 404);
+    assert_eq!(upload(&app, &path, "", png(50, 50)).await.0, 401);
+    let photo = product_photo::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(product_photo::Entity::find().count(&app.db).await.unwrap(), 1);
+
+    // Served only once the shop is approved, as a JPEG that may run nothing.
+    let url = format!("{}/api/market/{}/foto/{}?kecil=1", app.base, v.slug, photo.id);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status().as_u16(), 404);
+    service::moderate(&app.db, &v, &o, shop, Moderation::Approve, "").await.unwrap();
+    let res = app.client.get(&url).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    let thumb = res.bytes().await.unwrap();
+    assert!(thumb.len() <= digdaya::media::MARKET_THUMB_BYTES);
 }
