@@ -167,6 +167,13 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
         .unwrap()
         .unwrap();
     assert!(names(&public(query("beras")).await).contains(&"Beras pandan wangi".to_string()));
+    // The officials' list: a shop waiting for approval comes first; products counted per shop.
+    let (cara, _) = sellers(&app, &v, 3).await.remove(2);
+    let waiting = service::open_shop(&app.db, &v, &cara, &shop_input("Zaitun Cake"), None).await.unwrap().unwrap();
+    let (rows, pages) = service::shop_rows(&app.db, &v, None, 1).await.unwrap();
+    assert_eq!((rows[0].id, rows[0].status, pages), (waiting, ShopStatus::Menunggu, 1));
+    let tani_row = rows.iter().find(|r| r.id == tani).unwrap();
+    assert_eq!((tani_row.products, tani_row.owner.as_str()), (1, budi.name.as_str()));
     let moderated = audit_entry::Entity::find()
         .filter(audit_entry::Column::VillageId.eq(v.id))
         .filter(audit_entry::Column::Action.eq("market_changed"))

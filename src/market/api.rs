@@ -16,22 +16,9 @@ use crate::error::AppError;
 async fn seller(
     slug: &str,
 ) -> Result<(crate::server::AppState, crate::db::entities::village::Model, super::service::Seller), AppError> {
-    use crate::auth::guard::{self, User};
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let user = guard::signed_in(&state.db).await?;
-    guard::decide(user.as_ref(), village.id, guard::Allow::AnySignedIn)?;
-    let who = match user {
-        Some(User::Official(o)) if o.village_id == Some(village.id) => super::service::Seller::Official(o),
-        Some(User::Resident(r)) if r.village_id == village.id && r.must_change_pin => {
-            return Err(AppError::PinChangeRequired);
-        }
-        Some(User::Resident(r)) if r.village_id == village.id => {
-            super::service::Seller::Resident { id: r.id, name: r.name }
-        }
-        Some(_) => return Err(AppError::Forbidden),
-        None => return Err(AppError::Unauthenticated),
-    };
+    let who = super::service::Seller::of(crate::auth::guard::signed_in(&state.db).await?, &village)?;
     Ok((state, village, who))
 }
 

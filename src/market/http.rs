@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::service::{self, Seller};
-use crate::auth::guard::{self, User};
+use crate::auth::guard;
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
@@ -25,16 +25,7 @@ async fn seller_of(
     slug: &str,
 ) -> Result<(crate::db::entities::village::Model, Seller), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let who = guard::signed_in_with(&state.db, guard::token_in(headers)).await?;
-    guard::decide(who.as_ref(), village.id, guard::Allow::AnySignedIn)?;
-    let seller = match who {
-        Some(User::Official(o)) if o.village_id == Some(village.id) => Seller::Official(o),
-        Some(User::Resident(r)) if r.village_id == village.id && !r.must_change_pin => {
-            Seller::Resident { id: r.id, name: r.name }
-        }
-        Some(User::Resident(_)) => return Err(AppError::PinChangeRequired),
-        _ => return Err(AppError::Forbidden),
-    };
+    let seller = Seller::of(guard::signed_in_with(&state.db, guard::token_in(headers)).await?, &village)?;
     Ok((village, seller))
 }
 

@@ -8,7 +8,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Set, TransactionTrait, Value,
 };
 
 use super::model::{
@@ -43,6 +43,25 @@ pub enum Seller {
 }
 
 pub use super::model::Saved;
+
+impl Seller {
+    /// What a signed-in user (or nobody) is to this village's market. A resident who must
+    /// still change the issued PIN is sent to do that first.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for nobody, `NotFound` for users of another village (and the
+    /// superadmin), `PinChangeRequired`.
+    pub fn of(user: Option<crate::auth::guard::User>, v: &village::Model) -> AppResult<Seller> {
+        use crate::auth::guard::{self, User};
+        guard::decide(user.as_ref(), v.id, guard::Allow::AnySignedIn)?;
+        match user {
+            Some(User::Official(o)) => Ok(Seller::Official(o)),
+            Some(User::Resident(r)) if r.must_change_pin => Err(AppError::PinChangeRequired),
+            Some(User::Resident(r)) => Ok(Seller::Resident { id: r.id, name: r.name }),
+            None => Err(AppError::Unauthenticated),
+        }
+    }
+}
 
 async fn audit<C: ConnectionTrait>(db: &C, v: &village::Model, who: &Seller, id: i64, detail: String) -> AppResult<()> {
     let actor = match who {
@@ -562,7 +581,8 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         }
         Region::Code(prefix) => {
             filter.push_str(" AND v.code LIKE ?");
-            values.push(format!("{}%", prefix.trim_end_matches('.')).into());
+            // Whole segments only: `36.04` is `36.04.…`.
+            values.push(format!("{}.%", prefix.trim_end_matches('.')).into());
         }
     }
     // The effective price: the discount when there is one.
@@ -876,7 +896,9 @@ pub async fn shop_rows(
     if let Some(s) = status {
         q = q.filter(shop::Column::Status.eq(s.as_str()));
     }
-    let paginator = q.order_by_asc(shop::Column::Status).order_by_desc(shop::Column::Id).paginate(db, PER_PAGE);
+    let waiting_first = sea_orm::sea_query::Expr::cust("CASE status WHEN 'menunggu' THEN 0 ELSE 1 END");
+    let paginator =
+        q.order_by(waiting_first, sea_orm::Order::Asc).order_by_desc(shop::Column::Id).paginate(db, PER_PAGE);
     let pages = paginator.num_pages().await?.max(1);
     let shops = paginator.fetch_page(page.clamp(1, pages) - 1).await?;
     let owners: std::collections::HashMap<i64, String> = resident::Entity::find()
@@ -887,9 +909,21 @@ pub async fn shop_rows(
         .map(|r| (r.id, r.name))
         .collect();
     let dusun = dusun_names(db, v).await?;
+    // Products per shop of the page, in one query.
+    let counts: std::collections::HashMap<i64, i64> = product::Entity::find()
+        .select_only()
+        .column(product::Column::ShopId)
+        .column_as(product::Column::Id.count(), "n")
+        .filter(product::Column::ShopId.is_in(shops.iter().map(|s| s.id)))
+        .group_by(product::Column::ShopId)
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut rows = Vec::with_capacity(shops.len());
     for s in shops {
-        let products = product::Entity::find().filter(product::Column::ShopId.eq(s.id)).count(db).await?;
+        let products = count(counts.get(&s.id).copied().unwrap_or(0));
         rows.push(ShopRow {
             id: s.id,
             owner: owners.get(&s.resident_id).cloned().unwrap_or_default(),
