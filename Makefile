@@ -75,6 +75,7 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example letters -- postgres
 	cargo run --release --quiet --no-default-features --features ssr --example market -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
+	bench/market-wire.sh
 
 fmt:
 	cargo fmt --all

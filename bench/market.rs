@@ -4,6 +4,9 @@
 //!
 //! `cargo run --release --no-default-features --features ssr --example market -- [sqlite|postgres]`
 //! (`make bench` runs both; PostgreSQL from `DATABASE_URL_PG`, default the local `test` database).
+//!
+//! `… --example market -- photos DIR` only makes the same market in `DIR/market.db` (SQLite), with
+//! photos (`DIR/files`) on the newest products, for `bench/market-wire.sh` to serve and weigh.
 
 use std::time::{Duration, Instant};
 
@@ -69,8 +72,9 @@ const KINDS: &[&str] = &["pedas", "manis", "original", "balado", "asin", "premiu
 #[tokio::main]
 async fn main() {
     let backend = std::env::args().nth(1).unwrap_or_else(|| "sqlite".into());
+    let keep = (backend == "photos").then(|| std::path::PathBuf::from(std::env::args().nth(2).expect("photos DIR")));
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = fresh(&backend, dir.path()).await;
+    let db = fresh(&backend, keep.as_deref().unwrap_or(dir.path())).await;
     let opts = SeedOptions { code: "36.04.05.2001".into(), residents: 1_500, seed: 7, slug: None, host: None };
     let v: village::Model = seed_demo(&db, &opts).await.expect("seed").village;
     let owners = resident::Entity::find()
@@ -127,6 +131,10 @@ async fn main() {
         product::Entity::insert_many(products).exec(&db).await.unwrap();
     }
     let seeded = started.elapsed();
+    if let Some(dir) = keep {
+        add_photos(&db, &v, &dir).await;
+        return;
+    }
     // A bulk load leaves PostgreSQL without statistics until autovacuum's next pass (about a
     // minute); a running deployment has them, so the benchmark measures with them.
     if backend == "postgres" {
@@ -183,4 +191,95 @@ async fn main() {
             percentile(&mut samples, 0.95)
         );
     }
+}
+
+/// Photos on the 48 newest products (the first two catalogue pages): photo-like pictures made
+/// here (a lit table top, a shaded round product, grain like a phone camera's), put through the
+/// same upload path as a seller's (`service::add_photo`).
+async fn add_photos(db: &DatabaseConnection, v: &village::Model, dir: &std::path::Path) {
+    use digdaya::market::service::{Seller, add_photo};
+    use sea_orm::QueryOrder;
+    let files = digdaya::media::Storage::new(dir.join("files"));
+    use digdaya::auth::model::Role;
+    let o = digdaya::auth::service::create_official(
+        db,
+        Some(v),
+        "bench.foto",
+        "Operator Foto",
+        Role::Operator,
+        "kopi-tubruk-di-sawah",
+    )
+    .await
+    .expect("official");
+    let official = digdaya::auth::guard::Official {
+        id: o.id,
+        village_id: o.village_id,
+        name: o.name,
+        role: Role::Operator,
+        session_id: String::new(),
+    };
+    let who = Seller::Official(official);
+    let newest = product::Entity::find()
+        .filter(product::Column::VillageId.eq(v.id))
+        .order_by_desc(product::Column::CreatedAt)
+        .order_by_desc(product::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let mut thumbs = Vec::new();
+    for (i, p) in newest.iter().take(48).enumerate() {
+        let jpeg = photo_like(i as u32);
+        add_photo(db, &files, v, &who, p.id, &jpeg).await.expect("photo");
+        thumbs.push(digdaya::media::market_photo(&jpeg).unwrap().thumb.len());
+    }
+    thumbs.sort_unstable();
+    println!(
+        "48 photos added; thumbnails {}-{} bytes, median {}",
+        thumbs[0],
+        thumbs[thumbs.len() - 1],
+        thumbs[thumbs.len() / 2]
+    );
+}
+
+/// A 1600x1200 picture that compresses like a phone photo of a product on a table.
+fn photo_like(seed: u32) -> Vec<u8> {
+    let (w, h) = (1600u32, 1200u32);
+    let hue = [[200.0, 120.0, 50.0], [180.0, 40.0, 40.0], [90.0, 140.0, 60.0], [220.0, 190.0, 90.0]][seed as usize % 4];
+    let mut state = 0x9e37_79b9u32.wrapping_mul(seed + 1);
+    let mut grain = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        (state % 17) as f32 - 8.0
+    };
+    let (cx, cy, r) = (w as f32 * (0.45 + 0.02 * (seed % 5) as f32), h as f32 * 0.55, h as f32 * 0.33);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (xf, yf) = (x as f32, y as f32);
+        // The table: wood-like bands, lit from the top left.
+        let light = 1.0 - 0.35 * (xf / w as f32 + yf / h as f32) / 2.0;
+        let band = 12.0 * ((yf * 0.02 + (xf * 0.003).sin() * 3.0).sin());
+        let mut px = [(150.0 + band) * light, (110.0 + band) * light, (80.0 + band * 0.5) * light];
+        let d = ((xf - cx).powi(2) + (yf - cy).powi(2)).sqrt() / r;
+        if d < 1.0 {
+            // The product: a rounded thing, shaded, with a highlight and a printed label.
+            let shade = 0.55 + 0.45 * (1.0 - d * d).sqrt();
+            let spot = (-(((xf - cx + r * 0.35).powi(2) + (yf - cy + r * 0.35).powi(2)) / (r * r * 0.02))).exp();
+            let label = ((yf - cy).abs() < r * 0.18 && (xf - cx).abs() < r * 0.6) as u8 as f32;
+            for (c, base) in px.iter_mut().zip(hue) {
+                *c = base * shade * (1.0 - 0.4 * label) + 230.0 * label * 0.4 + 255.0 * spot * 0.6;
+            }
+        } else if d < 1.12 {
+            // Its shadow on the table.
+            for c in &mut px {
+                *c *= 0.6 + 0.4 * (d - 1.0) / 0.12;
+            }
+        }
+        let n = grain();
+        image::Rgb(px.map(|c| (c + n).clamp(0.0, 255.0) as u8))
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .expect("jpeg");
+    out
 }

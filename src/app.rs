@@ -18,6 +18,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let bound = SiteMode::detect().bound_slug().map(str::to_string);
     #[cfg(feature = "ssr")]
     content_security_policy();
+    // Pages complete as HTML are sent without the WASM: nothing to download but the page.
+    #[cfg(feature = "ssr")]
+    let hydrate = use_context::<http::request::Parts>()
+        .is_none_or(|parts| !crate::market::pages::Page::is_static(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
     view! {
         <!DOCTYPE html>
         <html lang="id">
@@ -27,10 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0b6e4f"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {bound.map(|slug| view! { <meta name=META_NAME content=slug/> })}
-                <HydrationScripts options/>
+                {hydrate.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
-            <body>
+            <body class=(!hydrate).then_some("static")>
                 <App/>
             </body>
         </html>
@@ -90,7 +96,9 @@ macro_rules! routes_with_village {
                     <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("pasar") view=MarketPage ssr=SsrMode::Async/>
+                    <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pasar/*rest") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("peta") view={Lazy::<VillageMap>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
@@ -131,6 +139,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
             <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
             <Route path=path!("kelola") view={Lazy::<Manage>::new()} ssr=SsrMode::Async/>
             <Route path=path!("peta") view={Lazy::<Overview>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
             <Route path=path!("kelola/masuk") view={Lazy::<SuperadminSignIn>::new()} ssr=SsrMode::Async/>
         )
         .into_any(),
@@ -178,7 +187,8 @@ macro_rules! lazy_page {
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
-    population::admin as registry, population::pages as statistics, village::manage as villages,
+    market::pages as market, population::admin as registry, population::pages as statistics,
+    village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -206,6 +216,7 @@ lazy_page!(Complaints(complaints::ComplaintsData) = complaints::complaints_data 
 lazy_page!(VillageMap(map::PublicMapData) = map::public_map_data => map::public_map_page);
 lazy_page!(MapEditor(map::EditorData) = map::editor_data => map::editor_page);
 lazy_page!(Overview(map::OverviewData) = map::overview_data => map::overview_page);
+lazy_page!(Market(market::MarketData) = market::market_data => market::market_page);
 
 // Pages of features that are not built yet: they say so, and what is coming.
 
@@ -215,16 +226,6 @@ fn NewsPage() -> impl IntoView {
         <ComingSoon
             title="Berita"
             text="Berita, pengumuman dan agenda desa akan tampil di sini. Fitur ini sedang disiapkan."
-        />
-    }
-}
-
-#[component]
-fn MarketPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Pasar UMKM"
-            text="Lapak usaha warga desa, dengan harga dan tombol WhatsApp penjual, akan tampil di sini. Fitur ini sedang disiapkan."
         />
     }
 }

@@ -34,7 +34,7 @@ use crate::site::SiteMode;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
-    /// Uploaded files (letters' attachments; later market and gallery photos).
+    /// Uploaded files (letters' attachments, complaint, map and market photos).
     pub files: crate::media::Storage,
 }
 
@@ -125,7 +125,13 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::market::http::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
-        .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo));
+        .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo))
+        .route(
+            "/api/market/{slug}/toko/{id}/foto",
+            get(crate::market::http::shop_photo)
+                .post(crate::market::http::upload_shop_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        );
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

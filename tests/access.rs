@@ -220,7 +220,6 @@ const TABLE: &[Entry] = &[
     ),
     ("market/moderate", Access::Officials(VILLAGE_ROLES), &[A, ("id", "SHOP"), ("action", "Approve"), ("reason", "")]),
     ("market/shops", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
-    ("market/report", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
     (

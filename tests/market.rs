@@ -107,7 +107,14 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     // Waiting for approval: nowhere public.
     assert!(public(query("")).await.items.is_empty());
     assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
-    assert!(matches!(service::photo(&app.db, &files, v.id, photo, true).await, Err(AppError::NotFound)));
+    assert!(matches!(service::photo(&app.db, &files, &v, None, photo, true).await, Err(AppError::NotFound)));
+    // Its seller and the officials see the photo (not for caching by others); another resident does not.
+    let (bytes, open) = service::photo(&app.db, &files, &v, Some(&siti), photo, true).await.unwrap();
+    assert!(!bytes.is_empty() && !open);
+    assert!(service::photo(&app.db, &files, &v, Some(&Seller::Official(o.clone())), photo, false).await.is_ok());
+    let (neighbour, _) = sellers(&app, &v, 2).await.remove(1);
+    let seen = service::photo(&app.db, &files, &v, Some(&neighbour), photo, true).await;
+    assert!(matches!(seen, Err(AppError::NotFound)));
 
     // Refusing needs a reason; the seller's change asks again.
     let refuse = service::moderate(&app.db, &v, &o, shop, Moderation::Refuse, "singkat").await;
@@ -127,7 +134,8 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     assert_eq!(all.items[0].price, "Rp 15.000");
     assert!(all.items[0].thumb.as_deref().unwrap().ends_with(&format!("/foto/{photo}?kecil=1")));
     assert!(service::visible_product(&app.db, v.id, keripik).await.is_ok());
-    assert!(!service::photo(&app.db, &files, v.id, photo, true).await.unwrap().is_empty());
+    let (bytes, open) = service::photo(&app.db, &files, &v, None, photo, true).await.unwrap();
+    assert!(!bytes.is_empty() && open);
 
     // An official hides the product: gone from list, search, page and photo; shown again after.
     assert!(matches!(service::hide_product(&app.db, &v, &o, keripik, Some("x")).await, Err(AppError::Invalid(_))));
@@ -135,13 +143,33 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     assert!(public(query("")).await.items.is_empty());
     assert!(public(query("keripik")).await.items.is_empty());
     assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
-    assert!(matches!(service::photo(&app.db, &files, v.id, photo, false).await, Err(AppError::NotFound)));
+    assert!(matches!(service::photo(&app.db, &files, &v, None, photo, false).await, Err(AppError::NotFound)));
     service::hide_product(&app.db, &v, &o, keripik, None).await.unwrap();
     assert_eq!(names(&public(query("keripik")).await), ["Keripik singkong"]);
 
-    // Hiding the shop hides all of it.
+    // On the village map once it has a place (name, category and its page; no owner, no number).
+    let (lat, lng) = (v.center_lat.unwrap_or(-6.05), v.center_lng.unwrap_or(106.1));
+    let placed = ShopInput { lat: Some(lat), lng: Some(lng), ..shop_input("Warung Bu Siti") };
+    service::update_shop(&app.db, &v, &siti, shop, &placed).await.unwrap().unwrap();
+    let layer = |v: village::Model| {
+        let db = &app.db;
+        async move { service::sellers_layer(db, &v, None, |id| format!("/desa/pasar/toko/{id}")).await.unwrap() }
+    };
+    let on_map = layer(v.clone()).await;
+    assert_eq!(on_map["features"].as_array().unwrap().len(), 1);
+    let props = &on_map["features"][0]["properties"];
+    assert_eq!(
+        (props["name"].as_str(), props["href"].as_str()),
+        (Some("Warung Bu Siti"), Some(&*format!("/desa/pasar/toko/{shop}")))
+    );
+    assert!(!on_map.to_string().contains("62812"), "no phone number on the map");
+    assert_eq!(service::mapped_shops(&app.db, v.id).await.unwrap(), 1);
+
+    // Hiding the shop hides all of it, on the map too.
     service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Nomor WhatsApp tidak aktif.").await.unwrap();
     assert!(public(query("")).await.items.is_empty());
+    assert!(layer(v.clone()).await["features"].as_array().unwrap().is_empty());
+    assert_eq!(service::mapped_shops(&app.db, v.id).await.unwrap(), 0);
     assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
 
     // Another village does not see it, even approved.
@@ -340,6 +368,14 @@ async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
     assert_eq!(names(&run(query("nasi")).await), ["Nasi uduk"]);
     let elsewhere = service::catalogue(&app.db, &Region::Code("36.04.06".into()), &query("")).await.unwrap();
     assert_eq!(elsewhere.total, 0);
+    // The regions a buyer can choose: the kabupaten and kecamatan of the deployment's villages.
+    let choices = service::region_choices(&app.db).await.unwrap();
+    let codes: Vec<&str> = choices.iter().map(|(code, _)| code.as_str()).collect();
+    assert_eq!(codes, ["36.04", "36.04.05"]);
+    assert!(choices[1].1.starts_with("Kec. ") && choices[1].1.contains("Kramatwatu"), "{choices:?}");
+    // The dusun filter lists the village's dusun by name.
+    let dusun = service::dusun_options(&app.db, &v).await.unwrap();
+    assert!(!dusun.is_empty() && dusun.windows(2).all(|w| w[0].1 <= w[1].1), "{dusun:?}");
 }
 
 async fn upload(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> (u16, String) {
@@ -408,10 +444,31 @@ async fn photos_go_up_as_forms_and_come_down_only_while_public(backend: Backend)
     let photo = product_photo::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert_eq!(product_photo::Entity::find().count(&app.db).await.unwrap(), 1);
 
-    // Served only once the shop is approved, as a JPEG that may run nothing.
+    // The shop's own photo goes up the same way; only its seller manages it.
+    let shop_path = format!("/api/market/{}/toko/{shop}/foto", v.slug);
+    let (status, back) = upload(&app, &shop_path, &mine, png(640, 480)).await;
+    assert!(status == 303 && back.ends_with(&format!("/pasar/kelola/{shop}#foto-lapak")), "{status} {back}");
+    assert_eq!(upload(&app, &shop_path, &theirs, png(50, 50)).await.0, 404);
+    let shop_url = format!("{}{shop_path}?kecil=1", app.base);
+
+    // Served only once the shop is approved, as a JPEG that may run nothing; before that to
+    // the seller alone, never kept by a shared cache.
     let url = format!("{}/api/market/{}/foto/{}?kecil=1", app.base, v.slug, photo.id);
-    assert_eq!(app.client.get(&url).send().await.unwrap().status().as_u16(), 404);
+    for (address, cookie, status) in [(&url, "", 404), (&url, theirs.as_str(), 404), (&shop_url, "", 404)] {
+        let res = app.client.get(address).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{address} {cookie}");
+    }
+    for address in [&url, &shop_url] {
+        let res = app.client.get(address).header("cookie", &mine).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{address}");
+        assert_eq!(res.headers()["cache-control"], "private, no-store");
+    }
     service::moderate(&app.db, &v, &o, shop, Moderation::Approve, "").await.unwrap();
+    let res = app.client.get(&shop_url).send().await.unwrap();
+    assert_eq!(
+        (res.status().as_u16(), res.headers()["cache-control"].to_str().unwrap()),
+        (200, "public, max-age=3600")
+    );
     let res = app.client.get(&url).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["content-type"], "image/jpeg");

@@ -1,44 +1,5 @@
-import { test, expect, type Page, type Browser } from '@playwright/test';
-
-const PHONE = { width: 360, height: 740 };
-// A 2×2 PNG photo.
-const PHOTO = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGMImOAARAwQCgAfzgSBcQGcIwAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function noOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-/// A phone with no way out: every request that is not to this server (map tiles) fails.
-async function offlinePhone(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE });
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
-  return context.newPage();
-}
-
-/// A point of the map (page coordinates) inside one of the dusun drawn on it.
-async function pointInDusun(page: Page): Promise<{ x: number; y: number }> {
-  return page.evaluate(() => {
-    document.querySelector('#village-map')!.scrollIntoView({ block: 'center' });
-    const map = document.querySelector('#village-map')!.getBoundingClientRect();
-    for (let fy = 0.5; fy < 0.95; fy += 0.05) {
-      for (let fx = 0.5; fx < 0.95; fx += 0.05) {
-        for (const [x, y] of [[map.left + map.width * fx, map.top + map.height * fy], [map.left + map.width * (1 - fx), map.top + map.height * (1 - fy)]]) {
-          const hit = document.elementFromPoint(x, y);
-          if (hit && hit.tagName === 'path' && hit.getAttribute('stroke-dasharray')) return { x, y };
-        }
-      }
-    }
-    throw new Error('no dusun under the map');
-  });
-}
+import { test, expect } from '@playwright/test';
+import { PHONE, PHOTO, hydrated, noOverflow, phone as offlinePhone, pointInDusun } from './helpers';
 
 test('a visitor reports a problem with a pin and a photo; the kades answers and closes it', async ({ browser }) => {
   const phone = await offlinePhone(browser);

@@ -1,35 +1,8 @@
-import { test, expect, type Page, type Browser } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const PHONE = { width: 360, height: 740 };
-// A 2×2 PNG photo.
-const PHOTO = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGMImOAARAwQCgAfzgSBcQGcIwAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function noOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-async function officialPage(browser: Browser, username: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: PHONE });
-  const page = await context.newPage();
-  await page.goto('/kramatwatu/masuk');
-  await hydrated(page);
-  await page.getByLabel('Nama pengguna').fill(username);
-  await page.getByLabel('Kata sandi', { exact: true }).fill('kopi-tubruk-kramatwatu');
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await expect(page).toHaveURL(/\/kramatwatu\/admin$/);
-  return page;
-}
+import { PHONE, PHOTO, hydrated, noOverflow, officialPage } from './helpers';
 
 test('a resident asks for a letter from a phone, the kades signs it, the resident downloads it and the QR verifies', async ({ browser }) => {
   // The kades gives a resident (not the demo resident) a PIN slip, and looks up their NIK.

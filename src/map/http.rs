@@ -45,6 +45,7 @@ pub async fn layer(
     State(state): State<AppState>,
     Path((slug, key)): Path<(String, String)>,
     Query(q): Query<LayerQuery>,
+    mode: Option<axum::Extension<SiteMode>>,
     headers: HeaderMap,
 ) -> Response {
     let bbox = match q.bbox.as_deref().map(parse_bbox) {
@@ -67,6 +68,11 @@ pub async fn layer(
             service::LAYER_BOUNDARY => service::boundary_layer(&village, bbox).to_string(),
             service::LAYER_AREAS => service::areas_layer(&state.db, &village, bbox).await?.to_string(),
             service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.to_string(),
+            service::LAYER_MARKET => {
+                let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+                let page = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
+                crate::market::service::sellers_layer(&state.db, &village, bbox, page).await?.to_string()
+            }
             code if category(code).is_some() => {
                 let rows = service::features(&state.db, village.id, Some(code), bbox).await?;
                 let prefix = format!("/api/map/{}/foto", village.slug);

@@ -40,6 +40,9 @@ const MAX_LISTED: usize = 10;
 
 pub use super::model::{LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION};
 
+/// The market's approved shops (`market::service::sellers_layer`).
+pub const LAYER_MARKET: &str = "umkm";
+
 /// The box a village's features must lie in: its boundary's, or ~5 km around its centre, or
 /// anywhere when the village has no place yet.
 fn village_box(v: &village::Model) -> Option<[f64; 4]> {
@@ -605,6 +608,16 @@ pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, p
             on: true,
         });
     }
+    let shops = crate::market::service::mapped_shops(db, v.id).await?;
+    layers.push(LayerInfo {
+        key: LAYER_MARKET.into(),
+        label: "Lapak UMKM".into(),
+        icon: "🛒".into(),
+        color: "#128c4a".into(),
+        count: shops,
+        url: url(LAYER_MARKET),
+        on: true,
+    });
     if official {
         let n = complaint::Entity::find()
             .filter(complaint::Column::VillageId.eq(v.id))

@@ -161,6 +161,8 @@ fn popup(key: &str, base: &str, feature: &JsValue) -> String {
     let id = get(&get(feature, "properties"), "id").as_f64().unwrap_or(0.0);
     let geometry = get(feature, "geometry");
     let link = match key {
+        // A market shop: its page.
+        _ if prop(feature, "href").is_some() => prop(feature, "href").map(|h| (h, "Lihat lapak")),
         LAYER_COMPLAINTS => Some((format!("{base}/admin/pengaduan/{id}"), "Buka laporan")),
         LAYER_POPULATION => Some((format!("{base}/statistik"), "Statistik penduduk")),
         _ if get(&geometry, "type").as_string().as_deref() == Some("Point") => {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use super::model::{
-    Catalogue, CatalogueQuery, MarketReport, Moderation, MyShop, ProductDetail, ProductInput, Saved, ShopInput,
-    ShopPage, ShopRow, ShopStatus,
+    Catalogue, CatalogueQuery, ManagePage, MarketAdmin, Moderation, ProductDetail, ProductInput, Saved, SellerPage,
+    ShopInput, ShopPage, ShopStatus,
 };
 use crate::error::AppError;
 
@@ -31,20 +31,33 @@ use crate::auth::guard::village_official as official;
 pub async fn get_catalogue(slug: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    super::service::catalogue(&state.db, &super::service::Region::Village(village.id), &query).await
+    let mut catalogue =
+        super::service::catalogue(&state.db, &super::service::Region::Village(village.id), &query).await?;
+    catalogue.dusun = super::service::dusun_options(&state.db, &village).await?;
+    // Under a deployment's address, the market of the whole kecamatan is one link away.
+    if village.host.is_none() {
+        catalogue.nearby = Some((village.kecamatan_code.clone(), format!("Kec. {}", village.kecamatan)));
+    }
+    Ok(catalogue)
 }
 
-/// The public catalogue of every village of a kecamatan (`36.04.05`) or kabupaten (`36.04`).
+/// The public catalogue of every village of a kecamatan (`36.04.05`) or kabupaten (`36.04`) of
+/// the deployment; an empty `code` is the first kabupaten.
 #[server(endpoint = "market/region", input = Json)]
 pub async fn get_region_catalogue(code: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
     let state = crate::server::state()?;
-    let parts: Vec<&str> = code.split('.').collect();
-    let valid =
-        (2..=3).contains(&parts.len()) && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
-    if !valid {
-        return Err(AppError::Invalid("Kode wilayah kecamatan atau kabupaten tidak sah (misalnya 36.04.05).".into()));
-    }
-    super::service::catalogue(&state.db, &super::service::Region::Code(code), &query).await
+    let regions = super::service::region_choices(&state.db).await?;
+    let code = if code.trim().is_empty() { regions.first().map(|r| r.0.clone()).unwrap_or_default() } else { code };
+    let Some(region) = regions.iter().find(|r| r.0 == code).map(|r| r.1.clone()) else {
+        if regions.is_empty() {
+            return Err(AppError::NotFound);
+        }
+        return Err(AppError::Invalid("Pilih kecamatan atau kabupaten dari daftar.".into()));
+    };
+    let mut catalogue = super::service::catalogue(&state.db, &super::service::Region::Code(code), &query).await?;
+    catalogue.region = Some(region);
+    catalogue.regions = regions;
+    Ok(catalogue)
 }
 
 /// A product's public page.
@@ -69,21 +82,27 @@ pub async fn get_shop(slug: String, id: i64) -> Result<ShopPage, AppError> {
     super::service::shop_page(&state.db, &village, id).await
 }
 
-/// The signed-in resident's shops with all their products.
+/// "Lapak saya": the signed-in resident's shops with all their products.
 #[server(endpoint = "market/mine")]
-pub async fn my_shops(slug: String) -> Result<Vec<MyShop>, AppError> {
+pub async fn my_shops(slug: String) -> Result<SellerPage, AppError> {
     let (state, village, who) = seller(&slug).await?;
     if matches!(who, super::service::Seller::Official(_)) {
         return Err(AppError::Forbidden);
     }
-    super::service::managed(&state.db, &village, &who, None).await
+    let shops = super::service::managed(&state.db, &village, &who, None).await?;
+    let can_open = (shops.len() as u64) < super::service::MAX_SHOPS;
+    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    Ok(SellerPage { shops, map, can_open })
 }
 
 /// One shop as its owner or an official manages it.
 #[server(endpoint = "market/managed")]
-pub async fn get_managed_shop(slug: String, id: i64) -> Result<MyShop, AppError> {
+pub async fn get_managed_shop(slug: String, id: i64) -> Result<ManagePage, AppError> {
     let (state, village, who) = seller(&slug).await?;
-    super::service::managed(&state.db, &village, &who, Some(id)).await?.pop().ok_or(AppError::NotFound)
+    let shop = super::service::managed(&state.db, &village, &who, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
+    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    let official = matches!(who, super::service::Seller::Official(_));
+    Ok(ManagePage { shop, map, official })
 }
 
 /// Opens a shop: a resident their own (waits for approval), an official one for the resident
@@ -136,16 +155,13 @@ pub async fn moderate_shop(slug: String, id: i64, action: Moderation, reason: St
     super::service::moderate(&state.db, &village, &official, id, action, &reason).await
 }
 
-/// The officials' list of shops (`status` `None` for all) and the number of pages.
+/// The officials' page: a page of the village's shops (`status` `None` for all, waiting ones
+/// first), the counts per category and dusun, and the village map for opening a shop.
 #[server(endpoint = "market/shops")]
-pub async fn list_shops(slug: String, status: Option<ShopStatus>, page: u64) -> Result<(Vec<ShopRow>, u64), AppError> {
+pub async fn list_shops(slug: String, status: Option<ShopStatus>, page: u64) -> Result<MarketAdmin, AppError> {
     let (state, village, _) = official(&slug).await?;
-    super::service::shop_rows(&state.db, &village, status, page).await
-}
-
-/// Counts per category and per dusun, for the officials.
-#[server(endpoint = "market/report")]
-pub async fn get_report(slug: String) -> Result<MarketReport, AppError> {
-    let (state, village, _) = official(&slug).await?;
-    super::service::report(&state.db, &village).await
+    let (rows, pages) = super::service::shop_rows(&state.db, &village, status, page).await?;
+    let report = super::service::report(&state.db, &village).await?;
+    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    Ok(MarketAdmin { rows, pages, report, map })
 }

@@ -3,6 +3,8 @@
 //!
 //! `POST /api/market/{slug}/produk/{id}/foto` (field `foto`) → 303 back to the shop's page
 //! `GET  /api/market/{slug}/foto/{id}[?kecil=1]`
+//! `POST /api/market/{slug}/toko/{id}/foto` (field `foto`) → 303 back to the shop's page
+//! `GET  /api/market/{slug}/toko/{id}/foto[?kecil=1]`
 
 use axum::{
     extract::{Multipart, Path, Query, State},
@@ -27,6 +29,17 @@ async fn seller_of(
     let village = crate::village::service::scope(&state.db, slug).await?;
     let seller = Seller::of(guard::signed_in_with(&state.db, guard::token_in(headers)).await?, &village)?;
     Ok((village, seller))
+}
+
+/// Who asks for a photo that is not public: a seller or official of the village, or "not
+/// found" for anyone else (the photo's existence is not told).
+async fn viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    village: &crate::db::entities::village::Model,
+) -> Result<Seller, AppError> {
+    let user = guard::signed_in_with(&state.db, guard::token_in(headers)).await?;
+    Seller::of(user, village).map_err(|_| AppError::NotFound)
 }
 
 #[derive(Deserialize)]
@@ -63,16 +76,81 @@ pub struct PhotoQuery {
     kecil: Option<u8>,
 }
 
-/// A product photo (or its thumbnail): public while the product is.
+/// A product photo (or its thumbnail): for everybody while the product is public; before that
+/// (a shop waiting for approval, a hidden product) only for its seller and the officials, and
+/// then not kept in shared caches.
 pub async fn photo(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, i64)>,
     Query(q): Query<PhotoQuery>,
+    headers: HeaderMap,
 ) -> Response {
     let result = async {
         let village = crate::village::service::scope(&state.db, &slug).await?;
-        service::photo(&state.db, &state.files, village.id, id, q.kecil == Some(1)).await
+        let thumb = q.kecil == Some(1);
+        match service::photo(&state.db, &state.files, &village, None, id, thumb).await {
+            // Not public: perhaps the seller's own (the session is looked up only then).
+            Err(AppError::NotFound) if guard::token_in(&headers).is_some() => {
+                let who = viewer(&state, &headers, &village).await?;
+                service::photo(&state.db, &state.files, &village, Some(&who), id, thumb).await
+            }
+            other => other,
+        }
     }
     .await;
-    jpeg(result, "public, max-age=3600")
+    cached_jpeg(result)
+}
+
+/// Receives a shop's photo and returns to the shop's management page.
+pub async fn upload_shop_photo(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, who) = match seller_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
+    let result = match upload.file("Pilih foto lapak (JPEG, PNG atau WebP).") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => service::set_shop_photo(&state.db, &state.files, &village, &who, id, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let back = mode.path(&village.slug, &format!("/pasar/kelola/{id}"));
+    back_to(&back, result.map(|()| String::new()), "foto-lapak")
+}
+
+/// A shop's photo: for everybody while the shop is approved, before that for its seller and
+/// the officials only.
+pub async fn shop_photo(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<PhotoQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        let thumb = q.kecil == Some(1);
+        match service::shop_photo(&state.db, &state.files, &village, None, id, thumb).await {
+            Err(AppError::NotFound) if guard::token_in(&headers).is_some() => {
+                let who = viewer(&state, &headers, &village).await?;
+                service::shop_photo(&state.db, &state.files, &village, Some(&who), id, thumb).await
+            }
+            other => other,
+        }
+    }
+    .await;
+    cached_jpeg(result)
+}
+
+/// A photo's response: cacheable by anyone when public, otherwise for this user only.
+fn cached_jpeg(result: Result<(Vec<u8>, bool), AppError>) -> Response {
+    match result {
+        Ok((bytes, true)) => jpeg(Ok(bytes), "public, max-age=3600"),
+        Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
+        Err(e) => jpeg(Err(e), ""),
+    }
 }

@@ -3,10 +3,12 @@
 //! the seller on WhatsApp. Photos go through `media` (checked by content, re-encoded, within the
 //! market's size budgets).
 
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod model;
 pub mod money;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -141,6 +141,9 @@ impl ShopStatus {
 /// What saving a shop or a product answers: its id, or what to fix.
 pub type Saved = Result<i64, Vec<Problem>>;
 
+/// Photos per product.
+pub const MAX_PHOTOS: usize = 5;
+
 /// The reason an official gives must be this long at least (refusing or hiding).
 pub const MIN_REASON: usize = 10;
 
@@ -393,6 +396,15 @@ pub struct Catalogue {
     pub pages: u64,
     /// What was wrong with the filters (a price bound that is not a price), shown above the grid.
     pub problems: Vec<Problem>,
+    /// The dusun a buyer can filter by (a village's catalogue; empty for a region).
+    pub dusun: Vec<(i64, String)>,
+    /// A region's catalogue: its name ("Kecamatan Kramatwatu") and the regions to choose from
+    /// (code, name): the kabupaten and kecamatan of the deployment's villages.
+    pub region: Option<String>,
+    pub regions: Vec<(String, String)>,
+    /// A village's catalogue in a deployment: its kecamatan (code, "Kec. Kramatwatu"), whose
+    /// market the page links to.
+    pub nearby: Option<(String, String)>,
 }
 
 /// A shop as the public sees it (its WhatsApp number is published by the seller for buyers).
@@ -410,6 +422,8 @@ pub struct ShopView {
     pub hours: String,
     /// `[lat, lng]`.
     pub place: Option<(f64, f64)>,
+    /// The shop's photo (a square thumbnail), if it has one.
+    pub photo: Option<String>,
 }
 
 /// A photo of a product.
@@ -444,6 +458,35 @@ pub struct ProductDetail {
 pub struct ShopPage {
     pub shop: ShopView,
     pub products: Vec<ProductCard>,
+    /// The village map for the shop's place (empty when it has none).
+    pub map: crate::complaints::model::VillageMap,
+}
+
+/// "Lapak saya": the resident's shops, and the village map to place a new one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SellerPage {
+    pub shops: Vec<MyShop>,
+    pub map: crate::complaints::model::VillageMap,
+    /// Whether another shop may be opened.
+    pub can_open: bool,
+}
+
+/// One shop's management page (its owner, or an official).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagePage {
+    pub shop: MyShop,
+    pub map: crate::complaints::model::VillageMap,
+    /// The viewer is an official (who may hide products).
+    pub official: bool,
+}
+
+/// The officials' market page: a page of shops, the counts, the map for opening a shop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketAdmin {
+    pub rows: Vec<ShopRow>,
+    pub pages: u64,
+    pub report: MarketReport,
+    pub map: crate::complaints::model::VillageMap,
 }
 
 /// A product as its seller manages it.
@@ -464,6 +507,8 @@ pub struct MyShop {
     pub status: ShopStatus,
     /// Why it was refused or hidden.
     pub note: String,
+    /// The shop's photo (a square thumbnail), if it has one.
+    pub photo: Option<String>,
     pub products: Vec<MyProduct>,
 }
 

@@ -25,8 +25,7 @@ use crate::geo::shape::Shape;
 
 /// Products per catalogue page.
 pub const PER_PAGE: u64 = 24;
-/// Photos per product.
-pub const MAX_PHOTOS: usize = 5;
+pub use super::model::MAX_PHOTOS;
 /// Shops one resident may open.
 pub const MAX_SHOPS: u64 = 3;
 
@@ -438,15 +437,7 @@ pub async fn add_photo(
     if count >= MAX_PHOTOS as u64 {
         return Err(AppError::Invalid(format!("Paling banyak {MAX_PHOTOS} foto per produk.")));
     }
-    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let base = format!("market/{}/{}", v.id, crate::media::random_name());
-    let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
-    let io = |e: std::io::Error| {
-        tracing::error!(error = %e, "storing a product photo");
-        AppError::Internal
-    };
-    files.put(&key, &photo.display).await.map_err(io)?;
-    files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    let (key, thumb, photo) = store_photo(files, v, bytes).await?;
     let saved = product_photo::ActiveModel {
         village_id: Set(v.id),
         product_id: Set(p.id),
@@ -500,6 +491,75 @@ pub async fn delete_photo(
     Ok(())
 }
 
+/// A market photo checked, made within budget and kept: its key, its thumbnail's key, and the
+/// photo (for its size).
+async fn store_photo(
+    files: &crate::media::Storage,
+    v: &village::Model,
+    bytes: &[u8],
+) -> AppResult<(String, String, crate::media::Photo)> {
+    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let base = format!("market/{}/{}", v.id, crate::media::random_name());
+    let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "storing a market photo");
+        AppError::Internal
+    };
+    files.put(&key, &photo.display).await.map_err(io)?;
+    files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    Ok((key, thumb, photo))
+}
+
+/// Sets (or replaces) a shop's photo: the storefront or the seller at work. Returns nothing but
+/// an error; the old photo's files are removed after the new one is kept.
+///
+/// # Errors
+/// `NotFound` for a shop `who` may not manage; `Invalid` for a file that is not a photo;
+/// storage and database failures.
+pub async fn set_shop_photo(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    v: &village::Model,
+    who: &Seller,
+    id: i64,
+    bytes: &[u8],
+) -> AppResult<()> {
+    let s = managed_shop(db, v, who, id).await?;
+    let (key, thumb, _) = store_photo(files, v, bytes).await?;
+    let old = (s.photo_key.clone(), s.thumb_key.clone());
+    let mut row: shop::ActiveModel = s.into();
+    row.photo_key = Set(Some(key));
+    row.thumb_key = Set(Some(thumb));
+    row.updated_at = Set(Utc::now());
+    row.update(db).await?;
+    for key in [old.0, old.1].into_iter().flatten() {
+        files.remove(&key).await;
+    }
+    Ok(())
+}
+
+/// A shop's photo: for everybody while the shop is approved, otherwise for who manages it.
+/// Returns the bytes and whether the photo is public.
+///
+/// # Errors
+/// `NotFound` (no photo, or not for `who`); storage and database failures.
+pub async fn shop_photo(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    v: &village::Model,
+    who: Option<&Seller>,
+    id: i64,
+    thumb: bool,
+) -> AppResult<(Vec<u8>, bool)> {
+    let s = find_shop(db, v.id, id).await?;
+    let public = s.status == ShopStatus::Aktif.as_str();
+    if !public {
+        managed_shop(db, v, who.ok_or(AppError::NotFound)?, id).await?;
+    }
+    let key = if thumb { s.thumb_key } else { s.photo_key }.ok_or(AppError::NotFound)?;
+    Ok((files.get(&key).await.map_err(|_| AppError::NotFound)?, public))
+}
+
 /// A product that the public may see (`NotFound` otherwise: hidden, its shop not approved, or
 /// another village's).
 ///
@@ -523,25 +583,36 @@ pub async fn visible_product<C: ConnectionTrait>(
     Ok((p, s))
 }
 
-/// A photo of a product as the public gets it: only of a visible product.
+/// A photo of a product: for everybody while the product is public, otherwise only for who
+/// manages its shop (`who`: the seller sees the photos of a shop still waiting for approval).
+/// Returns the bytes and whether the photo is public (it may then be cached by anyone).
 ///
 /// # Errors
 /// `NotFound`; storage and database failures.
 pub async fn photo(
     db: &DatabaseConnection,
     files: &crate::media::Storage,
-    village_id: i64,
+    v: &village::Model,
+    who: Option<&Seller>,
     photo_id: i64,
     thumb: bool,
-) -> AppResult<Vec<u8>> {
+) -> AppResult<(Vec<u8>, bool)> {
     let ph = product_photo::Entity::find_by_id(photo_id)
-        .filter(product_photo::Column::VillageId.eq(village_id))
+        .filter(product_photo::Column::VillageId.eq(v.id))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    visible_product(db, village_id, ph.product_id).await?;
+    let public = match visible_product(db, v.id, ph.product_id).await {
+        Ok(_) => true,
+        Err(AppError::NotFound) => {
+            let who = who.ok_or(AppError::NotFound)?;
+            managed_product(db, v, who, ph.product_id).await?;
+            false
+        }
+        Err(e) => return Err(e),
+    };
     let key = if thumb { &ph.thumb_key } else { &ph.photo_key };
-    files.get(key).await.map_err(|_| AppError::NotFound)
+    Ok((files.get(key).await.map_err(|_| AppError::NotFound)?, public))
 }
 
 /// Which villages a catalogue covers.
@@ -666,7 +737,17 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
             availability: Availability::parse(&availability).unwrap_or(Availability::Tersedia),
         });
     }
-    Ok(Catalogue { items, total, page, pages, problems })
+    Ok(Catalogue {
+        items,
+        total,
+        page,
+        pages,
+        problems,
+        dusun: Vec::new(),
+        region: None,
+        regions: Vec::new(),
+        nearby: None,
+    })
 }
 
 /// The shops of a resident in the village, newest first.
@@ -680,6 +761,38 @@ pub async fn shops_of(db: &DatabaseConnection, village_id: i64, resident_id: i64
         .order_by_desc(shop::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The village's dusun (id, "Dusun Kramat"), by name: the catalogue's dusun filter.
+///
+/// # Errors
+/// Database failures.
+pub async fn dusun_options<C: ConnectionTrait>(db: &C, v: &village::Model) -> AppResult<Vec<(i64, String)>> {
+    let mut list: Vec<(i64, String)> = dusun_names(db, v).await?.into_iter().collect();
+    list.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(list)
+}
+
+/// The kabupaten and kecamatan the deployment's villages lie in (code, "Kec. Kramatwatu, Kab.
+/// Serang"), kabupaten first: the regions a buyer can browse the market of.
+///
+/// # Errors
+/// Database failures.
+pub async fn region_choices<C: ConnectionTrait>(db: &C) -> AppResult<Vec<(String, String)>> {
+    use crate::region::{RegionCode, region_name};
+    let codes: Vec<String> =
+        village::Entity::find().select_only().column(village::Column::Code).into_tuple().all(db).await?;
+    let mut kabupaten = std::collections::BTreeMap::new();
+    let mut kecamatan = std::collections::BTreeMap::new();
+    for code in codes.iter().filter_map(|c| RegionCode::parse(c).ok()) {
+        let Some(kec) = code.parent() else { continue };
+        let Some(kab) = kec.parent() else { continue };
+        let kab_name = region_name(&kab).unwrap_or(kab.as_str()).to_string();
+        let kec_name = region_name(&kec).unwrap_or(kec.as_str()).to_string();
+        kecamatan.insert(kec.as_str().to_string(), format!("Kec. {kec_name}, {kab_name}"));
+        kabupaten.insert(kab.as_str().to_string(), kab_name);
+    }
+    Ok(kabupaten.into_iter().chain(kecamatan).collect())
 }
 
 /// The names of the village's dusun, by id.
@@ -697,7 +810,7 @@ async fn dusun_names<C: ConnectionTrait>(
         .collect())
 }
 
-fn shop_view(s: &shop::Model, dusun: Option<String>) -> ShopView {
+fn shop_view(slug: &str, s: &shop::Model, dusun: Option<String>) -> ShopView {
     ShopView {
         id: s.id,
         name: s.name.clone(),
@@ -709,7 +822,13 @@ fn shop_view(s: &shop::Model, dusun: Option<String>) -> ShopView {
         dusun,
         hours: s.hours.clone(),
         place: s.lat.zip(s.lng),
+        photo: shop_photo_url(slug, s),
     }
+}
+
+/// The address of a shop's photo thumbnail, when it has one.
+fn shop_photo_url(slug: &str, s: &shop::Model) -> Option<String> {
+    s.thumb_key.as_ref().map(|_| format!("/api/market/{slug}/toko/{}/foto?kecil=1", s.id))
 }
 
 fn photo_view(slug: &str, p: &product_photo::Model) -> PhotoView {
@@ -762,7 +881,7 @@ pub async fn product_detail(
         unit: p.unit,
         availability: Availability::parse(&p.availability).unwrap_or(Availability::Tersedia),
         photos,
-        shop: shop_view(&s, dusun),
+        shop: shop_view(&v.slug, &s, dusun),
     })
 }
 
@@ -804,7 +923,12 @@ pub async fn shop_page(db: &DatabaseConnection, v: &village::Model, id: i64) -> 
             availability: Availability::parse(&p.availability).unwrap_or(Availability::Tersedia),
         })
         .collect();
-    Ok(ShopPage { shop: shop_view(&s, dusun), products })
+    let map = if s.lat.is_some() {
+        crate::complaints::service::village_map(db, v).await?
+    } else {
+        crate::complaints::model::VillageMap::default()
+    };
+    Ok(ShopPage { shop: shop_view(&v.slug, &s, dusun), products, map })
 }
 
 fn input_of(s: &shop::Model) -> ShopInput {
@@ -851,6 +975,7 @@ pub async fn managed(
             input: input_of(&s),
             status: ShopStatus::parse(&s.status).unwrap_or(ShopStatus::Menunggu),
             note: s.moderation_note.clone(),
+            photo: shop_photo_url(&v.slug, &s),
             products: products
                 .iter()
                 .filter(|p| p.shop_id == s.id)
@@ -982,6 +1107,19 @@ pub async fn report(db: &DatabaseConnection, v: &village::Model) -> AppResult<Ma
 
 fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+/// How many approved shops have a place on the map.
+///
+/// # Errors
+/// Database failures.
+pub async fn mapped_shops<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<u64> {
+    Ok(shop::Entity::find()
+        .filter(shop::Column::VillageId.eq(village_id))
+        .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
+        .filter(shop::Column::Lat.is_not_null())
+        .count(db)
+        .await?)
 }
 
 /// Approved shops with a place, as a GeoJSON layer of the village map (name, category and the

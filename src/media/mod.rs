@@ -157,15 +157,20 @@ pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
 /// the catalogue's grid (cropped to the centre, so every card has the same size).
 pub const MARKET_DISPLAY_SIDE: u32 = 1200;
 pub const MARKET_DISPLAY_BYTES: usize = 150 * 1024;
-pub const MARKET_THUMB_SIDE: u32 = 360;
+pub const MARKET_THUMB_SIDE: u32 = 320;
 pub const MARKET_THUMB_BYTES: usize = 30 * 1024;
+
+/// Qualities tried for a display photo, and for a thumbnail (a small image on a phone's card
+/// looks the same at a lower quality, and the catalogue shows a dozen of them at once).
+const DISPLAY_QUALITIES: &[u8] = &[82, 74, 66, 58, 50];
+const THUMB_QUALITIES: &[u8] = &[68, 60, 52, 45];
 
 /// `image` as a JPEG of at most `budget` bytes: the quality steps down, then the size, until
 /// it fits (a photo of fine detail needs a few steps; most fit at the first).
-fn jpeg_within(image: &DynamicImage, budget: usize) -> Result<Vec<u8>, MediaError> {
+fn jpeg_within(image: &DynamicImage, budget: usize, qualities: &[u8]) -> Result<Vec<u8>, MediaError> {
     let mut image = image.clone();
     loop {
-        for quality in [82, 74, 66, 58, 50] {
+        for &quality in qualities {
             let out = jpeg(&image, quality)?;
             if out.len() <= budget {
                 return Ok(out);
@@ -193,10 +198,10 @@ pub fn market_photo(bytes: &[u8]) -> Result<Photo, MediaError> {
         return Err(MediaError::TooLarge);
     }
     let image = DynamicImage::ImageRgb8(decode(bytes)?.into_rgb8());
-    let display = jpeg_within(&fit(&image, MARKET_DISPLAY_SIDE), MARKET_DISPLAY_BYTES)?;
+    let display = jpeg_within(&fit(&image, MARKET_DISPLAY_SIDE), MARKET_DISPLAY_BYTES, DISPLAY_QUALITIES)?;
     let side = image.width().min(image.height());
     let square = image.crop_imm((image.width() - side) / 2, (image.height() - side) / 2, side, side);
-    let thumb = jpeg_within(&fit(&square, MARKET_THUMB_SIDE), MARKET_THUMB_BYTES)?;
+    let thumb = jpeg_within(&fit(&square, MARKET_THUMB_SIDE), MARKET_THUMB_BYTES, THUMB_QUALITIES)?;
     let (width, height) = image::load_from_memory_with_format(&display, ImageFormat::Jpeg)
         .map(|d| (d.width(), d.height()))
         .map_err(|_| MediaError::Broken)?;

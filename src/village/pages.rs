@@ -68,7 +68,7 @@ fn VillageList(page: VillagePage) -> impl IntoView {
     }
     let query = page.query.clone();
     view! {
-        <p class="muted">{format!("{} desa · ", format_count(page.total))}<a href="/peta">"Lihat di peta"</a></p>
+        <p class="muted">{format!("{} desa · ", format_count(page.total))}<a href="/peta">"Lihat di peta"</a>" · "<a rel="external" href="/pasar">"Pasar UMKM semua desa"</a></p>
         <ul class="village-list">
             {page
                 .items

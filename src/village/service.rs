@@ -300,7 +300,8 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Path segments the app itself uses can never be village slugs.
-const RESERVED: &[&str] = &["api", "pkg", "healthz", "admin", "masuk", "kelola", "peta", "static", "assets", "vendor"];
+const RESERVED: &[&str] =
+    &["api", "pkg", "healthz", "admin", "masuk", "kelola", "peta", "pasar", "static", "assets", "vendor"];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())
