@@ -11,12 +11,17 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
 
-async function weigh(path) {
+// Chromium fetches lazy images within a distance of the screen that grows on slow networks, so
+// a slow connection fetches more thumbnails: weighed both ways.
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 };
+
+async function weigh(path, network) {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (network) await cdp.send('Network.emulateNetworkConditions', network);
   const byId = new Map();
   cdp.on('Network.responseReceived', (e) => byId.set(e.requestId, { url: e.response.url, type: e.type }));
   const wire = {};
@@ -29,23 +34,26 @@ async function weigh(path) {
     wire[kind] = (wire[kind] ?? 0) + e.encodedDataLength;
     files[kind] = (files[kind] ?? 0) + 1;
   });
-  await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+  await page.goto(`${origin}${path}`, { waitUntil: 'networkidle', timeout: 120_000 });
   await page.waitForTimeout(1000);
+  const ms = await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd);
   const cards = await page.locator('#products li').count();
   const visible = await page.evaluate(() => [...document.querySelectorAll('#products img')]
     .filter((i) => i.getBoundingClientRect().top < innerHeight).length);
   await context.close();
   const total = Object.values(wire).reduce((a, b) => a + b, 0);
-  return { wire, files, total, cards, visible };
+  return { wire, files, total, cards, visible, ms };
 }
 
 const kb = (n) => `${((n ?? 0) / 1024).toFixed(1)} KB`;
-for (const [label, path] of [
+for (const [label, path, network] of [
   ['catalogue, first page', '/kramatwatu/pasar'],
+  ['catalogue, first page, Slow 3G', '/kramatwatu/pasar', SLOW_3G],
   ['catalogue, search "keripik" + category', '/kramatwatu/pasar?q=keripik&kategori=makanan'],
+  ['a product page', '/kramatwatu/pasar/produk/1'],
 ]) {
-  const w = await weigh(path);
+  const w = await weigh(path, network);
   const parts = Object.keys(w.wire).sort().map((k) => `${k} ${kb(w.wire[k])} (${w.files[k]})`).join(', ');
-  console.log(`${label} ${path}: total ${kb(w.total)} (${w.total} B) — ${parts}; ${w.cards} cards, ${w.visible} thumbnails in the first screen (budget: <= 200 KB)`);
+  console.log(`${label} ${path}: total ${kb(w.total)} (${w.total} B) — ${parts}; ${w.cards} cards, ${w.visible} thumbnails in the first screen; load event ${w.ms.toFixed(0)} ms (budget: <= 200 KB)`);
 }
 await browser.close();

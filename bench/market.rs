@@ -250,19 +250,23 @@ fn photo_like(seed: u32) -> Vec<u8> {
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
-        (state % 17) as f32 - 8.0
+        (state % 41) as f32 - 20.0
     };
     let (cx, cy, r) = (w as f32 * (0.45 + 0.02 * (seed % 5) as f32), h as f32 * 0.55, h as f32 * 0.33);
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         let (xf, yf) = (x as f32, y as f32);
         // The table: wood-like bands, lit from the top left.
         let light = 1.0 - 0.35 * (xf / w as f32 + yf / h as f32) / 2.0;
-        let band = 12.0 * ((yf * 0.02 + (xf * 0.003).sin() * 3.0).sin());
+        let band = 12.0 * ((yf * 0.02 + (xf * 0.003).sin() * 3.0).sin())
+            + 6.0 * (xf * 0.35 + yf * 0.05).sin()
+            + 8.0 * (xf * 0.09 + (yf * 0.031).sin() * 4.0).sin();
         let mut px = [(150.0 + band) * light, (110.0 + band) * light, (80.0 + band * 0.5) * light];
         let d = ((xf - cx).powi(2) + (yf - cy).powi(2)).sqrt() / r;
         if d < 1.0 {
             // The product: a rounded thing, shaded, with a highlight and a printed label.
-            let shade = 0.55 + 0.45 * (1.0 - d * d).sqrt();
+            // A crumbly, speckled surface (crackers, chips, woven bamboo), as real products have.
+            let speckle = 0.12 * ((xf * 0.7).sin() * (yf * 0.6).cos()) + 0.14 * ((xf * 0.19).sin() * (yf * 0.23).cos());
+            let shade = 0.55 + 0.45 * (1.0 - d * d).sqrt() + speckle;
             let spot = (-(((xf - cx + r * 0.35).powi(2) + (yf - cy + r * 0.35).powi(2)) / (r * r * 0.02))).exp();
             let label = ((yf - cy).abs() < r * 0.18 && (xf - cx).abs() < r * 0.6) as u8 as f32;
             for (c, base) in px.iter_mut().zip(hue) {

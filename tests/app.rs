@@ -37,8 +37,14 @@ async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
     }
     let (_, profile) = app.get("/kramatwatu/profil").await;
     assert!(profile.contains("36.04.05.2001") && profile.contains("Kramat"));
-    let (_, soon) = app.get("/kramatwatu/pasar").await;
+    let (_, soon) = app.get("/kramatwatu/berita").await;
     assert!(soon.contains("Segera hadir"), "unbuilt pages say so");
+    // The market's catalogue is complete as HTML and sent without the WASM; the rest hydrate.
+    let (_, market) = app.get("/kramatwatu/pasar").await;
+    assert!(market.contains("id=\"result-count\"") && market.contains("<body class=\"static\""));
+    assert!(!market.contains("/pkg/digdaya.js"), "no hydration script on the catalogue");
+    let (_, admin) = app.get("/kramatwatu/admin/pasar").await;
+    assert!(admin.contains("/pkg/digdaya.js"), "officials' market page hydrates");
 }
 
 async fn root_lists_villages_or_goes_to_the_only_one(backend: Backend) {

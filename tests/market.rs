@@ -164,11 +164,20 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     );
     assert!(!on_map.to_string().contains("62812"), "no phone number on the map");
     assert_eq!(service::mapped_shops(&app.db, v.id).await.unwrap(), 1);
+    // The catalogue's results on a map: the village drawn, a dot for the shop, linked.
+    let drawn = service::results_map(&app.db, &v, &query("keripik"), |id| format!("/toko/{id}")).await.unwrap();
+    assert_eq!(drawn.dots.len(), 1);
+    assert_eq!((drawn.dots[0].href.as_str(), drawn.dots[0].products), (&*format!("/toko/{shop}"), 1));
+    assert!(!drawn.boundary.is_empty() && drawn.width.max(drawn.height) >= 320, "{}×{}", drawn.width, drawn.height);
+    let (x, y) = (drawn.dots[0].x, drawn.dots[0].y);
+    assert!((0.0..=drawn.width as f32).contains(&x) && (0.0..=drawn.height as f32).contains(&y), "{x} {y}");
+    assert!(service::results_map(&app.db, &v, &query("tidak ada"), |id| id.to_string()).await.unwrap().dots.is_empty());
 
     // Hiding the shop hides all of it, on the map too.
     service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Nomor WhatsApp tidak aktif.").await.unwrap();
     assert!(public(query("")).await.items.is_empty());
     assert!(layer(v.clone()).await["features"].as_array().unwrap().is_empty());
+    assert!(service::results_map(&app.db, &v, &query(""), |id| id.to_string()).await.unwrap().dots.is_empty());
     assert_eq!(service::mapped_shops(&app.db, v.id).await.unwrap(), 0);
     assert!(matches!(service::visible_product(&app.db, v.id, keripik).await, Err(AppError::NotFound)));
 

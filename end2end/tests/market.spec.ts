@@ -123,7 +123,7 @@ test('a resident opens a shop and adds a product with a photo; an official appro
   const card = visitor.locator('#products li');
   await expect(card).toContainText('Bandeng presto duri lunak');
   await expect(card).toContainText('Rp 40.000');
-  await expect(card.locator('img')).toHaveAttribute('width', '320');
+  await expect(card.locator('img')).toHaveAttribute('width', '240');
   await noOverflow(visitor);
   await card.getByRole('link').click();
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Bandeng presto duri lunak');
@@ -138,5 +138,16 @@ test('a resident opens a shop and adds a product with a photo; an official appro
   // The seller's details, never their NIK.
   await expect(visitor.locator('.shop-box')).toContainText('Presto Bu Ratna');
   await expect(visitor.locator('body')).not.toContainText(nik);
+  await noOverflow(visitor);
+
+  // The results on a map: the shop is a dot on the village, linked to its page.
+  await visitor.goto('/kramatwatu/pasar?q=bandeng');
+  await visitor.locator('#show-map').click();
+  await expect(visitor).toHaveURL(/peta=1/);
+  await expect(visitor.locator('.results-map circle')).toHaveCount(1);
+  await noOverflow(visitor);
+  await visitor.locator('#map-shops').getByRole('link', { name: 'Presto Bu Ratna' }).click();
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Presto Bu Ratna');
+  await expect(visitor.locator('#products')).toContainText('Bandeng presto duri lunak');
   await noOverflow(visitor);
 });

@@ -34,6 +34,12 @@ pub async fn get_catalogue(slug: String, query: CatalogueQuery) -> Result<Catalo
     let mut catalogue =
         super::service::catalogue(&state.db, &super::service::Region::Village(village.id), &query).await?;
     catalogue.dusun = super::service::dusun_options(&state.db, &village).await?;
+    if query.map {
+        // A village on its own host has its pages at the root.
+        let prefix = if village.host.is_some() { String::new() } else { format!("/{}", village.slug) };
+        let href = |id: i64| format!("{prefix}/pasar/toko/{id}");
+        catalogue.map = Some(super::service::results_map(&state.db, &village, &query, href).await?);
+    }
     // Under a deployment's address, the market of the whole kecamatan is one link away.
     if village.host.is_none() {
         catalogue.nearby = Some((village.kecamatan_code.clone(), format!("Kec. {}", village.kecamatan)));

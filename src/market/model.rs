@@ -366,6 +366,8 @@ pub struct CatalogueQuery {
     pub sort: Sort,
     /// From 1.
     pub page: u64,
+    /// Show where the matching products are sold, on a map, instead of the grid.
+    pub map: bool,
 }
 
 /// A product in the catalogue's grid.
@@ -387,9 +389,34 @@ pub struct ProductCard {
     pub thumb: Option<String>,
 }
 
+/// A shop on the catalogue's map: where it is on the drawing and how many of its products match.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapDot {
+    pub x: f32,
+    pub y: f32,
+    pub shop: String,
+    pub href: String,
+    pub products: u64,
+}
+
+/// The catalogue's results on a map drawn by the server (an SVG, no script or tiles needed):
+/// the village's boundary and dusun as paths in a `width`×`height` box, and the shops.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResultsMap {
+    pub width: u32,
+    pub height: u32,
+    pub boundary: Vec<String>,
+    pub areas: Vec<String>,
+    pub dots: Vec<MapDot>,
+    /// Matching products whose shop has no place.
+    pub unplaced: u64,
+}
+
 /// One page of the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
+    /// The results on a map (when the query asks for it).
+    pub map: Option<ResultsMap>,
     pub items: Vec<ProductCard>,
     pub total: u64,
     pub page: u64,

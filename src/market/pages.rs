@@ -18,7 +18,7 @@ use super::api::{
 };
 use super::model::{
     Availability, CATEGORIES, Catalogue, CatalogueQuery, ManagePage, MyProduct, MyShop, Problem, ProductCard,
-    ProductDetail, ProductInput, SellerPage, ShopInput, ShopPage, ShopStatus, Sort, UNITS,
+    ProductDetail, ProductInput, ResultsMap, SellerPage, ShopInput, ShopPage, ShopStatus, Sort, UNITS,
 };
 use crate::complaints::model::VillageMap;
 use crate::error::AppError;
@@ -96,6 +96,7 @@ pub fn market_data() -> MarketData {
         KeyPart::Query("hal"),
         KeyPart::Query("status"),
         KeyPart::Query("wilayah"),
+        KeyPart::Query("peta"),
     ];
     let (slug, data) = route_data(keys, |k| Box::pin(market_json(k)));
     (page, slug, data)
@@ -118,6 +119,7 @@ async fn market_json(key: String) -> Result<String, AppError> {
         available: !key_part(&key, 7).is_empty(),
         sort: Sort::parse(&key_part(&key, 8)),
         page: key_part(&key, 9).parse().unwrap_or(1),
+        map: !key_part(&key, 12).is_empty(),
     };
     match Page::of(&slug, &path) {
         Page::Catalogue => to_json(get_catalogue(slug, query).await),
@@ -191,7 +193,7 @@ pub fn ProductGrid(items: Vec<ProductCard>, #[prop(optional)] show_village: bool
                 let initial = p.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
                 let picture = match p.thumb.clone() {
                     Some(src) => view! {
-                        <img src=src alt="" width="320" height="320" decoding="async"
+                        <img src=src alt="" width="240" height="240" decoding="async"
                             loading=if i < 4 { "eager" } else { "lazy" }/>
                     }.into_any(),
                     None => view! { <span class="initial" aria-hidden="true">{initial}</span> }.into_any(),
@@ -232,6 +234,9 @@ fn catalogue_link(base: &str, q: &CatalogueQuery, region: &str, p: u64) -> Strin
     if p > 1 {
         parts.push(format!("hal={p}"));
     }
+    if q.map {
+        parts.push("peta=1".into());
+    }
     if parts.is_empty() { base.to_string() } else { format!("{base}?{}", parts.join("&")) }
 }
 
@@ -255,6 +260,7 @@ fn catalogue_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                     available: !get("tersedia").is_empty(),
                     sort: Sort::parse(&get("urut")),
                     page: 1,
+                    map: !get("peta").is_empty(),
                 }, get("wilayah"))
                 };
                 match from_json::<Catalogue>(data.await) {
@@ -309,6 +315,7 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
                 <button type="submit" class="button">"Cari"</button>
             </div>
             <input type="hidden" name="kategori" value=q.category.clone()/>
+            {q.map.then(|| view! { <input type="hidden" name="peta" value="1"/> })}
             <details class="filters-box" open=filtered>
                 <summary>"Saring dan urutkan"</summary>
                 <div class="filters">
@@ -341,8 +348,26 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
             {CATEGORIES.iter().map(|cat| chip(cat.code, format!("{} {}", cat.icon, cat.label))).collect_view()}
         </nav>
         {c.problems.iter().map(|p| view! { <p class="form-error" role="alert">{p.message.clone()}</p> }).collect_view()}
-        <p class="muted" id="result-count">{format!("{} produk", c.total)}</p>
-        {if c.items.is_empty() {
+        <p class="muted result-bar">
+            <span id="result-count">{format!("{} produk", c.total)}</span>
+            {(!in_region).then(|| {
+                let list = catalogue_link(&base, &CatalogueQuery { map: false, ..q.clone() }, &region, 1);
+                let map = catalogue_link(&base, &CatalogueQuery { map: true, ..q.clone() }, &region, 1);
+                view! {
+                    <span class="view-switch">
+                        <a href=list aria-current=(!q.map).then_some("page")>"Daftar"</a>
+                        <a href=map id="show-map" aria-current=q.map.then_some("page")>"Peta"</a>
+                    </span>
+                }
+            })}
+        </p>
+        {match c.map.clone() {
+            Some(m) => results_map(m).into_any(),
+            None => ().into_any(),
+        }}
+        {if c.map.is_some() {
+            ().into_any()
+        } else if c.items.is_empty() {
             view! {
                 <p class="empty">{if q.q.is_empty() && q.category.is_empty() && !filtered {
                     "Belum ada produk di pasar ini. Warga yang berjualan dapat membuka lapak lewat \"Lapak saya\"."
@@ -353,8 +378,54 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
         } else {
             view! { <ProductGrid items=c.items show_village=in_region/> }.into_any()
         }}
-        <Pagination page=c.page pages=c.pages href=page_link/>
+        {c.map.is_none().then(|| view! { <Pagination page=c.page pages=c.pages href=page_link/> })}
     }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The catalogue's results on the village drawn by the server: an SVG with a dot per shop that
+/// sells a matching product, linked to the shop's page. No script, no tiles.
+fn results_map(m: ResultsMap) -> impl IntoView {
+    if m.dots.is_empty() {
+        let text = if m.unplaced > 0 {
+            "Toko dengan produk yang cocok belum menandai lokasinya di peta."
+        } else {
+            "Tidak ada toko dengan produk yang cocok."
+        };
+        return view! { <p class="empty">{text}</p> }.into_any();
+    }
+    let mut svg =
+        format!("<svg viewBox=\"-8 -8 {} {}\" role=\"img\" aria-label=\"Peta toko\">", m.width + 16, m.height + 16);
+    for d in &m.areas {
+        svg.push_str(&format!("<path class=\"area\" d=\"{d}\"/>"));
+    }
+    for d in &m.boundary {
+        svg.push_str(&format!("<path class=\"boundary\" d=\"{d}\"/>"));
+    }
+    for dot in &m.dots {
+        let label = escape(&format!("{} ({} produk)", dot.shop, dot.products));
+        svg.push_str(&format!(
+            "<a href=\"{}\"><title>{label}</title><circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"7\"/></a>",
+            escape(&dot.href),
+            dot.x,
+            dot.y
+        ));
+    }
+    svg.push_str("</svg>");
+    let unplaced = (m.unplaced > 0).then(|| format!("{} produk dari toko yang belum menandai lokasinya.", m.unplaced));
+    view! {
+        <div class="results-map" inner_html=svg></div>
+        <ul class="card-list" id="map-shops">
+            {m.dots.into_iter().map(|d| view! {
+                <li><a href=d.href>{d.shop}</a><span class="muted">{format!(" · {} produk", d.products)}</span></li>
+            }).collect_view()}
+        </ul>
+        {unplaced.map(|t| view! { <p class="muted">{t}</p> })}
+    }
+    .into_any()
 }
 
 /// `/{slug}/pasar/produk/{id}`: photos, price, the seller and "Hubungi via WhatsApp".
@@ -428,7 +499,7 @@ fn shop_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                             <Title text=s.name.clone()/>
                             <nav class="crumbs"><a href=village_href(&slug, "/pasar")>"‹ Pasar"</a></nav>
                             <header class="shop-head">
-                                {s.photo.clone().map(|src| view! { <img src=src alt="" width="320" height="320"/> })}
+                                {s.photo.clone().map(|src| view! { <img src=src alt="" width="240" height="240"/> })}
                                 <div>
                                     <h1>{s.name.clone()}</h1>
                                     <p><span class="badge">{s.category.clone()}</span></p>

@@ -624,12 +624,15 @@ pub enum Region {
     Code(String),
 }
 
-/// One page of the public catalogue: visible products matching the query, in the region.
-///
-/// # Errors
-/// Database failures.
-pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQuery) -> AppResult<Catalogue> {
-    let backend = db.get_database_backend();
+/// A product's effective price: the discount when there is one.
+const PRICE: &str = "COALESCE(p.discount_price, p.price)";
+
+/// The tables of the catalogue's queries.
+const FROM: &str = "FROM products p JOIN shops s ON s.id = p.shop_id JOIN villages v ON v.id = p.village_id";
+
+/// The SQL condition of a catalogue query over [`FROM`], its values, and what was wrong with
+/// the filters (a price bound that is not a price is left out and reported).
+fn matching(region: &Region, q: &CatalogueQuery) -> (String, Vec<Value>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut bound = |text: &str, field: &str, what: &str| -> Option<i64> {
         if text.trim().is_empty() {
@@ -656,8 +659,7 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
             values.push(format!("{}.%", prefix.trim_end_matches('.')).into());
         }
     }
-    // The effective price: the discount when there is one.
-    let price = "COALESCE(p.discount_price, p.price)";
+    let price = PRICE;
     if let Some(min) = min {
         filter.push_str(&format!(" AND {price} >= ?"));
         values.push(min.into());
@@ -687,7 +689,17 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         let like = format!("%{word}%");
         values.extend([like.clone().into(), like.clone().into(), like.into()]);
     }
-    let from = "FROM products p JOIN shops s ON s.id = p.shop_id JOIN villages v ON v.id = p.village_id";
+    (filter, values, problems)
+}
+
+/// One page of the public catalogue: visible products matching the query, in the region.
+///
+/// # Errors
+/// Database failures.
+pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQuery) -> AppResult<Catalogue> {
+    let backend = db.get_database_backend();
+    let (filter, values, problems) = matching(region, q);
+    let from = FROM;
 
     let total = db
         .query_one_raw(sql(backend, &format!("SELECT COUNT(*) {from} WHERE {filter}"), values.clone()))
@@ -700,7 +712,7 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
     let page = q.page.clamp(1, pages);
     let order = match q.sort {
         Sort::Newest => "p.created_at DESC, p.id DESC".to_string(),
-        Sort::Cheapest => format!("{price} ASC, p.id ASC"),
+        Sort::Cheapest => format!("{PRICE} ASC, p.id ASC"),
     };
     let photo = "(SELECT MIN(ph.id) FROM product_photos ph WHERE ph.product_id = p.id AND ph.position = 0)";
     let mut page_values = values;
@@ -738,6 +750,7 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         });
     }
     Ok(Catalogue {
+        map: None,
         items,
         total,
         page,
@@ -747,6 +760,110 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         region: None,
         regions: Vec::new(),
         nearby: None,
+    })
+}
+
+/// Shops on the catalogue's map, at most.
+const MAP_SHOPS: i64 = 500;
+
+/// Where the products matching a village's catalogue query are sold: the village drawn as an
+/// SVG (boundary and dusun, projected to a `320`-wide box) with a dot per shop, linked to its
+/// page. `href` makes a shop's address.
+///
+/// # Errors
+/// Database failures.
+pub async fn results_map(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    q: &CatalogueQuery,
+    href: impl Fn(i64) -> String,
+) -> AppResult<super::model::ResultsMap> {
+    use super::model::{MapDot, ResultsMap};
+    let backend = db.get_database_backend();
+    let (filter, mut values, _) = matching(&Region::Village(v.id), q);
+    values.push(MAP_SHOPS.into());
+    let rows = db
+        .query_all_raw(sql(
+            backend,
+            &format!(
+                "SELECT s.id, s.name, s.lat, s.lng, COUNT(p.id) {FROM} WHERE {filter} \
+                 GROUP BY s.id, s.name, s.lat, s.lng ORDER BY s.id LIMIT ?"
+            ),
+            values,
+        ))
+        .await?;
+    let mut shops = Vec::with_capacity(rows.len());
+    let mut unplaced = 0;
+    for row in rows {
+        let (id, name): (i64, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        let (lat, lng): (Option<f64>, Option<f64>) = (row.try_get_by_index(2)?, row.try_get_by_index(3)?);
+        let n = count(row.try_get_by_index(4)?);
+        match lat.zip(lng) {
+            Some(at) => shops.push((id, name, at, n)),
+            None => unplaced += n,
+        }
+    }
+    let boundary = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok());
+    let dusun: Vec<Shape> = area::Entity::find()
+        .filter(area::Column::VillageId.eq(v.id))
+        .filter(area::Column::Level.eq(area::DUSUN))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| Shape::parse(a.boundary.as_deref()?).ok())
+        .collect();
+    // The frame: the village, or the shops when it has no boundary.
+    let [x0, y0, x1, y1] = match &boundary {
+        Some(b) => b.bbox(),
+        None if !shops.is_empty() => {
+            shops.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, (_, _, (lat, lng), _)| {
+                [b[0].min(*lng) - 0.002, b[1].min(*lat) - 0.002, b[2].max(*lng) + 0.002, b[3].max(*lat) + 0.002]
+            })
+        }
+        None => return Ok(ResultsMap { unplaced, ..ResultsMap::default() }),
+    };
+    // Longitude degrees shrink towards the poles; the drawing fits 320×480.
+    let squeeze = ((y0 + y1) / 2.0).to_radians().cos();
+    let (w, h) = (((x1 - x0) * squeeze).max(1e-9), (y1 - y0).max(1e-9));
+    let scale = (320.0 / w).min(480.0 / h);
+    let (width, height) = ((w * scale).round(), (h * scale).round());
+    let at = |lng: f64, lat: f64| (((lng - x0) * squeeze * scale) as f32, ((y1 - lat) * scale) as f32);
+    let paths = |shape: &Shape| -> Vec<String> {
+        shape
+            .0
+            .iter()
+            .flatten()
+            .map(|ring| {
+                let mut d = String::new();
+                let mut last = (f32::MAX, f32::MAX);
+                for &[lng, lat] in ring {
+                    let (x, y) = at(lng, lat);
+                    // Points closer than a pixel add bytes, not shape.
+                    if (x - last.0).abs() + (y - last.1).abs() < 1.0 {
+                        continue;
+                    }
+                    d.push_str(&format!("{}{x:.0} {y:.0}", if d.is_empty() { "M" } else { "L" }));
+                    last = (x, y);
+                }
+                d.push('Z');
+                d
+            })
+            .collect()
+    };
+    let dots = shops
+        .into_iter()
+        .map(|(id, shop, (lat, lng), products)| {
+            let (x, y) = at(lng, lat);
+            MapDot { x, y, shop, href: href(id), products }
+        })
+        .collect();
+    Ok(ResultsMap {
+        width: width as u32,
+        height: height as u32,
+        boundary: boundary.as_ref().map(paths).unwrap_or_default(),
+        areas: dusun.iter().flat_map(paths).collect(),
+        dots,
+        unplaced,
     })
 }
 

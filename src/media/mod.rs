@@ -157,13 +157,13 @@ pub fn photo(bytes: &[u8]) -> Result<Photo, MediaError> {
 /// the catalogue's grid (cropped to the centre, so every card has the same size).
 pub const MARKET_DISPLAY_SIDE: u32 = 1200;
 pub const MARKET_DISPLAY_BYTES: usize = 150 * 1024;
-pub const MARKET_THUMB_SIDE: u32 = 320;
-pub const MARKET_THUMB_BYTES: usize = 30 * 1024;
+pub const MARKET_THUMB_SIDE: u32 = 240;
+pub const MARKET_THUMB_BYTES: usize = 20 * 1024;
 
 /// Qualities tried for a display photo, and for a thumbnail (a small image on a phone's card
 /// looks the same at a lower quality, and the catalogue shows a dozen of them at once).
 const DISPLAY_QUALITIES: &[u8] = &[82, 74, 66, 58, 50];
-const THUMB_QUALITIES: &[u8] = &[68, 60, 52, 45];
+const THUMB_QUALITIES: &[u8] = &[66, 58, 50, 42];
 
 /// `image` as a JPEG of at most `budget` bytes: the quality steps down, then the size, until
 /// it fits (a photo of fine detail needs a few steps; most fit at the first).
