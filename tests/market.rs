@@ -172,6 +172,10 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     let (x, y) = (drawn.dots[0].x, drawn.dots[0].y);
     assert!((0.0..=drawn.width as f32).contains(&x) && (0.0..=drawn.height as f32).contains(&y), "{x} {y}");
     assert!(service::results_map(&app.db, &v, &query("tidak ada"), |id| id.to_string()).await.unwrap().dots.is_empty());
+    // A hidden product is no result on the map either.
+    service::hide_product(&app.db, &v, &o, keripik, Some("Foto produk tidak sesuai.")).await.unwrap();
+    assert!(service::results_map(&app.db, &v, &query(""), |id| id.to_string()).await.unwrap().dots.is_empty());
+    service::hide_product(&app.db, &v, &o, keripik, None).await.unwrap();
 
     // Hiding the shop hides all of it, on the map too.
     service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Nomor WhatsApp tidak aktif.").await.unwrap();
