@@ -16,6 +16,7 @@ pub mod letters;
 pub mod map;
 pub mod market;
 pub mod population;
+pub mod portal;
 pub mod region;
 pub mod site;
 pub mod ui;

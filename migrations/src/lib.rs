@@ -16,6 +16,7 @@ mod m20261128_000008_letters;
 mod m20261128_000009_complaints;
 mod m20261129_000010_map;
 mod m20261129_000011_market;
+mod m20261129_000012_articles;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_complaints::Migration),
             Box::new(m20261129_000010_map::Migration),
             Box::new(m20261129_000011_market::Migration),
+            Box::new(m20261129_000012_articles::Migration),
         ]
     }
 }

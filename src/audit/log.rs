@@ -56,6 +56,8 @@ pub enum Action {
     MapChanged,
     /// A shop was opened, changed or moderated, or a product hidden (detail says what).
     MarketChanged,
+    /// An article of the portal was written, changed, published or deleted.
+    ArticleSaved,
 }
 
 impl Action {
@@ -85,6 +87,7 @@ impl Action {
             Action::CorrectionResolved => "correction_resolved",
             Action::MapChanged => "map_changed",
             Action::MarketChanged => "market_changed",
+            Action::ArticleSaved => "article_saved",
         }
     }
 
@@ -113,6 +116,7 @@ impl Action {
         Action::CorrectionResolved,
         Action::MapChanged,
         Action::MarketChanged,
+        Action::ArticleSaved,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {

@@ -28,6 +28,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("correction_resolved", "Permintaan perbaikan diselesaikan"),
     ("map_changed", "Peta desa diubah"),
     ("market_changed", "Pasar desa: lapak atau produk diubah"),
+    ("article_saved", "Berita desa ditulis, diubah, diterbitkan atau dihapus"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

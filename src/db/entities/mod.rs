@@ -1,6 +1,7 @@
 //! sea-orm entities. Server only, never serialised: slices map them to their own DTOs.
 
 pub mod area;
+pub mod article;
 pub mod audit_entry;
 pub mod complaint;
 pub mod complaint_file;

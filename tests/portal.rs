@@ -1,0 +1,154 @@
+//! The portal's articles on the database: drafts stay private, a scheduled article appears by
+//! itself when its time comes, addresses are unique within a village and stable across edits,
+//! the stored HTML is sanitised, and another village sees nothing.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use common::{Backend, TestApp};
+use digdaya::auth::guard::Official;
+use digdaya::auth::{model::Role, service::create_official};
+use digdaya::db::entities::{audit_entry, village};
+use digdaya::error::AppError;
+use digdaya::portal::model::{ArticleInput, ArticleStatus};
+use digdaya::portal::service;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+db_tests!(articles_are_drafted_scheduled_and_published, addresses_are_unique_and_the_html_is_safe);
+
+async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
+    let o = create_official(&app.db, Some(v), username, "Sekretaris Desa", Role::Sekdes, "kopi-tubruk-di-sawah")
+        .await
+        .unwrap();
+    Official { id: o.id, village_id: o.village_id, name: o.name, role: Role::Sekdes, session_id: String::new() }
+}
+
+fn input(title: &str, publish: bool, at: &str) -> ArticleInput {
+    ArticleInput {
+        title: title.into(),
+        category: "pembangunan".into(),
+        body: "Warga **Dusun Kramat** bergotong royong memperbaiki saluran air.".into(),
+        publish,
+        publish_at: at.into(),
+    }
+}
+
+async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 20, 3, None).await.village;
+    let o = official(&app, &v, "sekdes.berita").await;
+    // 1 December 2026, 08:00 WIB.
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap();
+
+    let draft = service::save_article(&app.db, &v, &o, None, &input("Rencana musyawarah", false, ""), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let scheduled =
+        service::save_article(&app.db, &v, &o, None, &input("Jadwal posyandu Desember", true, "2026-12-02T07:00"), now)
+            .await
+            .unwrap()
+            .unwrap();
+    let published = service::save_article(&app.db, &v, &o, None, &input("Kerja bakti saluran air", true, ""), now)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Now: only the published one is public; the officials see all three, each with its state.
+    let (list, pages) = service::published(&app.db, &v, 1, now).await.unwrap();
+    assert_eq!(list.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(), ["Kerja bakti saluran air"]);
+    assert_eq!((pages, list[0].date.as_str(), list[0].category.as_str()), (1, "1 Desember 2026", "Pembangunan"));
+    assert!(matches!(
+        service::article_page(&app.db, &v, "jadwal-posyandu-desember", now).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(service::article_page(&app.db, &v, "rencana-musyawarah", now).await, Err(AppError::NotFound)));
+    let states: Vec<(i64, ArticleStatus)> =
+        service::all_articles(&app.db, &v, now).await.unwrap().into_iter().map(|a| (a.id, a.status)).collect();
+    assert!(states.contains(&(draft, ArticleStatus::Draf)));
+    assert!(states.contains(&(scheduled, ArticleStatus::Terjadwal)));
+    assert!(states.contains(&(published, ArticleStatus::Terbit)));
+    assert_eq!(service::sitemap_articles(&app.db, v.id, now).await.unwrap().len(), 1);
+
+    // The scheduled time comes (07:00 WIB on 2 December): it is public, newest first, with no
+    // job having run; the draft still is not.
+    let later = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap();
+    let (list, _) = service::published(&app.db, &v, 1, later).await.unwrap();
+    assert_eq!(
+        list.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(),
+        ["Jadwal posyandu Desember", "Kerja bakti saluran air"]
+    );
+    let page = service::article_page(&app.db, &v, "jadwal-posyandu-desember", later).await.unwrap();
+    assert!(page.html.contains("<strong>Dusun Kramat</strong>"), "{}", page.html);
+    assert_eq!(service::sitemap_articles(&app.db, v.id, later).await.unwrap().len(), 2);
+    let just_before = later - Duration::seconds(1);
+    assert_eq!(service::published(&app.db, &v, 1, just_before).await.unwrap().0.len(), 1);
+
+    // Publishing the draft; another village sees none of it.
+    let mut now_public = service::article_input(&app.db, &v, draft).await.unwrap();
+    now_public.publish = true;
+    service::save_article(&app.db, &v, &o, Some(draft), &now_public, later).await.unwrap().unwrap();
+    assert!(service::article_page(&app.db, &v, "rencana-musyawarah", later).await.is_ok());
+    let other = app.seed("36.04.05.2002", 5, 4, None).await.village;
+    assert!(service::published(&app.db, &other, 1, later).await.unwrap().0.is_empty());
+    assert!(matches!(
+        service::article_page(&app.db, &other, "rencana-musyawarah", later).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(
+        service::save_article(&app.db, &other, &o, Some(draft), &now_public, later).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(matches!(service::delete_article(&app.db, &other, &o, draft).await, Err(AppError::NotFound)));
+
+    // Every write is in the audit log.
+    let logged = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("article_saved"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged, 4);
+    service::delete_article(&app.db, &v, &o, draft).await.unwrap();
+    assert!(matches!(service::article_page(&app.db, &v, "rencana-musyawarah", later).await, Err(AppError::NotFound)));
+}
+
+async fn addresses_are_unique_and_the_html_is_safe(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 20, 5, None).await.village;
+    let o = official(&app, &v, "sekdes.alamat").await;
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            service::save_article(&app.db, &v, &o, None, &input("Kerja Bakti!", true, ""), now).await.unwrap().unwrap(),
+        );
+    }
+    let slugs: Vec<String> =
+        service::all_articles(&app.db, &v, now).await.unwrap().into_iter().map(|a| a.slug).collect();
+    let mut sorted = slugs.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["kerja-bakti", "kerja-bakti-2", "kerja-bakti-3"]);
+
+    // A changed title keeps the address; the same title in another village is free.
+    let mut changed = input("Kerja bakti diundur sepekan", true, "");
+    changed.body = "<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <img src=x onerror=alert(1)>".into();
+    service::save_article(&app.db, &v, &o, Some(ids[0]), &changed, now).await.unwrap().unwrap();
+    let page = service::article_page(&app.db, &v, "kerja-bakti", now).await.unwrap();
+    assert_eq!(page.title, "Kerja bakti diundur sepekan");
+    assert!(!page.html.contains("<script") && !page.html.contains("<img") && !page.html.contains("javascript:"));
+    assert!(page.html.contains("&lt;script&gt;"), "{}", page.html);
+    let other = app.seed("36.04.05.2002", 5, 6, None).await.village;
+    let o2 = official(&app, &other, "sekdes.tetangga").await;
+    let theirs = service::save_article(&app.db, &other, &o2, None, &input("Kerja Bakti!", true, ""), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(service::article_page(&app.db, &other, "kerja-bakti", now).await.is_ok(), "{theirs}");
+
+    // What the official must fix comes back by field; nothing is saved.
+    let problems =
+        service::save_article(&app.db, &v, &o, None, &input("", true, "besok pagi"), now).await.unwrap().unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["title", "publish_at"]);
+    assert_eq!(service::all_articles(&app.db, &v, now).await.unwrap().len(), 3);
+}
