@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::auth::pages::SignInPage;
 use crate::site::{META_NAME, SiteMode};
-use crate::ui::{ComingSoon, NotFound};
+use crate::ui::NotFound;
 use crate::village::pages::{HomePage, ProfilePage, VillageLayout, VillageListPage};
 
 /// The HTML document around the app (server only renders it; the browser hydrates `<body>`).
@@ -20,8 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
     // Pages complete as HTML are sent without the WASM: nothing to download but the page.
     #[cfg(feature = "ssr")]
-    let hydrate = use_context::<http::request::Parts>()
-        .is_none_or(|parts| !crate::market::pages::Page::is_static(parts.uri.path()));
+    let hydrate = use_context::<http::request::Parts>().is_none_or(|parts| !complete_as_html(parts.uri.path()));
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
     view! {
@@ -41,6 +40,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Pages complete as server-rendered HTML (a GET form, links), which need no WASM at all.
+#[cfg(feature = "ssr")]
+fn complete_as_html(path: &str) -> bool {
+    crate::market::pages::Page::is_static(path) || crate::portal::pages::Page::is_static(path)
 }
 
 /// The page's Content-Security-Policy: scripts only from this site or with this response's nonce
@@ -90,7 +95,10 @@ macro_rules! routes_with_village {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("statistik") view={Lazy::<Statistics>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("berita") view=NewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("berita") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("berita/:article") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/berita") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/berita/:id") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan/*rest") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
@@ -187,7 +195,7 @@ macro_rules! lazy_page {
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
-    market::pages as market, population::admin as registry, population::pages as statistics,
+    market::pages as market, population::admin as registry, population::pages as statistics, portal::pages as news,
     village::manage as villages,
 };
 
@@ -217,15 +225,4 @@ lazy_page!(VillageMap(map::PublicMapData) = map::public_map_data => map::public_
 lazy_page!(MapEditor(map::EditorData) = map::editor_data => map::editor_page);
 lazy_page!(Overview(map::OverviewData) = map::overview_data => map::overview_page);
 lazy_page!(Market(market::MarketData) = market::market_data => market::market_page);
-
-// Pages of features that are not built yet: they say so, and what is coming.
-
-#[component]
-fn NewsPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Berita"
-            text="Berita, pengumuman dan agenda desa akan tampil di sini. Fitur ini sedang disiapkan."
-        />
-    }
-}
+lazy_page!(News(news::NewsData) = news::news_data => news::news_page);

@@ -126,6 +126,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
         .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo))
+        // What search engines read.
+        .route("/robots.txt", get(crate::portal::http::robots))
+        .route("/sitemap.xml", get(crate::portal::http::root_sitemap))
+        .route("/{slug}/sitemap.xml", get(crate::portal::http::sitemap))
         .route(
             "/api/market/{slug}/toko/{id}/foto",
             get(crate::market::http::shop_photo)

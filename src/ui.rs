@@ -22,19 +22,6 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// An honest page for a feature that is not built yet.
-#[component]
-pub fn ComingSoon(title: &'static str, text: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title/>
-        <section class="card coming-soon">
-            <h1>{title}</h1>
-            <p>{text}</p>
-            <p class="badge">"Segera hadir"</p>
-        </section>
-    }
-}
-
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status" aria-live="polite">"Memuat…"</p> }

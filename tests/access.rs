@@ -38,7 +38,7 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// `TYPE`, `LETTER` and `COMPLAINT` by a letter type of A, a letter request and a complaint of the
 /// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call; `SHOP` by an
 /// approved shop of the `Resident` caller, `PRODUCT` and `PHOTO` by a product of it and a photo
-/// of that, made afresh for each call. The endpoints in `JSON` take
+/// of that, made afresh for each call; `ARTICLE` by a published article of A, likewise. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -63,6 +63,8 @@ const JSON: &[&str] = &[
     "market/open",
     "market/update",
     "market/product/save",
+    "portal/save-article",
+    "portal/preview",
 ];
 
 const TABLE: &[Entry] = &[
@@ -219,6 +221,17 @@ const TABLE: &[Entry] = &[
         &[A, ("id", "PRODUCT"), ("reason", "Melanggar aturan pasar desa.")],
     ),
     ("market/moderate", Access::Officials(VILLAGE_ROLES), &[A, ("id", "SHOP"), ("action", "Approve"), ("reason", "")]),
+    ("portal/articles", Access::Anyone, &[A, ("page", "1")]),
+    ("portal/article", Access::Anyone, &[A, ("article", "berita-uji")]),
+    ("portal/all-articles", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("portal/article-input", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ARTICLE")]),
+    (
+        "portal/save-article",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "null"), ("input", r#"{"title":"Berita uji","category":"berita","body":"Isi.","publish":false}"#)],
+    ),
+    ("portal/delete-article", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ARTICLE")]),
+    ("portal/preview", Access::Officials(VILLAGE_ROLES), &[A, ("body", "**tebal**")]),
     ("market/shops", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
     ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
@@ -403,6 +416,24 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     .await
     .unwrap();
     let shop_id = shop.id.to_string();
+    // A published article with a known address, for the public article page.
+    digdaya::db::entities::article::ActiveModel {
+        village_id: Set(a.id),
+        slug: Set("berita-uji".into()),
+        title: Set("Berita uji".into()),
+        category: Set("berita".into()),
+        body: Set("Isi.".into()),
+        body_html: Set("<p>Isi.</p>".into()),
+        excerpt: Set("Isi.".into()),
+        status: Set("terbit".into()),
+        publish_at: Set(Utc::now()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -489,9 +520,30 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .id
             .to_string();
             let product = product.id.to_string();
+            // And an article, published (`berita-uji-…` for the public page).
+            let article = digdaya::db::entities::article::ActiveModel {
+                village_id: Set(a.id),
+                slug: Set(format!("berita-uji-{}", feature)),
+                title: Set("Berita uji".into()),
+                category: Set("berita".into()),
+                body: Set("Isi.".into()),
+                body_html: Set("<p>Isi.</p>".into()),
+                excerpt: Set("Isi.".into()),
+                status: Set("terbit".into()),
+                publish_at: Set(Utc::now()),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap()
+            .id
+            .to_string();
             let args: Vec<(&str, &str)> = args
                 .iter()
                 .map(|(k, v)| match *v {
+                    "ARTICLE" => (*k, article.as_str()),
                     "FEATURE" => (*k, feature.as_str()),
                     "PRODUCT" => (*k, product.as_str()),
                     "PHOTO" => (*k, photo.as_str()),

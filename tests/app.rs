@@ -37,8 +37,9 @@ async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
     }
     let (_, profile) = app.get("/kramatwatu/profil").await;
     assert!(profile.contains("36.04.05.2001") && profile.contains("Kramat"));
-    let (_, soon) = app.get("/kramatwatu/berita").await;
-    assert!(soon.contains("Segera hadir"), "unbuilt pages say so");
+    let (_, news) = app.get("/kramatwatu/berita").await;
+    assert!(news.contains("Belum ada berita"), "an empty list says so");
+    assert!(!news.contains("/pkg/digdaya.js"), "no hydration script on the news list");
     // The market's catalogue is complete as HTML and sent without the WASM; the rest hydrate.
     let (_, market) = app.get("/kramatwatu/pasar").await;
     assert!(market.contains("id=\"result-count\"") && market.contains("<body class=\"static\""));

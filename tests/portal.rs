@@ -14,7 +14,11 @@ use digdaya::portal::model::{ArticleInput, ArticleStatus};
 use digdaya::portal::service;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-db_tests!(articles_are_drafted_scheduled_and_published, addresses_are_unique_and_the_html_is_safe);
+db_tests!(
+    articles_are_drafted_scheduled_and_published,
+    addresses_are_unique_and_the_html_is_safe,
+    search_engines_find_the_public_pages_and_articles_only,
+);
 
 async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
     let o = create_official(&app.db, Some(v), username, "Sekretaris Desa", Role::Sekdes, "kopi-tubruk-di-sawah")
@@ -151,4 +155,45 @@ async fn addresses_are_unique_and_the_html_is_safe(backend: Backend) {
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["title", "publish_at"]);
     assert_eq!(service::all_articles(&app.db, &v, now).await.unwrap().len(), 3);
+}
+
+async fn search_engines_find_the_public_pages_and_articles_only(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 20, 7, None).await.village;
+    let o = official(&app, &v, "sekdes.peta-situs").await;
+    let now = Utc::now();
+    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now).await.unwrap().unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Catatan rapat internal", false, ""), now)
+        .await
+        .unwrap()
+        .unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Lomba tujuh belasan", true, "2099-08-17T08:00"), now)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let (status, map) = app.get(&format!("/{}/sitemap.xml", v.slug)).await;
+    assert_eq!(status, 200, "{map}");
+    assert!(map.starts_with("<?xml") && map.contains("<urlset"), "{map}");
+    for page in [
+        "/kramatwatu</loc>",
+        "/kramatwatu/profil</loc>",
+        "/kramatwatu/pasar</loc>",
+        "/kramatwatu/berita/panen-raya-padi</loc>",
+    ] {
+        assert!(map.contains(page), "{page} in {map}");
+    }
+    assert!(!map.contains("catatan-rapat") && !map.contains("lomba-tujuh"), "drafts and scheduled articles stay out");
+    assert!(!map.contains("/admin") && !map.contains("/akun"));
+    assert!(map.contains("<lastmod>"));
+
+    let (status, index) = app.get("/sitemap.xml").await;
+    assert_eq!(status, 200);
+    assert!(index.contains("<sitemapindex") && index.contains("/kramatwatu/sitemap.xml"), "{index}");
+    let (status, robots) = app.get("/robots.txt").await;
+    assert_eq!(status, 200);
+    assert!(
+        robots.contains("Disallow: /api/") && robots.contains("Sitemap: http://") && robots.contains("/sitemap.xml")
+    );
+    assert_eq!(app.get("/tidak-ada/sitemap.xml").await.0, 404);
 }

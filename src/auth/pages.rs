@@ -164,6 +164,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 {tile("/admin/pengaduan", "Pengaduan warga", "Balas laporan dan tandai selesai")}
                 {tile("/admin/peta", "Peta desa", "Tandai tempat, jalan dan area; impor dan ekspor GeoJSON")}
                 {tile("/admin/pasar", "Pasar UMKM", "Setujui lapak warga, sembunyikan produk, lihat potensi usaha")}
+                {tile("/admin/berita", "Berita desa", "Tulis, jadwalkan dan terbitkan berita")}
                 {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
                 {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}
             </ul>

@@ -110,6 +110,7 @@ fn encode(text: &str) -> String {
 const NAV: &[(&str, &str)] = &[
     ("", "Beranda"),
     ("/profil", "Profil"),
+    ("/berita", "Berita"),
     ("/layanan", "Layanan"),
     ("/pengaduan", "Pengaduan"),
     ("/pasar", "Pasar"),

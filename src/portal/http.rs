@@ -1,0 +1,145 @@
+//! What search engines read, as plain HTTP (server only): `robots.txt` and each village's
+//! `sitemap.xml` (its public pages and published articles); on a deployment's own address,
+//! `/sitemap.xml` is the index of its villages' sitemaps.
+//!
+//! `GET /robots.txt`
+//! `GET /sitemap.xml` (a bound host: its village; a deployment: the index)
+//! `GET /{slug}/sitemap.xml`
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Utc;
+
+use crate::db::entities::village;
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::site::SiteMode;
+use crate::web::error_response;
+
+/// The pages of a village every visitor may read.
+const PUBLIC_PAGES: &[&str] = &["", "/profil", "/berita", "/statistik", "/layanan", "/pengaduan", "/pasar", "/peta"];
+
+/// This deployment's public address: `DIGDAYA_PUBLIC_URL`, else the request's host.
+fn base(headers: &HeaderMap) -> String {
+    if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
+        && !url.trim().is_empty()
+    {
+        return url.trim().trim_end_matches('/').to_string();
+    }
+    let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+fn xml(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The sitemap of one village: its public pages, then its published articles with their last
+/// change.
+///
+/// # Errors
+/// Database failures.
+pub async fn village_sitemap(
+    db: &sea_orm::DatabaseConnection,
+    v: &village::Model,
+    root: &str,
+) -> Result<String, AppError> {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in PUBLIC_PAGES {
+        out.push_str(&format!("<url><loc>{}</loc></url>\n", escape(&format!("{root}{page}"))));
+    }
+    for (slug, changed) in super::service::sitemap_articles(db, v.id, Utc::now()).await? {
+        out.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            escape(&format!("{root}/berita/{slug}")),
+            changed.format("%Y-%m-%d")
+        ));
+    }
+    out.push_str("</urlset>\n");
+    Ok(out)
+}
+
+/// `/{slug}/sitemap.xml`.
+pub async fn sitemap(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+) -> Response {
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let result = async {
+        let v = crate::village::service::scope_for(&state.db, &slug, &mode).await?;
+        village_sitemap(&state.db, &v, &format!("{}{}", base(&headers), mode.path(&v.slug, ""))).await
+    }
+    .await;
+    match result {
+        Ok(body) => xml(body),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// `/sitemap.xml`: a bound host's village, or the index of every village's sitemap.
+pub async fn root_sitemap(
+    State(state): State<AppState>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+) -> Response {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let root = base(&headers);
+    let result = async {
+        match mode.map(|m| m.0).unwrap_or(SiteMode::Deployment) {
+            SiteMode::Bound { slug } => {
+                let v = crate::village::service::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
+                village_sitemap(&state.db, &v, &root).await
+            }
+            SiteMode::Deployment => {
+                let villages = village::Entity::find().order_by_asc(village::Column::Slug).all(&state.db).await?;
+                let mut out = String::from(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+                     <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+                );
+                for v in villages.iter().filter(|v| v.host.is_none()) {
+                    out.push_str(&format!(
+                        "<sitemap><loc>{}</loc></sitemap>\n",
+                        escape(&format!("{root}/{}/sitemap.xml", v.slug))
+                    ));
+                }
+                out.push_str("</sitemapindex>\n");
+                Ok(out)
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(body) => xml(body),
+        Err(e) => error_response(&e),
+    }
+}
+
+/// `/robots.txt`: everything public may be indexed; the API, the officials' and residents' own
+/// pages may not.
+pub async fn robots(headers: HeaderMap) -> Response {
+    let body = format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /*/admin\nDisallow: /*/akun\nDisallow: /admin\nDisallow: /akun\n\
+         Disallow: /kelola\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        base(&headers)
+    );
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body).into_response()
+}
