@@ -126,6 +126,12 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
         .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo))
+        .route(
+            "/api/portal/{slug}/sampul/{id}",
+            get(crate::portal::http::cover)
+                .post(crate::portal::http::upload_cover)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
         // What search engines read.
         .route("/robots.txt", get(crate::portal::http::robots))
         .route("/sitemap.xml", get(crate::portal::http::root_sitemap))

@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, png};
 use digdaya::auth::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, village};
@@ -18,6 +18,7 @@ db_tests!(
     articles_are_drafted_scheduled_and_published,
     addresses_are_unique_and_the_html_is_safe,
     search_engines_find_the_public_pages_and_articles_only,
+    a_cover_goes_up_as_a_form_and_comes_down_only_while_public,
 );
 
 async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
@@ -89,7 +90,7 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     assert_eq!(service::published(&app.db, &v, 1, just_before).await.unwrap().0.len(), 1);
 
     // Publishing the draft; another village sees none of it.
-    let mut now_public = service::article_input(&app.db, &v, draft).await.unwrap();
+    let (mut now_public, _) = service::article_input(&app.db, &v, draft).await.unwrap();
     now_public.publish = true;
     service::save_article(&app.db, &v, &o, Some(draft), &now_public, later).await.unwrap().unwrap();
     assert!(service::article_page(&app.db, &v, "rencana-musyawarah", later).await.is_ok());
@@ -196,4 +197,65 @@ async fn search_engines_find_the_public_pages_and_articles_only(backend: Backend
         robots.contains("Disallow: /api/") && robots.contains("Sitemap: http://") && robots.contains("/sitemap.xml")
     );
     assert_eq!(app.get("/tidak-ada/sitemap.xml").await.0, 404);
+}
+
+async fn upload(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> (u16, String) {
+    let form = reqwest::multipart::Form::new().part("foto", reqwest::multipart::Part::bytes(bytes).file_name("f.png"));
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("origin", &app.base)
+        .header("cookie", cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+    (status, location.unwrap_or(res.text().await.unwrap()))
+}
+
+async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Backend) {
+    use digdaya::auth::session::{self, Client};
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 20, 8, None).await.village;
+    let o = official(&app, &v, "sekdes.sampul").await;
+    let row = digdaya::db::entities::official::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let cookie = format!(
+        "digdaya_session={}",
+        session::start_official(&app.db, &row, &Client::default(), Utc::now()).await.unwrap()
+    );
+    let now = Utc::now();
+    let id =
+        service::save_article(&app.db, &v, &o, None, &input("Jembatan baru", false, ""), now).await.unwrap().unwrap();
+    let path = format!("/api/portal/{}/sampul/{id}", v.slug);
+
+    // Officials upload; a lying file is refused with the reason; nobody else may.
+    let (status, back) = upload(&app, &path, &cookie, png(1600, 900)).await;
+    assert!(status == 303 && back.ends_with(&format!("/kramatwatu/admin/berita/{id}#sampul")), "{status} {back}");
+    let (status, back) = upload(&app, &path, &cookie, b"GIF89a bukan gambar".to_vec()).await;
+    assert!(status == 303 && back.contains("galat="), "{status} {back}");
+    assert_eq!(upload(&app, &path, "", png(10, 10)).await.0, 401);
+
+    // A draft's cover: its officials only, not cached by others.
+    let url = format!("{}{path}?kecil=1", app.base);
+    assert_eq!(app.client.get(&url).send().await.unwrap().status().as_u16(), 404);
+    let res = app.client.get(&url).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["cache-control"].to_str().unwrap()), (200, "private, no-store"));
+
+    // Published: everybody, with a thumbnail within the market's budget, and the lists show it.
+    let (mut published, cover) = service::article_input(&app.db, &v, id).await.unwrap();
+    assert_eq!(cover.as_deref(), Some(&*format!("{path}?kecil=1")));
+    published.publish = true;
+    service::save_article(&app.db, &v, &o, Some(id), &published, Utc::now()).await.unwrap().unwrap();
+    let res = app.client.get(&url).send().await.unwrap();
+    assert_eq!(
+        (res.status().as_u16(), res.headers()["cache-control"].to_str().unwrap()),
+        (200, "public, max-age=3600")
+    );
+    assert!(res.bytes().await.unwrap().len() <= digdaya::media::MARKET_THUMB_BYTES);
+    let (list, _) = service::published(&app.db, &v, 1, Utc::now()).await.unwrap();
+    assert_eq!(list[0].cover.as_deref(), Some(&*format!("{path}?kecil=1")));
+    let page = service::article_page(&app.db, &v, "jembatan-baru", Utc::now()).await.unwrap();
+    assert_eq!(page.cover.as_deref(), Some(path.as_str()));
 }

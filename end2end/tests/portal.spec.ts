@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, noOverflow, officialPage, phone } from './helpers';
+import { PHOTO, hydrated, noOverflow, officialPage, phone } from './helpers';
 
 test('an official writes an article with a preview and publishes it; it is listed, readable without JavaScript and in the sitemap', async ({ browser }) => {
   const sekdes = await officialPage(browser, 'sekdes.kramatwatu');
@@ -32,6 +32,17 @@ test('an official writes an article with a preview and publishes it; it is liste
   const row = sekdes.locator('#articles li', { hasText: 'Posyandu balita bulan Desember' });
   await expect(row.locator('.badge')).toHaveText('Terbit');
 
+  // Adds a cover image from the article's editor (a plain form; a lying file is refused).
+  await row.getByRole('link', { name: 'Posyandu balita bulan Desember' }).click();
+  await expect(sekdes.getByRole('heading', { level: 1 })).toHaveText('Ubah berita');
+  await sekdes.getByLabel('Gambar sampul').setInputFiles({ name: 'virus.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('MZ not a photo') });
+  await sekdes.getByRole('button', { name: 'Unggah sampul' }).click();
+  await expect(sekdes.locator('#sampul .form-error')).toContainText('bukan foto');
+  await sekdes.getByLabel('Gambar sampul').setInputFiles({ name: 'sampul.png', mimeType: 'image/png', buffer: PHOTO });
+  await sekdes.getByRole('button', { name: 'Unggah sampul' }).click();
+  await expect(sekdes.locator('#sampul img')).toHaveCount(1);
+  await expect(sekdes.locator('#sampul .form-error')).toHaveCount(0);
+
   // A visitor without JavaScript finds it in the list and reads it.
   const visitor = await phone(browser, { javaScriptEnabled: false });
   await visitor.goto('/kramatwatu/berita');
@@ -39,6 +50,7 @@ test('an official writes an article with a preview and publishes it; it is liste
   await expect(visitor).toHaveURL(/\/kramatwatu\/berita\/posyandu-balita-bulan-desember$/);
   await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Posyandu balita bulan Desember');
   await expect(visitor.locator('.article-body strong')).toHaveText('Dusun Kramat');
+  await expect.poll(() => visitor.locator('img.cover').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
   await expect(visitor.locator('.article-body script')).toHaveCount(0);
   await expect(visitor.locator('meta[name="description"]')).toHaveAttribute('content', /Posyandu di Dusun Kramat/);
   const html = await visitor.content();

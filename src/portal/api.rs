@@ -33,9 +33,9 @@ pub async fn all_articles(slug: String) -> Result<Vec<ArticleCard>, AppError> {
     super::service::all_articles(&state.db, &village, chrono::Utc::now()).await
 }
 
-/// An article's fields as written, to edit them.
+/// An article's fields as written, to edit them, and its cover's thumbnail.
 #[server(endpoint = "portal/article-input")]
-pub async fn get_article_input(slug: String, id: i64) -> Result<ArticleInput, AppError> {
+pub async fn get_article_input(slug: String, id: i64) -> Result<(ArticleInput, Option<String>), AppError> {
     let (state, village, _) = official(&slug).await?;
     super::service::article_input(&state.db, &village, id).await
 }

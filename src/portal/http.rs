@@ -5,9 +5,13 @@
 //! `GET /robots.txt`
 //! `GET /sitemap.xml` (a bound host: its village; a deployment: the index)
 //! `GET /{slug}/sitemap.xml`
+//!
+//! And an article's cover image, a plain multipart form like every upload:
+//! `POST /api/portal/{slug}/sampul/{id}` (field `foto`, officials) → 303 back to the editor
+//! `GET  /api/portal/{slug}/sampul/{id}[?kecil=1]` (public while the article is)
 
 use axum::{
-    extract::{Path, State},
+    extract::{Multipart, Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
@@ -17,7 +21,7 @@ use crate::db::entities::village;
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
-use crate::web::error_response;
+use crate::web::{back_to, error_response, jpeg, official_of};
 
 /// The pages of a village every visitor may read.
 const PUBLIC_PAGES: &[&str] = &["", "/profil", "/berita", "/statistik", "/layanan", "/pengaduan", "/pasar", "/peta"];
@@ -142,4 +146,58 @@ pub async fn robots(headers: HeaderMap) -> Response {
         base(&headers)
     );
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body).into_response()
+}
+
+/// Receives an article's cover and returns to its editor.
+pub async fn upload_cover(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, by) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
+    let result = match upload.file("Pilih gambar sampul (JPEG, PNG atau WebP).") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => super::service::set_cover(&state.db, &state.files, &village, &by, id, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    let back = mode.path(&village.slug, &format!("/admin/berita/{id}"));
+    back_to(&back, result.map(|()| String::new()), "sampul")
+}
+
+#[derive(serde::Deserialize)]
+pub struct CoverQuery {
+    kecil: Option<u8>,
+}
+
+/// An article's cover (or its thumbnail): public while the article is; before that, for the
+/// village's officials only and never kept by a shared cache.
+pub async fn cover(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<CoverQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        let thumb = q.kecil == Some(1);
+        match super::service::cover(&state.db, &state.files, &village, id, thumb, false).await {
+            Err(AppError::NotFound) if crate::auth::guard::token_in(&headers).is_some() => {
+                official_of(&state, &headers, &slug).await.map_err(|_| AppError::NotFound)?;
+                super::service::cover(&state.db, &state.files, &village, id, thumb, true).await
+            }
+            other => other,
+        }
+    }
+    .await;
+    match result {
+        Ok((bytes, true)) => jpeg(Ok(bytes), "public, max-age=3600"),
+        Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
+        Err(e) => jpeg(Err(e), ""),
+    }
 }

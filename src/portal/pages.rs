@@ -72,10 +72,10 @@ async fn news_json(key: String) -> Result<String, AppError> {
         Page::Article => to_json(get_article(slug, last(&path)).await),
         Page::Admin => to_json(all_articles(slug).await),
         Page::Editor => match last(&path).parse::<i64>() {
-            Ok(id) => to_json(get_article_input(slug, id).await.map(|input| (Some(id), input))),
+            Ok(id) => to_json(get_article_input(slug, id).await.map(|(input, cover)| (Some(id), input, cover))),
             Err(_) => {
                 // A new article: the officials' check happens when the list is asked for.
-                to_json(all_articles(slug).await.map(|_| (None::<i64>, ArticleInput::default())))
+                to_json(all_articles(slug).await.map(|_| (None::<i64>, ArticleInput::default(), None::<String>)))
             }
         },
     }
@@ -119,6 +119,7 @@ fn list_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                             <ul class="card-list article-list" id="articles">
                                 {list.into_iter().map(|a| view! {
                                     <li>
+                                        {a.cover.map(|src| view! { <img class="article-thumb" src=src alt="" width="96" height="96" loading="lazy"/> })}
                                         <h2><a href=village_href(&slug, &format!("/berita/{}", a.slug))>{a.title}</a></h2>
                                         <p class="muted">{format!("{} · {}", a.date, a.category)}</p>
                                         <p>{a.excerpt}</p>
@@ -155,6 +156,7 @@ fn article_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                             <article class="article">
                                 <h1>{a.title.clone()}</h1>
                                 <p class="muted">{format!("{} · {}", a.date, a.category)}</p>
+                                {a.cover.clone().map(|src| view! { <img class="cover" src=src alt="" width="1200" height="675"/> })}
                                 <div class="article-body" inner_html=a.html.clone()></div>
                             </article>
                         }.into_any()
@@ -228,8 +230,8 @@ fn editor_page(slug: Signal<String>, data: PageData) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let slug = slug.get_untracked();
-                match from_json::<(Option<i64>, ArticleInput)>(data.await) {
-                    Ok((id, input)) => view! { <Editor slug id input/> }.into_any(),
+                match from_json::<(Option<i64>, ArticleInput, Option<String>)>(data.await) {
+                    Ok((id, input, cover)) => view! { <Editor slug id input cover/> }.into_any(),
                     Err(error) => signed_in_error(&slug, error),
                 }
             })}
@@ -243,7 +245,7 @@ fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
 }
 
 #[component]
-fn Editor(slug: String, id: Option<i64>, input: ArticleInput) -> impl IntoView {
+fn Editor(slug: String, id: Option<i64>, input: ArticleInput, cover: Option<String>) -> impl IntoView {
     let problems = RwSignal::new(Vec::<Problem>::new());
     let body = RwSignal::new(input.body.clone());
     let save = Action::new(move |(slug, input): &(String, ArticleInput)| {
@@ -291,6 +293,25 @@ fn Editor(slug: String, id: Option<i64>, input: ArticleInput) -> impl IntoView {
     };
     let chosen = input.category.clone();
     let preview_slug = slug.clone();
+    let upload_error = leptos_router::hooks::use_query_map().read_untracked().get("galat");
+    let has_cover = cover.is_some();
+    let cover = id.map(|id| {
+        view! {
+            <section class="card" id="sampul">
+                <h2>"Gambar sampul"</h2>
+                {match cover {
+                    Some(src) => view! { <img class="article-thumb" src=src alt="Sampul saat ini" width="96" height="96"/> }.into_any(),
+                    None => view! { <p class="muted">"Belum ada sampul. Gambar membuat berita lebih menarik saat dibagikan."</p> }.into_any(),
+                }}
+                {upload_error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <form class="upload" method="post" action=format!("/api/portal/{slug}/sampul/{id}") enctype="multipart/form-data">
+                    <input type="file" name="foto" accept="image/jpeg,image/png,image/webp" required aria-label="Gambar sampul"/>
+                    <button type="submit" class="button secondary">{if has_cover { "Ganti sampul" } else { "Unggah sampul" }}</button>
+                </form>
+                <p class="hint">"JPEG, PNG atau WebP. Gambar diperkecil otomatis dan data lokasinya dihapus."</p>
+            </section>
+        }
+    });
     view! {
         <nav class="crumbs"><a rel="external" href=village_href(&slug, "/admin/berita")>"‹ Berita desa"</a></nav>
         <h1>{if id.is_some() { "Ubah berita" } else { "Tulis berita" }}</h1>
@@ -332,6 +353,7 @@ fn Editor(slug: String, id: Option<i64>, input: ArticleInput) -> impl IntoView {
                 {move || if save.pending().get() { "Menyimpan…" } else { "Simpan" }}
             </button>
         </form>
+        {cover}
     }
 }
 

@@ -182,6 +182,64 @@ async fn audit<C: ConnectionTrait>(
     Ok(record(db, entry).await?)
 }
 
+/// Sets (or replaces) an article's cover image: checked by content, re-encoded without its
+/// metadata, kept at display size (≤ 150 KB) with a 240 px thumbnail for lists.
+///
+/// # Errors
+/// `NotFound`; `Invalid` for a file that is not a photo; storage and database failures.
+pub async fn set_cover(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    v: &village::Model,
+    by: &Official,
+    id: i64,
+    bytes: &[u8],
+) -> AppResult<()> {
+    let a = find(db, v.id, id).await?;
+    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let base = format!("portal/{}/{}", v.id, crate::media::random_name());
+    let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "storing an article's cover");
+        AppError::Internal
+    };
+    files.put(&key, &photo.display).await.map_err(io)?;
+    files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    let old = [a.cover_key.clone(), a.cover_thumb_key.clone()];
+    let title = a.title.clone();
+    let mut row: article::ActiveModel = a.into();
+    row.cover_key = Set(Some(key));
+    row.cover_thumb_key = Set(Some(thumb));
+    row.updated_at = Set(Utc::now());
+    row.update(db).await?;
+    for key in old.into_iter().flatten() {
+        files.remove(&key).await;
+    }
+    audit(db, v, by, id, format!("sampul berita \"{title}\"")).await
+}
+
+/// An article's cover: for everybody while the article is public, otherwise for the village's
+/// officials (`official`). Returns the bytes and whether they are public.
+///
+/// # Errors
+/// `NotFound` (no cover, or not for this reader); storage and database failures.
+pub async fn cover(
+    db: &DatabaseConnection,
+    files: &crate::media::Storage,
+    v: &village::Model,
+    id: i64,
+    thumb: bool,
+    official: bool,
+) -> AppResult<(Vec<u8>, bool)> {
+    let a = find(db, v.id, id).await?;
+    let public = status_of(&a, Utc::now()) == ArticleStatus::Terbit;
+    if !public && !official {
+        return Err(AppError::NotFound);
+    }
+    let key = if thumb { a.cover_thumb_key } else { a.cover_key }.ok_or(AppError::NotFound)?;
+    Ok((files.get(&key).await.map_err(|_| AppError::NotFound)?, public))
+}
+
 /// A page of the village's public articles, newest first, and the number of pages.
 ///
 /// # Errors
@@ -243,19 +301,25 @@ pub async fn article_page(
     })
 }
 
-/// What an official edits: the article's fields as written.
+/// What an official edits: the article's fields as written, and its cover's thumbnail.
 ///
 /// # Errors
 /// `NotFound`; database failures.
-pub async fn article_input(db: &DatabaseConnection, v: &village::Model, id: i64) -> AppResult<ArticleInput> {
+pub async fn article_input(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    id: i64,
+) -> AppResult<(ArticleInput, Option<String>)> {
     let a = find(db, v.id, id).await?;
-    Ok(ArticleInput {
+    let cover = a.cover_thumb_key.as_ref().map(|_| format!("/api/portal/{}/sampul/{}?kecil=1", v.slug, a.id));
+    let input = ArticleInput {
         title: a.title,
         category: a.category,
         body: a.body,
         publish: a.status == PUBLISHED,
         publish_at: (a.publish_at + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string(),
-    })
+    };
+    Ok((input, cover))
 }
 
 /// The public articles' addresses (slug) and last changes, for the village's sitemap.
