@@ -40,6 +40,16 @@ pub fn jpeg(result: Result<Vec<u8>, AppError>, cache: &'static str) -> Response 
     }
 }
 
+/// A photo that is public or not: cacheable by anyone when it is (an hour), otherwise for the
+/// asking user only and never kept (a listing before approval, a draft's cover).
+pub fn photo(result: Result<(Vec<u8>, bool), AppError>) -> Response {
+    match result {
+        Ok((bytes, true)) => jpeg(Ok(bytes), "public, max-age=3600"),
+        Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
+        Err(e) => jpeg(Err(e), ""),
+    }
+}
+
 /// The village of `slug` and its signed-in official.
 ///
 /// # Errors

@@ -417,23 +417,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     .unwrap();
     let shop_id = shop.id.to_string();
     // A published article with a known address, for the public article page.
-    digdaya::db::entities::article::ActiveModel {
-        village_id: Set(a.id),
-        slug: Set("berita-uji".into()),
-        title: Set("Berita uji".into()),
-        category: Set("berita".into()),
-        body: Set("Isi.".into()),
-        body_html: Set("<p>Isi.</p>".into()),
-        excerpt: Set("Isi.".into()),
-        status: Set("terbit".into()),
-        publish_at: Set(Utc::now()),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    published_article(&app.db, a.id, "berita-uji").await;
 
     let mut callers: Vec<Caller> = vec![Caller::Anonymous];
     callers.extend(officials.iter().map(|(c, _)| *c));
@@ -523,25 +507,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .to_string();
             let product = product.id.to_string();
             // And an article, published.
-            let article = digdaya::db::entities::article::ActiveModel {
-                village_id: Set(a.id),
-                slug: Set(format!("akses-{calls}")),
-                title: Set("Berita uji".into()),
-                category: Set("berita".into()),
-                body: Set("Isi.".into()),
-                body_html: Set("<p>Isi.</p>".into()),
-                excerpt: Set("Isi.".into()),
-                status: Set("terbit".into()),
-                publish_at: Set(Utc::now()),
-                created_at: Set(Utc::now()),
-                updated_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&app.db)
-            .await
-            .unwrap()
-            .id
-            .to_string();
+            let article = published_article(&app.db, a.id, &format!("akses-{calls}")).await.to_string();
             let args: Vec<(&str, &str)> = args
                 .iter()
                 .map(|(k, v)| match *v {
@@ -581,4 +547,26 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             }
         }
     }
+}
+
+/// A published article of the village at `slug` (written directly, as the editor would).
+async fn published_article(db: &sea_orm::DatabaseConnection, village_id: i64, slug: &str) -> i64 {
+    digdaya::db::entities::article::ActiveModel {
+        village_id: Set(village_id),
+        slug: Set(slug.into()),
+        title: Set("Berita uji".into()),
+        category: Set("berita".into()),
+        body: Set("Isi.".into()),
+        body_html: Set("<p>Isi.</p>".into()),
+        excerpt: Set("Isi.".into()),
+        status: Set("terbit".into()),
+        publish_at: Set(Utc::now()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
 }

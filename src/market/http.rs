@@ -18,7 +18,7 @@ use crate::auth::guard;
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
-use crate::web::{back_to, error_response, jpeg};
+use crate::web::{self, back_to, error_response};
 
 /// The village and who acts on its market, for plain HTTP handlers.
 async fn seller_of(
@@ -98,7 +98,7 @@ pub async fn photo(
         }
     }
     .await;
-    cached_jpeg(result)
+    web::photo(result)
 }
 
 /// Receives a shop's photo and returns to the shop's management page.
@@ -143,14 +143,5 @@ pub async fn shop_photo(
         }
     }
     .await;
-    cached_jpeg(result)
-}
-
-/// A photo's response: cacheable by anyone when public, otherwise for this user only.
-fn cached_jpeg(result: Result<(Vec<u8>, bool), AppError>) -> Response {
-    match result {
-        Ok((bytes, true)) => jpeg(Ok(bytes), "public, max-age=3600"),
-        Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
-        Err(e) => jpeg(Err(e), ""),
-    }
+    web::photo(result)
 }

@@ -21,7 +21,7 @@ use crate::db::entities::village;
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
-use crate::web::{back_to, error_response, jpeg, official_of};
+use crate::web::{back_to, error_response, official_of};
 
 /// The pages of a village every visitor may read.
 const PUBLIC_PAGES: &[&str] = &["", "/profil", "/berita", "/statistik", "/layanan", "/pengaduan", "/pasar", "/peta"];
@@ -195,9 +195,5 @@ pub async fn cover(
         }
     }
     .await;
-    match result {
-        Ok((bytes, true)) => jpeg(Ok(bytes), "public, max-age=3600"),
-        Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
-        Err(e) => jpeg(Err(e), ""),
-    }
+    crate::web::photo(result)
 }
