@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::auth::pages::SignInPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::NotFound;
-use crate::village::pages::{HomePage, ProfilePage, VillageLayout, VillageListPage};
+use crate::village::pages::{VillageLayout, VillageListPage};
 
 /// The HTML document around the app (server only renders it; the browser hydrates `<body>`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -20,7 +20,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
     // Pages complete as HTML are sent without the WASM: nothing to download but the page.
     #[cfg(feature = "ssr")]
-    let hydrate = use_context::<http::request::Parts>().is_none_or(|parts| !complete_as_html(parts.uri.path()));
+    let hydrate = use_context::<http::request::Parts>()
+        .is_none_or(|parts| !complete_as_html(parts.uri.path(), &SiteMode::detect()));
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
     view! {
@@ -44,8 +45,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// Pages complete as server-rendered HTML (a GET form, links), which need no WASM at all.
 #[cfg(feature = "ssr")]
-fn complete_as_html(path: &str) -> bool {
-    crate::market::pages::Page::is_static(path) || crate::portal::pages::Page::is_static(path)
+fn complete_as_html(path: &str, mode: &SiteMode) -> bool {
+    crate::market::pages::Page::is_static(path)
+        || crate::portal::pages::Page::is_static(path)
+        || crate::portal::site::Page::is_static(path, mode)
+        || mode.village_path(path) == Some("/statistik")
 }
 
 /// The page's Content-Security-Policy: scripts only from this site or with this response's nonce
@@ -92,8 +96,14 @@ macro_rules! routes_with_village {
             <Routes fallback=|| view! { <NotFound/> }>
                 $($before)*
                 <ParentRoute path=$path view=VillageLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("profil") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pengumuman") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("agenda") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("apbdes") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/profil") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pengumuman") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/apbdes") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("statistik") view={Lazy::<Statistics>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("berita") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("berita/:article") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
@@ -195,8 +205,8 @@ macro_rules! lazy_page {
 use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
-    market::pages as market, population::admin as registry, population::pages as statistics, portal::pages as news,
-    village::manage as villages,
+    market::pages as market, population::admin as registry, population::pages as statistics, portal::admin as portal,
+    portal::pages as news, portal::site, village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -226,3 +236,5 @@ lazy_page!(MapEditor(map::EditorData) = map::editor_data => map::editor_page);
 lazy_page!(Overview(map::OverviewData) = map::overview_data => map::overview_page);
 lazy_page!(Market(market::MarketData) = market::market_data => market::market_page);
 lazy_page!(News(news::NewsData) = news::news_data => news::news_page);
+lazy_page!(Site(site::SiteData) = site::site_data => site::site_page);
+lazy_page!(PortalAdmin(portal::PortalAdminData) = portal::portal_admin_data => portal::portal_admin_page);

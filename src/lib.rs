@@ -9,6 +9,7 @@ pub mod account;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod complaints;
 pub mod error;
 pub mod geo;

@@ -132,6 +132,18 @@ pub fn router(state: AppState) -> Router {
                 .post(crate::portal::http::upload_cover)
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
+        .route(
+            "/api/portal/{slug}/beranda",
+            get(crate::portal::http::hero)
+                .post(crate::portal::http::upload_hero)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route(
+            "/api/portal/{slug}/perangkat/{id}",
+            get(crate::portal::http::person_photo)
+                .post(crate::portal::http::upload_person_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
         // What search engines read.
         .route("/robots.txt", get(crate::portal::http::robots))
         .route("/sitemap.xml", get(crate::portal::http::root_sitemap))

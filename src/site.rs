@@ -82,3 +82,68 @@ pub fn use_village_slug() -> Signal<String> {
 pub fn village_href(slug: &str, path: &str) -> String {
     use_context::<SiteMode>().unwrap_or(SiteMode::Deployment).path(slug, path)
 }
+
+/// The deployment's public address (`https://desa.example`), for absolute links (canonical
+/// addresses, OpenGraph images, sitemaps): `DIGDAYA_PUBLIC_URL` when set, else the host the
+/// request came to (`X-Forwarded-Proto: https` from a proxy makes it `https`).
+#[cfg(feature = "ssr")]
+pub fn public_root(headers: &http::HeaderMap) -> String {
+    if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
+        && !url.trim().is_empty()
+    {
+        return url.trim().trim_end_matches('/').to_string();
+    }
+    let https =
+        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// `path` (from the site's root) as an absolute address.
+pub fn absolute(path: &str) -> String {
+    #[cfg(feature = "ssr")]
+    let root = use_context::<http::request::Parts>().map(|p| public_root(&p.headers)).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let root = window().location().origin().unwrap_or_default();
+    format!("{root}{path}")
+}
+
+/// The routes of a deployment's own (not a village's) pages: `/kelola`, `/peta`, `/pasar`
+/// (see `app::AppRoutes`).
+const DEPLOYMENT_PAGES: &[&str] = &["kelola", "peta", "pasar"];
+
+impl SiteMode {
+    /// The part of a URL path inside its village (`""`, `"/profil"`…), or `None` for a path
+    /// that is not a village's (the deployment's list and own pages).
+    pub fn village_path<'a>(&self, path: &'a str) -> Option<&'a str> {
+        let path = path.trim_end_matches('/');
+        match self {
+            SiteMode::Bound { .. } => Some(path),
+            SiteMode::Deployment => {
+                let rest = path.strip_prefix('/')?;
+                let (slug, inner) = rest.split_once('/').map_or((rest, ""), |(s, _)| (s, &rest[s.len()..]));
+                (!slug.is_empty() && !DEPLOYMENT_PAGES.contains(&slug)).then_some(inner)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SiteMode;
+
+    #[test]
+    fn paths_inside_a_village() {
+        let d = SiteMode::Deployment;
+        assert_eq!(d.village_path("/kramatwatu"), Some(""));
+        assert_eq!(d.village_path("/kramatwatu/"), Some(""));
+        assert_eq!(d.village_path("/kramatwatu/profil"), Some("/profil"));
+        assert_eq!(d.village_path("/kramatwatu/berita/x"), Some("/berita/x"));
+        assert_eq!(d.village_path("/"), None);
+        assert_eq!(d.village_path("/peta"), None);
+        assert_eq!(d.village_path("/pasar"), None);
+        let b = SiteMode::Bound { slug: "kramatwatu".into() };
+        assert_eq!(b.village_path("/"), Some(""));
+        assert_eq!(b.village_path("/apbdes"), Some("/apbdes"));
+    }
+}

@@ -187,3 +187,33 @@ pub fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+/// `text` safe inside HTML, SVG or XML text and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The values of a submitted form, by field name.
+pub fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
+    use wasm_bindgen::JsCast;
+    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+    web_sys::FormData::new_with_form(&form).ok()
+}
+
+/// The message for `field` among a form's problems, if any.
+pub fn problem_of(problems: &[crate::letters::model::Problem], field: &str) -> Option<String> {
+    problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
+}
+
+/// The problem of `field` under its input, while there is one.
+pub fn field_problem(
+    problems: RwSignal<Vec<crate::letters::model::Problem>>,
+    field: impl Into<String>,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+    let field = field.into();
+    move || {
+        problems
+            .with(|ps| problem_of(ps, &field))
+            .map(|m| view! { <p class="field-error" role="alert">{m}</p> }.into_any())
+    }
+}

@@ -38,7 +38,8 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// `TYPE`, `LETTER` and `COMPLAINT` by a letter type of A, a letter request and a complaint of the
 /// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call; `SHOP` by an
 /// approved shop of the `Resident` caller, `PRODUCT` and `PHOTO` by a product of it and a photo
-/// of that, made afresh for each call; `ARTICLE` by a published article of A, likewise. The endpoints in `JSON` take
+/// of that, made afresh for each call; `ARTICLE` by a published article of A, `PERSON`,
+/// `ANNOUNCEMENT` and `EVENT` by a person on A's profile, an announcement and an event, likewise. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -65,6 +66,11 @@ const JSON: &[&str] = &[
     "market/product/save",
     "portal/save-article",
     "portal/preview",
+    "portal/save-profile",
+    "portal/save-person",
+    "portal/save-announcement",
+    "portal/save-event",
+    "portal/save-budget",
 ];
 
 const TABLE: &[Entry] = &[
@@ -73,9 +79,7 @@ const TABLE: &[Entry] = &[
     ("village/managed", Access::Superadmin, &[]),
     ("village/regions", Access::Superadmin, &[("query", "margasana")]),
     ("village/create", Access::Superadmin, &[("code", "36.04.05.2003")]),
-    ("population/summary", Access::Anyone, &[A]),
     ("population/stats", Access::Anyone, &[A]),
-    ("population/areas", Access::Anyone, &[A]),
     ("auth/sign-in", Access::Anyone, &[A, ("username", "x"), ("password", "y")]),
     ("auth/resident-sign-in", Access::Anyone, &[A, ("nik", "3604050101900999"), ("pin", "480213")]),
     ("auth/sign-out", Access::Anyone, &[A]),
@@ -232,6 +236,34 @@ const TABLE: &[Entry] = &[
     ),
     ("portal/delete-article", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ARTICLE")]),
     ("portal/preview", Access::Officials(VILLAGE_ROLES), &[A, ("body", "**tebal**")]),
+    ("portal/home", Access::Anyone, &[A]),
+    ("portal/profile", Access::Anyone, &[A]),
+    ("portal/notices", Access::Anyone, &[A]),
+    ("portal/budget", Access::Anyone, &[A]),
+    ("portal/profile-edit", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("portal/save-profile", Access::Officials(VILLAGE_ROLES), &[A, ("profile", r#"{"vision":"Desa maju"}"#)]),
+    (
+        "portal/save-person",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "null"), ("input", r#"{"name":"Ahmad Fauzi","title":"Kepala Desa"}"#)],
+    ),
+    ("portal/move-person", Access::Officials(VILLAGE_ROLES), &[A, ("id", "PERSON"), ("up", "true")]),
+    ("portal/delete-person", Access::Officials(VILLAGE_ROLES), &[A, ("id", "PERSON")]),
+    ("portal/all-notices", Access::Officials(VILLAGE_ROLES), &[A]),
+    (
+        "portal/save-announcement",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "null"), ("input", r#"{"title":"Pengumuman uji","body":"Isi.","ends_on":"2099-01-01"}"#)],
+    ),
+    ("portal/delete-announcement", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ANNOUNCEMENT")]),
+    (
+        "portal/save-event",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "null"), ("input", r#"{"title":"Kegiatan uji","day":"2099-01-01","place":"Balai desa"}"#)],
+    ),
+    ("portal/delete-event", Access::Officials(VILLAGE_ROLES), &[A, ("id", "EVENT")]),
+    ("portal/budget-edit", Access::Officials(VILLAGE_ROLES), &[A, ("year", "2026")]),
+    ("portal/save-budget", Access::Officials(VILLAGE_ROLES), &[A, ("input", r#"{"year":2026,"lines":[]}"#)]),
     ("market/shops", Access::Officials(VILLAGE_ROLES), &[A, ("page", "1")]),
     ("complaints/settings", Access::Officials(VILLAGE_ROLES), &[A]),
     ("complaints/save-settings", Access::Officials(&[Role::Kades, Role::Sekdes]), &[A, ("settings", "{}")]),
@@ -506,12 +538,16 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .id
             .to_string();
             let product = product.id.to_string();
-            // And an article, published.
+            // And an article, published; a person on the profile, an announcement and an event.
             let article = published_article(&app.db, a.id, &format!("akses-{calls}")).await.to_string();
+            let (person, announcement, event) = portal_rows(&app.db, a.id).await;
             let args: Vec<(&str, &str)> = args
                 .iter()
                 .map(|(k, v)| match *v {
                     "ARTICLE" => (*k, article.as_str()),
+                    "PERSON" => (*k, person.as_str()),
+                    "ANNOUNCEMENT" => (*k, announcement.as_str()),
+                    "EVENT" => (*k, event.as_str()),
                     "FEATURE" => (*k, feature.as_str()),
                     "PRODUCT" => (*k, product.as_str()),
                     "PHOTO" => (*k, photo.as_str()),
@@ -547,6 +583,51 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             }
         }
     }
+}
+
+/// A person on the profile, an announcement and an event of the village, as ids.
+async fn portal_rows(db: &sea_orm::DatabaseConnection, village_id: i64) -> (String, String, String) {
+    use digdaya::db::entities::{announcement, event, village_person};
+    let day = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
+    let person = village_person::ActiveModel {
+        village_id: Set(village_id),
+        name: Set("Siti Aminah".into()),
+        title: Set("Sekretaris Desa".into()),
+        position: Set(1),
+        photo_key: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let notice = announcement::ActiveModel {
+        village_id: Set(village_id),
+        title: Set("Pengumuman uji".into()),
+        body: Set("Isi.".into()),
+        ends_on: Set(day),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let happening = event::ActiveModel {
+        village_id: Set(village_id),
+        title: Set("Kegiatan uji".into()),
+        day: Set(day),
+        time: Set(None),
+        place: Set("Balai desa".into()),
+        note: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    (person.to_string(), notice.to_string(), happening.to_string())
 }
 
 /// A published article of the village at `slug` (written directly, as the editor would).

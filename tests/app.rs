@@ -26,11 +26,30 @@ async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
     let report = app.seed("36.04.05.2001", 240, 1, None).await;
     let (status, body) = app.get(&format!("/{}", report.village.slug)).await;
     assert_eq!(status, 200);
-    assert!(body.contains("Selamat datang di Desa Kramatwatu"), "{body}");
+    assert!(body.contains("<h1>Desa Kramatwatu</h1>"), "{body}");
     assert!(body.contains("Kecamatan Kramatwatu, Kabupaten Serang, Provinsi Banten"));
     assert!(body.contains("<strong>240</strong><span>Penduduk</span>"), "summary is rendered on the server");
-    assert!(body.contains("/pkg/digdaya.js"), "the hydration script is referenced");
-    for page in ["profil", "statistik", "berita", "layanan", "pasar", "peta", "masuk", "admin"] {
+    // The public portal pages are complete as HTML, sent without the WASM; the rest hydrate.
+    assert!(!body.contains("/pkg/digdaya.js") && body.contains("<body class=\"static\""), "no hydration script");
+    for page in ["profil", "statistik", "pengumuman", "agenda", "apbdes"] {
+        let (_, body) = app.get(&format!("/kramatwatu/{page}")).await;
+        assert!(!body.contains("/pkg/digdaya.js"), "/{page} is sent without the WASM");
+    }
+    let (_, letters) = app.get("/kramatwatu/layanan").await;
+    assert!(letters.contains("/pkg/digdaya.js"), "the hydration script is referenced");
+    for page in [
+        "profil",
+        "statistik",
+        "berita",
+        "pengumuman",
+        "agenda",
+        "apbdes",
+        "layanan",
+        "pasar",
+        "peta",
+        "masuk",
+        "admin",
+    ] {
         let (status, body) = app.get(&format!("/{}/{page}", report.village.slug)).await;
         assert_eq!(status, 200, "/{page}");
         assert!(body.contains("Desa Kramatwatu"), "/{page} has the village header");
@@ -234,9 +253,15 @@ async fn small_counts_are_never_published(backend: Backend) {
     let (_, page) = app.get("/kramatwatu/statistik").await;
     assert!(page.contains("&lt; 5") || page.contains("< 5"));
     assert!(page.contains("Status perkawinan") && page.contains("Pekerjaan"), "the tables are in the server's HTML");
+    // The pyramid and every breakdown are SVG drawn by the server, each with its table; small
+    // cells are "< 5" in both.
+    assert!(page.contains("id=\"pyramid\"><svg class=\"chart\""), "the pyramid is drawn by the server");
+    assert_eq!(page.matches("<svg class=\"chart\"").count(), 6, "pyramid, dusun and four categories");
+    assert!(page.contains("id=\"age-table\"") && page.matches("<table").count() >= 6);
+    let pyramid = &page[page.find("id=\"pyramid\"").unwrap()..page.find("id=\"age-table\"").unwrap()];
+    assert!(pyramid.contains(">&lt; 5</text>"), "small cells in the chart too");
     // A dusun's page has no category tables (they are for the whole village).
-    let (_, body) = app.call(None, "population/areas", &[("slug", "kramatwatu")]).await;
-    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()[0]["id"].to_string();
+    let id = json["per_dusun"][0]["id"].to_string();
     let (_, body) = app.call(None, "population/stats", &[("slug", "kramatwatu"), ("dusun", &id)]).await;
     assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["categories"], serde_json::json!([]));
 }

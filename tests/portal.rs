@@ -1,6 +1,7 @@
 //! The portal's articles on the database: drafts stay private, a scheduled article appears by
 //! itself when its time comes, addresses are unique within a village and stable across edits,
-//! the stored HTML is sanitised, and another village sees nothing.
+//! the stored HTML is sanitised, and another village sees nothing. The home page, profile,
+//! announcements, agenda and APBDes: what is current, what adds up, what stays in its village.
 
 mod common;
 
@@ -19,6 +20,10 @@ db_tests!(
     addresses_are_unique_and_the_html_is_safe,
     search_engines_find_the_public_pages_and_articles_only,
     a_cover_goes_up_as_a_form_and_comes_down_only_while_public,
+    the_home_page_gathers_the_village_and_shows_only_what_is_current,
+    the_profile_keeps_its_rules_and_its_people_in_order_within_the_village,
+    the_budget_adds_up_by_year_and_bad_amounts_save_nothing,
+    home_and_people_photos_go_up_as_forms_and_are_public,
 );
 
 async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
@@ -258,4 +263,347 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
     assert_eq!(list[0].cover.as_deref(), Some(&*format!("{path}?kecil=1")));
     let page = service::article_page(&app.db, &v, "jembatan-baru", Utc::now()).await.unwrap();
     assert_eq!(page.cover.as_deref(), Some(path.as_str()));
+}
+
+async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backend: Backend) {
+    use digdaya::portal::content::{AnnouncementInput, EventInput};
+    use digdaya::portal::content_service as content;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 60, 9, None).await.village;
+    let other = app.seed("36.04.05.2002", 10, 10, None).await.village;
+    let o = official(&app, &v, "sekdes.beranda").await;
+    // 1 December 2026, 10:00 WIB.
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
+    let notice = |title: &str, ends: &str| AnnouncementInput {
+        title: title.into(),
+        body: "Harap diperhatikan.".into(),
+        ends_on: ends.into(),
+    };
+    content::save_announcement(&app.db, &v, &o, None, &notice("Pemadaman listrik hari ini", "2026-12-01"), now)
+        .await
+        .unwrap()
+        .unwrap();
+    content::save_announcement(&app.db, &v, &o, None, &notice("Vaksinasi hewan ternak", "2026-12-20"), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let event = |title: &str, day: &str| EventInput {
+        title: title.into(),
+        day: day.into(),
+        time: "08:00".into(),
+        place: "Balai desa".into(),
+        note: String::new(),
+    };
+    content::save_event(&app.db, &v, &o, None, &event("Posyandu balita Desember", "2026-12-05"), now)
+        .await
+        .unwrap()
+        .unwrap();
+    content::save_event(&app.db, &v, &o, None, &event("Musyawarah desa November", "2026-11-20"), now)
+        .await
+        .unwrap()
+        .unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now).await.unwrap().unwrap();
+
+    let home = content::home(&app.db, &v, now).await.unwrap();
+    let titles: Vec<&str> = home.announcements.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["Pemadaman listrik hari ini", "Vaksinasi hewan ternak"], "ending soonest first");
+    assert_eq!(home.announcements[0].until, "Berlaku sampai 1 Desember 2026");
+    assert_eq!(home.events.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["Posyandu balita Desember"]);
+    assert_eq!((home.events[0].when.as_str(), home.events[0].time.as_str()), ("Sabtu, 5 Desember 2026", "08.00"));
+    assert_eq!(home.news[0].title, "Panen raya padi");
+    assert_eq!(home.glance.residents.to_string(), "60");
+    let ha = home.glance.area_ha.expect("the demo village has its real boundary");
+    assert!((50.0..5_000.0).contains(&ha), "{ha} ha");
+    assert!(home.glance.dusun > 0 && home.outline.as_ref().is_some_and(|o| !o.boundary.is_empty()));
+
+    // The next day, today's announcement has ended; the officials still see it, marked.
+    let tomorrow = now + Duration::days(1);
+    let later = content::home(&app.db, &v, tomorrow).await.unwrap();
+    assert_eq!(later.announcements.len(), 1);
+    let all = content::all_announcements(&app.db, &v, content::today(tomorrow)).await.unwrap();
+    assert_eq!(all.iter().filter(|a| !a.current).count(), 1);
+    // An announcement cannot end in the past; an event needs a place.
+    let problems = content::save_announcement(&app.db, &v, &o, None, &notice("Sudah lewat sekali", "2026-11-30"), now)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(problems[0].field, "ends_on");
+    let problems = content::save_event(
+        &app.db,
+        &v,
+        &o,
+        None,
+        &EventInput { place: String::new(), ..event("Rapat RT", "2026-12-09") },
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap_err();
+    assert_eq!(problems[0].field, "place");
+
+    // Another village sees none of it, and cannot delete it.
+    let theirs = content::home(&app.db, &other, now).await.unwrap();
+    assert!(theirs.announcements.is_empty() && theirs.events.is_empty() && theirs.news.is_empty());
+    let theirs_official = official(&app, &other, "sekdes.tetangga").await;
+    let id = home.announcements[0].id;
+    assert!(matches!(
+        content::delete_announcement(&app.db, &other, &theirs_official, id).await,
+        Err(AppError::NotFound)
+    ));
+
+    // The page itself, as a visitor gets it (today's real date: the items far ahead are shown).
+    content::save_announcement(
+        &app.db,
+        &v,
+        &o,
+        None,
+        &notice("Pendaftaran PKH dibuka", &(Utc::now() + Duration::days(30)).format("%Y-%m-%d").to_string()),
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let (status, page) = app.get("/kramatwatu").await;
+    assert_eq!(status, 200);
+    for text in [
+        "Pendaftaran PKH dibuka",
+        "Panen raya padi",
+        "Sekilas desa",
+        "Luas wilayah",
+        "aria-label=\"Peta wilayah desa\"",
+        "rel=\"canonical\" href=\"http://",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    assert!(!page.contains("/pkg/digdaya.js"));
+    // An announcement that ended yesterday is gone from the public list.
+    use sea_orm::{ActiveModelTrait, Set};
+    digdaya::db::entities::announcement::ActiveModel {
+        village_id: Set(v.id),
+        title: Set("Kerja bakti yang sudah lewat".into()),
+        body: Set("Selesai.".into()),
+        ends_on: Set(content::today(Utc::now()) - Duration::days(1)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let (_, notices) = app.get("/kramatwatu/pengumuman").await;
+    assert!(notices.contains("Pendaftaran PKH dibuka") && !notices.contains("Kerja bakti yang sudah lewat"));
+    let (_, agenda) = app.get("/kramatwatu/agenda").await;
+    assert!(agenda.contains("Posyandu balita Desember"), "coming or just past, it is listed");
+}
+
+async fn the_profile_keeps_its_rules_and_its_people_in_order_within_the_village(backend: Backend) {
+    use digdaya::portal::content::{PersonInput, Profile};
+    use digdaya::portal::content_service as content;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 10, 11, None).await.village;
+    let other = app.seed("36.04.05.2002", 10, 12, None).await.village;
+    let o = official(&app, &v, "sekdes.profil").await;
+
+    let bad = Profile { email: "kantor desa".into(), phone: "123".into(), ..Profile::default() };
+    let problems = content::save_profile(&app.db, &v, &o, &bad).await.unwrap().unwrap_err();
+    assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["phone", "email"]);
+    let good = Profile {
+        history: "Desa ini berdiri pada 1901.\n\nNamanya dari keramat di tepi sungai.".into(),
+        vision: "Kramatwatu yang maju, sejahtera dan berbudaya".into(),
+        mission: "Pelayanan cepat\nJalan desa yang baik".into(),
+        address: "Jl. Raya Serang  Km 10".into(),
+        hours: "Senin–Kamis 08.00–15.00\nJumat 08.00–11.00".into(),
+        phone: "0254 123456".into(),
+        email: "pemdes@kramatwatu.desa.id".into(),
+        hero_key: Some("tidak/boleh/dipakai.jpg".into()),
+    };
+    content::save_profile(&app.db, &v, &o, &good).await.unwrap().unwrap();
+    let v = digdaya::village::service::find_by_slug(&app.db, "kramatwatu").await.unwrap().unwrap();
+    let page = content::profile_page(&app.db, &v).await.unwrap();
+    assert_eq!(page.profile.address, "Jl. Raya Serang Km 10");
+    assert_eq!(page.profile.hero_key, None, "a storage key never leaves the server");
+    assert!(!v.settings.contains("tidak/boleh"), "the form cannot set the photo's key");
+
+    let person = |name: &str, title: &str| PersonInput { name: name.into(), title: title.into() };
+    let kades =
+        content::save_person(&app.db, &v, &o, None, &person("H. Ahmad Fauzi", "Kepala Desa")).await.unwrap().unwrap();
+    let sekdes =
+        content::save_person(&app.db, &v, &o, None, &person("Siti Aminah", "Sekretaris Desa")).await.unwrap().unwrap();
+    let kaur =
+        content::save_person(&app.db, &v, &o, None, &person("Budi Santoso", "Kaur Keuangan")).await.unwrap().unwrap();
+    content::move_person(&app.db, &v, &o, kaur, true).await.unwrap();
+    content::move_person(&app.db, &v, &o, kades, true).await.unwrap(); // already first: stays
+    let order: Vec<i64> = content::people(&app.db, &v).await.unwrap().into_iter().map(|p| p.id).collect();
+    assert_eq!(order, [kades, kaur, sekdes]);
+    let problems =
+        content::save_person(&app.db, &v, &o, Some(sekdes), &person("", "Sekdes")).await.unwrap().unwrap_err();
+    assert_eq!(problems[0].field, "name");
+
+    // Another village's official reaches none of these people.
+    let theirs = official(&app, &other, "sekdes.profil-lain").await;
+    assert!(matches!(content::move_person(&app.db, &other, &theirs, kaur, true).await, Err(AppError::NotFound)));
+    assert!(matches!(
+        content::save_person(&app.db, &other, &theirs, Some(kaur), &person("Orang Lain", "Kaur")).await,
+        Err(AppError::NotFound)
+    ));
+    assert!(content::people(&app.db, &other).await.unwrap().is_empty());
+
+    let (_, html) = app.get("/kramatwatu/profil").await;
+    for text in [
+        "Namanya dari keramat di tepi sungai.",
+        "<li>Jalan desa yang baik</li>",
+        "H. Ahmad Fauzi",
+        "href=\"tel:0254123456\"",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let changes = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("portal_changed"))
+        .filter(audit_entry::Column::VillageId.eq(v.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(changes, 5, "the profile, three people, one move (the move that moved nothing is not logged)");
+}
+
+async fn the_budget_adds_up_by_year_and_bad_amounts_save_nothing(backend: Backend) {
+    use digdaya::portal::budget::{BudgetInput, LineInput};
+    use digdaya::portal::content_service as content;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 10, 13, None).await.village;
+    let other = app.seed("36.04.05.2002", 10, 14, None).await.village;
+    let o = official(&app, &v, "sekdes.apbdes").await;
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
+    let budget = |year: i32, lines: &[(&str, &str, &str)]| BudgetInput {
+        year,
+        lines: lines
+            .iter()
+            .map(|(c, p, r)| LineInput { code: (*c).into(), planned: (*p).into(), realised: (*r).into() })
+            .collect(),
+    };
+    assert!(content::budget_page(&app.db, &v, None).await.unwrap().budget.is_none(), "nothing entered yet");
+
+    let y2025 = budget(
+        2025,
+        &[
+            ("pendapatan.dana_desa", "900.000.000", "900.000.000"),
+            ("belanja.pembangunan", "850.000.000", "800.000.000"),
+        ],
+    );
+    let y2026 = budget(
+        2026,
+        &[
+            ("pendapatan.dana_desa", "1.000.000.000", "750.000.000"),
+            ("pendapatan.add", "400.000.000", "300.000.000"),
+            ("belanja.pemerintahan", "500.000.000", "400.000.000"),
+            ("belanja.pembangunan", "950.000.000", "600.000.000"),
+            ("penerimaan.silpa", "100.000.000", "100.000.000"),
+            ("pengeluaran.penyertaan_modal", "25.000.000", "0"),
+        ],
+    );
+    content::save_budget(&app.db, &v, &o, &y2025, now).await.unwrap().unwrap();
+    content::save_budget(&app.db, &v, &o, &y2026, now).await.unwrap().unwrap();
+
+    let page = content::budget_page(&app.db, &v, None).await.unwrap();
+    assert_eq!(page.years, [2026, 2025], "the latest year first");
+    let b = page.budget.unwrap();
+    assert_eq!((b.year, b.planned.pendapatan, b.planned.belanja), (2026, 1_400_000_000, 1_450_000_000));
+    assert_eq!(
+        (b.planned.surplus(), b.planned.financing(), b.planned.remainder()),
+        (-50_000_000, 75_000_000, 25_000_000)
+    );
+    assert_eq!(
+        (b.realised.pendapatan, b.realised.belanja, b.realised.remainder()),
+        (1_050_000_000, 1_000_000_000, 150_000_000)
+    );
+    assert_eq!(
+        page.history.iter().map(|(y, p, _)| (*y, p.belanja)).collect::<Vec<_>>(),
+        [(2026, 1_450_000_000), (2025, 850_000_000)]
+    );
+
+    // Saving a year again replaces it; a bad amount saves nothing and names the line.
+    let bad = budget(2026, &[("pendapatan.dana_desa", "1,5 miliar", ""), ("belanja.pembangunan", "-3", "")]);
+    let problems = content::save_budget(&app.db, &v, &o, &bad, now).await.unwrap().unwrap_err();
+    assert_eq!(
+        problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(),
+        ["pendapatan.dana_desa.rencana", "belanja.pembangunan.rencana"]
+    );
+    assert_eq!(content::budget_of(&app.db, &v, 2026).await.unwrap().planned.pendapatan, 1_400_000_000);
+    let too_late = content::save_budget(&app.db, &v, &o, &budget(2028, &[]), now).await.unwrap().unwrap_err();
+    assert_eq!(too_late[0].field, "year");
+    content::save_budget(&app.db, &v, &o, &budget(2025, &[("pendapatan.dana_desa", "950.000.000", "")]), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let b2025 = content::budget_page(&app.db, &v, Some(2025)).await.unwrap().budget.unwrap();
+    assert_eq!((b2025.planned.pendapatan, b2025.planned.belanja), (950_000_000, 0), "replaced, not added to");
+    assert!(matches!(content::budget_page(&app.db, &v, Some(2019)).await, Err(AppError::NotFound)));
+    assert!(
+        content::budget_page(&app.db, &other, None).await.unwrap().years.is_empty(),
+        "another village's budget is its own"
+    );
+
+    let (status, html) = app.get("/kramatwatu/apbdes?tahun=2026").await;
+    assert_eq!(status, 200);
+    for text in [
+        "APBDes tahun 2026",
+        "Rp 1.400.000.000",
+        "Rp 1.450.000.000",
+        "Rp −50.000.000",
+        "id=\"budget-years\"",
+        "<svg class=\"chart\"",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    assert_eq!(app.get("/kramatwatu/apbdes?tahun=2019").await.0, 404);
+}
+
+async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) {
+    use digdaya::auth::session::{self, Client};
+    use digdaya::portal::content::PersonInput;
+    use digdaya::portal::content_service as content;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 10, 15, None).await.village;
+    let o = official(&app, &v, "sekdes.foto").await;
+    let row = digdaya::db::entities::official::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let cookie = format!(
+        "digdaya_session={}",
+        session::start_official(&app.db, &row, &Client::default(), Utc::now()).await.unwrap()
+    );
+    let (status, back) = upload(&app, "/api/portal/kramatwatu/beranda", &cookie, png(2400, 1200)).await;
+    assert!(status == 303 && back.ends_with("/kramatwatu/admin/profil#foto-beranda"), "{status} {back}");
+    let (status, back) =
+        upload(&app, "/api/portal/kramatwatu/beranda", &cookie, b"<svg onload=alert(1)>".to_vec()).await;
+    assert!(status == 303 && back.contains("galat="), "{status} {back}");
+    assert_eq!(upload(&app, "/api/portal/kramatwatu/beranda", "", png(10, 10)).await.0, 401);
+
+    let v = digdaya::village::service::find_by_slug(&app.db, "kramatwatu").await.unwrap().unwrap();
+    let home = content::home(&app.db, &v, Utc::now()).await.unwrap();
+    let hero = home.hero.expect("the home page shows the photo");
+    let res = app.client.get(format!("{}{hero}", app.base)).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.len() <= 80 * 1024, "{} bytes", bytes.len());
+    let (_, page) = app.get("/kramatwatu").await;
+    assert!(
+        page.contains(&format!("property=\"og:image\" content=\"http://")) && page.contains("fetchpriority=\"high\"")
+    );
+
+    let id = content::save_person(
+        &app.db,
+        &v,
+        &o,
+        None,
+        &PersonInput { name: "Siti Aminah".into(), title: "Sekretaris Desa".into() },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let path = format!("/api/portal/kramatwatu/perangkat/{id}");
+    let (status, back) = upload(&app, &path, &cookie, png(600, 800)).await;
+    assert!(status == 303 && back.ends_with(&format!("#orang-{id}")), "{status} {back}");
+    let photo = content::people(&app.db, &v).await.unwrap()[0].photo.clone().unwrap();
+    let res = app.client.get(format!("{}{photo}", app.base)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.bytes().await.unwrap().len() <= digdaya::media::MARKET_THUMB_BYTES);
+    assert_eq!(app.get("/api/portal/kramatwatu/perangkat/999999").await.0, 404);
 }

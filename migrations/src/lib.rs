@@ -17,6 +17,7 @@ mod m20261128_000009_complaints;
 mod m20261129_000010_map;
 mod m20261129_000011_market;
 mod m20261129_000012_articles;
+mod m20261129_000013_portal_content;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_map::Migration),
             Box::new(m20261129_000011_market::Migration),
             Box::new(m20261129_000012_articles::Migration),
+            Box::new(m20261129_000013_portal_content::Migration),
         ]
     }
 }

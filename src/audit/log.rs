@@ -58,6 +58,8 @@ pub enum Action {
     MarketChanged,
     /// An article of the portal was written, changed, published or deleted.
     ArticleSaved,
+    /// The portal's profile, people, announcements, agenda or budget changed (detail says what).
+    PortalChanged,
 }
 
 impl Action {
@@ -88,6 +90,7 @@ impl Action {
             Action::MapChanged => "map_changed",
             Action::MarketChanged => "market_changed",
             Action::ArticleSaved => "article_saved",
+            Action::PortalChanged => "portal_changed",
         }
     }
 
@@ -117,6 +120,7 @@ impl Action {
         Action::MapChanged,
         Action::MarketChanged,
         Action::ArticleSaved,
+        Action::PortalChanged,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {

@@ -29,6 +29,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("map_changed", "Peta desa diubah"),
     ("market_changed", "Pasar desa: lapak atau produk diubah"),
     ("article_saved", "Berita desa ditulis, diubah, diterbitkan atau dihapus"),
+    ("portal_changed", "Profil, perangkat, pengumuman, agenda atau APBDes desa diubah"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

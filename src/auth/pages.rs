@@ -165,6 +165,9 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 {tile("/admin/peta", "Peta desa", "Tandai tempat, jalan dan area; impor dan ekspor GeoJSON")}
                 {tile("/admin/pasar", "Pasar UMKM", "Setujui lapak warga, sembunyikan produk, lihat potensi usaha")}
                 {tile("/admin/berita", "Berita desa", "Tulis, jadwalkan dan terbitkan berita")}
+                {tile("/admin/pengumuman", "Pengumuman dan agenda", "Pengumuman dengan batas waktu, jadwal kegiatan")}
+                {tile("/admin/profil", "Profil desa", "Sejarah, visi-misi, perangkat, kontak, foto beranda")}
+                {tile("/admin/apbdes", "APBDes", "Anggaran dan realisasi per tahun")}
                 {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
                 {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}
             </ul>

@@ -7,7 +7,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
-use wasm_bindgen::JsCast;
 
 use super::api::{ReplyReport, SendReport, get_report_form, my_reports, public_reports, report_detail};
 use super::model::{
@@ -17,8 +16,8 @@ use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, form_error, from_json, key_part, route_data, signed_in_error,
-    to_json,
+    ErrorView, KeyPart, Loading, PageData, Pagination, form_error, form_values, from_json, key_part, problem_of,
+    route_data, signed_in_error, to_json,
 };
 
 /// Which complaint page a route shows. The residents' and the officials' pages are one split
@@ -173,15 +172,6 @@ fn new_page(slug: Signal<String>, data: PageData) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
-    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-    web_sys::FormData::new_with_form(&form).ok()
-}
-
-fn problem_of(problems: &[Problem], field: &str) -> Option<String> {
-    problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
 }
 
 #[component]

@@ -8,7 +8,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
-use wasm_bindgen::JsCast;
 
 use super::api::{LetterStep, Saved, letter_detail, letter_type, letter_types, my_family, my_letters, verify_letter};
 use super::model::{FieldKind, LetterTypeRow, LetterTypeView, Problem, RequestDetail, RequestRow, Values, Verdict};
@@ -16,7 +15,8 @@ use super::status::{Status, Step};
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, form_error, from_json, key_part, route_data, signed_in_error, to_json,
+    ErrorView, KeyPart, Loading, PageData, form_error, form_values, from_json, key_part, problem_of, route_data,
+    signed_in_error, to_json,
 };
 
 /// Which letter page a route of this group shows. All of them are one split route
@@ -156,16 +156,6 @@ pub fn request_form_page((slug, data): RequestFormData) -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The values of a submitted form, by field name.
-fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
-    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-    web_sys::FormData::new_with_form(&form).ok()
-}
-
-fn problem_of(problems: &[Problem], field: &str) -> Option<String> {
-    problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
 }
 
 /// One input for a field of a letter type. A "resident" field is a choice among `people`, or

@@ -18,33 +18,7 @@ impl Rupiah {
     /// # Errors
     /// Why the text is not a price, in words for the seller.
     pub fn parse(text: &str) -> Result<Rupiah, String> {
-        let t = text.trim();
-        let t = t.strip_prefix("Rp").or_else(|| t.strip_prefix("rp")).or_else(|| t.strip_prefix("RP")).unwrap_or(t);
-        let t = t.trim_start_matches('.').trim();
-        if t.is_empty() {
-            return Err("Harga wajib diisi.".into());
-        }
-        if t.starts_with('-') {
-            return Err("Harga tidak boleh negatif.".into());
-        }
-        let whole = match t.split_once(',') {
-            Some((whole, cents)) if cents.chars().all(|c| c == '0') && !cents.is_empty() => whole,
-            Some(_) => return Err("Harga ditulis dalam rupiah bulat, tanpa sen (misalnya 15.000).".into()),
-            None => t,
-        };
-        let groups: Vec<&str> = whole.split('.').collect();
-        let grouped = groups.len() > 1;
-        let well_formed = groups.iter().enumerate().all(|(i, g)| {
-            !g.is_empty()
-                && g.bytes().all(|b| b.is_ascii_digit())
-                && (!grouped || (i == 0 && g.len() <= 3) || (i > 0 && g.len() == 3))
-        });
-        if !well_formed {
-            return Err("Harga hanya berisi angka, misalnya 15000 atau 15.000.".into());
-        }
-        let digits: String = groups.concat();
-        let value: i64 = digits.parse().map_err(|_| format!("Harga paling tinggi {}.", Rupiah(Self::MAX)))?;
-        Self::new(value)
+        Self::new(parse_whole(text, "Harga", Self::MAX)?)
     }
 
     /// # Errors
@@ -84,9 +58,47 @@ impl fmt::Display for Rupiah {
     }
 }
 
-/// `Rp 15.000` for a stored price (shown as-is when a stored value is out of range).
+/// Whole rupiah as people write them: `15000`, `15.000`, `Rp 15.000`, `Rp15.000,00` (dots group
+/// thousands; a decimal part must be zero), at most `max`. `what` names the amount in the
+/// messages ("Harga").
+///
+/// # Errors
+/// Why the text is not an amount, in words for the person who typed it.
+pub fn parse_whole(text: &str, what: &str, max: i64) -> Result<i64, String> {
+    let t = text.trim();
+    let t = t.strip_prefix("Rp").or_else(|| t.strip_prefix("rp")).or_else(|| t.strip_prefix("RP")).unwrap_or(t);
+    let t = t.trim_start_matches('.').trim();
+    if t.is_empty() {
+        return Err(format!("{what} wajib diisi."));
+    }
+    if t.starts_with('-') {
+        return Err(format!("{what} tidak boleh negatif."));
+    }
+    let whole = match t.split_once(',') {
+        Some((whole, cents)) if cents.chars().all(|c| c == '0') && !cents.is_empty() => whole,
+        Some(_) => return Err(format!("{what} ditulis dalam rupiah bulat, tanpa sen (misalnya 15.000).")),
+        None => t,
+    };
+    let groups: Vec<&str> = whole.split('.').collect();
+    let grouped = groups.len() > 1;
+    let well_formed = groups.iter().enumerate().all(|(i, g)| {
+        !g.is_empty()
+            && g.bytes().all(|b| b.is_ascii_digit())
+            && (!grouped || (i == 0 && g.len() <= 3) || (i > 0 && g.len() == 3))
+    });
+    if !well_formed {
+        return Err(format!("{what} hanya berisi angka, misalnya 15000 atau 15.000."));
+    }
+    match groups.concat().parse::<i64>() {
+        Ok(value) if value <= max => Ok(value),
+        _ => Err(format!("{what} paling tinggi {}.", rupiah(max))),
+    }
+}
+
+/// `Rp 15.000` for any stored amount (`Rp −2.500` below zero).
 pub fn rupiah(value: i64) -> String {
-    Rupiah::new(value).map_or_else(|_| format!("Rp {value}"), |r| r.to_string())
+    let sign = if value < 0 { "−" } else { "" };
+    format!("Rp {sign}{}", Rupiah(value.saturating_abs()).digits())
 }
 
 #[cfg(test)]

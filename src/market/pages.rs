@@ -25,8 +25,8 @@ use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, from_json, key_part, route_data, signed_in_error, to_json,
-    urlencode,
+    ErrorView, KeyPart, Loading, PageData, Pagination, escape, from_json, key_part, route_data, signed_in_error,
+    to_json, urlencode,
 };
 
 /// Which market page a route shows.
@@ -380,10 +380,6 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
         }}
         {c.map.is_none().then(|| view! { <Pagination page=c.page pages=c.pages href=page_link/> })}
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The catalogue's results on the village drawn by the server: an SVG with a dot per shop that

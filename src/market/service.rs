@@ -21,7 +21,7 @@ use crate::auth::guard::Official;
 use crate::db::entities::{area, product, product_photo, resident, shop, village};
 use crate::db::sql;
 use crate::error::{AppError, AppResult};
-use crate::geo::shape::Shape;
+use crate::geo::shape::{Shape, Sketch};
 
 /// Products per catalogue page.
 pub const PER_PAGE: u64 = 24;
@@ -822,46 +822,20 @@ pub async fn results_map(
         }
         None => return Ok(ResultsMap { unplaced, ..ResultsMap::default() }),
     };
-    // Longitude degrees shrink towards the poles; the drawing fits 320×480.
-    let squeeze = ((y0 + y1) / 2.0).to_radians().cos();
-    let (w, h) = (((x1 - x0) * squeeze).max(1e-9), (y1 - y0).max(1e-9));
-    let scale = (320.0 / w).min(480.0 / h);
-    let (width, height) = ((w * scale).round(), (h * scale).round());
-    let at = |lng: f64, lat: f64| (((lng - x0) * squeeze * scale) as f32, ((y1 - lat) * scale) as f32);
-    let paths = |shape: &Shape| -> Vec<String> {
-        shape
-            .0
-            .iter()
-            .flatten()
-            .map(|ring| {
-                let mut d = String::new();
-                let mut last = (f32::MAX, f32::MAX);
-                for &[lng, lat] in ring {
-                    let (x, y) = at(lng, lat);
-                    // Points closer than a pixel add bytes, not shape.
-                    if (x - last.0).abs() + (y - last.1).abs() < 1.0 {
-                        continue;
-                    }
-                    d.push_str(&format!("{}{x:.0} {y:.0}", if d.is_empty() { "M" } else { "L" }));
-                    last = (x, y);
-                }
-                d.push('Z');
-                d
-            })
-            .collect()
-    };
+    // The drawing fits 320×480.
+    let sketch = Sketch::new([x0, y0, x1, y1], 320.0, 480.0);
     let dots = shops
         .into_iter()
         .map(|(id, shop, (lat, lng), products)| {
-            let (x, y) = at(lng, lat);
+            let (x, y) = sketch.at(lng, lat);
             MapDot { x, y, shop, href: href(id), products }
         })
         .collect();
     Ok(ResultsMap {
-        width: width as u32,
-        height: height as u32,
-        boundary: boundary.as_ref().map(paths).unwrap_or_default(),
-        areas: dusun.iter().flat_map(paths).collect(),
+        width: sketch.width,
+        height: sketch.height,
+        boundary: boundary.as_ref().map(|b| sketch.paths(b)).unwrap_or_default(),
+        areas: dusun.iter().flat_map(|d| sketch.paths(d)).collect(),
         dots,
         unplaced,
     })

@@ -1,11 +1,12 @@
 //! Public population statistics of a village (aggregates only, never personal data).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::api::get_population_stats;
-use super::model::{Count, PopulationStats};
+use super::model::PopulationStats;
+use crate::chart::{self, PyramidRow, Row, Series};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{ErrorView, Loading, PageData, from_json, key_part, page_data, page_key, to_json};
@@ -33,6 +34,8 @@ pub fn statistics_data() -> StatisticsData {
 pub fn statistics_page((slug, stats): StatisticsData) -> impl IntoView {
     view! {
         <Title text="Statistik Penduduk"/>
+        <Meta name="description" content="Jumlah penduduk desa menurut umur, jenis kelamin, dusun, agama, pendidikan, pekerjaan dan status perkawinan."/>
+        <Link rel="canonical" href=crate::site::absolute(&village_href(&slug.get_untracked(), "/statistik"))/>
         <h1>"Statistik Penduduk"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -53,9 +56,34 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
         Some(d) => format!("Dusun {}", d.name),
         None => "Seluruh desa".to_string(),
     };
-    let max = stats.age_groups.iter().map(|g| g.male.approx().max(g.female.approx())).max().unwrap_or(0).max(1);
-    let pct = move |n: Count| format!("width:{:.1}%", n.approx() as f64 * 100.0 / max as f64);
     let selected = stats.dusun.as_ref().map(|d| d.id);
+    let pyramid = chart::pyramid(
+        &format!("Piramida penduduk {}: laki-laki dan perempuan menurut kelompok umur", scope.to_lowercase()),
+        &stats
+            .age_groups
+            .iter()
+            .map(|g| PyramidRow {
+                label: g.label.clone(),
+                male: (g.male.approx() as f64, g.male.to_string()),
+                female: (g.female.approx() as f64, g.female.to_string()),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let dusun_chart = chart::bars(
+        "Penduduk menurut dusun",
+        &[Series { name: "Laki-laki", class: "male" }, Series { name: "Perempuan", class: "female" }],
+        &stats
+            .per_dusun
+            .iter()
+            .map(|d| Row {
+                label: d.name.clone(),
+                values: vec![
+                    (d.male.approx() as f64, d.male.to_string()),
+                    (d.female.approx() as f64, d.female.to_string()),
+                ],
+            })
+            .collect::<Vec<_>>(),
+    );
     view! {
         <nav class="chips" aria-label="Pilih wilayah">
             <a href=base.clone() aria-current=selected.is_none().then_some("page")>"Seluruh desa"</a>
@@ -74,21 +102,19 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
                     <li><strong>{s.male.to_string()}</strong><span>"Laki-laki"</span></li>
                     <li><strong>{s.female.to_string()}</strong><span>"Perempuan"</span></li>
                 </ul>
-                <h3>"Menurut kelompok umur"</h3>
-                <div class="pyramid" role="table" aria-label="Penduduk menurut kelompok umur dan jenis kelamin">
-                    <div class="pyramid-row pyramid-head" role="row">
-                        <span role="columnheader">"Laki-laki"</span>
-                        <span role="columnheader">"Umur"</span>
-                        <span role="columnheader">"Perempuan"</span>
-                    </div>
-                    {stats.age_groups.iter().rev().map(|g| view! {
-                        <div class="pyramid-row" role="row">
-                            <span class="bar male" role="cell"><i style=pct(g.male)></i><b>{g.male.to_string()}</b></span>
-                            <span class="age" role="rowheader">{g.label.clone()}</span>
-                            <span class="bar female" role="cell"><i style=pct(g.female)></i><b>{g.female.to_string()}</b></span>
-                        </div>
-                    }).collect_view()}
-                </div>
+                <h3>"Piramida penduduk"</h3>
+                <div class="chart-box" id="pyramid" inner_html=pyramid></div>
+                <details class="table-details">
+                    <summary>"Tabel kelompok umur"</summary>
+                    <table class="table" id="age-table">
+                        <thead><tr><th scope="col">"Umur"</th><th scope="col" class="num">"Laki-laki"</th><th scope="col" class="num">"Perempuan"</th></tr></thead>
+                        <tbody>
+                            {stats.age_groups.iter().rev().map(|g| view! {
+                                <tr><th scope="row">{g.label.clone()}</th><td class="num">{g.male.to_string()}</td><td class="num">{g.female.to_string()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
             }.into_any()
         }}
         <h3>"Menurut dusun"</h3>
@@ -96,12 +122,13 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
             view! { <p class="empty">"Belum ada data dusun."</p> }.into_any()
         } else {
             view! {
+                <div class="chart-box" inner_html=dusun_chart></div>
                 <table class="table">
-                    <thead><tr><th>"Dusun"</th><th class="num">"L"</th><th class="num">"P"</th><th class="num">"Jumlah"</th></tr></thead>
+                    <thead><tr><th scope="col">"Dusun"</th><th scope="col" class="num">"L"</th><th scope="col" class="num">"P"</th><th scope="col" class="num">"Jumlah"</th></tr></thead>
                     <tbody>
                         {stats.per_dusun.iter().map(|d| view! {
                             <tr>
-                                <td><a href=format!("{base}?dusun={}", d.id)>{d.name.clone()}</a></td>
+                                <th scope="row"><a href=format!("{base}?dusun={}", d.id)>{d.name.clone()}</a></th>
                                 <td class="num">{d.male.to_string()}</td>
                                 <td class="num">{d.female.to_string()}</td>
                                 <td class="num">{d.total.to_string()}</td>
@@ -112,21 +139,25 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
             }.into_any()
         }}
         {stats.categories.into_iter().map(|c| {
-            let max = c.rows.iter().map(|(_, n)| n.approx()).max().unwrap_or(0).max(1);
+            let chart = chart::bars(
+                &format!("Penduduk menurut {}", c.title.to_lowercase()),
+                &[Series { name: "Jumlah", class: "a" }],
+                &c.rows.iter().map(|(label, n)| Row { label: label.clone(), values: vec![(n.approx() as f64, n.to_string())] }).collect::<Vec<_>>(),
+            );
             view! {
                 <h3>{c.title.clone()}</h3>
-                <table class="table category">
-                    <thead><tr><th>{c.title.clone()}</th><th class="num">"Jumlah"</th><th class="bar-cell" aria-hidden="true"></th></tr></thead>
-                    <tbody>
-                        {c.rows.into_iter().map(|(label, n)| view! {
-                            <tr>
-                                <td>{label}</td>
-                                <td class="num">{n.to_string()}</td>
-                                <td class="bar-cell" aria-hidden="true"><i style=format!("width:{:.1}%", n.approx() as f64 * 100.0 / max as f64)></i></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <div class="chart-box" inner_html=chart></div>
+                <details class="table-details">
+                    <summary>{format!("Tabel {}", c.title.to_lowercase())}</summary>
+                    <table class="table category">
+                        <thead><tr><th scope="col">{c.title.clone()}</th><th scope="col" class="num">"Jumlah"</th></tr></thead>
+                        <tbody>
+                            {c.rows.into_iter().map(|(label, n)| view! {
+                                <tr><th scope="row">{label}</th><td class="num">{n.to_string()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
             }
         }).collect_view()}
         <p class="hint">"Angka di bawah 5 ditulis \"< 5\" agar tidak ada warga yang dapat dikenali."</p>

@@ -67,3 +67,152 @@ pub async fn preview(slug: String, body: String) -> Result<String, AppError> {
     }
     Ok(super::markdown::render(&body))
 }
+
+// ---- Home, profile, announcements, agenda, APBDes -------------------------------------------
+
+use super::budget::{Budget, BudgetInput, BudgetPage};
+use super::content::{
+    Announcement, AnnouncementInput, Event, EventInput, Home, Notices, PersonInput, Profile, ProfileEdit, ProfilePage,
+};
+
+/// The village's home page.
+#[server(endpoint = "portal/home")]
+pub async fn get_home(slug: String) -> Result<Home, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::content_service::home(&state.db, &village, chrono::Utc::now()).await
+}
+
+/// The village's profile.
+#[server(endpoint = "portal/profile")]
+pub async fn get_profile(slug: String) -> Result<ProfilePage, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::content_service::profile_page(&state.db, &village).await
+}
+
+/// The current announcements and the agenda (coming events and the last ones).
+#[server(endpoint = "portal/notices")]
+pub async fn get_notices(slug: String) -> Result<Notices, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    let today = super::content_service::today(chrono::Utc::now());
+    use super::content_service as s;
+    Ok(Notices {
+        announcements: s::current_announcements(&state.db, &village, today).await?,
+        upcoming: s::upcoming_events(&state.db, &village, today, 50).await?,
+        past: s::past_events(&state.db, &village, today, 10).await?,
+    })
+}
+
+/// The village budget of `year` (the latest when `None`) and every year's totals.
+#[server(endpoint = "portal/budget")]
+pub async fn get_budget(slug: String, year: Option<i32>) -> Result<BudgetPage, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::content_service::budget_page(&state.db, &village, year).await
+}
+
+/// The profile as its editors see it.
+#[server(endpoint = "portal/profile-edit")]
+pub async fn get_profile_edit(slug: String) -> Result<ProfileEdit, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::content_service::profile_edit(&state.db, &village).await
+}
+
+/// Saves the profile's texts, or says what to fix.
+#[server(endpoint = "portal/save-profile", input = Json)]
+pub async fn save_profile(slug: String, profile: Profile) -> Result<Result<(), Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_profile(&state.db, &village, &by, &profile).await
+}
+
+/// Adds (`id` `None`) or changes a person on the profile.
+#[server(endpoint = "portal/save-person", input = Json)]
+pub async fn save_person(
+    slug: String,
+    id: Option<i64>,
+    input: PersonInput,
+) -> Result<Result<i64, Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_person(&state.db, &village, &by, id, &input).await
+}
+
+/// Moves a person one place up or down the list.
+#[server(endpoint = "portal/move-person")]
+pub async fn move_person(slug: String, id: i64, up: bool) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::move_person(&state.db, &village, &by, id, up).await
+}
+
+/// Removes a person from the profile.
+#[server(endpoint = "portal/delete-person")]
+pub async fn delete_person(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::delete_person(&state.db, &state.files, &village, &by, id).await
+}
+
+/// Every announcement and event, for the officials.
+#[server(endpoint = "portal/all-notices")]
+pub async fn all_notices(slug: String) -> Result<(Vec<Announcement>, Vec<Event>), AppError> {
+    let (state, village, _) = official(&slug).await?;
+    let today = super::content_service::today(chrono::Utc::now());
+    use super::content_service as s;
+    let mut events = s::upcoming_events(&state.db, &village, today, 100).await?;
+    events.extend(s::past_events(&state.db, &village, today, 20).await?);
+    Ok((s::all_announcements(&state.db, &village, today).await?, events))
+}
+
+/// Writes or changes an announcement.
+#[server(endpoint = "portal/save-announcement", input = Json)]
+pub async fn save_announcement(
+    slug: String,
+    id: Option<i64>,
+    input: AnnouncementInput,
+) -> Result<Result<i64, Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_announcement(&state.db, &village, &by, id, &input, chrono::Utc::now()).await
+}
+
+/// Deletes an announcement.
+#[server(endpoint = "portal/delete-announcement")]
+pub async fn delete_announcement(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::delete_announcement(&state.db, &village, &by, id).await
+}
+
+/// Adds or changes an event on the agenda.
+#[server(endpoint = "portal/save-event", input = Json)]
+pub async fn save_event(
+    slug: String,
+    id: Option<i64>,
+    input: EventInput,
+) -> Result<Result<i64, Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_event(&state.db, &village, &by, id, &input, chrono::Utc::now()).await
+}
+
+/// Deletes an event.
+#[server(endpoint = "portal/delete-event")]
+pub async fn delete_event(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::delete_event(&state.db, &village, &by, id).await
+}
+
+/// A year's budget to edit (zeros when not entered yet) and the latest year allowed.
+#[server(endpoint = "portal/budget-edit")]
+pub async fn get_budget_edit(slug: String, year: i32) -> Result<(Budget, i32), AppError> {
+    let (state, village, _) = official(&slug).await?;
+    let last = super::content_service::last_budget_year(chrono::Utc::now());
+    if !(super::budget::FIRST_YEAR..=last).contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    Ok((super::content_service::budget_of(&state.db, &village, year).await?, last))
+}
+
+/// Replaces a year's budget, or says what to fix (nothing is saved then).
+#[server(endpoint = "portal/save-budget", input = Json)]
+pub async fn save_budget(slug: String, input: BudgetInput) -> Result<Result<(), Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_budget(&state.db, &village, &by, &input, chrono::Utc::now()).await
+}

@@ -9,6 +9,13 @@
 //! And an article's cover image, a plain multipart form like every upload:
 //! `POST /api/portal/{slug}/sampul/{id}` (field `foto`, officials) → 303 back to the editor
 //! `GET  /api/portal/{slug}/sampul/{id}[?kecil=1]` (public while the article is)
+//!
+//! The home page's photo and the photos of the people on the profile (public; their address
+//! changes with the photo, `?v=…`, so they are cached long):
+//! `POST /api/portal/{slug}/beranda` (field `foto`, officials) → 303 to the profile editor
+//! `GET  /api/portal/{slug}/beranda`
+//! `POST /api/portal/{slug}/perangkat/{id}` (field `foto`, officials) → 303 to the profile editor
+//! `GET  /api/portal/{slug}/perangkat/{id}`
 
 use axum::{
     extract::{Multipart, Path, Query, State},
@@ -21,22 +28,23 @@ use crate::db::entities::village;
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::ui::escape;
 use crate::web::{back_to, error_response, official_of};
 
 /// The pages of a village every visitor may read.
-const PUBLIC_PAGES: &[&str] = &["", "/profil", "/berita", "/statistik", "/layanan", "/pengaduan", "/pasar", "/peta"];
-
-/// This deployment's public address: `DIGDAYA_PUBLIC_URL`, else the request's host.
-fn base(headers: &HeaderMap) -> String {
-    if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
-        && !url.trim().is_empty()
-    {
-        return url.trim().trim_end_matches('/').to_string();
-    }
-    let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
+const PUBLIC_PAGES: &[&str] = &[
+    "",
+    "/profil",
+    "/berita",
+    "/pengumuman",
+    "/agenda",
+    "/apbdes",
+    "/statistik",
+    "/layanan",
+    "/pengaduan",
+    "/pasar",
+    "/peta",
+];
 
 fn xml(body: String) -> Response {
     (
@@ -47,10 +55,6 @@ fn xml(body: String) -> Response {
         body,
     )
         .into_response()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The sitemap of one village: its public pages, then its published articles with their last
@@ -90,7 +94,8 @@ pub async fn sitemap(
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let result = async {
         let v = crate::village::service::scope_for(&state.db, &slug, &mode).await?;
-        village_sitemap(&state.db, &v, &format!("{}{}", base(&headers), mode.path(&v.slug, ""))).await
+        village_sitemap(&state.db, &v, &format!("{}{}", crate::site::public_root(&headers), mode.path(&v.slug, "")))
+            .await
     }
     .await;
     match result {
@@ -106,7 +111,7 @@ pub async fn root_sitemap(
     headers: HeaderMap,
 ) -> Response {
     use sea_orm::{EntityTrait, QueryOrder};
-    let root = base(&headers);
+    let root = crate::site::public_root(&headers);
     let result = async {
         match mode.map(|m| m.0).unwrap_or(SiteMode::Deployment) {
             SiteMode::Bound { slug } => {
@@ -143,7 +148,7 @@ pub async fn robots(headers: HeaderMap) -> Response {
     let body = format!(
         "User-agent: *\nDisallow: /api/\nDisallow: /*/admin\nDisallow: /*/akun\nDisallow: /admin\nDisallow: /akun\n\
          Disallow: /kelola\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
-        base(&headers)
+        crate::site::public_root(&headers)
     );
     ([(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))], body).into_response()
 }
@@ -196,4 +201,68 @@ pub async fn cover(
     }
     .await;
     crate::web::photo(result)
+}
+
+/// Cache for a photo whose address changes when it does.
+const VERSIONED: &str = "public, max-age=2592000";
+
+/// Receives the home page's photo and returns to the profile editor.
+pub async fn upload_hero(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, by) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let result =
+        match crate::media::Upload::read(&mut form, "foto").await.file("Pilih foto beranda (JPEG, PNG atau WebP).") {
+            Err(m) => Err(AppError::Invalid(m)),
+            Ok(bytes) => super::content_service::set_hero(&state.db, &state.files, &village, &by, &bytes).await,
+        };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    back_to(&mode.path(&village.slug, "/admin/profil"), result.map(|()| String::new()), "foto-beranda")
+}
+
+/// The home page's photo.
+pub async fn hero(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        super::content_service::hero(&state.files, &village).await
+    }
+    .await;
+    crate::web::jpeg(result, VERSIONED)
+}
+
+/// Receives the photo of a person on the profile and returns to the profile editor.
+pub async fn upload_person_photo(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, by) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let result = match crate::media::Upload::read(&mut form, "foto").await.file("Pilih foto (JPEG, PNG atau WebP).") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => super::content_service::set_person_photo(&state.db, &state.files, &village, &by, id, &bytes).await,
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    back_to(&mode.path(&village.slug, "/admin/profil"), result.map(|()| String::new()), &format!("orang-{id}"))
+}
+
+/// The photo of a person on the profile.
+pub async fn person_photo(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        super::content_service::person_photo(&state.db, &state.files, &village, id).await
+    }
+    .await;
+    crate::web::jpeg(result, VERSIONED)
 }

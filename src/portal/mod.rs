@@ -1,9 +1,14 @@
-//! The village portal: articles (berita) written in Markdown by officials and published now,
-//! later (scheduled) or kept as drafts; the public list and article pages, the officials'
-//! editor, and what search engines read (robots.txt, sitemaps). Announcements, agenda,
-//! gallery, APBDes and the new home page follow (issue 8).
+//! The village portal: the home page, the profile (texts, contact, the people of the village
+//! government), articles (berita) written in Markdown and published now, later or kept as
+//! drafts, announcements with an end date, the agenda, the village budget (APBDes) with its
+//! charts, and what search engines read (robots.txt, sitemaps).
 
+pub mod admin;
 pub mod api;
+pub mod budget;
+pub mod content;
+#[cfg(feature = "ssr")]
+pub mod content_service;
 #[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]
@@ -12,3 +17,4 @@ pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod site;

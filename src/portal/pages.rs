@@ -5,14 +5,14 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_location;
-use wasm_bindgen::JsCast;
 
 use super::api::{all_articles, delete_article, get_article, get_article_input, get_articles, preview, save_article};
 use super::model::{ArticleCard, ArticleInput, ArticlePage, ArticleStatus, CATEGORIES, Problem};
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, from_json, key_part, route_data, signed_in_error, to_json,
+    ErrorView, KeyPart, Loading, PageData, Pagination, field_problem, form_values, from_json, key_part, route_data,
+    signed_in_error, to_json,
 };
 
 /// Which article page a route shows.
@@ -239,11 +239,6 @@ fn editor_page(slug: Signal<String>, data: PageData) -> impl IntoView {
     }
 }
 
-fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
-    let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-    web_sys::FormData::new_with_form(&form).ok()
-}
-
 #[component]
 fn Editor(slug: String, id: Option<i64>, input: ArticleInput, cover: Option<String>) -> impl IntoView {
     let problems = RwSignal::new(Vec::<Problem>::new());
@@ -284,13 +279,7 @@ fn Editor(slug: String, id: Option<i64>, input: ArticleInput, cover: Option<Stri
         problems.set(Vec::new());
         save.dispatch((target.clone(), input));
     };
-    let problem = move |field: &'static str| {
-        move || {
-            problems.with(|ps| ps.iter().find(|p| p.field == field).map(|p| p.message.clone())).map(|m| {
-                view! { <p class="field-error" role="alert">{m}</p> }
-            })
-        }
-    };
+    let problem = move |field: &'static str| field_problem(problems, field);
     let chosen = input.category.clone();
     let preview_slug = slug.clone();
     let upload_error = leptos_router::hooks::use_query_map().read_untracked().get("galat");

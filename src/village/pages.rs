@@ -11,8 +11,7 @@ use leptos_router::{
 use super::api::{get_village, list_villages};
 use super::model::{VillageInfo, VillagePage};
 use crate::error::AppError;
-use crate::population::api::{get_dusun_list, get_population_summary};
-use crate::population::model::{PopulationSummary, format_count};
+use crate::population::model::format_count;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{ErrorView, Loading, Pagination};
 
@@ -185,122 +184,6 @@ pub fn VillageLayout() -> impl IntoView {
                     }
                     Err(error) => view! { <main class="container"><ErrorView error/></main> }.into_any(),
                 }
-            })}
-        </Suspense>
-    }
-}
-
-/// Beranda: who the village is, its people in numbers, and what residents can do here.
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let slug = use_village_slug();
-    let village = expect_context::<VillageResource>();
-    let summary = Resource::new(move || slug.get(), get_population_summary);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let v = match village.await {
-                    Ok(v) => v,
-                    Err(error) => return view! { <ErrorView error/> }.into_any(),
-                };
-                let summary = summary.await;
-                let slug = v.slug.clone();
-                view! {
-                    <Title text=v.title()/>
-                    <section class="hero">
-                        <h1>{format!("Selamat datang di {}", v.title())}</h1>
-                        <p>{format!("Kecamatan {}, {}, Provinsi {}", v.kecamatan, v.kabupaten, v.province)}</p>
-                    </section>
-                    {match summary {
-                        Ok(s) => view! { <SummaryCards summary=s href=village_href(&slug, "/statistik")/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }}
-                    <section>
-                        <h2>"Layanan untuk warga"</h2>
-                        <ul class="tiles">
-                            <li><a href=village_href(&slug, "/layanan")><strong>"Layanan Surat"</strong><span>"Ajukan surat dari rumah"</span></a></li>
-                            <li><a href=village_href(&slug, "/pengaduan")><strong>"Pengaduan"</strong><span>"Laporkan masalah dengan foto dan lokasi"</span></a></li>
-                            <li><a href=village_href(&slug, "/pasar")><strong>"Pasar UMKM"</strong><span>"Produk usaha warga"</span></a></li>
-                            <li><a href=village_href(&slug, "/peta")><strong>"Peta Desa"</strong><span>"Batas wilayah dan tempat penting"</span></a></li>
-                            <li><a href=village_href(&slug, "/statistik")><strong>"Statistik"</strong><span>"Penduduk menurut umur dan dusun"</span></a></li>
-                        </ul>
-                    </section>
-                    <section>
-                        <h2>"Berita terbaru"</h2>
-                        <p class="empty">"Belum ada berita dari desa."</p>
-                    </section>
-                }
-                .into_any()
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn SummaryCards(summary: PopulationSummary, href: String) -> impl IntoView {
-    view! {
-        <section aria-label="Penduduk dalam angka">
-            <ul class="stats">
-                <li><strong>{summary.residents.to_string()}</strong><span>"Penduduk"</span></li>
-                <li><strong>{summary.families.to_string()}</strong><span>"Keluarga"</span></li>
-                <li><strong>{summary.male.to_string()}</strong><span>"Laki-laki"</span></li>
-                <li><strong>{summary.female.to_string()}</strong><span>"Perempuan"</span></li>
-            </ul>
-            <p><a href=href>"Lihat statistik lengkap ›"</a></p>
-        </section>
-    }
-}
-
-/// Profil: the village's official identity and its dusun.
-#[component]
-pub fn ProfilePage() -> impl IntoView {
-    let slug = use_village_slug();
-    let village = expect_context::<VillageResource>();
-    let dusun = Resource::new(move || slug.get(), get_dusun_list);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let v = match village.await {
-                    Ok(v) => v,
-                    Err(error) => return view! { <ErrorView error/> }.into_any(),
-                };
-                let dusun = dusun.await;
-                let label = v.dusun_label.clone();
-                view! {
-                    <Title text=format!("Profil {}", v.title())/>
-                    <h1>{format!("Profil {}", v.title())}</h1>
-                    <section class="card">
-                        <dl class="facts">
-                            <dt>"Kode wilayah"</dt><dd>{v.code.clone()}</dd>
-                            <dt>"Kecamatan"</dt><dd>{v.kecamatan.clone()}</dd>
-                            <dt>"Kabupaten/Kota"</dt><dd>{v.kabupaten.clone()}</dd>
-                            <dt>"Provinsi"</dt><dd>{v.province.clone()}</dd>
-                            <dt>"Alamat kantor"</dt><dd>{v.address.clone().unwrap_or_else(|| "Belum diisi".into())}</dd>
-                        </dl>
-                    </section>
-                    <section>
-                        <h2>{format!("Wilayah {label}")}</h2>
-                        {match dusun {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">{format!("Belum ada data {}.", label.to_ascii_lowercase())}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <table class="table">
-                                    <thead><tr><th>{label.clone()}</th><th class="num">"RW"</th><th class="num">"RT"</th></tr></thead>
-                                    <tbody>
-                                        {list.into_iter().map(|d| view! {
-                                            <tr><td>{d.name}</td><td class="num">{d.rw}</td><td class="num">{d.rt}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any(),
-                            Err(error) => view! { <ErrorView error/> }.into_any(),
-                        }}
-                    </section>
-                    <section>
-                        <h2>"Sejarah, visi dan misi"</h2>
-                        <p class="empty">"Sejarah desa, visi-misi dan susunan perangkat desa belum diisi."</p>
-                    </section>
-                }
-                .into_any()
             })}
         </Suspense>
     }

@@ -1,12 +1,15 @@
 //! sea-orm entities. Server only, never serialised: slices map them to their own DTOs.
 
+pub mod announcement;
 pub mod area;
 pub mod article;
 pub mod audit_entry;
+pub mod budget_line;
 pub mod complaint;
 pub mod complaint_file;
 pub mod complaint_message;
 pub mod correction_request;
+pub mod event;
 pub mod family;
 pub mod letter_event;
 pub mod letter_file;
@@ -25,3 +28,4 @@ pub mod session;
 pub mod shop;
 pub mod village;
 pub mod village_key;
+pub mod village_person;
