@@ -2,6 +2,7 @@
 #   make run    set up, build, create data/digdaya.db with the demo village, serve on :3000
 #   make test   set up, build, run every test (unit, integration on SQLite and PostgreSQL, browser)
 #   make bench  measure the budgets into bench/out and print them (see BENCHMARKS.md)
+#   make lighthouse   Lighthouse 12.2.3 (mobile) on the demo portal (also part of make bench)
 # Builds go to a target dir outside the clone so that fresh clones reuse a warm build.
 
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/digdaya/target
@@ -15,7 +16,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit e2e bench fmt lint FORCE
+.PHONY: run test setup setup-test build precompress unit e2e bench lighthouse fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -76,6 +77,11 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example market -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
 	bench/market-wire.sh
+	bench/lighthouse.sh
+
+# Lighthouse 12.2.3 (mobile) on the demo village's home page, an article and its statistics.
+lighthouse: setup-test build
+	bench/lighthouse.sh
 
 fmt:
 	cargo fmt --all

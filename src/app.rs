@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::auth::pages::SignInPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::NotFound;
-use crate::village::pages::{VillageLayout, VillageListPage};
+use crate::village::pages::VillageLayout;
 
 /// The HTML document around the app (server only renders it; the browser hydrates `<body>`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +50,7 @@ fn complete_as_html(path: &str, mode: &SiteMode) -> bool {
         || crate::portal::pages::Page::is_static(path)
         || crate::portal::site::Page::is_static(path, mode)
         || mode.village_path(path) == Some("/statistik")
+        || (*mode == SiteMode::Deployment && path == "/")
 }
 
 /// The page's Content-Security-Policy: scripts only from this site or with this response's nonce
@@ -101,6 +102,9 @@ macro_rules! routes_with_village {
                     <Route path=path!("pengumuman") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("agenda") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("apbdes") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("galeri") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("galeri/:album") view={Lazy::<Site>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/galeri") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/profil") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pengumuman") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/apbdes") view={Lazy::<PortalAdmin>::new()} ssr=SsrMode::Async/>
@@ -154,7 +158,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
     match mode {
         SiteMode::Deployment => routes_with_village!(
             path!(":slug");
-            <Route path=path!("") view=VillageListPage ssr=SsrMode::Async/>
+            <Route path=path!("") view={Lazy::<Directory>::new()} ssr=SsrMode::Async/>
             <Route path=path!("kelola") view={Lazy::<Manage>::new()} ssr=SsrMode::Async/>
             <Route path=path!("peta") view={Lazy::<Overview>::new()} ssr=SsrMode::Async/>
             <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
@@ -206,7 +210,7 @@ use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
     market::pages as market, population::admin as registry, population::pages as statistics, portal::admin as portal,
-    portal::pages as news, portal::site, village::manage as villages,
+    portal::directory, portal::pages as news, portal::site, village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -238,3 +242,4 @@ lazy_page!(Market(market::MarketData) = market::market_data => market::market_pa
 lazy_page!(News(news::NewsData) = news::news_data => news::news_page);
 lazy_page!(Site(site::SiteData) = site::site_data => site::site_page);
 lazy_page!(PortalAdmin(portal::PortalAdminData) = portal::portal_admin_data => portal::portal_admin_page);
+lazy_page!(Directory(directory::DirectoryData) = directory::directory_data => directory::directory_page);

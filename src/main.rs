@@ -177,6 +177,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             digdaya::map::service::seed_demo_features(&conn, &report.village).await.map_err(|e| e.to_string())?;
             digdaya::market::service::seed_demo_market(&conn, &report.village).await.map_err(|e| e.to_string())?;
+            if let Some(kades) = as_official(Role::Kades) {
+                let files = digdaya::media::Storage::new(&config.files_dir);
+                digdaya::portal::demo::seed_demo_portal(&conn, &files, &report.village, &kades)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
             auth::residents::create_demo_pin(&conn, &report.village).await.map_err(|e| e.to_string())?;
             println!(
                 "Demo village {} {} at /{}: {} residents in {} families, {} dusun, {} RW, {} RT ({:.1} s).",

@@ -144,6 +144,12 @@ pub fn router(state: AppState) -> Router {
                 .post(crate::portal::http::upload_person_photo)
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
+        .route(
+            "/api/portal/{slug}/galeri/{album}",
+            axum::routing::post(crate::portal::http::upload_gallery_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/portal/{slug}/galeri-foto/{id}", get(crate::portal::http::gallery_photo))
         // What search engines read.
         .route("/robots.txt", get(crate::portal::http::robots))
         .route("/sitemap.xml", get(crate::portal::http::root_sitemap))

@@ -217,3 +217,13 @@ pub fn field_problem(
             .map(|m| view! { <p class="field-error" role="alert">{m}</p> }.into_any())
     }
 }
+
+/// Today in the villages' time (WIB, UTC+7), on the server or in the browser (where chrono has
+/// no clock of its own: it would panic).
+pub fn today_wib() -> chrono::NaiveDate {
+    #[cfg(feature = "ssr")]
+    let now = chrono::Utc::now();
+    #[cfg(not(feature = "ssr"))]
+    let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    (now + chrono::Duration::hours(7)).date_naive()
+}

@@ -39,7 +39,8 @@ const MANAGERS: &[Role] = &[Role::Kades, Role::Superadmin];
 /// `Resident` caller; `FEATURE` by a map feature of A made afresh for each call; `SHOP` by an
 /// approved shop of the `Resident` caller, `PRODUCT` and `PHOTO` by a product of it and a photo
 /// of that, made afresh for each call; `ARTICLE` by a published article of A, `PERSON`,
-/// `ANNOUNCEMENT` and `EVENT` by a person on A's profile, an announcement and an event, likewise. The endpoints in `JSON` take
+/// `ANNOUNCEMENT`, `EVENT`, `ALBUM` and `GALLERY_PHOTO` by a person on A's profile, an announcement,
+/// an event, an album and a photo in it, likewise. The endpoints in `JSON` take
 /// a JSON body (their arguments are structs); the others a form.
 type Entry = (&'static str, Access, &'static [(&'static str, &'static str)]);
 
@@ -75,7 +76,13 @@ const JSON: &[&str] = &[
 
 const TABLE: &[Entry] = &[
     ("village/info", Access::Anyone, &[A]),
-    ("village/list", Access::Anyone, &[("query", ""), ("page", "1")]),
+    ("portal/directory", Access::Anyone, &[("query", ""), ("page", "1")]),
+    ("portal/gallery", Access::Anyone, &[A]),
+    ("portal/album", Access::Anyone, &[A, ("id", "ALBUM")]),
+    ("portal/gallery-edit", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("portal/save-album", Access::Officials(VILLAGE_ROLES), &[A, ("title", "Album uji")]),
+    ("portal/delete-album", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ALBUM")]),
+    ("portal/delete-photo", Access::Officials(VILLAGE_ROLES), &[A, ("id", "GALLERY_PHOTO")]),
     ("village/managed", Access::Superadmin, &[]),
     ("village/regions", Access::Superadmin, &[("query", "margasana")]),
     ("village/create", Access::Superadmin, &[("code", "36.04.05.2003")]),
@@ -540,7 +547,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             let product = product.id.to_string();
             // And an article, published; a person on the profile, an announcement and an event.
             let article = published_article(&app.db, a.id, &format!("akses-{calls}")).await.to_string();
-            let (person, announcement, event) = portal_rows(&app.db, a.id).await;
+            let (person, announcement, event, album, gallery_photo) = portal_rows(&app.db, a.id).await;
             let args: Vec<(&str, &str)> = args
                 .iter()
                 .map(|(k, v)| match *v {
@@ -548,6 +555,8 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                     "PERSON" => (*k, person.as_str()),
                     "ANNOUNCEMENT" => (*k, announcement.as_str()),
                     "EVENT" => (*k, event.as_str()),
+                    "ALBUM" => (*k, album.as_str()),
+                    "GALLERY_PHOTO" => (*k, gallery_photo.as_str()),
                     "FEATURE" => (*k, feature.as_str()),
                     "PRODUCT" => (*k, product.as_str()),
                     "PHOTO" => (*k, photo.as_str()),
@@ -585,9 +594,9 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     }
 }
 
-/// A person on the profile, an announcement and an event of the village, as ids.
-async fn portal_rows(db: &sea_orm::DatabaseConnection, village_id: i64) -> (String, String, String) {
-    use digdaya::db::entities::{announcement, event, village_person};
+/// A person on the profile, an announcement, an event, an album and a photo in it, as ids.
+async fn portal_rows(db: &sea_orm::DatabaseConnection, village_id: i64) -> (String, String, String, String, String) {
+    use digdaya::db::entities::{album, album_photo, announcement, event, village_person};
     let day = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
     let person = village_person::ActiveModel {
         village_id: Set(village_id),
@@ -627,7 +636,32 @@ async fn portal_rows(db: &sea_orm::DatabaseConnection, village_id: i64) -> (Stri
     .await
     .unwrap()
     .id;
-    (person.to_string(), notice.to_string(), happening.to_string())
+    let album = album::ActiveModel {
+        village_id: Set(village_id),
+        title: Set("Album uji".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    let photo = album_photo::ActiveModel {
+        village_id: Set(village_id),
+        album_id: Set(album),
+        photo_key: Set("portal/uji/tidak-ada.jpg".into()),
+        thumb_key: Set("portal/uji/tidak-ada-kecil.jpg".into()),
+        width: Set(10),
+        height: Set(10),
+        caption: Set(String::new()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id;
+    (person.to_string(), notice.to_string(), happening.to_string(), album.to_string(), photo.to_string())
 }
 
 /// A published article of the village at `slug` (written directly, as the editor would).

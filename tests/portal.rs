@@ -24,6 +24,7 @@ db_tests!(
     the_profile_keeps_its_rules_and_its_people_in_order_within_the_village,
     the_budget_adds_up_by_year_and_bad_amounts_save_nothing,
     home_and_people_photos_go_up_as_forms_and_are_public,
+    the_demo_village_has_a_full_portal,
 );
 
 async fn official(app: &TestApp, v: &village::Model, username: &str) -> Official {
@@ -266,24 +267,27 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
 }
 
 async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backend: Backend) {
+    use digdaya::letters::service::long_date;
     use digdaya::portal::content::{AnnouncementInput, EventInput};
     use digdaya::portal::content_service as content;
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 60, 9, None).await.village;
     let other = app.seed("36.04.05.2002", 10, 10, None).await.village;
     let o = official(&app, &v, "sekdes.beranda").await;
-    // 1 December 2026, 10:00 WIB.
-    let now = Utc.with_ymd_and_hms(2026, 12, 1, 3, 0, 0).unwrap();
+    // Dates around today (the pages below are read at the real time).
+    let now = Utc::now();
+    let today = content::today(now);
+    let day = |days: i64| (today + Duration::days(days)).format("%Y-%m-%d").to_string();
     let notice = |title: &str, ends: &str| AnnouncementInput {
         title: title.into(),
         body: "Harap diperhatikan.".into(),
         ends_on: ends.into(),
     };
-    content::save_announcement(&app.db, &v, &o, None, &notice("Pemadaman listrik hari ini", "2026-12-01"), now)
+    content::save_announcement(&app.db, &v, &o, None, &notice("Pemadaman listrik hari ini", &day(0)), now)
         .await
         .unwrap()
         .unwrap();
-    content::save_announcement(&app.db, &v, &o, None, &notice("Vaksinasi hewan ternak", "2026-12-20"), now)
+    content::save_announcement(&app.db, &v, &o, None, &notice("Vaksinasi hewan ternak", &day(19)), now)
         .await
         .unwrap()
         .unwrap();
@@ -294,22 +298,26 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
         place: "Balai desa".into(),
         note: String::new(),
     };
-    content::save_event(&app.db, &v, &o, None, &event("Posyandu balita Desember", "2026-12-05"), now)
+    content::save_event(&app.db, &v, &o, None, &event("Posyandu balita Desember", &day(4)), now)
         .await
         .unwrap()
         .unwrap();
-    content::save_event(&app.db, &v, &o, None, &event("Musyawarah desa November", "2026-11-20"), now)
+    content::save_event(&app.db, &v, &o, None, &event("Musyawarah desa November", &day(-11)), now)
         .await
         .unwrap()
         .unwrap();
-    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now).await.unwrap().unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now - Duration::minutes(1))
+        .await
+        .unwrap()
+        .unwrap();
 
     let home = content::home(&app.db, &v, now).await.unwrap();
     let titles: Vec<&str> = home.announcements.iter().map(|a| a.title.as_str()).collect();
     assert_eq!(titles, ["Pemadaman listrik hari ini", "Vaksinasi hewan ternak"], "ending soonest first");
-    assert_eq!(home.announcements[0].until, "Berlaku sampai 1 Desember 2026");
+    assert_eq!(home.announcements[0].until, format!("Berlaku sampai {}", long_date(today)));
     assert_eq!(home.events.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["Posyandu balita Desember"]);
-    assert_eq!((home.events[0].when.as_str(), home.events[0].time.as_str()), ("Sabtu, 5 Desember 2026", "08.00"));
+    assert!(home.events[0].when.ends_with(&format!(", {}", long_date(today + Duration::days(4)))));
+    assert_eq!(home.events[0].time, "08.00");
     assert_eq!(home.news[0].title, "Panen raya padi");
     assert_eq!(home.glance.residents.to_string(), "60");
     let ha = home.glance.area_ha.expect("the demo village has its real boundary");
@@ -323,7 +331,7 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
     let all = content::all_announcements(&app.db, &v, content::today(tomorrow)).await.unwrap();
     assert_eq!(all.iter().filter(|a| !a.current).count(), 1);
     // An announcement cannot end in the past; an event needs a place.
-    let problems = content::save_announcement(&app.db, &v, &o, None, &notice("Sudah lewat sekali", "2026-11-30"), now)
+    let problems = content::save_announcement(&app.db, &v, &o, None, &notice("Sudah lewat sekali", &day(-1)), now)
         .await
         .unwrap()
         .unwrap_err();
@@ -333,7 +341,7 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
         &v,
         &o,
         None,
-        &EventInput { place: String::new(), ..event("Rapat RT", "2026-12-09") },
+        &EventInput { place: String::new(), ..event("Rapat RT", &day(3)) },
         now,
     )
     .await
@@ -582,7 +590,7 @@ async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) 
     let res = app.client.get(format!("{}{hero}", app.base)).send().await.unwrap();
     assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
     let bytes = res.bytes().await.unwrap();
-    assert!(bytes.len() <= 80 * 1024, "{} bytes", bytes.len());
+    assert!(bytes.len() <= 50 * 1024, "{} bytes", bytes.len());
     let (_, page) = app.get("/kramatwatu").await;
     assert!(
         page.contains(&format!("property=\"og:image\" content=\"http://")) && page.contains("fetchpriority=\"high\"")
@@ -606,4 +614,66 @@ async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) 
     assert_eq!(res.status().as_u16(), 200);
     assert!(res.bytes().await.unwrap().len() <= digdaya::media::MARKET_THUMB_BYTES);
     assert_eq!(app.get("/api/portal/kramatwatu/perangkat/999999").await.0, 404);
+
+    // The gallery: an album, a photo with its caption through the market's pipeline, public.
+    let album = content::save_album(&app.db, &v, &o, None, "Peringatan HUT RI", Utc::now()).await.unwrap().unwrap();
+    assert_eq!(
+        content::save_album(&app.db, &v, &o, None, "  ", Utc::now()).await.unwrap().unwrap_err()[0].field,
+        "title"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("keterangan", "Lomba  balap karung")
+        .part("foto", reqwest::multipart::Part::bytes(png(1600, 1200)).file_name("lomba.png"));
+    let res = app
+        .client
+        .post(format!("{}/api/portal/kramatwatu/galeri/{album}", app.base))
+        .header("origin", &app.base)
+        .header("cookie", &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(res.headers()["location"].to_str().unwrap().ends_with(&format!("/kramatwatu/admin/galeri#album-{album}")));
+    let (status, back) =
+        upload(&app, &format!("/api/portal/kramatwatu/galeri/{album}"), &cookie, b"MZ\x90\x00".to_vec()).await;
+    assert!(status == 303 && back.contains("galat="), "{status} {back}");
+    let page = content::album(&app.db, &v, album).await.unwrap();
+    assert_eq!(page.photos.len(), 1);
+    assert_eq!(page.photos[0].caption, "Lomba balap karung");
+    let res = app.client.get(format!("{}{}", app.base, page.photos[0].thumb)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let (_, html) = app.get(&format!("/kramatwatu/galeri/{album}")).await;
+    assert!(html.contains("alt=\"Lomba balap karung\"") && !html.contains("/pkg/digdaya.js"));
+    let (_, list) = app.get("/kramatwatu/galeri").await;
+    assert!(list.contains("Peringatan HUT RI") && list.contains("1 foto"));
+    // Another village cannot reach the album; deleting it takes its photos along.
+    let other = app.seed("36.04.05.2002", 10, 16, None).await.village;
+    assert!(matches!(content::album(&app.db, &other, album).await, Err(AppError::NotFound)));
+    content::delete_album(&app.db, &app.files, &v, &o, album).await.unwrap();
+    assert_eq!(
+        app.client.get(format!("{}{}", app.base, page.photos[0].url)).send().await.unwrap().status().as_u16(),
+        404
+    );
+}
+
+async fn the_demo_village_has_a_full_portal(backend: Backend) {
+    use digdaya::portal::content_service as content;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 30, 17, None).await.village;
+    let o = official(&app, &v, "kades.demo").await;
+    digdaya::portal::demo::seed_demo_portal(&app.db, &app.files, &v, &o).await.unwrap();
+    let v = digdaya::village::service::find_by_slug(&app.db, "kramatwatu").await.unwrap().unwrap();
+    let home = content::home(&app.db, &v, Utc::now()).await.unwrap();
+    assert!(home.hero.is_some() && home.profile.phone == "0254 232011");
+    assert_eq!(home.news.len(), 3);
+    assert!(home.news.iter().all(|a| a.cover.is_some()));
+    assert_eq!((home.announcements.len(), home.events.len()), (2, 3));
+    assert_eq!(content::people(&app.db, &v).await.unwrap().len(), 7);
+    let budget = content::budget_page(&app.db, &v, None).await.unwrap();
+    assert_eq!(budget.years.len(), 2);
+    let b = budget.budget.unwrap();
+    assert!(b.planned.pendapatan > b.realised.pendapatan && b.planned.remainder() != 0);
+    let albums = content::albums(&app.db, &v).await.unwrap();
+    assert_eq!((albums.len(), albums[0].photos), (1, 3));
 }

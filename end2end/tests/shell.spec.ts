@@ -45,16 +45,27 @@ async function hydrated(page: Page) {
 test('the deployment root lists its villages', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Desa di Digdaya');
-  await expect(page.getByRole('link', { name: /Desa Kramatwatu/ })).toBeVisible();
-  await expect(page.getByRole('link', { name: /Desa Margasana/ })).toBeVisible();
+  await expect(page.locator('.village-list').getByRole('link', { name: /Desa Kramatwatu/ })).toBeVisible();
+  await expect(page.locator('.village-list').getByRole('link', { name: /Desa Margasana/ })).toBeVisible();
 });
 
-test('the village home page renders on the server and hydrates without errors', async ({ page }) => {
+test('the village home page is complete from the server, with no WASM to wait for', async ({ page }) => {
   const errors = watchErrors(page);
   await page.setViewportSize(PHONE);
   await page.goto('/kramatwatu');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Selamat datang di Desa Kramatwatu');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Desa Kramatwatu');
   await expect(page.locator('.stats li').first()).toContainText('2.000');
+  await expect(page.locator('body')).toHaveClass('static');
+  // Without a script the menu is a strip of links.
+  await expect(page.locator('#main-nav')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
+  expect(errors).toEqual([]);
+});
+
+test('on a hydrated page the menu opens, and client-side navigation renders the portal pages', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize(PHONE);
+  await page.goto('/kramatwatu/layanan');
   await hydrated(page);
 
   // The menu button is interactive only after hydration.
@@ -65,24 +76,32 @@ test('the village home page renders on the server and hydrates without errors', 
   await expect(nav).toBeVisible();
   await expect(page.getByRole('button', { name: 'Tutup' })).toHaveAttribute('aria-expanded', 'true');
 
-  // Client-side navigation closes the menu and renders the next page.
+  // Client-side navigation closes the menu and renders the next page (its code loaded lazily).
   await nav.getByRole('link', { name: 'Profil' }).click();
   await expect(page).toHaveURL(/\/kramatwatu\/profil$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil Desa Kramatwatu');
   await expect(nav).toBeHidden();
   await expect(page.getByRole('cell', { name: 'Kramat', exact: true })).toBeVisible();
+  await menu.click();
+  await nav.getByRole('link', { name: 'Beranda' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Desa Kramatwatu');
 
   expect(errors).toEqual([]);
 });
 
-test('statistics filter by dusun through client-side navigation', async ({ page }) => {
+test('statistics: the pyramid drawn by the server, and a dusun by a plain link', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/kramatwatu/statistik');
-  await hydrated(page);
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Seluruh desa');
+  const pyramid = page.locator('#pyramid svg');
+  await expect(pyramid).toBeVisible();
+  await expect(pyramid).toHaveAttribute('role', 'img');
+  expect(await pyramid.locator('rect.male').count()).toBe(16);
+  expect(await pyramid.locator('rect.female').count()).toBe(16);
   await page.locator('.chips').getByRole('link', { name: 'Pegantungan' }).click();
   await expect(page.getByRole('heading', { level: 2 })).toHaveText('Dusun Pegantungan');
   await expect(page).toHaveURL(/dusun=\d+/);
+  await expect(page.locator('#pyramid svg')).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -18,6 +18,7 @@ mod m20261129_000010_map;
 mod m20261129_000011_market;
 mod m20261129_000012_articles;
 mod m20261129_000013_portal_content;
+mod m20261129_000014_gallery;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_market::Migration),
             Box::new(m20261129_000012_articles::Migration),
             Box::new(m20261129_000013_portal_content::Migration),
+            Box::new(m20261129_000014_gallery::Migration),
         ]
     }
 }

@@ -168,6 +168,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
                 {tile("/admin/pengumuman", "Pengumuman dan agenda", "Pengumuman dengan batas waktu, jadwal kegiatan")}
                 {tile("/admin/profil", "Profil desa", "Sejarah, visi-misi, perangkat, kontak, foto beranda")}
                 {tile("/admin/apbdes", "APBDes", "Anggaran dan realisasi per tahun")}
+                {tile("/admin/galeri", "Galeri", "Album foto kegiatan desa")}
                 {tile("/admin/kata-sandi", "Kata sandi", "Ganti kata sandi Anda")}
                 {tile("/admin/sesi", "Sesi masuk", "Perangkat tempat Anda masuk")}
             </ul>

@@ -84,6 +84,13 @@ fn PublicMap(page: MapPage, slug: String) -> impl IntoView {
         <div class="map-frame map-large">
             <div class="map" id="village-map" node_ref=el role="application" aria-label="Peta desa"></div>
         </div>
+        <noscript>
+            <p class="notice">
+                "Peta interaktif memerlukan JavaScript. Tanpa JavaScript, "
+                <a href=format!("/api/map/{slug}/ekspor")>"unduh data peta (GeoJSON)"</a>
+                " atau lihat wilayah desa di "<a href=village_href(&slug, "")>"Beranda"</a>"."
+            </p>
+        </noscript>
         {(places == 0).then(|| view! { <p class="empty">"Belum ada tempat yang ditandai di peta desa ini."</p> })}
         <fieldset class="layers" id="layers">
             <legend>"Lapisan peta"</legend>

@@ -208,8 +208,9 @@ pub fn market_photo(bytes: &[u8]) -> Result<Photo, MediaError> {
     Ok(Photo { display, thumb, width, height })
 }
 
-/// The wide photo at the top of a village's home page: at most 960 pixels and 80 KB, so that
-/// it arrives quickly on a phone (it is the page's largest element).
+/// The wide photo at the top of a village's home page: at most 800 pixels (a phone's screen at
+/// its pixel density) and 50 KB, so that it arrives quickly on a phone (it is the page's largest
+/// element).
 ///
 /// # Errors
 /// Empty, too large, not an image, broken, or too many pixels.
@@ -221,7 +222,7 @@ pub fn banner(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), MediaError> {
         return Err(MediaError::TooLarge);
     }
     let image = DynamicImage::ImageRgb8(decode(bytes)?.into_rgb8());
-    let out = jpeg_within(&fit(&image, 960), 80 * 1024, DISPLAY_QUALITIES)?;
+    let out = jpeg_within(&fit(&image, 800), 50 * 1024, DISPLAY_QUALITIES)?;
     let (width, height) = image::load_from_memory_with_format(&out, ImageFormat::Jpeg)
         .map(|d| (d.width(), d.height()))
         .map_err(|_| MediaError::Broken)?;

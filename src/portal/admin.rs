@@ -1,6 +1,7 @@
 //! The officials' portal pages (one split route, see `app::lazy_page!`): the profile with its
 //! people and the home page's photo (`/admin/profil`), announcements and the agenda
-//! (`/admin/pengumuman`), and the budget of a year (`/admin/apbdes?tahun=`). Photos go up by
+//! (`/admin/pengumuman`), the budget of a year (`/admin/apbdes?tahun=`) and the gallery
+//! (`/admin/galeri`). Photos go up by
 //! plain multipart forms, like every upload.
 
 use leptos::prelude::*;
@@ -8,18 +9,22 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use super::api::{
-    DeleteAnnouncement, DeleteEvent, DeletePerson, MovePerson, all_notices, get_budget_edit, get_profile_edit,
-    save_announcement, save_budget, save_event, save_person, save_profile,
+    DeleteAlbum, DeleteAnnouncement, DeleteEvent, DeletePerson, DeletePhoto, MovePerson, all_notices, gallery_edit,
+    get_budget_edit, get_profile_edit, save_album, save_announcement, save_budget, save_event, save_person,
+    save_profile,
 };
 use super::budget::{Budget, BudgetInput, FIRST_YEAR, LINES, LineInput, Part, Sums};
-use super::content::{Announcement, AnnouncementInput, Event, EventInput, Person, PersonInput, Profile, ProfileEdit};
+use super::content::{
+    AlbumPage, Announcement, AnnouncementInput, Event, EventInput, Person, PersonInput, Profile, ProfileEdit,
+    album_problems,
+};
 use super::model::Problem;
 use crate::error::AppError;
 use crate::market::money::rupiah;
 use crate::site::village_href;
 use crate::ui::{
     KeyPart, Loading, PageData, field_problem, form_error, form_values, from_json, key_part, route_data,
-    signed_in_error, to_json,
+    signed_in_error, to_json, today_wib,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +32,7 @@ pub enum Page {
     Profile,
     Notices,
     Budget,
+    Gallery,
 }
 
 impl Page {
@@ -36,6 +42,8 @@ impl Page {
             Page::Notices
         } else if path.ends_with("/admin/apbdes") {
             Page::Budget
+        } else if path.ends_with("/admin/galeri") {
+            Page::Gallery
         } else {
             Page::Profile
         }
@@ -54,7 +62,7 @@ pub fn portal_admin_data() -> PortalAdminData {
 /// This year in the village (WIB), in the browser or on the server.
 fn this_year() -> i32 {
     use chrono::Datelike;
-    (chrono::Utc::now() + chrono::Duration::hours(7)).year()
+    today_wib().year()
 }
 
 #[lazy]
@@ -63,6 +71,7 @@ async fn admin_json(key: String) -> Result<String, AppError> {
     match Page::of(&path) {
         Page::Profile => to_json(get_profile_edit(slug).await),
         Page::Notices => to_json(all_notices(slug).await),
+        Page::Gallery => to_json(gallery_edit(slug).await),
         Page::Budget => {
             let year = key_part(&key, 2).parse().unwrap_or_else(|_| this_year());
             to_json(get_budget_edit(slug, year).await)
@@ -76,6 +85,7 @@ pub fn portal_admin_page((page, slug, data): PortalAdminData) -> AnyView {
             Page::Profile => "Profil desa",
             Page::Notices => "Pengumuman dan agenda",
             Page::Budget => "APBDes",
+            Page::Gallery => "Galeri",
         };
         view! {
             <Title text=format!("{title} (petugas)")/>
@@ -89,6 +99,7 @@ pub fn portal_admin_page((page, slug, data): PortalAdminData) -> AnyView {
                         Page::Profile => from_json::<ProfileEdit>(data).map(|e| view! { <ProfileEditor slug=slug.clone() edit=e/> }.into_any()),
                         Page::Notices => from_json::<(Vec<Announcement>, Vec<Event>)>(data).map(|(a, e)| view! { <NoticesEditor slug=slug.clone() announcements=a events=e/> }.into_any()),
                         Page::Budget => from_json::<(Budget, i32)>(data).map(|(b, last)| view! { <BudgetEditor slug=slug.clone() budget=b last/> }.into_any()),
+                        Page::Gallery => from_json::<Vec<AlbumPage>>(data).map(|albums| view! { <GalleryEditor slug=slug.clone() albums/> }.into_any()),
                     };
                     shown.unwrap_or_else(|error| signed_in_error(&slug, error))
                 })}
@@ -187,7 +198,7 @@ fn ProfileEditor(slug: String, edit: ProfileEdit) -> impl IntoView {
                 <input type="file" name="foto" accept="image/jpeg,image/png,image/webp" required aria-label="Foto beranda"/>
                 <button type="submit" class="button secondary">{if edit.has_hero { "Ganti foto" } else { "Unggah foto" }}</button>
             </form>
-            <p class="hint">"Foto diperkecil otomatis (lebar 960 piksel) dan data lokasinya dihapus."</p>
+            <p class="hint">"Foto diperkecil otomatis (lebar 800 piksel) dan data lokasinya dihapus."</p>
         </section>
         <People slug=slug.clone() people=edit.people/>
     }
@@ -324,7 +335,7 @@ fn NoticesEditor(slug: String, announcements: Vec<Announcement>, events: Vec<Eve
             reload();
         }
     });
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let today = today_wib();
     let (sa, se) = (slug.clone(), slug.clone());
     let submit_a = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -400,7 +411,7 @@ fn NoticesEditor(slug: String, announcements: Vec<Announcement>, events: Vec<Eve
                         <input id="n-title" name="title" type="text" maxlength="150" value=c.as_ref().map(|a| a.title.clone())/>
                         {field_problem(a_problems, "title")}
                         <label for="n-body">"Isi"</label>
-                        <textarea id="n-body" name="body" rows="4">{c.as_ref().map(|a| a.body.clone())}</textarea>
+                        <textarea id="n-body" name="body" rows="4">{c.as_ref().map(|a| a.body.clone()).unwrap_or_default()}</textarea>
                         {field_problem(a_problems, "body")}
                         <label for="n-ends">"Berlaku sampai"</label>
                         <input id="n-ends" name="ends_on" type="date" value=c.as_ref().map(|a| a.ends_on.clone())/>
@@ -460,7 +471,7 @@ fn NoticesEditor(slug: String, announcements: Vec<Announcement>, events: Vec<Eve
                         <input id="e-place" name="place" type="text" maxlength="150" value=c.as_ref().map(|e| e.place.clone())/>
                         {field_problem(e_problems, "place")}
                         <label for="e-note">"Keterangan"</label>
-                        <textarea id="e-note" name="note" rows="3">{c.as_ref().map(|e| e.note.clone())}</textarea>
+                        <textarea id="e-note" name="note" rows="3">{c.as_ref().map(|e| e.note.clone()).unwrap_or_default()}</textarea>
                         {field_problem(e_problems, "note")}
                         {form_error(save_e.value())}
                         <button type="submit" class="button" disabled=move || save_e.pending().get()>"Simpan kegiatan"</button>
@@ -566,4 +577,95 @@ fn BudgetEditor(slug: String, budget: Budget, last: i32) -> impl IntoView {
 
 fn or_zero(text: String) -> String {
     if text.is_empty() { "0".into() } else { text }
+}
+
+// ---- Gallery -------------------------------------------------------------------------------
+
+#[component]
+fn GalleryEditor(slug: String, albums: Vec<AlbumPage>) -> impl IntoView {
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let save = Action::new(|(slug, title): &(String, String)| {
+        let (slug, title) = (slug.clone(), title.clone());
+        async move { save_album(slug, None, title).await }
+    });
+    let del_album = ServerAction::<DeleteAlbum>::new();
+    let del_photo = ServerAction::<DeletePhoto>::new();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(Ok(_))) => reload(),
+        Some(Ok(Err(p))) => problems.set(p),
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if matches!(del_album.value().get(), Some(Ok(()))) || matches!(del_photo.value().get(), Some(Ok(()))) {
+            reload();
+        }
+    });
+    let target = slug.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(data) = form_values(&ev) else { return };
+        let title = data.get("title").as_string().unwrap_or_default();
+        let found = album_problems(&title);
+        if !found.is_empty() {
+            problems.set(found);
+            return;
+        }
+        save.dispatch((target.clone(), title));
+    };
+    let upload_error = use_query_map().read_untracked().get("galat");
+    view! {
+        <p class="muted"><a href=village_href(&slug, "/galeri")>"Lihat galeri ›"</a></p>
+        {upload_error.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <form class="form card" id="album-form" on:submit=submit novalidate>
+            <label for="g-title">"Album baru"</label>
+            <input id="g-title" name="title" type="text" maxlength="150" placeholder="Peringatan HUT RI ke-81"/>
+            {field_problem(problems, "title")}
+            {form_error(save.value())}
+            <button type="submit" class="button">"Buat album"</button>
+        </form>
+        {form_error(del_album.value())}
+        {form_error(del_photo.value())}
+        {if albums.is_empty() {
+            view! { <p class="empty">"Belum ada album. Buat album, lalu unggah fotonya."</p> }.into_any()
+        } else {
+            albums.into_iter().map(|a| {
+                let (s1, s2) = (slug.clone(), slug.clone());
+                let id = a.id;
+                view! {
+                    <section class="card" id=format!("album-{id}")>
+                        <h2>{a.title.clone()}</h2>
+                        <p class="muted">{format!("{} foto · {}", a.photos.len(), a.date)}</p>
+                        <ul class="photo-grid">
+                            {a.photos.into_iter().map(|p| {
+                                let s = s1.clone();
+                                let pid = p.id;
+                                view! {
+                                    <li>
+                                        <img src=p.thumb alt=p.caption.clone() width="240" height="240" loading="lazy"/>
+                                        <button type="button" class="link" on:click=move |_| {
+                                            if window().confirm_with_message("Hapus foto ini?").unwrap_or(false) {
+                                                del_photo.dispatch(DeletePhoto { slug: s.clone(), id: pid });
+                                            }
+                                        }>"Hapus foto"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <form class="upload" method="post" action=format!("/api/portal/{s2}/galeri/{id}") enctype="multipart/form-data">
+                            <input type="file" name="foto" accept="image/jpeg,image/png,image/webp" required aria-label=format!("Foto untuk album {}", a.title)/>
+                            <input type="text" name="keterangan" maxlength="200" placeholder="Keterangan (boleh kosong)" aria-label="Keterangan foto"/>
+                            <button type="submit" class="button secondary">"Unggah foto"</button>
+                        </form>
+                        <p class="row-actions">
+                            <button type="button" class="link" on:click=move |_| {
+                                if window().confirm_with_message("Hapus album ini beserta semua fotonya?").unwrap_or(false) {
+                                    del_album.dispatch(DeleteAlbum { slug: s2.clone(), id });
+                                }
+                            }>"Hapus album"</button>
+                        </p>
+                    </section>
+                }
+            }).collect_view().into_any()
+        }}
+    }
 }

@@ -216,3 +216,54 @@ pub async fn save_budget(slug: String, input: BudgetInput) -> Result<Result<(), 
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_budget(&state.db, &village, &by, &input, chrono::Utc::now()).await
 }
+
+/// The deployment's home page: its villages (`query`, `page`), their places, the latest news.
+#[server(endpoint = "portal/directory")]
+pub async fn get_directory(query: String, page: u64) -> Result<super::content::Directory, AppError> {
+    let state = crate::server::state()?;
+    super::content_service::directory(&state.db, &query, page, chrono::Utc::now()).await
+}
+
+/// The village's gallery: its albums.
+#[server(endpoint = "portal/gallery")]
+pub async fn get_gallery(slug: String) -> Result<Vec<super::content::AlbumCard>, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::content_service::albums(&state.db, &village).await
+}
+
+/// An album with its photos.
+#[server(endpoint = "portal/album")]
+pub async fn get_album(slug: String, id: i64) -> Result<super::content::AlbumPage, AppError> {
+    let state = crate::server::state()?;
+    let village = crate::village::service::scope(&state.db, &slug).await?;
+    super::content_service::album(&state.db, &village, id).await
+}
+
+/// Every album with its photos, for the officials.
+#[server(endpoint = "portal/gallery-edit")]
+pub async fn gallery_edit(slug: String) -> Result<Vec<super::content::AlbumPage>, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::content_service::gallery_edit(&state.db, &village).await
+}
+
+/// Makes (`id` `None`) or renames an album.
+#[server(endpoint = "portal/save-album")]
+pub async fn save_album(slug: String, id: Option<i64>, title: String) -> Result<Result<i64, Vec<Problem>>, AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::save_album(&state.db, &village, &by, id, &title, chrono::Utc::now()).await
+}
+
+/// Deletes an album with its photos.
+#[server(endpoint = "portal/delete-album")]
+pub async fn delete_album(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::delete_album(&state.db, &state.files, &village, &by, id).await
+}
+
+/// Deletes a photo of the gallery.
+#[server(endpoint = "portal/delete-photo")]
+pub async fn delete_photo(slug: String, id: i64) -> Result<(), AppError> {
+    let (state, village, by) = official(&slug).await?;
+    super::content_service::delete_photo(&state.db, &state.files, &village, &by, id).await
+}

@@ -287,6 +287,74 @@ pub struct ProfilePage {
     pub dusun: Vec<(String, u64, u64)>,
 }
 
+/// An album of the gallery, as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlbumCard {
+    pub id: i64,
+    pub title: String,
+    pub photos: u64,
+    /// The first photo's thumbnail.
+    pub cover: Option<String>,
+    pub date: String,
+}
+
+/// A photo of the gallery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GalleryPhoto {
+    pub id: i64,
+    pub url: String,
+    pub thumb: String,
+    pub width: i32,
+    pub height: i32,
+    pub caption: String,
+}
+
+/// An album with its photos.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlbumPage {
+    pub id: i64,
+    pub title: String,
+    pub date: String,
+    pub photos: Vec<GalleryPhoto>,
+}
+
+/// Most photos in one album.
+pub const ALBUM_PHOTOS_MAX: u64 = 60;
+
+/// An album's title: what is wrong with it.
+pub fn album_problems(title: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    required(&mut problems, "title", title, "Judul album", 3, 150);
+    problems
+}
+
+/// A village on the deployment's map: where it lands in the drawing, and (for the villages of
+/// the list's current page) its name and address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dot {
+    pub x: f32,
+    pub y: f32,
+    pub link: Option<(String, String)>,
+}
+
+/// A news item from one of the deployment's villages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VillageNews {
+    pub village: String,
+    pub href: String,
+    pub card: ArticleCard,
+}
+
+/// The deployment's home page: its villages (searched and paged), where they are, and the
+/// latest news across them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Directory {
+    pub villages: crate::village::model::VillagePage,
+    /// The drawing's frame and a dot per village with a known place.
+    pub map: Option<(u32, u32, Vec<Dot>)>,
+    pub news: Vec<VillageNews>,
+}
+
 /// The announcements and agenda pages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notices {

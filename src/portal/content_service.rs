@@ -10,13 +10,14 @@ use sea_orm::{
 
 use super::budget::{Budget, BudgetInput, BudgetPage, Sums, line};
 use super::content::{
-    Announcement, AnnouncementInput, Event, EventInput, Glance, Home, Outline, PEOPLE_MAX, Person, PersonInput,
-    Profile, ProfileEdit, ProfilePage,
+    ALBUM_PHOTOS_MAX, AlbumCard, AlbumPage, Announcement, AnnouncementInput, Directory, Dot, Event, EventInput,
+    GalleryPhoto, Glance, Home, Outline, PEOPLE_MAX, Person, PersonInput, Profile, ProfileEdit, ProfilePage,
+    VillageNews, album_problems,
 };
 use super::model::Problem;
 use crate::audit::{Action, Actor, Entry, record};
 use crate::auth::guard::Official;
-use crate::db::entities::{announcement, area, budget_line, event, village, village_person};
+use crate::db::entities::{album, album_photo, announcement, area, budget_line, event, village, village_person};
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::{Shape, Sketch};
 use crate::letters::service::long_date;
@@ -63,6 +64,13 @@ fn hero_key(v: &village::Model) -> Option<String> {
     crate::village::service::setting::<Profile>(v, PROFILE).hero_key
 }
 
+/// The profile as stored now (the village row read afresh: the caller's copy may be older than
+/// the last change).
+async fn stored_profile(db: &DatabaseConnection, village_id: i64) -> AppResult<Profile> {
+    let v = village::Entity::find_by_id(village_id).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(crate::village::service::setting(&v, PROFILE))
+}
+
 /// Saves the profile's texts (the hero photo stays as it is).
 ///
 /// # Errors
@@ -78,13 +86,13 @@ pub async fn save_profile(
         return Ok(Err(problems));
     }
     let mut p = input.tidy();
-    p.hero_key = hero_key(v);
+    p.hero_key = stored_profile(db, v.id).await?.hero_key;
     crate::village::service::save_setting(db, v.id, PROFILE, &p).await?;
     audit(db, v, by, "profil desa diubah".into()).await?;
     Ok(Ok(()))
 }
 
-/// Sets the home page's photo (checked by content, re-encoded at most 960 px and 80 KB).
+/// Sets the home page's photo (checked by content, re-encoded at most 800 px and 50 KB).
 ///
 /// # Errors
 /// `Invalid` for a file that is not a photo; storage and database failures.
@@ -98,7 +106,7 @@ pub async fn set_hero(
     let (jpeg, _, _) = crate::media::banner(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
     let key = format!("portal/{}/beranda-{}.jpg", v.id, crate::media::random_name());
     files.put(&key, &jpeg).await.map_err(io)?;
-    let mut p: Profile = crate::village::service::setting(v, PROFILE);
+    let mut p = stored_profile(db, v.id).await?;
     let old = p.hero_key.replace(key);
     crate::village::service::save_setting(db, v.id, PROFILE, &p).await?;
     if let Some(old) = old {
@@ -717,4 +725,290 @@ pub async fn profile_page(db: &DatabaseConnection, v: &village::Model) -> AppRes
 /// Database failures.
 pub async fn profile_edit(db: &DatabaseConnection, v: &village::Model) -> AppResult<ProfileEdit> {
     Ok(ProfileEdit { profile: profile(v), has_hero: hero_key(v).is_some(), people: people(db, v).await? })
+}
+
+/// The deployment's home page: a page of its villages, a dot per village with a known centre
+/// (named and linked for the villages on this page), and the six latest articles across them.
+///
+/// # Errors
+/// Database failures.
+pub async fn directory(db: &DatabaseConnection, query: &str, page: u64, now: DateTime<Utc>) -> AppResult<Directory> {
+    use crate::db::entities::article;
+    let villages = crate::village::service::list(db, query, page).await?;
+    let centres: Vec<(String, f64, f64)> = village::Entity::find()
+        .select_only()
+        .column(village::Column::Slug)
+        .column(village::Column::CenterLng)
+        .column(village::Column::CenterLat)
+        .filter(village::Column::CenterLat.is_not_null())
+        .filter(village::Column::CenterLng.is_not_null())
+        .into_tuple::<(String, Option<f64>, Option<f64>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(slug, lng, lat)| Some((slug, lng?, lat?)))
+        .collect();
+    let map = (!centres.is_empty()).then(|| {
+        let frame = centres.iter().fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, (_, x, y)| {
+            [b[0].min(*x), b[1].min(*y), b[2].max(*x), b[3].max(*y)]
+        });
+        let pad = 0.01;
+        let sketch = Sketch::new([frame[0] - pad, frame[1] - pad, frame[2] + pad, frame[3] + pad], 320.0, 240.0);
+        let dots = centres
+            .iter()
+            .map(|(slug, lng, lat)| {
+                let (x, y) = sketch.at(*lng, *lat);
+                let link = villages.items.iter().find(|v| &v.slug == slug).map(|v| (v.title(), format!("/{slug}")));
+                Dot { x, y, link }
+            })
+            .collect();
+        (sketch.width, sketch.height, dots)
+    });
+    let rows = article::Entity::find()
+        .filter(article::Column::Status.eq("terbit"))
+        .filter(article::Column::PublishAt.lte(now))
+        .order_by_desc(article::Column::PublishAt)
+        .order_by_desc(article::Column::Id)
+        .limit(6)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|a| a.village_id).collect();
+    let owners = village::Entity::find().filter(village::Column::Id.is_in(ids)).all(db).await?;
+    let news = rows
+        .into_iter()
+        .filter_map(|a| {
+            let v = owners.iter().find(|v| v.id == a.village_id)?;
+            let href = format!("/{}/berita/{}", v.slug, a.slug);
+            Some(VillageNews {
+                village: crate::village::service::to_info(v).title(),
+                href,
+                card: super::service::card(a, &v.slug, now),
+            })
+        })
+        .collect();
+    Ok(Directory { villages, map, news })
+}
+
+// ---- Gallery -------------------------------------------------------------------------------
+
+fn gallery_photo(p: album_photo::Model, slug: &str) -> GalleryPhoto {
+    let url = format!("/api/portal/{slug}/galeri-foto/{}", p.id);
+    GalleryPhoto {
+        id: p.id,
+        thumb: format!("{url}?kecil=1"),
+        url,
+        width: p.width,
+        height: p.height,
+        caption: p.caption,
+    }
+}
+
+async fn find_album(db: &impl ConnectionTrait, village_id: i64, id: i64) -> AppResult<album::Model> {
+    album::Entity::find_by_id(id)
+        .filter(album::Column::VillageId.eq(village_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn photos_of(db: &impl ConnectionTrait, album_id: i64) -> AppResult<Vec<album_photo::Model>> {
+    Ok(album_photo::Entity::find()
+        .filter(album_photo::Column::AlbumId.eq(album_id))
+        .order_by_asc(album_photo::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The village's albums, newest first, each with its number of photos and the first as cover.
+///
+/// # Errors
+/// Database failures.
+pub async fn albums(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<AlbumCard>> {
+    let rows = album::Entity::find()
+        .filter(album::Column::VillageId.eq(v.id))
+        .order_by_desc(album::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for a in rows {
+        let photos = photos_of(db, a.id).await?;
+        out.push(AlbumCard {
+            id: a.id,
+            cover: photos.first().map(|p| format!("/api/portal/{}/galeri-foto/{}?kecil=1", v.slug, p.id)),
+            photos: photos.len() as u64,
+            title: a.title,
+            date: long_date(today(a.created_at)),
+        });
+    }
+    Ok(out)
+}
+
+/// One album with its photos.
+///
+/// # Errors
+/// `NotFound`; database failures.
+pub async fn album(db: &DatabaseConnection, v: &village::Model, id: i64) -> AppResult<AlbumPage> {
+    let a = find_album(db, v.id, id).await?;
+    let photos = photos_of(db, a.id).await?.into_iter().map(|p| gallery_photo(p, &v.slug)).collect();
+    Ok(AlbumPage { id: a.id, title: a.title, date: long_date(today(a.created_at)), photos })
+}
+
+/// Every album with its photos, for the officials' page.
+///
+/// # Errors
+/// Database failures.
+pub async fn gallery_edit(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<AlbumPage>> {
+    let mut out = Vec::new();
+    for a in albums(db, v).await? {
+        out.push(album(db, v, a.id).await?);
+    }
+    Ok(out)
+}
+
+/// Makes an album (`id` `None`) or renames one.
+///
+/// # Errors
+/// `NotFound`; database failures; what to fix as `Ok(Err(problems))`.
+pub async fn save_album(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    by: &Official,
+    id: Option<i64>,
+    title: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Result<i64, Vec<Problem>>> {
+    let problems = album_problems(title);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let id = match id {
+        Some(id) => {
+            let mut row: album::ActiveModel = find_album(db, v.id, id).await?.into();
+            row.title = Set(title.clone());
+            row.update(db).await?.id
+        }
+        None => {
+            album::ActiveModel {
+                village_id: Set(v.id),
+                title: Set(title.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+            .id
+        }
+    };
+    audit(db, v, by, format!("album \"{title}\" disimpan")).await?;
+    Ok(Ok(id))
+}
+
+/// Deletes an album with its photos (and their files).
+///
+/// # Errors
+/// `NotFound`; database failures.
+pub async fn delete_album(
+    db: &DatabaseConnection,
+    files: &Storage,
+    v: &village::Model,
+    by: &Official,
+    id: i64,
+) -> AppResult<()> {
+    let a = find_album(db, v.id, id).await?;
+    let photos = photos_of(db, a.id).await?;
+    album_photo::Entity::delete_many().filter(album_photo::Column::AlbumId.eq(a.id)).exec(db).await?;
+    album::Entity::delete_by_id(a.id).exec(db).await?;
+    for p in photos {
+        files.remove(&p.photo_key).await;
+        files.remove(&p.thumb_key).await;
+    }
+    audit(db, v, by, format!("album \"{}\" dihapus", a.title)).await
+}
+
+/// Adds a photo to an album: checked by content, re-encoded without metadata (display size
+/// ≤ 150 KB and a 240 px thumbnail, as the market's photos).
+///
+/// # Errors
+/// `NotFound`; `Invalid` for a file that is not a photo, a caption too long or a full album;
+/// storage and database failures.
+pub async fn add_photo(
+    db: &DatabaseConnection,
+    files: &Storage,
+    v: &village::Model,
+    by: &Official,
+    album_id: i64,
+    bytes: &[u8],
+    caption: &str,
+) -> AppResult<()> {
+    let a = find_album(db, v.id, album_id).await?;
+    let caption = caption.split_whitespace().collect::<Vec<_>>().join(" ");
+    if caption.chars().count() > 200 {
+        return Err(AppError::Invalid("Keterangan foto paling panjang 200 huruf.".into()));
+    }
+    if album_photo::Entity::find().filter(album_photo::Column::AlbumId.eq(a.id)).count(db).await? >= ALBUM_PHOTOS_MAX {
+        return Err(AppError::Invalid(format!(
+            "Satu album memuat paling banyak {ALBUM_PHOTOS_MAX} foto; buat album baru."
+        )));
+    }
+    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let base = format!("portal/{}/galeri-{}", v.id, crate::media::random_name());
+    let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
+    files.put(&key, &photo.display).await.map_err(io)?;
+    files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    album_photo::ActiveModel {
+        village_id: Set(v.id),
+        album_id: Set(a.id),
+        photo_key: Set(key),
+        thumb_key: Set(thumb),
+        width: Set(photo.width as i32),
+        height: Set(photo.height as i32),
+        caption: Set(caption),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit(db, v, by, format!("foto ditambahkan ke album \"{}\"", a.title)).await
+}
+
+/// Deletes a photo of the gallery (and its files).
+///
+/// # Errors
+/// `NotFound`; database failures.
+pub async fn delete_photo(
+    db: &DatabaseConnection,
+    files: &Storage,
+    v: &village::Model,
+    by: &Official,
+    id: i64,
+) -> AppResult<()> {
+    let p = album_photo::Entity::find_by_id(id)
+        .filter(album_photo::Column::VillageId.eq(v.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    album_photo::Entity::delete_by_id(p.id).exec(db).await?;
+    files.remove(&p.photo_key).await;
+    files.remove(&p.thumb_key).await;
+    audit(db, v, by, "foto galeri dihapus".into()).await
+}
+
+/// A photo of the gallery (public), at display size or as its thumbnail.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn gallery_file(
+    db: &DatabaseConnection,
+    files: &Storage,
+    v: &village::Model,
+    id: i64,
+    thumb: bool,
+) -> AppResult<Vec<u8>> {
+    let p = album_photo::Entity::find_by_id(id)
+        .filter(album_photo::Column::VillageId.eq(v.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    files.get(if thumb { &p.thumb_key } else { &p.photo_key }).await.map_err(|_| AppError::NotFound)
 }

@@ -16,6 +16,10 @@
 //! `GET  /api/portal/{slug}/beranda`
 //! `POST /api/portal/{slug}/perangkat/{id}` (field `foto`, officials) → 303 to the profile editor
 //! `GET  /api/portal/{slug}/perangkat/{id}`
+//!
+//! The gallery's photos:
+//! `POST /api/portal/{slug}/galeri/{album}` (fields `foto`, `keterangan`; officials) → 303 to the gallery editor
+//! `GET  /api/portal/{slug}/galeri-foto/{id}[?kecil=1]` (public)
 
 use axum::{
     extract::{Multipart, Path, Query, State},
@@ -265,4 +269,42 @@ pub async fn person_photo(State(state): State<AppState>, Path((slug, id)): Path<
     }
     .await;
     crate::web::jpeg(result, VERSIONED)
+}
+
+/// Receives a photo for an album and returns to the gallery editor.
+pub async fn upload_gallery_photo(
+    State(state): State<AppState>,
+    Path((slug, album)): Path<(String, i64)>,
+    mode: Option<axum::Extension<SiteMode>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let (village, by) = match official_of(&state, &headers, &slug).await {
+        Ok(x) => x,
+        Err(e) => return error_response(&e),
+    };
+    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
+    let caption = upload.text("keterangan").to_string();
+    let result = match upload.file("Pilih foto (JPEG, PNG atau WebP).") {
+        Err(m) => Err(AppError::Invalid(m)),
+        Ok(bytes) => {
+            super::content_service::add_photo(&state.db, &state.files, &village, &by, album, &bytes, &caption).await
+        }
+    };
+    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+    back_to(&mode.path(&village.slug, "/admin/galeri"), result.map(|()| String::new()), &format!("album-{album}"))
+}
+
+/// A photo of the gallery, or its thumbnail.
+pub async fn gallery_photo(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(q): Query<CoverQuery>,
+) -> Response {
+    let result = async {
+        let village = crate::village::service::scope(&state.db, &slug).await?;
+        super::content_service::gallery_file(&state.db, &state.files, &village, id, q.kecil == Some(1)).await
+    }
+    .await;
+    crate::web::jpeg(result, "public, max-age=86400")
 }

@@ -10,6 +10,9 @@ pub mod content;
 #[cfg(feature = "ssr")]
 pub mod content_service;
 #[cfg(feature = "ssr")]
+pub mod demo;
+pub mod directory;
+#[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]
 pub mod markdown;

@@ -104,6 +104,7 @@ fn status_badge(s: ArticleStatus) -> impl IntoView {
 fn list_page(slug: Signal<String>, data: PageData) -> impl IntoView {
     view! {
         <Title text="Berita desa"/>
+        <Meta name="description" content="Berita dari pemerintah desa: pembangunan, kesehatan, pendidikan, ekonomi dan kegiatan warga."/>
         <h1>"Berita desa"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -144,13 +145,15 @@ fn article_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                 let slug = slug.get_untracked();
                 match from_json::<ArticlePage>(data.await) {
                     Ok(a) => {
-                        let canonical = village_href(&slug, &format!("/berita/{}", a.slug));
+                        let canonical = crate::site::absolute(&village_href(&slug, &format!("/berita/{}", a.slug)));
                         view! {
                             <Title text=a.title.clone()/>
                             <Meta name="description" content=a.excerpt.clone()/>
                             <Meta property="og:title" content=a.title.clone()/>
                             <Meta property="og:description" content=a.excerpt.clone()/>
                             <Meta property="og:type" content="article"/>
+                            <Meta property="og:url" content=canonical.clone()/>
+                            {a.cover.clone().map(|src| view! { <Meta property="og:image" content=crate::site::absolute(&src)/> })}
                             <Link rel="canonical" href=canonical/>
                             <nav class="crumbs"><a href=village_href(&slug, "/berita")>"‹ Berita"</a></nav>
                             <article class="article">

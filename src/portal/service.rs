@@ -47,7 +47,7 @@ fn date_of(t: DateTime<Utc>) -> String {
     long_date((t + chrono::Duration::hours(7)).date_naive())
 }
 
-fn card(a: article::Model, slug: &str, now: DateTime<Utc>) -> ArticleCard {
+pub fn card(a: article::Model, slug: &str, now: DateTime<Utc>) -> ArticleCard {
     ArticleCard {
         id: a.id,
         status: status_of(&a, now),

@@ -1,21 +1,23 @@
 //! The village's public portal pages (one split route, see `app::lazy_page!`): the home page
-//! (Beranda), the profile, announcements, the agenda and the budget (APBDes). All are complete
+//! (Beranda), the profile, announcements, the agenda, the budget (APBDes) and the gallery. All are complete
 //! as HTML and sent without the WASM (`app::shell`): links and GET forms only, charts drawn by
 //! the server.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
-use super::api::{get_budget, get_home, get_notices, get_profile};
+use super::api::{get_album, get_budget, get_gallery, get_home, get_notices, get_profile};
 use super::budget::{Budget, BudgetPage, Part, Sums, share, short};
-use super::content::{Announcement, Event, Home, Notices, Outline, ProfilePage, lines, paragraphs};
+use super::content::{
+    AlbumCard, AlbumPage, Announcement, Event, Home, Notices, Outline, ProfilePage, lines, paragraphs,
+};
 use crate::chart::{self, Row, Series};
 use crate::error::AppError;
 use crate::market::money::rupiah;
 use crate::population::model::format_count;
-use crate::site::{SiteMode, absolute, village_href};
-use crate::ui::{ErrorView, KeyPart, Loading, PageData, from_json, key_part, route_data, to_json};
+use crate::site::{SiteMode, absolute, use_village_slug, village_href};
+use crate::ui::{ErrorView, Loading, PageData, from_json, key_part, page_data, page_key, to_json};
 
 /// Which page a route shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum Page {
     Announcements,
     Agenda,
     Budget,
+    Gallery,
+    Album,
 }
 
 impl Page {
@@ -36,6 +40,8 @@ impl Page {
             "/pengumuman" => Some(Page::Announcements),
             "/agenda" => Some(Page::Agenda),
             "/apbdes" => Some(Page::Budget),
+            "/galeri" => Some(Page::Gallery),
+            p if p.strip_prefix("/galeri/").is_some_and(|id| id.parse::<i64>().is_ok()) => Some(Page::Album),
             _ => None,
         }
     }
@@ -50,23 +56,32 @@ pub type SiteData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn site_data() -> SiteData {
     let location = use_location();
+    let query = use_query_map();
+    let slug = use_village_slug();
     let mode = SiteMode::detect();
-    let page = Memo::new(move |_| {
+    // The path inside the village ("", "/profil"…): the same in both site modes.
+    let inner = Memo::new(move |_| {
         let path = location.pathname.get();
-        mode.village_path(&path).and_then(Page::of).unwrap_or(Page::Home)
+        mode.village_path(&path).unwrap_or_default().to_string()
     });
-    let (slug, data) = route_data(&[KeyPart::Path, KeyPart::Query("tahun")], |k| Box::pin(site_json(k)));
-    (page, slug, data)
+    let page = Memo::new(move |_| Page::of(&inner.get()).unwrap_or(Page::Home));
+    let key =
+        Signal::derive(move || page_key(&[&slug.get(), &inner.get(), &query.read().get("tahun").unwrap_or_default()]));
+    (page, slug, page_data(key, |k| Box::pin(site_json(k))))
 }
 
 #[lazy]
 async fn site_json(key: String) -> Result<String, AppError> {
-    let (slug, path, year) = (key_part(&key, 0), key_part(&key, 1), key_part(&key, 2));
-    let page = SiteMode::detect().village_path(&path).and_then(Page::of).unwrap_or(Page::Home);
-    match page {
+    let (slug, inner, year) = (key_part(&key, 0), key_part(&key, 1), key_part(&key, 2));
+    match Page::of(&inner).unwrap_or(Page::Home) {
         Page::Home => to_json(get_home(slug).await),
         Page::Profile => to_json(get_profile(slug).await),
         Page::Announcements | Page::Agenda => to_json(get_notices(slug).await),
+        Page::Gallery => to_json(get_gallery(slug).await),
+        Page::Album => {
+            let id = inner.rsplit('/').next().and_then(|id| id.parse::<i64>().ok()).ok_or(AppError::NotFound)?;
+            to_json(get_album(slug, id).await)
+        }
         Page::Budget => {
             let year = match year.as_str() {
                 "" => None,
@@ -97,6 +112,8 @@ pub fn site_page((page, slug, data): SiteData) -> AnyView {
                                 }
                                 Page::Agenda => from_json::<Notices>(data).map(|n| agenda(&slug, n).into_any()),
                                 Page::Budget => from_json::<BudgetPage>(data).map(|b| budget(&slug, b).into_any()),
+                                Page::Gallery => from_json::<Vec<AlbumCard>>(data).map(|a| gallery(&slug, a).into_any()),
+                                Page::Album => from_json::<AlbumPage>(data).map(|a| album(&slug, a).into_any()),
                             }
                             .unwrap_or_else(|error| view! { <ErrorView error/> }.into_any())
                         })
@@ -188,7 +205,7 @@ fn home(h: Home) -> impl IntoView {
         {head(v.title(), description, link(""), h.hero.clone())}
         <section class=if h.hero.is_some() { "hero with-photo" } else { "hero" }>
             {h.hero.clone().map(|src| view! {
-                <img class="hero-photo" src=src alt="" width="960" height="540" fetchpriority="high"/>
+                <img class="hero-photo" src=src alt="" width="800" height="450" fetchpriority="high"/>
             })}
             <div class="hero-text">
                 {h.logo.clone().map(|src| view! { <img class="logo" src=src alt="" width="56" height="56"/> })}
@@ -395,6 +412,62 @@ fn agenda(slug: &str, n: Notices) -> impl IntoView {
     }
 }
 
+/// Galeri: the albums.
+fn gallery(slug: &str, albums: Vec<AlbumCard>) -> impl IntoView {
+    view! {
+        {head("Galeri desa".into(), "Foto kegiatan dan suasana desa.".into(), village_href(slug, "/galeri"), None)}
+        <h1>"Galeri"</h1>
+        {if albums.is_empty() {
+            view! { <p class="empty">"Belum ada album foto."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="albums" id="albums">
+                    {albums.into_iter().map(|a| view! {
+                        <li>
+                            <a href=village_href(slug, &format!("/galeri/{}", a.id))>
+                                {match a.cover {
+                                    Some(src) => view! { <img src=src alt="" width="240" height="240" loading="lazy"/> }.into_any(),
+                                    None => view! { <span class="album-empty" aria-hidden="true"></span> }.into_any(),
+                                }}
+                                <strong>{a.title}</strong>
+                                <span class="muted">{format!("{} foto · {}", a.photos, a.date)}</span>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+/// An album: its photos as thumbnails, each linked to its display size.
+fn album(slug: &str, a: AlbumPage) -> impl IntoView {
+    let image = a.photos.first().map(|p| p.url.clone());
+    view! {
+        {head(a.title.clone(), format!("Album foto {}: {} foto.", a.title, a.photos.len()), village_href(slug, &format!("/galeri/{}", a.id)), image)}
+        <nav class="crumbs"><a href=village_href(slug, "/galeri")>"‹ Galeri"</a></nav>
+        <h1>{a.title.clone()}</h1>
+        <p class="muted">{a.date.clone()}</p>
+        {if a.photos.is_empty() {
+            view! { <p class="empty">"Album ini belum berisi foto."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="photo-grid" id="photos">
+                    {a.photos.into_iter().map(|p| {
+                        let alt = if p.caption.is_empty() { format!("Foto {}", a.title) } else { p.caption.clone() };
+                        view! {
+                            <li>
+                                <a href=p.url><img src=p.thumb alt=alt width="240" height="240" loading="lazy"/></a>
+                                {(!p.caption.is_empty()).then(|| view! { <span>{p.caption}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
 const PLANNED_REALISED: [Series; 2] =
     [Series { name: "Anggaran", class: "a" }, Series { name: "Realisasi", class: "b" }];
 
@@ -573,10 +646,13 @@ mod tests {
     #[test]
     fn public_portal_pages_are_static_in_both_modes() {
         let d = SiteMode::Deployment;
-        for path in ["/kramatwatu", "/kramatwatu/", "/kramatwatu/profil", "/kramatwatu/apbdes", "/kramatwatu/agenda"] {
+        for path in ["/kramatwatu", "/kramatwatu/", "/kramatwatu/profil", "/kramatwatu/apbdes", "/kramatwatu/galeri/3"]
+        {
             assert!(Page::is_static(path, &d), "{path}");
         }
-        for path in ["/", "/peta", "/pasar", "/kelola", "/kramatwatu/peta", "/kramatwatu/admin/profil"] {
+        for path in
+            ["/", "/peta", "/pasar", "/kelola", "/kramatwatu/peta", "/kramatwatu/admin/profil", "/kramatwatu/galeri/x"]
+        {
             assert!(!Page::is_static(path, &d), "{path}");
         }
         let b = SiteMode::Bound { slug: "kramatwatu".into() };

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{VillageInfo, VillagePage};
+use super::model::VillageInfo;
 use crate::error::AppError;
 
 /// Public facts about the village `slug`.
@@ -11,13 +11,6 @@ pub async fn get_village(slug: String) -> Result<VillageInfo, AppError> {
     let state = crate::server::state()?;
     let village = super::service::scope(&state.db, &slug).await?;
     Ok(super::service::to_info(&village))
-}
-
-/// One page of the deployment's village list, optionally filtered by name.
-#[server(endpoint = "village/list")]
-pub async fn list_villages(query: String, page: u64) -> Result<VillagePage, AppError> {
-    let state = crate::server::state()?;
-    super::service::list(&state.db, &query, page).await
 }
 
 /// The deployment's villages with how many officials each has: for the superadmin.

@@ -1,110 +1,16 @@
-//! Pages of the village slice: the deployment's village list, the village layout (header and
-//! navigation around every village page), the home page (Beranda) and the profile (Profil).
+//! The village layout: header, navigation and footer around every page of one village.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::{
-    components::{A, Outlet, Redirect},
-    hooks::use_query_map,
-};
+use leptos_router::components::{A, Outlet};
 
-use super::api::{get_village, list_villages};
-use super::model::{VillageInfo, VillagePage};
+use super::api::get_village;
+use super::model::VillageInfo;
 use crate::error::AppError;
-use crate::population::model::format_count;
 use crate::site::{use_village_slug, village_href};
-use crate::ui::{ErrorView, Loading, Pagination};
+use crate::ui::{ErrorView, Loading};
 
 /// The village of the current page, loaded once by the layout and shared with its pages.
 pub type VillageResource = Resource<Result<VillageInfo, AppError>>;
-
-/// `/`: the villages of this deployment, searchable and paged. With one village, go straight to it.
-#[component]
-pub fn VillageListPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("hal").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
-    let villages = Resource::new(move || (q(), page()), |(q, page)| list_villages(q, page));
-    view! {
-        <Title text="Desa"/>
-        <header class="site-header">
-            <div class="container header-row">
-                <a class="brand" href="/">"Digdaya"</a>
-            </div>
-        </header>
-        <main class="container">
-            <h1>"Desa di Digdaya"</h1>
-            <form class="search" method="get" action="/" role="search">
-                <label for="q" class="visually-hidden">"Cari desa"</label>
-                <input id="q" name="q" type="search" placeholder="Cari nama desa atau kecamatan" prop:value=q maxlength="80"/>
-                <button type="submit">"Cari"</button>
-            </form>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match villages.await {
-                        Ok(page) => view! { <VillageList page/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
-}
-
-#[component]
-fn VillageList(page: VillagePage) -> impl IntoView {
-    if page.total == 1 && page.query.is_empty() {
-        let slug = page.items[0].slug.clone();
-        return view! { <Redirect path=format!("/{slug}")/> }.into_any();
-    }
-    if page.items.is_empty() {
-        let text = if page.query.is_empty() {
-            "Belum ada desa. Operator dapat menambahkan desa dengan perintah `digdaya create-village --code <kode wilayah>`.".to_string()
-        } else {
-            format!("Tidak ada desa yang cocok dengan \"{}\".", page.query)
-        };
-        return view! { <p class="empty">{text}</p> }.into_any();
-    }
-    let query = page.query.clone();
-    view! {
-        <p class="muted">{format!("{} desa · ", format_count(page.total))}<a href="/peta">"Lihat di peta"</a>" · "<a rel="external" href="/pasar">"Pasar UMKM semua desa"</a></p>
-        <ul class="village-list">
-            {page
-                .items
-                .into_iter()
-                .map(|v| {
-                    view! {
-                        <li>
-                            <a href=format!("/{}", v.slug)>
-                                <strong>{v.title()}</strong>
-                                <span class="muted">{format!("Kec. {}, {}", v.kecamatan, v.kabupaten)}</span>
-                            </a>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-        <Pagination
-            page=page.page
-            pages=page.pages
-            href=move |n| {
-                if query.is_empty() { format!("/?hal={n}") } else { format!("/?q={}&hal={n}", encode(&query)) }
-            }
-        />
-    }
-    .into_any()
-}
-
-/// Minimal query-string encoding for a search term.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 const NAV: &[(&str, &str)] = &[
     ("", "Beranda"),
@@ -115,6 +21,15 @@ const NAV: &[(&str, &str)] = &[
     ("/pasar", "Pasar"),
     ("/peta", "Peta"),
     ("/masuk", "Masuk"),
+];
+
+/// The portal's other public pages, linked from every page's footer.
+const FOOTER: &[(&str, &str)] = &[
+    ("/pengumuman", "Pengumuman"),
+    ("/agenda", "Agenda"),
+    ("/apbdes", "APBDes"),
+    ("/statistik", "Statistik"),
+    ("/galeri", "Galeri"),
 ];
 
 /// Header, navigation and footer around every page of one village.
@@ -176,6 +91,9 @@ pub fn VillageLayout() -> impl IntoView {
                             <footer class="site-footer">
                                 <div class="container">
                                     <p>{format!("{} · Kode wilayah {}", v.title(), v.code)}</p>
+                                    <nav class="footer-links" aria-label="Informasi desa">
+                                        {FOOTER.iter().map(|(path, label)| view! { <a href=village_href(&slug, path)>{*label}</a> }).collect_view()}
+                                    </nav>
                                     <p class="muted">"Dibangun dengan Digdaya, sistem informasi desa terbuka."</p>
                                 </div>
                             </footer>

@@ -1,5 +1,7 @@
 //! sea-orm entities. Server only, never serialised: slices map them to their own DTOs.
 
+pub mod album;
+pub mod album_photo;
 pub mod announcement;
 pub mod area;
 pub mod article;
