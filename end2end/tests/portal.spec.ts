@@ -90,6 +90,7 @@ test('officials keep the profile, announcements, agenda, APBDes and gallery; vis
   await sekdes.getByRole('button', { name: 'Tambah' }).click();
   const person = sekdes.locator('.people-admin li', { hasText: 'Neng Sari Uji' });
   await expect(person).toBeVisible();
+  await hydrated(sekdes); // the page reloads with the new list
   await person.getByLabel('Foto Neng Sari Uji').setInputFiles({ name: 'neng.png', mimeType: 'image/png', buffer: PHOTO });
   await person.getByRole('button', { name: 'Unggah foto' }).click();
   await expect(sekdes.locator('.people-admin li', { hasText: 'Neng Sari Uji' }).locator('img')).toHaveCount(1);
@@ -105,6 +106,7 @@ test('officials keep the profile, announcements, agenda, APBDes and gallery; vis
   await notice.getByLabel('Berlaku sampai').fill(inAWeek);
   await notice.getByRole('button', { name: 'Simpan pengumuman' }).click();
   await expect(sekdes.locator('#announcement-list li', { hasText: 'Vaksinasi kucing gratis' })).toBeVisible();
+  await hydrated(sekdes); // the page reloads with the new list
   const event = sekdes.locator('#event-form');
   await event.getByLabel('Nama kegiatan').fill('Lomba kebersihan antar-RT');
   await event.getByLabel('Tanggal').fill(inAWeek);
@@ -131,6 +133,7 @@ test('officials keep the profile, announcements, agenda, APBDes and gallery; vis
   await sekdes.getByLabel('Album baru').fill('Lomba kebersihan');
   await sekdes.getByRole('button', { name: 'Buat album' }).click();
   const album = sekdes.locator('section', { has: sekdes.getByRole('heading', { name: 'Lomba kebersihan' }) });
+  await expect(album).toBeVisible();
   await album.getByLabel('Foto untuk album Lomba kebersihan').setInputFiles({ name: 'rt.png', mimeType: 'image/png', buffer: PHOTO });
   await album.getByLabel('Keterangan foto').fill('Juara RT 03');
   await album.getByRole('button', { name: 'Unggah foto' }).click();

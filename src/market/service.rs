@@ -5,7 +5,7 @@
 //! The one rule of visibility: a product is public when it is not hidden and its shop is
 //! `aktif`. Every public query goes through [`VISIBLE`] or [`visible_product`].
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait, Value,
@@ -1410,4 +1410,30 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
         }
     }
     Ok(added)
+}
+
+/// The market's public pages for a village's sitemap: each active shop and each product shown
+/// in one, as `(path inside the village, last change)`.
+///
+/// # Errors
+/// Database failures.
+pub async fn sitemap_entries(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<(String, DateTime<Utc>)>> {
+    let shops = shop::Entity::find()
+        .filter(shop::Column::VillageId.eq(village_id))
+        .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
+        .order_by_asc(shop::Column::Id)
+        .all(db)
+        .await?;
+    let active: Vec<i64> = shops.iter().map(|s| s.id).collect();
+    let mut out: Vec<(String, DateTime<Utc>)> =
+        shops.into_iter().map(|s| (format!("/pasar/toko/{}", s.id), s.updated_at)).collect();
+    let products = product::Entity::find()
+        .filter(product::Column::VillageId.eq(village_id))
+        .filter(product::Column::Hidden.eq(false))
+        .filter(product::Column::ShopId.is_in(active))
+        .order_by_asc(product::Column::Id)
+        .all(db)
+        .await?;
+    out.extend(products.into_iter().map(|p| (format!("/pasar/produk/{}", p.id), p.updated_at)));
+    Ok(out)
 }

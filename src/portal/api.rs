@@ -100,8 +100,8 @@ pub async fn get_notices(slug: String) -> Result<Notices, AppError> {
     use super::content_service as s;
     Ok(Notices {
         announcements: s::current_announcements(&state.db, &village, today).await?,
-        upcoming: s::upcoming_events(&state.db, &village, today, 50).await?,
-        past: s::past_events(&state.db, &village, today, 10).await?,
+        upcoming: s::events(&state.db, &village, today, true, 50).await?,
+        past: s::events(&state.db, &village, today, false, 10).await?,
     })
 }
 
@@ -158,8 +158,8 @@ pub async fn all_notices(slug: String) -> Result<(Vec<Announcement>, Vec<Event>)
     let (state, village, _) = official(&slug).await?;
     let today = super::content_service::today(chrono::Utc::now());
     use super::content_service as s;
-    let mut events = s::upcoming_events(&state.db, &village, today, 100).await?;
-    events.extend(s::past_events(&state.db, &village, today, 20).await?);
+    let mut events = s::events(&state.db, &village, today, true, 100).await?;
+    events.extend(s::events(&state.db, &village, today, false, 20).await?);
     Ok((s::all_announcements(&state.db, &village, today).await?, events))
 }
 

@@ -451,51 +451,28 @@ fn event_of(e: event::Model, today: NaiveDate) -> Event {
     }
 }
 
-/// Events from `today` on, the soonest first.
+/// Events from `today` on, the soonest first (`coming`), or the last ones before `today`, the
+/// latest first.
 ///
 /// # Errors
 /// Database failures.
-pub async fn upcoming_events(
+pub async fn events(
     db: &DatabaseConnection,
     v: &village::Model,
     today: NaiveDate,
+    coming: bool,
     limit: u64,
 ) -> AppResult<Vec<Event>> {
-    Ok(event::Entity::find()
-        .filter(event::Column::VillageId.eq(v.id))
-        .filter(event::Column::Day.gte(today))
-        .order_by_asc(event::Column::Day)
-        .order_by_asc(event::Column::Time)
-        .order_by_asc(event::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| event_of(e, today))
-        .collect())
-}
-
-/// The last events before `today`, the latest first.
-///
-/// # Errors
-/// Database failures.
-pub async fn past_events(
-    db: &DatabaseConnection,
-    v: &village::Model,
-    today: NaiveDate,
-    limit: u64,
-) -> AppResult<Vec<Event>> {
-    Ok(event::Entity::find()
-        .filter(event::Column::VillageId.eq(v.id))
-        .filter(event::Column::Day.lt(today))
-        .order_by_desc(event::Column::Day)
-        .order_by_desc(event::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| event_of(e, today))
-        .collect())
+    let q = event::Entity::find().filter(event::Column::VillageId.eq(v.id));
+    let q = if coming {
+        q.filter(event::Column::Day.gte(today))
+            .order_by_asc(event::Column::Day)
+            .order_by_asc(event::Column::Time)
+            .order_by_asc(event::Column::Id)
+    } else {
+        q.filter(event::Column::Day.lt(today)).order_by_desc(event::Column::Day).order_by_desc(event::Column::Id)
+    };
+    Ok(q.limit(limit).all(db).await?.into_iter().map(|e| event_of(e, today)).collect())
 }
 
 /// Adds or changes an event.
@@ -699,7 +676,7 @@ pub async fn home(db: &DatabaseConnection, v: &village::Model, now: DateTime<Utc
         logo: v.logo_path.as_ref().map(|_| format!("/api/letters/{}/logo", v.slug)),
         announcements: current_announcements(db, v, today).await?.into_iter().take(3).collect(),
         news: news.into_iter().take(3).collect(),
-        events: upcoming_events(db, v, today, 3).await?,
+        events: events(db, v, today, true, 3).await?,
         glance: Glance { residents: counts.residents, families: counts.families, area_ha, dusun },
         outline: outline(db, v).await?,
     })
@@ -1011,4 +988,28 @@ pub async fn gallery_file(
         .await?
         .ok_or(AppError::NotFound)?;
     files.get(if thumb { &p.thumb_key } else { &p.photo_key }).await.map_err(|_| AppError::NotFound)
+}
+
+/// The gallery's albums with photos for a village's sitemap: `(path, when made)`.
+///
+/// # Errors
+/// Database failures.
+pub async fn sitemap_albums(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<(String, DateTime<Utc>)>> {
+    let with_photos: Vec<i64> = album_photo::Entity::find()
+        .select_only()
+        .column(album_photo::Column::AlbumId)
+        .filter(album_photo::Column::VillageId.eq(village_id))
+        .distinct()
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    Ok(album::Entity::find()
+        .filter(album::Column::VillageId.eq(village_id))
+        .filter(album::Column::Id.is_in(with_photos))
+        .order_by_asc(album::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (format!("/galeri/{}", a.id), a.created_at))
+        .collect())
 }

@@ -1,5 +1,6 @@
 //! What search engines read, as plain HTTP (server only): `robots.txt` and each village's
-//! `sitemap.xml` (its public pages and published articles); on a deployment's own address,
+//! `sitemap.xml` (its public pages, published articles, the market's shops and products and the
+//! gallery's albums); on a deployment's own address,
 //! `/sitemap.xml` is the index of its villages' sitemaps.
 //!
 //! `GET /robots.txt`
@@ -81,6 +82,15 @@ pub async fn village_sitemap(
         out.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
             escape(&format!("{root}/berita/{slug}")),
+            changed.format("%Y-%m-%d")
+        ));
+    }
+    let mut more = crate::market::service::sitemap_entries(db, v.id).await?;
+    more.extend(super::content_service::sitemap_albums(db, v.id).await?);
+    for (path, changed) in more {
+        out.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            escape(&format!("{root}{path}")),
             changed.format("%Y-%m-%d")
         ));
     }
