@@ -59,10 +59,9 @@ impl Profile {
         optional(&mut problems, "address", &self.address, "Alamat kantor", 200);
         optional(&mut problems, "hours", &self.hours, "Jam pelayanan", 300);
         let phone = self.phone.trim();
-        if !phone.is_empty()
-            && !(phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
-                && (8..=15).contains(&phone.chars().filter(char::is_ascii_digit).count()))
-        {
+        let phone_ok = phone.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            && (8..=15).contains(&phone.chars().filter(char::is_ascii_digit).count());
+        if !(phone.is_empty() || phone_ok) {
             problems.push(Problem::new("phone", "Nomor telepon berisi 8–15 angka, misalnya 0254 123456."));
         }
         let email = self.email.trim();
