@@ -1418,22 +1418,29 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
 /// # Errors
 /// Database failures.
 pub async fn sitemap_entries(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<(String, DateTime<Utc>)>> {
-    let shops = shop::Entity::find()
+    // Only the ids and times: a market can hold thousands of products.
+    let shops: Vec<(i64, DateTime<Utc>)> = shop::Entity::find()
+        .select_only()
+        .column(shop::Column::Id)
+        .column(shop::Column::UpdatedAt)
         .filter(shop::Column::VillageId.eq(village_id))
         .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
         .order_by_asc(shop::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    let active: Vec<i64> = shops.iter().map(|s| s.id).collect();
-    let mut out: Vec<(String, DateTime<Utc>)> =
-        shops.into_iter().map(|s| (format!("/pasar/toko/{}", s.id), s.updated_at)).collect();
-    let products = product::Entity::find()
+    let active: Vec<i64> = shops.iter().map(|(id, _)| *id).collect();
+    let products: Vec<(i64, DateTime<Utc>)> = product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .column(product::Column::UpdatedAt)
         .filter(product::Column::VillageId.eq(village_id))
         .filter(product::Column::Hidden.eq(false))
         .filter(product::Column::ShopId.is_in(active))
         .order_by_asc(product::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    out.extend(products.into_iter().map(|p| (format!("/pasar/produk/{}", p.id), p.updated_at)));
-    Ok(out)
+    let shops = shops.into_iter().map(|(id, at)| (format!("/pasar/toko/{id}"), at));
+    Ok(shops.chain(products.into_iter().map(|(id, at)| (format!("/pasar/produk/{id}"), at))).collect())
 }

@@ -214,7 +214,7 @@ pub fn market_photo(bytes: &[u8]) -> Result<Photo, MediaError> {
 ///
 /// # Errors
 /// Empty, too large, not an image, broken, or too many pixels.
-pub fn banner(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), MediaError> {
+pub fn banner(bytes: &[u8]) -> Result<Vec<u8>, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -222,11 +222,7 @@ pub fn banner(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), MediaError> {
         return Err(MediaError::TooLarge);
     }
     let image = DynamicImage::ImageRgb8(decode(bytes)?.into_rgb8());
-    let out = jpeg_within(&fit(&image, 800), 50 * 1024, DISPLAY_QUALITIES)?;
-    let (width, height) = image::load_from_memory_with_format(&out, ImageFormat::Jpeg)
-        .map(|d| (d.width(), d.height()))
-        .map_err(|_| MediaError::Broken)?;
-    Ok((out, width, height))
+    jpeg_within(&fit(&image, 800), 50 * 1024, DISPLAY_QUALITIES)
 }
 
 /// A logo for the letterhead: an image checked by content, transparent parts made white, at

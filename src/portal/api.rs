@@ -99,7 +99,7 @@ pub async fn get_notices(slug: String) -> Result<Notices, AppError> {
     let today = super::content_service::today(chrono::Utc::now());
     use super::content_service as s;
     Ok(Notices {
-        announcements: s::current_announcements(&state.db, &village, today).await?,
+        announcements: s::current_announcements(&state.db, &village, today, 50).await?,
         upcoming: s::events(&state.db, &village, today, true, 50).await?,
         past: s::events(&state.db, &village, today, false, 10).await?,
     })

@@ -103,7 +103,7 @@ pub async fn set_hero(
     by: &Official,
     bytes: &[u8],
 ) -> AppResult<()> {
-    let (jpeg, _, _) = crate::media::banner(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let jpeg = crate::media::banner(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
     let key = format!("portal/{}/beranda-{}.jpg", v.id, crate::media::random_name());
     files.put(&key, &jpeg).await.map_err(io)?;
     let mut p = stored_profile(db, v.id).await?;
@@ -329,7 +329,7 @@ fn announcement_of(a: announcement::Model, today: NaiveDate) -> Announcement {
     }
 }
 
-/// The announcements still shown on `today`, the one ending soonest first.
+/// The announcements still shown on `today` (at most `limit`), the one ending soonest first.
 ///
 /// # Errors
 /// Database failures.
@@ -337,13 +337,14 @@ pub async fn current_announcements(
     db: &DatabaseConnection,
     v: &village::Model,
     today: NaiveDate,
+    limit: u64,
 ) -> AppResult<Vec<Announcement>> {
     Ok(announcement::Entity::find()
         .filter(announcement::Column::VillageId.eq(v.id))
         .filter(announcement::Column::EndsOn.gte(today))
         .order_by_asc(announcement::Column::EndsOn)
         .order_by_desc(announcement::Column::Id)
-        .limit(20)
+        .limit(limit)
         .all(db)
         .await?
         .into_iter()
@@ -638,21 +639,11 @@ pub async fn save_budget(
 // ---- Pages ---------------------------------------------------------------------------------
 
 /// The village's outline for the home page (boundary and dusun), at most 320×200.
-async fn outline(db: &DatabaseConnection, v: &village::Model) -> AppResult<Option<Outline>> {
-    let Some(boundary) = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()) else {
-        return Ok(None);
-    };
+fn outline(boundary: &Shape, dusun: &[area::Model]) -> Outline {
     let sketch = Sketch::new(boundary.bbox(), 320.0, 200.0);
-    let areas = area::Entity::find()
-        .filter(area::Column::VillageId.eq(v.id))
-        .filter(area::Column::Level.eq(area::DUSUN))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|a| Shape::parse(a.boundary.as_deref()?).ok())
-        .flat_map(|s| sketch.paths(&s))
-        .collect();
-    Ok(Some(Outline { width: sketch.width, height: sketch.height, boundary: sketch.paths(&boundary), areas }))
+    let areas =
+        dusun.iter().filter_map(|a| Shape::parse(a.boundary.as_deref()?).ok()).flat_map(|s| sketch.paths(&s)).collect();
+    Outline { width: sketch.width, height: sketch.height, boundary: sketch.paths(boundary), areas }
 }
 
 /// Everything the home page shows.
@@ -665,20 +656,25 @@ pub async fn home(db: &DatabaseConnection, v: &village::Model, now: DateTime<Utc
     let dusun = area::Entity::find()
         .filter(area::Column::VillageId.eq(v.id))
         .filter(area::Column::Level.eq(area::DUSUN))
-        .count(db)
+        .all(db)
         .await?;
-    let area_ha = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.area_m2() / 10_000.0);
+    let boundary = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok());
     let (news, _) = super::service::published(db, v, 1, now).await?;
     Ok(Home {
         village: crate::village::service::to_info(v),
         profile: profile(v),
         hero: hero_url(v),
         logo: v.logo_path.as_ref().map(|_| format!("/api/letters/{}/logo", v.slug)),
-        announcements: current_announcements(db, v, today).await?.into_iter().take(3).collect(),
+        announcements: current_announcements(db, v, today, 3).await?,
         news: news.into_iter().take(3).collect(),
         events: events(db, v, today, true, 3).await?,
-        glance: Glance { residents: counts.residents, families: counts.families, area_ha, dusun },
-        outline: outline(db, v).await?,
+        glance: Glance {
+            residents: counts.residents,
+            families: counts.families,
+            area_ha: boundary.as_ref().map(|s| s.area_m2() / 10_000.0),
+            dusun: dusun.len() as u64,
+        },
+        outline: boundary.as_ref().map(|b| outline(b, &dusun)),
     })
 }
 
@@ -801,23 +797,45 @@ async fn photos_of(db: &impl ConnectionTrait, album_id: i64) -> AppResult<Vec<al
 /// # Errors
 /// Database failures.
 pub async fn albums(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<AlbumCard>> {
+    Ok(gallery(db, v)
+        .await?
+        .into_iter()
+        .map(|a| AlbumCard {
+            id: a.id,
+            cover: a.photos.first().map(|p| p.thumb.clone()),
+            photos: a.photos.len() as u64,
+            title: a.title,
+            date: a.date,
+        })
+        .collect())
+}
+
+/// Every album of the village with its photos, newest album first: two queries in all.
+async fn gallery(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<AlbumPage>> {
     let rows = album::Entity::find()
         .filter(album::Column::VillageId.eq(v.id))
         .order_by_desc(album::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for a in rows {
-        let photos = photos_of(db, a.id).await?;
-        out.push(AlbumCard {
-            id: a.id,
-            cover: photos.first().map(|p| format!("/api/portal/{}/galeri-foto/{}?kecil=1", v.slug, p.id)),
-            photos: photos.len() as u64,
-            title: a.title,
-            date: long_date(today(a.created_at)),
-        });
-    }
-    Ok(out)
+    let mut photos = album_photo::Entity::find()
+        .filter(album_photo::Column::VillageId.eq(v.id))
+        .order_by_asc(album_photo::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut photos).into_iter().partition(|p| p.album_id == a.id);
+            photos = rest;
+            AlbumPage {
+                id: a.id,
+                title: a.title,
+                date: long_date(today(a.created_at)),
+                photos: mine.into_iter().map(|p| gallery_photo(p, &v.slug)).collect(),
+            }
+        })
+        .collect())
 }
 
 /// One album with its photos.
@@ -835,11 +853,7 @@ pub async fn album(db: &DatabaseConnection, v: &village::Model, id: i64) -> AppR
 /// # Errors
 /// Database failures.
 pub async fn gallery_edit(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<AlbumPage>> {
-    let mut out = Vec::new();
-    for a in albums(db, v).await? {
-        out.push(album(db, v, a.id).await?);
-    }
-    Ok(out)
+    gallery(db, v).await
 }
 
 /// Makes an album (`id` `None`) or renames one.
