@@ -137,6 +137,11 @@ pub enum KeyPart {
 /// A split page's data keyed by the village slug and then `parts`, in that order (read them
 /// back with [`key_part`]: 0 is the slug). One non-generic function for every page that uses it,
 /// so a page adds a static list and a loader to the main bundle, not code of its own.
+///
+/// The loaders (`*_json`) are `#[cfg_attr(feature = "hydrate", lazy)]`: split off in the browser,
+/// plain on the server. A lazy function that runs during server rendering makes the page preload
+/// its chunks, and a hydrating page never needs them (its data came with the HTML); only a later
+/// navigation inside the app loads them.
 pub fn route_data(parts: &'static [KeyPart], load: fn(String) -> PageFuture) -> (Signal<String>, PageData) {
     let slug = crate::site::use_village_slug();
     let params = leptos_router::hooks::use_params_map();

@@ -17,7 +17,7 @@ use crate::ui::{
 /// `/{slug}/akun`: the signed-in resident's data as the registry holds it, and their family.
 pub type MyAccountData = (Signal<String>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn profile_json(slug: String) -> Result<String, crate::error::AppError> {
     to_json(my_profile(slug).await)
 }
@@ -138,7 +138,7 @@ pub fn ChangePinPage() -> impl IntoView {
 /// `/{slug}/akun/akses`: who accessed the resident's data, and when.
 pub type MyAccessData = (Signal<String>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn access_json(slug: String, page: u64) -> Result<String, crate::error::AppError> {
     to_json(my_access(slug, page).await)
 }

@@ -15,7 +15,7 @@ use crate::ui::{
 /// filter is in the address, so it works without the WASM and can be shared).
 pub type AuditLogData = (Signal<String>, Memo<leptos_router::params::ParamsMap>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn audit_json(
     slug: String,
     action: String,

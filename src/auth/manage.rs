@@ -35,7 +35,7 @@ pub fn CredentialCard(c: NewCredential) -> impl IntoView {
 /// The officials list, created when the route matches (see `app::lazy_page!`).
 pub type OfficialsData = (Signal<String>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn officials_json(slug: String) -> Result<String, AppError> {
     to_json(list_officials(slug).await)
 }
@@ -156,7 +156,7 @@ fn OfficialItem(
 /// `/{slug}/admin/pin`: find a resident, issue or reset their PIN, print the slip.
 pub type PinData = (Signal<String>, Memo<leptos_router::params::ParamsMap>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn pins_json(slug: String, query: String, page: u64) -> Result<String, AppError> {
     to_json(pin_residents(slug, query, page).await)
 }

@@ -112,7 +112,7 @@ pub fn SignOutButton(slug: String) -> impl IntoView {
 /// What the dashboard loads, created when the route matches (see `app::lazy_page!`).
 pub type AdminData = (Signal<String>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn admin_json(slug: String) -> Result<String, crate::error::AppError> {
     to_json(get_admin_overview(slug).await)
 }
@@ -179,7 +179,7 @@ fn Dashboard(o: AdminOverview, slug: String) -> impl IntoView {
 
 pub type SessionsData = (Signal<String>, PageData);
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn sessions_json(slug: String) -> Result<String, crate::error::AppError> {
     to_json(list_sessions(slug).await)
 }

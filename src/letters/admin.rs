@@ -67,7 +67,7 @@ pub fn admin_letters_data() -> AdminLettersData {
 }
 
 /// The data of whichever officials' page the key's path is.
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn admin_letters_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     let last = super::pages::last_segment(&path);

@@ -20,7 +20,7 @@ pub fn public_map_data() -> PublicMapData {
     route_data(&[], |k| Box::pin(public_map_json(k)))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn public_map_json(key: String) -> Result<String, AppError> {
     to_json(super::api::get_map_page(key_part(&key, 0)).await)
 }
@@ -127,7 +127,7 @@ pub fn editor_data() -> EditorData {
     route_data(&[KeyPart::Query("impor"), KeyPart::Query("galat")], |k| Box::pin(editor_json(k)))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn editor_json(key: String) -> Result<String, AppError> {
     to_json(super::api::get_editor(key_part(&key, 0)).await)
 }
@@ -402,7 +402,7 @@ pub fn overview_data() -> OverviewData {
     route_data(&[], |_| Box::pin(overview_json()))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn overview_json() -> Result<String, AppError> {
     to_json(super::api::get_overview().await)
 }

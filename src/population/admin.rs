@@ -58,13 +58,13 @@ fn filter_of(query: &ParamsMap) -> (ResidentFilter, u64) {
     (filter, p("hal").parse().unwrap_or(1))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn options_json(slug: String) -> Result<String, AppError> {
     to_json(get_registry_options(slug).await)
 }
 
 /// `key`: the slug, then the values of [`LIST_PARAMS`].
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn residents_json(key: String) -> Result<String, AppError> {
     let mut query = ParamsMap::new();
     for (i, name) in LIST_PARAMS.iter().enumerate() {
@@ -193,7 +193,7 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn resident_json(slug: String, id: i64, full: bool) -> Result<String, AppError> {
     to_json(get_resident(slug, id, full).await)
 }
@@ -465,7 +465,7 @@ fn DepartureForm(slug: String, id: i64, depart: ServerAction<RecordDeparture>) -
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn form_json(slug: String, id: Option<i64>) -> Result<String, AppError> {
     let options = get_registry_options(slug.clone()).await?;
     let detail = match id {
@@ -741,7 +741,7 @@ fn RecordForm(
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn import_json(slug: String, token: String) -> Result<String, AppError> {
     if token.is_empty() {
         return to_json(Ok(None::<ImportState>));
@@ -863,7 +863,7 @@ fn ReportView(report: ImportReport) -> impl IntoView {
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn events_json(slug: String, year: Option<i32>) -> Result<String, AppError> {
     to_json(list_events(slug, year).await)
 }
@@ -943,7 +943,7 @@ pub fn books_page((slug, book): BooksData) -> impl IntoView {
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn corrections_json(slug: String, open_only: bool) -> Result<String, AppError> {
     to_json(list_corrections(slug, open_only).await)
 }
@@ -1024,7 +1024,7 @@ fn CorrectionItem(c: CorrectionRow, slug: String, close: ServerAction<CloseCorre
     }
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn stats_json(slug: String) -> Result<String, AppError> {
     to_json(get_registry_stats(slug).await)
 }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{ErrorView, Loading, PageData, from_json, key_part, page_data, page_key, to_json};
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn stats_json(slug: String, dusun: String) -> Result<String, AppError> {
     let dusun = match dusun.as_str() {
         "" => None,

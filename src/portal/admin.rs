@@ -65,7 +65,7 @@ fn this_year() -> i32 {
     today_wib().year()
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn admin_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     match Page::of(&path) {

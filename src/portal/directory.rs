@@ -27,7 +27,7 @@ pub fn directory_data() -> DirectoryData {
     page_data(key, |k| Box::pin(directory_json(k)))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn directory_json(key: String) -> Result<String, AppError> {
     to_json(get_directory(key_part(&key, 0), key_part(&key, 1).parse().unwrap_or(1)).await)
 }

@@ -64,7 +64,7 @@ fn last(path: &str) -> String {
     path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string()
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn news_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     match Page::of(&path) {

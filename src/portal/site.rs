@@ -70,7 +70,7 @@ pub fn site_data() -> SiteData {
     (page, slug, page_data(key, |k| Box::pin(site_json(k))))
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn site_json(key: String) -> Result<String, AppError> {
     let (slug, inner, year) = (key_part(&key, 0), key_part(&key, 1), key_part(&key, 2));
     match Page::of(&inner).unwrap_or(Page::Home) {

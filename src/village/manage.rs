@@ -27,12 +27,12 @@ pub struct ManageData {
 }
 
 /// The villages and the code-list search, created when the route matches (see `app::lazy_page!`).
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn villages_json() -> Result<String, AppError> {
     to_json(managed_villages().await)
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn regions_json(query: String) -> Result<String, AppError> {
     if query.trim().len() < 3 { Ok("[]".into()) } else { to_json(search_regions(query).await) }
 }
