@@ -42,15 +42,20 @@ STAMP := $(LEPTOS_SITE_ROOT)/.built
 
 build: $(STAMP)
 
+# The stamp takes the build's start time (cargo-leptos empties the site folder meanwhile), so a
+# source changed while it runs is built next time.
 $(STAMP): $(SOURCES) $(if $(wildcard $(BIN)),,FORCE)
+	@mkdir -p target && touch target/.build-start
 	cargo leptos build --release --split
 	@$(MAKE) --no-print-directory precompress
-	@touch $@
+	@mv target/.build-start $@
 
 FORCE:
 
-# Serve pkg and vendored files precompressed (brotli 11, gzip 9), as a real deployment would.
+# Serve pkg and vendored files precompressed (brotli 11, gzip 9), as a real deployment would;
+# the WASM files first lose the custom sections browsers ignore (.ci/strip-wasm.mjs).
 precompress:
+	@node .ci/strip-wasm.mjs $(LEPTOS_SITE_ROOT)/pkg/*.wasm
 	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css \
 	  $(LEPTOS_SITE_ROOT)/vendor/*/*.js $(LEPTOS_SITE_ROOT)/vendor/*/*.css; do \
 	  [ -f "$$f" ] || continue; \
@@ -77,6 +82,7 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example market -- sqlite
 	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
 	bench/market-wire.sh
+	bench/pwa.sh
 	bench/lighthouse.sh
 
 # Lighthouse 12.2.3 (mobile) on the demo village's home page, an article and its statistics.

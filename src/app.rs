@@ -1,7 +1,7 @@
 //! `<App/>`: the HTML shell, the router and the routes of both site modes.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
@@ -24,22 +24,52 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .is_none_or(|parts| !complete_as_html(parts.uri.path(), &SiteMode::detect()));
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
+    // The build's files under their versioned address, and the app manifest of this page's village.
+    #[cfg(feature = "ssr")]
+    let (build, manifest) = (
+        crate::pwa::build::id(&options.site_root, &options.site_pkg_dir).to_string(),
+        manifest_href(
+            use_context::<http::request::Parts>().as_ref().map_or("/", |p| p.uri.path()),
+            &SiteMode::detect(),
+        ),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let (build, manifest) = (String::new(), String::new());
+    let css = format!("/v/{build}/{}/digdaya.css", options.site_pkg_dir);
+    let root = format!("/v/{build}");
     view! {
         <!DOCTYPE html>
         <html lang="id">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="theme-color" content="#0b6e4f"/>
+                <meta name="theme-color" content=crate::pwa::THEME/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href=manifest/>
+                <link rel="apple-touch-icon" href="/ikon/192.png"/>
+                <link rel="stylesheet" id="leptos" href=css/>
                 {bound.map(|slug| view! { <meta name=META_NAME content=slug/> })}
-                {hydrate.then(|| view! { <HydrationScripts options/> })}
+                {hydrate.then(|| view! { <HydrationScripts options root/> })}
+                <script src="/pwa.js" defer></script>
                 <MetaTags/>
             </head>
             <body class=(!hydrate).then_some("static")>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The manifest of the village a page belongs to (`/{slug}/manifest.webmanifest`), or the
+/// host's own (a bound village's, or the deployment's for its own pages).
+#[cfg(feature = "ssr")]
+fn manifest_href(path: &str, mode: &SiteMode) -> String {
+    match (mode, mode.village_path(path)) {
+        (SiteMode::Deployment, Some(_)) => {
+            let slug = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+            format!("/{slug}/manifest.webmanifest")
+        }
+        _ => "/manifest.webmanifest".to_string(),
     }
 }
 
@@ -81,7 +111,6 @@ pub fn App() -> impl IntoView {
     provide_context(mode.clone());
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/digdaya.css"/>
         <Title formatter=|text: String| if text.is_empty() { "Digdaya".to_string() } else { format!("{text} · Digdaya") }/>
         <Router>
             <AppRoutes mode/>

@@ -150,6 +150,17 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
         .route("/api/portal/{slug}/galeri-foto/{id}", get(crate::portal::http::gallery_photo))
+        // The outbox: items a phone kept until there was a signal, applied once per key.
+        .route(
+            "/api/outbox/{slug}",
+            axum::routing::post(crate::outbox::http::send)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::outbox::http::MAX_BODY)),
+        )
+        // The installable app: manifests, icons, the service worker.
+        .route("/manifest.webmanifest", get(crate::pwa::http::root_manifest))
+        .route("/{slug}/manifest.webmanifest", get(crate::pwa::http::village_manifest))
+        .route("/ikon/{file}", get(crate::pwa::http::icon))
+        .route("/sw.js", get(crate::pwa::http::service_worker))
         // What search engines read.
         .route("/robots.txt", get(crate::portal::http::robots))
         .route("/sitemap.xml", get(crate::portal::http::root_sitemap))
@@ -170,7 +181,19 @@ pub fn router(state: AppState) -> Router {
             app.route_service(&format!("/{name}"), ServeFile::new(path))
         };
     }
+    // The build's files under `/v/{build}/pkg`: their content never changes under that address.
+    let build = crate::pwa::build::id(&options.site_root, &options.site_pkg_dir);
     app.nest_service(
+        &format!("/v/{build}/{}", options.site_pkg_dir),
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ))
+            .service(ServeDir::new(&pkg_dir).precompressed_br().precompressed_gzip()),
+    )
+    // The same files at their plain address, for tools; pages never ask for them there.
+    .nest_service(
         "/pkg",
         tower::ServiceBuilder::new()
             .layer(SetResponseHeaderLayer::overriding(

@@ -47,7 +47,8 @@ test('a resident asks for a letter from a phone, the kades signs it, the residen
   await hydrated(phone);
   await noOverflow(phone);
   await phone.getByLabel('Keperluan').fill('melamar pekerjaan');
-  await phone.getByRole('button', { name: 'Lanjut: lampirkan dokumen' }).click();
+  // Sent without the photos, which follow on the request's page.
+  await phone.getByRole('button', { name: 'Kirim permohonan' }).click();
   await expect(phone).toHaveURL(/\/layanan\/permohonan\/\d+$/);
   const requestUrl = phone.url();
   await expect(phone.locator('.badge').first()).toHaveText('Belum Lengkap');

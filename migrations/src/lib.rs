@@ -19,6 +19,7 @@ mod m20261129_000011_market;
 mod m20261129_000012_articles;
 mod m20261129_000013_portal_content;
 mod m20261129_000014_gallery;
+mod m20261129_000015_outbox_keys;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_articles::Migration),
             Box::new(m20261129_000013_portal_content::Migration),
             Box::new(m20261129_000014_gallery::Migration),
+            Box::new(m20261129_000015_outbox_keys::Migration),
         ]
     }
 }

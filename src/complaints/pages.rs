@@ -8,10 +8,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use super::api::{ReplyReport, SendReport, get_report_form, my_reports, public_reports, report_detail};
-use super::model::{
-    CATEGORIES, ComplaintDetail, ComplaintRow, Problem, PublicList, ReportForm, ReportInput, Reported, Status,
-};
+use super::api::{ReplyReport, get_report_form, my_reports, public_reports, report_detail};
+use super::model::{CATEGORIES, ComplaintDetail, ComplaintRow, PublicList, ReportForm, ReportInput, Status};
 use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
@@ -75,7 +73,7 @@ pub async fn detail_json(slug: String, path: String, token: String) -> Result<St
     to_json(report_detail(slug, id, token).await)
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn complaints_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     match Page::of(&path) {
@@ -176,22 +174,17 @@ fn new_page(slug: Signal<String>, data: PageData) -> impl IntoView {
 
 #[component]
 fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
-    let send = ServerAction::<SendReport>::new();
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    use crate::outbox::{
+        client::{self, OutboxForm},
+        model::Kind,
+    };
+    let outbox = OutboxForm::new();
+    let problems = outbox.problems;
     let pin = RwSignal::new(None::<(f64, f64)>);
     let visitor = form.reporter.is_none();
-    let target = slug.clone();
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(Reported::Done { id, token })) => {
-            let query = token.map(|t| format!("?t={t}")).unwrap_or_default();
-            let _ = window().location().set_href(&village_href(&target, &format!("/pengaduan/{id}{query}")));
-        }
-        Some(Ok(Reported::Problems(p))) => problems.set(p),
-        _ => {}
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(data) = form_values(&ev) else { return };
+        let (Some(element), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
         let text = |k: &str| data.get(k).as_string().unwrap_or_default();
         let input = ReportInput {
             category: text("category"),
@@ -208,8 +201,10 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
             return;
         }
         problems.set(Vec::new());
-        send.dispatch(SendReport { slug: slug.clone(), input });
+        let label = format!("Laporan {}", input.category);
+        outbox.send(element, slug.clone(), Kind::Report, input, label);
     };
+
     let problem = move |field: &'static str| {
         move || problem_of(&problems.get(), field).map(|m| view! { <p class="field-error" role="alert">{m}</p> })
     };
@@ -217,7 +212,8 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
     view! {
         <h1>"Laporkan masalah"</h1>
         {form.reporter.clone().map(|name| view! { <p class="muted">{format!("Pelapor: {name}")}</p> })}
-        <form class="form" id="report-form" on:submit=submit novalidate>
+        {outbox.sent_view()}
+        <form class="form" id="report-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()>
             <label for="c-category">"Kategori"</label>
             <select id="c-category" name="category" required>
                 <option value="">"— pilih —"</option>
@@ -249,10 +245,11 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
                 <input id="c-phone" name="phone" type="tel" inputmode="tel" maxlength="20" autocomplete="tel" required/>
                 {problem("phone")}
             })}
-            <p class="hint">"Foto dapat dilampirkan setelah laporan terkirim."</p>
-            {form_error(send.value())}
-            <button type="submit" class="button" disabled=move || send.pending().get()>
-                {move || if send.pending().get() { "Mengirim…" } else { "Kirim laporan" }}
+            <label for="c-photo">"Foto (tidak wajib, paling banyak 6)"</label>
+            <input id="c-photo" type="file" name="foto" accept="image/jpeg,image/png,image/webp" multiple/>
+            {client::refusal_view(outbox.outcome)}
+            <button type="submit" class="button" disabled=move || outbox.sending.get()>
+                {move || if outbox.sending.get() { "Mengirim…" } else { "Kirim laporan" }}
             </button>
         </form>
     }

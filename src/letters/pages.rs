@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use super::api::{LetterStep, Saved, letter_detail, letter_type, letter_types, my_family, my_letters, verify_letter};
+use super::api::{LetterStep, letter_detail, letter_type, letter_types, my_family, my_letters, verify_letter};
 use super::model::{FieldKind, LetterTypeRow, LetterTypeView, Problem, RequestDetail, RequestRow, Values, Verdict};
 use super::status::{Status, Step};
 use crate::error::AppError;
@@ -65,7 +65,7 @@ pub fn last_segment(path: &str) -> String {
 }
 
 /// The data of whichever page the key's path is.
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn letters_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     let last = last_segment(&path);
@@ -195,39 +195,50 @@ pub fn field_input(f: &super::model::FieldDef, people: Option<&[(i64, String)]>,
 
 #[component]
 fn RequestForm(t: LetterTypeView, family: Vec<(i64, String)>, slug: String) -> impl IntoView {
-    let send = ServerAction::<super::api::RequestLetter>::new();
-    let problems = RwSignal::new(Vec::<Problem>::new());
-    let target = slug.clone();
-    Effect::new(move |_| match send.value().get() {
-        Some(Ok(Saved::Done(id))) => {
-            let _ = window().location().set_href(&village_href(&target, &format!("/layanan/permohonan/{id}")));
-        }
-        Some(Ok(Saved::Problems(p))) => problems.set(p),
-        _ => {}
-    });
+    use crate::outbox::{
+        client::{self, OutboxForm},
+        model::{Kind, LetterItem},
+    };
+    let outbox = OutboxForm::new();
+    let problems = outbox.problems;
     let fields = t.fields.clone();
     let type_id = t.id;
+    let label = format!("Permohonan {}", t.title);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(data) = form_values(&ev) else { return };
+        let (Some(form), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
         let values: Values =
             fields.iter().map(|f| (f.key.clone(), data.get(&f.key).as_string().unwrap_or_default())).collect();
-        send.dispatch(super::api::RequestLetter { slug: slug.clone(), type_id, values });
+        outbox.send(form, slug.clone(), Kind::Letter, LetterItem { type_id, values }, label.clone());
     };
-    let attachments = t.attachments.clone();
+    let files = t.attachments.clone();
+    let fields = t.fields.clone();
     view! {
         <h1>{t.title.clone()}</h1>
-        <p class="lead">"Data diri Anda diambil dari data kependudukan desa. Isi keperluan di bawah ini; foto dokumen dilampirkan pada langkah berikutnya."</p>
-        {(!attachments.is_empty()).then(|| view! {
-            <p class="hint">{format!("Siapkan foto: {}.", attachments.iter().map(|a| if a.required { a.label.clone() } else { format!("{} (tidak wajib)", a.label) }).collect::<Vec<_>>().join(", "))}</p>
-        })}
-        <form class="form" id="request-form" on:submit=submit>
+        <p class="lead">"Data diri Anda diambil dari data kependudukan desa. Isi keperluan dan lampirkan foto dokumen. Tanpa sinyal pun permohonan tersimpan di ponsel dan terkirim sendiri saat ada sinyal."</p>
+        {outbox.sent_view()}
+        <form class="form" id="request-form" data-offline="antre" on:submit=submit hidden=move || outbox.done()>
             {move || {
                 let p = problems.get();
-                t.fields.iter().map(|f| field_input(f, Some(&family), &p)).collect_view()
+                fields.iter().map(|f| field_input(f, Some(&family), &p)).collect_view()
             }}
-            {form_error(send.value())}
-            <button type="submit" class="button" disabled=move || send.pending().get()>"Lanjut: lampirkan dokumen"</button>
+            {(!files.is_empty()).then(|| view! {
+                <fieldset class="files">
+                    <legend>"Foto dokumen"</legend>
+                    <p class="hint">"Boleh menyusul di halaman permohonan."</p>
+                    {files.iter().map(|a| {
+                        let id = format!("berkas-{}", a.key);
+                        view! {
+                            <label for=id.clone()>{a.label.clone()}{(!a.required).then_some(" (tidak wajib)")}</label>
+                            <input id=id type="file" name=format!("berkas:{}", a.key) accept="image/jpeg,image/png,image/webp,application/pdf"/>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            {client::refusal_view(outbox.outcome)}
+            <button type="submit" class="button" disabled=move || outbox.sending.get()>
+                {move || if outbox.sending.get() { "Menyimpan…" } else { "Kirim permohonan" }}
+            </button>
         </form>
     }
 }

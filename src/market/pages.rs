@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 
 use super::api::{
     delete_photo, delete_product, get_catalogue, get_managed_shop, get_product, get_region_catalogue, get_shop,
-    hide_product, my_shops, open_shop, save_product, update_shop,
+    hide_product, my_shops, open_shop, update_shop,
 };
 use super::model::{
     Availability, CATEGORIES, Catalogue, CatalogueQuery, ManagePage, MyProduct, MyShop, Problem, ProductCard,
@@ -107,7 +107,7 @@ fn last_id(path: &str) -> Result<i64, AppError> {
     path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().parse().map_err(|_| AppError::NotFound)
 }
 
-#[lazy]
+#[cfg_attr(feature = "hydrate", lazy)]
 async fn market_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     let query = CatalogueQuery {
@@ -751,7 +751,6 @@ fn Manage(page: ManagePage, slug: String, data: PageData) -> impl IntoView {
     let upload_error = query.read_untracked().get("galat");
     // An upload's error belongs to the product named in the address, else to the shop's photo.
     let shop_photo_error = if focused.is_none() { upload_error.clone() } else { None };
-    let here = village_href(&slug, &format!("/pasar/kelola/{}", s.id));
     let public = village_href(&slug, &format!("/pasar/toko/{}", s.id));
     let shop_id = s.id;
     let category = s.input.category.clone();
@@ -793,13 +792,13 @@ fn Manage(page: ManagePage, slug: String, data: PageData) -> impl IntoView {
         <h2>"Produk"</h2>
         <details class="card" id="new-product" open=no_products>
             <summary><strong>"Tambah produk"</strong></summary>
-            <ProductForm slug=slug.clone() shop=shop_id initial=new_product back=here.clone()/>
+            <ProductForm slug=slug.clone() shop=shop_id initial=new_product/>
         </details>
         {no_products.then(|| view! { <p class="empty">"Belum ada produk. Tambahkan yang pertama di atas."</p> })}
         <div class="my-products">
             {s.products.into_iter().map(|p| {
                 let error = (focused == Some(p.id)).then(|| upload_error.clone()).flatten();
-                view! { <MyProductCard p slug=slug.clone() shop=shop_id back=here.clone() official=page.official error data/> }
+                view! { <MyProductCard p slug=slug.clone() shop=shop_id official=page.official error data/> }
             }).collect_view()}
         </div>
     }
@@ -807,26 +806,16 @@ fn Manage(page: ManagePage, slug: String, data: PageData) -> impl IntoView {
 
 /// The product form: adding (`id` `None`) or changing a product.
 #[component]
-fn ProductForm(
-    slug: String,
-    shop: i64,
-    initial: ProductInput,
-    back: String,
-    #[prop(optional)] id: Option<i64>,
-) -> impl IntoView {
-    let problems = RwSignal::new(Vec::<Problem>::new());
-    let save = Action::new(move |(slug, input): &(String, ProductInput)| {
-        let (slug, input) = (slug.clone(), input.clone());
-        async move { save_product(slug, shop, id, input).await }
-    });
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(saved))) => go(&format!("{back}?produk={saved}#produk-{saved}")),
-        Some(Ok(Err(p))) => problems.set(p),
-        _ => {}
-    });
+fn ProductForm(slug: String, shop: i64, initial: ProductInput, #[prop(optional)] id: Option<i64>) -> impl IntoView {
+    use crate::outbox::{
+        client::{self, OutboxForm},
+        model::{Kind, ProductItem},
+    };
+    let outbox = OutboxForm::new();
+    let problems = outbox.problems;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(data) = form_values(&ev) else { return };
+        let (Some(element), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
         let input = ProductInput {
             name: field(&data, "name"),
             description: field(&data, "description"),
@@ -841,18 +830,17 @@ fn ProductForm(
             return;
         }
         problems.set(Vec::new());
-        save.dispatch((slug.clone(), input));
+        let label = format!("Produk {}", input.name);
+        outbox.send(element, slug.clone(), Kind::Product, ProductItem { shop, id, input }, label);
     };
     let p = move |f: &'static str| problem_view(problems, f);
-    let error = move || match save.value().get() {
-        Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }),
-        _ => None,
-    };
+
     let key = id.map_or_else(|| "baru".to_string(), |i| i.to_string());
     let at = move |name: &str| format!("p-{name}-{key}");
     let (category, unit, availability) = (initial.category.clone(), initial.unit.clone(), initial.availability.clone());
     view! {
-        <form class="form product-form" on:submit=submit novalidate>
+        {outbox.sent_view()}
+        <form class="form product-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()>
             <label for=at("name")>"Nama produk"</label>
             <input id=at("name") name="name" type="text" maxlength="100" value=initial.name.clone() placeholder="Contoh: Keripik singkong pedas"/>
             {p("name")}
@@ -886,9 +874,9 @@ fn ProductForm(
             <label for=at("description")>"Keterangan (boleh dikosongkan)"</label>
             <textarea id=at("description") name="description" rows="3" maxlength="2000">{initial.description.clone()}</textarea>
             {p("description")}
-            {error}
-            <button type="submit" class="button" disabled=move || save.pending().get()>
-                {move || if save.pending().get() { "Menyimpan…" } else if id.is_some() { "Simpan perubahan" } else { "Simpan produk" }}
+            {client::refusal_view(outbox.outcome)}
+            <button type="submit" class="button" disabled=move || outbox.sending.get()>
+                {move || if outbox.sending.get() { "Menyimpan…" } else if id.is_some() { "Simpan perubahan" } else { "Simpan produk" }}
             </button>
         </form>
     }
@@ -901,7 +889,6 @@ fn MyProductCard(
     p: MyProduct,
     slug: String,
     shop: i64,
-    back: String,
     official: bool,
     error: Option<String>,
     data: PageData,
@@ -978,7 +965,7 @@ fn MyProductCard(
             }}
             <details>
                 <summary>"Ubah produk"</summary>
-                <ProductForm slug=slug.clone() shop initial=p.input.clone() back id=id/>
+                <ProductForm slug=slug.clone() shop initial=p.input.clone() id=id/>
             </details>
             {failure}
             <p class="row-actions">

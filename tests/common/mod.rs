@@ -129,6 +129,7 @@ impl TestApp {
         let site = tempfile::tempdir().expect("site dir");
         std::fs::create_dir_all(site.path().join("pkg")).expect("pkg dir");
         std::fs::copy("public/favicon.svg", site.path().join("favicon.svg")).expect("favicon");
+        std::fs::copy("public/pwa.js", site.path().join("pwa.js")).expect("page script");
         std::fs::write(site.path().join("pkg/digdaya.css"), "body{}").expect("css");
         let files = site.path().join("files").display().to_string();
         let config = Config {

@@ -20,6 +20,7 @@ pub mod letter_type;
 pub mod login_failure;
 pub mod map_feature;
 pub mod official;
+pub mod outbox_key;
 pub mod population_event;
 pub mod product;
 pub mod product_photo;
