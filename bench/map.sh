@@ -22,7 +22,7 @@ to_ms() { awk '{printf "%.2f\n", $1 * 1000}'; }
 
 # A deployment with the demo village and every other village of Kabupaten Serang that has a
 # boundary in the embedded file.
-export DATABASE_URL="sqlite://$work/map.db?mode=rwc"
+export DATABASE_URL="sqlite://$work/map.db?mode=rwc" DIGDAYA_DATA_DIR=$work
 export RUST_LOG=warn
 "$BIN" seed-demo --residents 8000 >/dev/null
 codes=$(grep -o '"kode_desa": *"[0-9.]*"\|"kode": *"[0-9.]*"\|"code": *"[0-9.]*"' src/region/data/desa_kab_serang_36.04.geojson \
@@ -31,7 +31,7 @@ for code in $codes; do
   [ "$code" = "36.04.05.2001" ] && continue
   "$BIN" create-village --code "$code" >/dev/null 2>&1 || true
 done
-DIGDAYA_DATA_DIR=$work LEPTOS_SITE_ADDR=127.0.0.1:$PORT DIGDAYA_TILE_URL=none "$BIN" serve &
+LEPTOS_SITE_ADDR=127.0.0.1:$PORT DIGDAYA_TILE_URL=none "$BIN" serve &
 server_pid=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 origin="http://127.0.0.1:$PORT"
