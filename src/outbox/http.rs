@@ -192,13 +192,17 @@ async fn letter(
     // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing (the
     // resident adds it on the request's page), which is worth a note only if photos came along
     // (and none was refused: that note already says to attach it again).
+    // The request exists from here on, so no failure may give the key back (a retry would make
+    // a second request): what did not happen is a note.
     match letters::step(&state.db, village, &by, id, Step::Submit, "").await {
         Ok(()) => {}
         Err(AppError::Invalid(m)) if !item.files.is_empty() && catatan.is_empty() => {
             catatan.push(format!("{m} Lengkapi di halaman permohonan, lalu kirim."));
         }
         Err(AppError::Invalid(_)) => {}
-        Err(e) => return Err(e),
+        Err(e) => catatan.push(format!(
+            "Permohonan tersimpan, tetapi belum terkirim ke petugas ({e}) Kirim dari halaman permohonan."
+        )),
     }
     Ok(Outcome::Terkirim {
         alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),

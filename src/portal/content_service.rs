@@ -817,23 +817,22 @@ async fn gallery(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<A
         .order_by_desc(album::Column::Id)
         .all(db)
         .await?;
-    let mut photos = album_photo::Entity::find()
+    let mut by_album: std::collections::HashMap<i64, Vec<GalleryPhoto>> = std::collections::HashMap::new();
+    for p in album_photo::Entity::find()
         .filter(album_photo::Column::VillageId.eq(v.id))
         .order_by_asc(album_photo::Column::Id)
         .all(db)
-        .await?;
+        .await?
+    {
+        by_album.entry(p.album_id).or_default().push(gallery_photo(p, &v.slug));
+    }
     Ok(rows
         .into_iter()
-        .map(|a| {
-            let (mine, rest): (Vec<_>, Vec<_>) =
-                std::mem::take(&mut photos).into_iter().partition(|p| p.album_id == a.id);
-            photos = rest;
-            AlbumPage {
-                id: a.id,
-                title: a.title,
-                date: long_date(today(a.created_at)),
-                photos: mine.into_iter().map(|p| gallery_photo(p, &v.slug)).collect(),
-            }
+        .map(|a| AlbumPage {
+            id: a.id,
+            title: a.title,
+            date: long_date(today(a.created_at)),
+            photos: by_album.remove(&a.id).unwrap_or_default(),
         })
         .collect())
 }

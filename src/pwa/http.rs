@@ -23,8 +23,8 @@ pub fn manifest(v: Option<&village::Model>, mode: &SiteMode) -> serde_json::Valu
     let (name, short, start, description) = match v {
         Some(v) => {
             let name = format!("{} {}", crate::village::model::capitalise(&v.kind), v.name);
-            let short: String =
-                if v.name.chars().count() <= 12 { v.name.clone() } else { v.name.chars().take(12).collect() };
+            // Launchers show about 12 characters.
+            let short: String = v.name.chars().take(12).collect();
             let description = format!(
                 "Layanan, berita, peta dan pasar {name}, Kec. {}, {}; tetap bisa dibuka tanpa sinyal.",
                 v.kecamatan, v.kabupaten
