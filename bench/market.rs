@@ -157,20 +157,20 @@ async fn main() {
                 category: "makanan".into(),
                 min: "5.000".into(),
                 max: "50.000".into(),
-                page: 1,
                 ..CatalogueQuery::default()
             },
         ),
-        ("first page, newest", here.clone(), CatalogueQuery { page: 1, ..CatalogueQuery::default() }),
+        ("first page, newest", here.clone(), CatalogueQuery::default()),
         (
             "available only, cheapest first, page 10",
             here.clone(),
-            CatalogueQuery { available: true, sort: Sort::Cheapest, page: 10, ..CatalogueQuery::default() },
+            page_ten(&db, &here, CatalogueQuery { available: true, sort: Sort::Cheapest, ..CatalogueQuery::default() })
+                .await,
         ),
         (
             "kecamatan 36.04.05, search \"kopi\"",
             Region::Code("36.04.05".into()),
-            CatalogueQuery { q: "kopi".into(), page: 1, ..CatalogueQuery::default() },
+            CatalogueQuery { q: "kopi".into(), ..CatalogueQuery::default() },
         ),
     ];
     for (i, (label, region, q)) in queries.iter().enumerate() {
@@ -191,6 +191,15 @@ async fn main() {
             percentile(&mut samples, 0.95)
         );
     }
+}
+
+/// `q` at its tenth page, reached through the pages' links as a reader would.
+async fn page_ten(db: &DatabaseConnection, region: &Region, mut q: CatalogueQuery) -> CatalogueQuery {
+    for _ in 1..10 {
+        let page = catalogue(db, region, &q).await.expect("catalogue");
+        q.at = page.links.next.expect("ten pages");
+    }
+    q
 }
 
 /// Photos on the 48 newest products (the first two catalogue pages): photo-like pictures made

@@ -77,6 +77,19 @@ pub enum Command {
         /// The file to import.
         file: std::path::PathBuf,
     },
+    /// Back up the SQLite database (a consistent snapshot, while the server runs) and the
+    /// uploaded files into one compressed zip. PostgreSQL: use pg_dump (see the README).
+    Backup {
+        /// Where to write; default `digdaya-backup-{date}-{time}.zip` in the current folder.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Restore a backup made by `backup`, with the server stopped. The database and files there
+    /// now are kept beside, renamed `*.before-restore-{date}-{time}`.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
     /// Export a village's residents in the import format (.xlsx or .csv).
     ExportResidents {
         /// The village (kode wilayah or slug).

@@ -8,6 +8,10 @@
 //! | `DIGDAYA_DATA_DIR`  | `data` (uploaded files in `files/`)   |
 //! | `DIGDAYA_PUBLIC_URL`| the request's host (for QR codes)     |
 //! | `RUST_LOG`          | `info`                                |
+//!
+//! The database connection reads `DATABASE_MAX_CONNECTIONS` (pool size, default 8 on SQLite,
+//! 16 on PostgreSQL) and `DATABASE_STATEMENT_TIMEOUT` (seconds, default 15 on PostgreSQL; on
+//! SQLite the wait for the write lock, default 5) itself, see `db::connect`.
 
 use std::net::SocketAddr;
 

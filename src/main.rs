@@ -33,9 +33,49 @@ async fn main() -> ExitCode {
 /// Every failure becomes one line that says what to fix.
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
+    if let Command::Restore { file } = &cli.command {
+        // Before any connection: the file is replaced.
+        let db_path = digdaya::backup::sqlite_path(&config.database_url).map_err(|e| e.to_string())?;
+        let done = digdaya::backup::restore(file, &db_path, std::path::Path::new(&config.files_dir))
+            .await
+            .map_err(|e| e.to_string())?;
+        let m = &done.manifest;
+        println!(
+            "Restored the backup of {} ({} villages, {} residents, {} files) into {}.",
+            m.created_at,
+            m.villages,
+            m.residents,
+            m.files,
+            db_path.display()
+        );
+        for path in &done.kept {
+            println!("What was there before is kept at {}.", path.display());
+        }
+    }
     let conn = db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
     match cli.command {
+        Command::Restore { .. } => {
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Backup { output } => {
+            let output = output
+                .unwrap_or_else(|| format!("digdaya-backup-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M%S")).into());
+            let done = digdaya::backup::backup(&conn, std::path::Path::new(&config.files_dir), &output)
+                .await
+                .map_err(|e| e.to_string())?;
+            let m = &done.manifest;
+            println!(
+                "Backed up {} villages, {} residents and {} files to {} ({:.1} MB).",
+                m.villages,
+                m.residents,
+                m.files,
+                done.path.display(),
+                done.bytes as f64 / 1e6
+            );
+            Ok(())
+        }
         Command::Migrate => {
             println!("Database is up to date.");
             Ok(())

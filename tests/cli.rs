@@ -6,7 +6,11 @@ use std::process::{Command, Output};
 
 use common::{Backend, TestDb};
 
-db_tests!(create_village_from_a_real_code, unknown_or_malformed_codes_fail_with_one_line);
+db_tests!(
+    create_village_from_a_real_code,
+    unknown_or_malformed_codes_fail_with_one_line,
+    backup_and_restore_bring_back_the_database_and_files
+);
 
 fn digdaya(url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_digdaya"))
@@ -103,13 +107,112 @@ fn bad_database_urls_fail_with_one_line() {
     assert_eq!(out.status.code(), Some(1));
     let lines = stderr_lines(&out);
     assert_eq!(lines, ["error: DATABASE_MAX_CONNECTIONS \"banyak\" is not a number of connections from 1 to 200"]);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_digdaya"))
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .env("DATABASE_STATEMENT_TIMEOUT", "0")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run digdaya");
+    assert_eq!(
+        stderr_lines(&out),
+        ["error: DATABASE_STATEMENT_TIMEOUT \"0\" is not a number of seconds from 1 to 3600"]
+    );
+}
+
+/// The operator's tool with a data folder of its own.
+fn digdaya_in(url: &str, data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digdaya"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("DIGDAYA_DATA_DIR", data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run digdaya")
+}
+
+async fn backup_and_restore_bring_back_the_database_and_files(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = TestDb::create(&backend).await;
+    let data = tempfile::tempdir().unwrap();
+    let zip = data.path().join("saved/backup.zip");
+    let zip_arg = zip.to_str().unwrap();
+    let seeded = digdaya_in(&db.url, data.path(), &["seed-demo", "--residents", "300"]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let out = digdaya_in(&db.url, data.path(), &["backup", "--output", zip_arg]);
+    if matches!(backend, Backend::Postgres(_)) {
+        assert_eq!(out.status.code(), Some(1));
+        let lines = stderr_lines(&out);
+        assert!(lines[0].contains("pg_dump"), "{lines:?}");
+        return;
+    }
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Backed up 1 villages, 300 residents and "), "{said}");
+    let files = all_files(&data.path().join("files"));
+    assert!(!files.is_empty(), "the demo has photos");
+
+    // Lose data after the backup: residents and a photo folder.
+    let conn = digdaya::db::connect(&db.url).await.unwrap();
+    conn.execute_unprepared("DELETE FROM residents WHERE id % 2 = 0").await.unwrap();
+    conn.close().await.ok();
+    std::fs::remove_file(&files[0]).unwrap();
+
+    // A damaged backup is refused and changes nothing.
+    let broken = data.path().join("broken.zip");
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let middle = bytes.len() / 3;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&broken, bytes).unwrap();
+    let out = digdaya_in(&db.url, data.path(), &["restore", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let lines = stderr_lines(&out);
+    assert!(lines[0].contains("nothing was restored") || lines[0].contains("is not a Digdaya backup"), "{lines:?}");
+    let out = digdaya_in(&db.url, data.path(), &["restore", "/nonexistent/backup.zip"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = digdaya_in(&db.url, data.path(), &["restore", zip_arg]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("(1 villages, 300 residents, "), "{said}");
+    assert!(said.contains(".before-restore-"), "the damaged database is kept aside: {said}");
+    let conn = digdaya::db::connect(&db.url).await.unwrap();
+    let row = conn
+        .query_one_raw(Statement::from_string(conn.get_database_backend(), "SELECT COUNT(*) AS n FROM residents"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 300);
+    conn.close().await.ok();
+    assert_eq!(all_files(&data.path().join("files")), files, "every photo is back");
+    let kept = std::fs::read_dir(data.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("files.before-restore-"));
+    assert_eq!(kept.count(), 1, "the files folder that was there is kept beside");
+}
+
+fn all_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(all_files(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    out
 }
 
 #[test]
 fn help_lists_the_operator_commands() {
     let out = Command::new(env!("CARGO_BIN_EXE_digdaya")).arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for cmd in ["serve", "migrate", "create-village", "seed-demo"] {
+    for cmd in ["serve", "migrate", "create-village", "seed-demo", "backup", "restore"] {
         assert!(text.contains(cmd), "{cmd} in --help");
     }
 }

@@ -13,6 +13,7 @@ use digdaya::complaints::service::{self, Who, inner_point};
 use digdaya::db::entities::{area, village};
 use digdaya::error::AppError;
 use digdaya::geo::shape::Shape;
+use digdaya::ui::PageAt;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 db_tests!(
@@ -147,30 +148,33 @@ async fn a_report_with_a_pin_is_answered_and_closed(backend: Backend) {
         .unwrap();
 
     // The queue counts and filters.
-    let q = service::queue(&app.db, v.id, None, None, None, 1).await.unwrap();
+    let q = service::queue(&app.db, v.id, None, None, None, &PageAt::default()).await.unwrap();
     assert!(q.counts.iter().any(|(s, n)| *s == Status::Selesai && *n >= 1));
-    let lamps = service::queue(&app.db, v.id, None, Some("Jalan dan jembatan"), None, 1).await.unwrap();
+    let lamps =
+        service::queue(&app.db, v.id, None, Some("Jalan dan jembatan"), None, &PageAt::default()).await.unwrap();
     assert!(lamps.rows.iter().all(|r| r.category == "Jalan dan jembatan") && lamps.rows.iter().any(|r| r.id == id));
     let dusun_of_rt = {
         let rw = area::Entity::find_by_id(rt.parent_id.unwrap()).one(&app.db).await.unwrap().unwrap();
         rw.parent_id.unwrap()
     };
-    let here = service::queue(&app.db, v.id, Some(Status::Selesai), None, Some(dusun_of_rt), 1).await.unwrap();
+    let here = service::queue(&app.db, v.id, Some(Status::Selesai), None, Some(dusun_of_rt), &PageAt::default())
+        .await
+        .unwrap();
     assert!(here.rows.iter().any(|r| r.id == id));
     let other_dusun = areas(&app, &v, area::DUSUN).await.into_iter().find(|(d, _)| d.id != dusun_of_rt).unwrap().0;
-    let there = service::queue(&app.db, v.id, None, None, Some(other_dusun.id), 1).await.unwrap();
+    let there = service::queue(&app.db, v.id, None, None, Some(other_dusun.id), &PageAt::default()).await.unwrap();
     assert!(there.rows.iter().all(|r| r.id != id));
 
     // The public list: off by default; once on, no reporter anywhere in it.
-    assert!(!service::public_list(&app.db, &v, 1).await.unwrap().enabled);
+    assert!(!service::public_list(&app.db, &v, &PageAt::default()).await.unwrap().enabled);
     let v = set(&app, &v, Settings { visitors: false, public_list: true }).await;
-    let list = service::public_list(&app.db, &v, 1).await.unwrap();
+    let list = service::public_list(&app.db, &v, &PageAt::default()).await.unwrap();
     assert!(list.enabled && list.rows.len() == 1, "{list:?}");
     assert_eq!(list.rows[0].answer, "Tepi jalan sudah ditambal juga.");
     let Who::Resident { name, .. } = &me else { unreachable!() };
     let json = serde_json::to_string(&list).unwrap();
     assert!(!json.contains(name.as_str()), "{json}");
-    let (status, body) = app.call(None, "complaints/public", &[("slug", "kramatwatu"), ("page", "1")]).await;
+    let (status, body) = app.call(None, "complaints/public", &[("slug", "kramatwatu"), ("at[page]", "1")]).await;
     assert_eq!(status, 200);
     assert!(body.contains("Tepi jalan sudah ditambal juga.") && !body.contains(name.as_str()), "{body}");
 }
@@ -185,7 +189,7 @@ async fn every_dusun_gets_the_reports_inside_it(backend: Backend) {
         let (id, _) = file(&app, &v, &me, &report_at(inner_point(shape).unwrap(), "Air bersih")).await;
         let place = service::detail(&app.db, &v, &me, id, None).await.unwrap().place;
         assert!(place.starts_with(&format!("Dusun {},", d.name)), "{place} in {}", d.name);
-        let here = service::queue(&app.db, v.id, None, None, Some(d.id), 1).await.unwrap();
+        let here = service::queue(&app.db, v.id, None, None, Some(d.id), &PageAt::default()).await.unwrap();
         assert!(here.rows.iter().any(|r| r.id == id));
     }
     // Without a pin, a dusun chosen by hand; a dusun of another village is refused.

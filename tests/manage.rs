@@ -181,7 +181,7 @@ async fn the_audit_log_is_filtered_and_paged(backend: Backend) {
     old.update(&app.db).await.unwrap();
 
     let k = cookie_of(&app, &sekdes).await;
-    let list = |action: &'static str, who: &'static str, from: String, page: &'static str| {
+    let list = |action: &'static str, who: &'static str, from: String, after: String| {
         let (app, k) = (&app, k.clone());
         async move {
             let form = [
@@ -190,20 +190,24 @@ async fn the_audit_log_is_filtered_and_paged(backend: Backend) {
                 ("who", who),
                 ("from", from.as_str()),
                 ("to", ""),
-                ("page", page),
+                ("at[page]", if after.is_empty() { "1" } else { "2" }),
+                ("at[after]", after.as_str()),
             ];
             json(post_as(app, "audit/list", &k, "*/*", &form).await).await
         }
     };
-    let all = list("", "", String::new(), "1").await;
-    assert_eq!((all["total"].as_u64(), all["pages"].as_u64()), (Some(70), Some(2)), "A's lines only");
+    let all = list("", "", String::new(), String::new()).await;
+    assert_eq!((all["total"].as_u64(), all["links"]["pages"].as_u64()), (Some(70), Some(2)), "A's lines only");
     assert_eq!(all["items"].as_array().unwrap().len(), 50);
-    assert_eq!(list("", "", String::new(), "2").await["items"].as_array().unwrap().len(), 20);
-    assert_eq!(list("sign_in_failed", "", String::new(), "1").await["total"], 10);
-    assert_eq!(list("", "euis", String::new(), "1").await["total"], 60);
+    let next = all["links"]["next"]["after"].as_str().unwrap().to_string();
+    let second = list("", "", String::new(), next).await;
+    assert_eq!(second["items"].as_array().unwrap().len(), 20);
+    assert_eq!((second["links"]["page"].as_u64(), second["links"]["next"].is_null()), (Some(2), true));
+    assert_eq!(list("sign_in_failed", "", String::new(), String::new()).await["total"], 10);
+    assert_eq!(list("", "euis", String::new(), String::new()).await["total"], 60);
     let today = (Utc::now() + Duration::hours(7)).format("%Y-%m-%d").to_string();
-    assert_eq!(list("", "", today, "1").await["total"], 69, "the line from two days ago is before today");
-    let bad = list("", "", "kemarin".into(), "1").await;
+    assert_eq!(list("", "", today, String::new()).await["total"], 69, "the line from two days ago is before today");
+    let bad = list("", "", "kemarin".into(), String::new()).await;
     assert!(bad.to_string().contains("tidak valid"), "{bad}");
 
     let page = common::strip_markers(

@@ -82,7 +82,7 @@ fn names(c: &digdaya::market::model::Catalogue) -> Vec<String> {
 }
 
 fn query(q: &str) -> CatalogueQuery {
-    CatalogueQuery { q: q.into(), page: 1, ..CatalogueQuery::default() }
+    CatalogueQuery { q: q.into(), ..CatalogueQuery::default() }
 }
 
 async fn shops_are_moderated_and_only_approved_products_are_public(backend: Backend) {
@@ -211,8 +211,8 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     // The officials' list: a shop waiting for approval comes first; products counted per shop.
     let (cara, _) = sellers(&app, &v, 3).await.remove(2);
     let waiting = service::open_shop(&app.db, &v, &cara, &shop_input("Zaitun Cake"), None).await.unwrap().unwrap();
-    let (rows, pages) = service::shop_rows(&app.db, &v, None, 1).await.unwrap();
-    assert_eq!((rows[0].id, rows[0].status, pages), (waiting, ShopStatus::Menunggu, 1));
+    let (rows, links) = service::shop_rows(&app.db, &v, None, &Default::default()).await.unwrap();
+    assert_eq!((rows[0].id, rows[0].status, links.pages), (waiting, ShopStatus::Menunggu, 1));
     let tani_row = rows.iter().find(|r| r.id == tani).unwrap();
     assert_eq!((tani_row.products, tani_row.owner.as_str()), (1, budi.name.as_str()));
     let moderated = audit_entry::Entity::find()
@@ -350,11 +350,24 @@ async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
     let cheapest = run(CatalogueQuery { sort: Sort::Cheapest, ..query("") }).await;
     assert_eq!(cheapest.items[0].name, "Kue basah 00");
     assert_eq!(cheapest.items[0].price, "Rp 2.000");
-    // Pages of 24: the last page has the rest; a page past the end shows the last.
-    let first = run(query("")).await;
-    assert_eq!((first.total, first.pages, first.items.len()), (34, 2, 24));
-    let last = run(CatalogueQuery { page: 9, ..query("") }).await;
-    assert_eq!((last.page, last.items.len()), (2, 10));
+    // Pages of 24, by key: the second has the rest, and leads back to the first; in both sorts.
+    for sort in [Sort::Newest, Sort::Cheapest] {
+        let first = run(CatalogueQuery { sort, ..query("") }).await;
+        assert_eq!((first.total, first.links.pages, first.items.len()), (34, 2, 24));
+        let next = first.links.next.clone().unwrap();
+        let last = run(CatalogueQuery { sort, at: next, ..query("") }).await;
+        assert_eq!((last.links.page, last.items.len(), last.links.next.is_none()), (2, 10, true));
+        let mut ids: Vec<i64> = first.items.iter().chain(&last.items).map(|p| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 34, "every product once");
+        let back = run(CatalogueQuery { sort, at: last.links.prev.clone().unwrap(), ..query("") }).await;
+        assert_eq!(
+            back.items.iter().map(|p| p.id).collect::<Vec<_>>(),
+            first.items.iter().map(|p| p.id).collect::<Vec<_>>()
+        );
+        assert!(back.links.prev.is_none());
+    }
     // A price bound that is not a price is reported, and ignored.
     let q = CatalogueQuery { min: "murah".into(), ..query("") };
     let c = run(q).await;

@@ -66,9 +66,9 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
         .unwrap();
 
     // Now: only the published one is public; the officials see all three, each with its state.
-    let (list, pages) = service::published(&app.db, &v, 1, now).await.unwrap();
+    let (list, pages) = service::published(&app.db, &v, &Default::default(), now).await.unwrap();
     assert_eq!(list.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(), ["Kerja bakti saluran air"]);
-    assert_eq!((pages, list[0].date.as_str(), list[0].category.as_str()), (1, "1 Desember 2026", "Pembangunan"));
+    assert_eq!((pages.pages, list[0].date.as_str(), list[0].category.as_str()), (1, "1 Desember 2026", "Pembangunan"));
     assert!(matches!(
         service::article_page(&app.db, &v, "jadwal-posyandu-desember", now).await,
         Err(AppError::NotFound)
@@ -84,7 +84,7 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     // The scheduled time comes (07:00 WIB on 2 December): it is public, newest first, with no
     // job having run; the draft still is not.
     let later = Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap();
-    let (list, _) = service::published(&app.db, &v, 1, later).await.unwrap();
+    let (list, _) = service::published(&app.db, &v, &Default::default(), later).await.unwrap();
     assert_eq!(
         list.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(),
         ["Jadwal posyandu Desember", "Kerja bakti saluran air"]
@@ -93,7 +93,7 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     assert!(page.html.contains("<strong>Dusun Kramat</strong>"), "{}", page.html);
     assert_eq!(service::sitemap_articles(&app.db, v.id, later).await.unwrap().len(), 2);
     let just_before = later - Duration::seconds(1);
-    assert_eq!(service::published(&app.db, &v, 1, just_before).await.unwrap().0.len(), 1);
+    assert_eq!(service::published(&app.db, &v, &Default::default(), just_before).await.unwrap().0.len(), 1);
 
     // Publishing the draft; another village sees none of it.
     let (mut now_public, _) = service::article_input(&app.db, &v, draft).await.unwrap();
@@ -101,7 +101,7 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     service::save_article(&app.db, &v, &o, Some(draft), &now_public, later).await.unwrap().unwrap();
     assert!(service::article_page(&app.db, &v, "rencana-musyawarah", later).await.is_ok());
     let other = app.seed("36.04.05.2002", 5, 4, None).await.village;
-    assert!(service::published(&app.db, &other, 1, later).await.unwrap().0.is_empty());
+    assert!(service::published(&app.db, &other, &Default::default(), later).await.unwrap().0.is_empty());
     assert!(matches!(
         service::article_page(&app.db, &other, "rencana-musyawarah", later).await,
         Err(AppError::NotFound)
@@ -264,7 +264,7 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
         (200, "public, max-age=3600")
     );
     assert!(res.bytes().await.unwrap().len() <= digdaya::media::MARKET_THUMB_BYTES);
-    let (list, _) = service::published(&app.db, &v, 1, Utc::now()).await.unwrap();
+    let (list, _) = service::published(&app.db, &v, &Default::default(), Utc::now()).await.unwrap();
     assert_eq!(list[0].cover.as_deref(), Some(&*format!("{path}?kecil=1")));
     let page = service::article_page(&app.db, &v, "jembatan-baru", Utc::now()).await.unwrap();
     assert_eq!(page.cover.as_deref(), Some(path.as_str()));

@@ -14,6 +14,7 @@ use digdaya::population::import::{self, Importer};
 use digdaya::population::model::{EventInput, ResidentFilter, ResidentForm, SaveOutcome};
 use digdaya::population::record::ResidentInput;
 use digdaya::population::registry;
+use digdaya::ui::PageAt;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 db_tests!(
@@ -254,14 +255,15 @@ async fn officials_search_filter_and_page_the_registry(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 600, 3, None).await.village;
     let all = resident::Entity::find().filter(resident::Column::VillageId.eq(v.id)).all(&app.db).await.unwrap();
-    let list = |f: ResidentFilter, page: u64| {
+    let at = |page: u64| PageAt { page, ..Default::default() };
+    let list = |f: ResidentFilter, at: PageAt| {
         let db = app.db.clone();
-        async move { registry::list(&db, v.id, &f, page).await.unwrap() }
+        async move { registry::list(&db, v.id, &f, &at).await.unwrap() }
     };
 
-    let first = list(ResidentFilter::default(), 1).await;
+    let first = list(ResidentFilter::default(), at(1)).await;
     assert_eq!(first.total, 600);
-    assert_eq!((first.items.len(), first.pages), (25, 24));
+    assert_eq!((first.items.len(), first.links.pages, first.links.prev.is_some()), (25, 24, false));
     let mut names: Vec<String> = all.iter().map(|r| r.name.to_lowercase()).collect();
     names.sort();
     assert_eq!(first.items[0].name.to_lowercase(), names[0]);
@@ -269,23 +271,24 @@ async fn officials_search_filter_and_page_the_registry(backend: Backend) {
 
     // Name part, NIK prefix, KK prefix.
     let part = all[7].name.split(' ').next().unwrap().to_lowercase();
-    let by_name = list(ResidentFilter { q: part.to_uppercase(), ..Default::default() }, 1).await;
+    let by_name = list(ResidentFilter { q: part.to_uppercase(), ..Default::default() }, at(1)).await;
     assert_eq!(by_name.total as usize, all.iter().filter(|r| r.name.to_lowercase().contains(&part)).count());
     let prefix = &all[7].nik[..10];
-    let by_nik = list(ResidentFilter { q: prefix.into(), ..Default::default() }, 1).await;
+    let by_nik = list(ResidentFilter { q: prefix.into(), ..Default::default() }, at(1)).await;
     assert!(by_nik.items.iter().any(|r| r.id == all[7].id));
     let by_kk = digdaya::db::entities::family::Entity::find_by_id(all[7].family_id.unwrap())
         .one(&app.db)
         .await
         .unwrap()
         .unwrap();
-    let kk_hits = list(ResidentFilter { q: by_kk.kk_number.clone(), ..Default::default() }, 1).await;
+    let kk_hits = list(ResidentFilter { q: by_kk.kk_number.clone(), ..Default::default() }, at(1)).await;
     assert!(kk_hits.items.iter().any(|r| r.id == all[7].id));
     assert!(kk_hits.total >= 1);
 
     // Filters: sex and age, religion, status.
     let women_20_40 =
-        list(ResidentFilter { sex: "P".into(), age_min: Some(20), age_max: Some(40), ..Default::default() }, 1).await;
+        list(ResidentFilter { sex: "P".into(), age_min: Some(20), age_max: Some(40), ..Default::default() }, at(1))
+            .await;
     let today = Utc::now().date_naive();
     let age = |b: chrono::NaiveDate| {
         use chrono::Datelike;
@@ -298,25 +301,54 @@ async fn officials_search_filter_and_page_the_registry(backend: Backend) {
     let expected = all.iter().filter(|r| r.sex == "P" && (20..=40).contains(&age(r.birth_date))).count();
     assert_eq!(women_20_40.total as usize, expected);
     assert!(women_20_40.items.iter().all(|r| r.sex == "P" && (20..=40).contains(&(r.age as i32))));
-    let oldest = list(ResidentFilter { sort: "umur-tua".into(), ..Default::default() }, 1).await;
+    let oldest = list(ResidentFilter { sort: "umur-tua".into(), ..Default::default() }, at(1)).await;
     assert_eq!(oldest.items[0].age as i32, all.iter().map(|r| age(r.birth_date)).max().unwrap());
-    let islam = list(ResidentFilter { religion: "ISLAM".into(), ..Default::default() }, 1).await;
+    let islam = list(ResidentFilter { religion: "ISLAM".into(), ..Default::default() }, at(1)).await;
     assert_eq!(islam.total as usize, all.iter().filter(|r| r.religion == "ISLAM").count());
-    let dead = list(ResidentFilter { status: "mati".into(), ..Default::default() }, 1).await;
+    let dead = list(ResidentFilter { status: "mati".into(), ..Default::default() }, at(1)).await;
     assert_eq!(dead.total, 0);
     // A dusun: only residents of its RTs.
     let names = registry::area_names(&app.db, v.id).await.unwrap();
     let dusun = names.dusun[0].id;
-    let in_dusun = list(ResidentFilter { dusun: Some(dusun), ..Default::default() }, 1).await;
+    let in_dusun = list(ResidentFilter { dusun: Some(dusun), ..Default::default() }, at(1)).await;
     let expected =
         all.iter().filter(|r| r.rt_id.and_then(|rt| names.rt.get(&rt)).is_some_and(|(d, _)| *d == dusun)).count();
     assert_eq!(in_dusun.total as usize, expected);
     assert!(expected > 0);
-    // The last page, and a page past the end (clamped).
-    let last = list(ResidentFilter::default(), 99).await;
-    assert_eq!((last.page, last.items.len()), (24, 25));
+    // Walking the pages by their links visits everyone once, in order, in each sort; and back.
+    for sort in ["", "umur-tua", "umur-muda", "terbaru"] {
+        let f = ResidentFilter { sort: sort.into(), ..Default::default() };
+        let first_page = list(f.clone(), at(1)).await;
+        let mut page = first_page.clone();
+        let mut seen = Vec::new();
+        let mut pages = vec![page.items.iter().map(|r| r.id).collect::<Vec<_>>()];
+        loop {
+            assert_eq!(page.links.page as usize, pages.len(), "{sort}");
+            seen.extend(page.items.iter().map(|r| r.id));
+            let Some(next) = page.links.next.clone() else { break };
+            page = list(f.clone(), next).await;
+            pages.push(page.items.iter().map(|r| r.id).collect());
+        }
+        assert_eq!(pages.len(), 24, "{sort}");
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (600, 600), "{sort}");
+        let back = list(f.clone(), page.links.prev.clone().unwrap()).await;
+        assert_eq!(back.items.iter().map(|r| r.id).collect::<Vec<_>>(), pages[22], "{sort}");
+        assert_eq!(back.links.page, 23);
+        let second = list(f.clone(), first_page.links.next.clone().unwrap()).await;
+        let to_first = list(f.clone(), second.links.prev.clone().unwrap()).await;
+        assert_eq!(to_first.items.iter().map(|r| r.id).collect::<Vec<_>>(), pages[0], "{sort}");
+        assert_eq!((to_first.links.page, to_first.links.prev.is_none()), (1, true));
+    }
+    let older = list(ResidentFilter { sort: "umur-tua".into(), ..Default::default() }, at(1)).await;
+    assert!(older.items.windows(2).all(|w| w[0].age >= w[1].age));
+    // A cursor that is not ours starts from the top.
+    let junk = list(ResidentFilter::default(), PageAt { page: 9, after: "bm9wZQ".into(), before: String::new() }).await;
+    assert_eq!((junk.links.page, junk.items[0].id), (1, first.items[0].id));
     // Nonsense is refused in words.
-    let bad = registry::list(&app.db, v.id, &ResidentFilter { q: "36".into(), ..Default::default() }, 1).await;
+    let bad = registry::list(&app.db, v.id, &ResidentFilter { q: "36".into(), ..Default::default() }, &at(1)).await;
     assert_eq!(bad.unwrap_err().to_string(), "Tulis paling sedikit 4 angka awal NIK atau No. KK.");
 }
 

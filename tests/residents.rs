@@ -294,7 +294,7 @@ async fn a_resident_sees_who_accessed_their_data(backend: Backend) {
     let me = pair(&cookie.unwrap());
     change_pin(app, &me, &pin, "480213", "480213").await;
 
-    let res = post_as(app, "account/access", &me, "*/*", &[("slug", "kramatwatu"), ("page", "1")]).await;
+    let res = post_as(app, "account/access", &me, "*/*", &[("slug", "kramatwatu"), ("at[page]", "1")]).await;
     let page: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
     let lines: Vec<String> =
         page["items"].as_array().unwrap().iter().map(|e| format!("{} | {}", e["who"], e["what"])).collect();

@@ -20,6 +20,7 @@ mod m20261129_000012_articles;
 mod m20261129_000013_portal_content;
 mod m20261129_000014_gallery;
 mod m20261129_000015_outbox_keys;
+mod m20261129_000016_village_keys;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_portal_content::Migration),
             Box::new(m20261129_000014_gallery::Migration),
             Box::new(m20261129_000015_outbox_keys::Migration),
+            Box::new(m20261129_000016_village_keys::Migration),
         ]
     }
 }

@@ -18,9 +18,9 @@ pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
 /// Who accessed the signed-in resident's data, newest first.
 #[server(endpoint = "account/access")]
 #[lazy]
-pub async fn my_access(slug: String, page: u64) -> Result<AccessPage, AppError> {
+pub async fn my_access(slug: String, at: crate::ui::PageAt) -> Result<AccessPage, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
-    crate::audit::service::about_resident(&state.db, &village, me.id, page).await
+    crate::audit::service::about_resident(&state.db, &village, me.id, &at).await
 }

@@ -46,8 +46,7 @@ pub struct AccessEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessPage {
     pub items: Vec<AccessEntry>,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 /// "KEPALA KELUARGA" → "Kepala Keluarga", as the registry's upper-case code values read best.

@@ -11,7 +11,7 @@ use crate::population::api::AskCorrection;
 use crate::population::model::CorrectionRow;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{
-    Loading, PageData, Pagination, form_error, from_json, posted_form_error, signed_in_error, to_json, value_of,
+    Loading, PageAt, PageData, PageNav, form_error, from_json, posted_form_error, signed_in_error, to_json, value_of,
 };
 
 /// `/{slug}/akun`: the signed-in resident's data as the registry holds it, and their family.
@@ -139,16 +139,17 @@ pub fn ChangePinPage() -> impl IntoView {
 pub type MyAccessData = (Signal<String>, PageData);
 
 #[cfg_attr(feature = "hydrate", lazy)]
-async fn access_json(slug: String, page: u64) -> Result<String, crate::error::AppError> {
-    to_json(my_access(slug, page).await)
+async fn access_json(slug: String, at: crate::ui::PageAt) -> Result<String, crate::error::AppError> {
+    to_json(my_access(slug, at).await)
 }
 
 pub fn my_access_data() -> MyAccessData {
     let slug = use_village_slug();
     let query = leptos_router::hooks::use_query_map();
-    let key = Signal::derive(move || crate::ui::page_key(&[&slug.get(), &query.read().get("hal").unwrap_or_default()]));
+    let key = Signal::derive(move || crate::ui::page_key(&[&slug.get(), &PageAt::from_query(&query.read()).query()]));
     let load = |k: String| -> crate::ui::PageFuture {
-        Box::pin(access_json(crate::ui::key_part(&k, 0), crate::ui::key_part(&k, 1).parse().unwrap_or(1)))
+        let at = PageAt::parse(&crate::ui::key_part(&k, 1));
+        Box::pin(access_json(crate::ui::key_part(&k, 0), at))
     };
     (slug, crate::ui::page_data(key, load))
 }
@@ -170,7 +171,7 @@ pub fn my_access_page((slug, entries): MyAccessData) -> impl IntoView {
                                     <li><span class="muted">{e.time}</span><strong>{e.who}</strong><span>{e.what}</span></li>
                                 }).collect_view()}
                             </ul>
-                            <Pagination page=p.page pages=p.pages href=move |n| format!("{base}?hal={n}")/>
+                            <PageNav links=p.links href=move |at| format!("{base}?{at}")/>
                         }.into_any()
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),

@@ -15,12 +15,12 @@ pub async fn list_audit(
     who: String,
     from: String,
     to: String,
-    page: u64,
+    at: crate::ui::PageAt,
 ) -> Result<AuditPage, AppError> {
     use crate::auth::model::Role;
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     crate::auth::guard::require(&state.db, &village, &[Role::Kades, Role::Sekdes]).await?;
     let filter = super::model::AuditFilter { action, who, from, to };
-    super::service::list(&state.db, &village, &filter, page).await
+    super::service::list(&state.db, &village, &filter, &at).await
 }

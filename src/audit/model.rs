@@ -65,8 +65,7 @@ pub struct AuditRow {
 pub struct AuditPage {
     pub items: Vec<AuditRow>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 pub const PER_PAGE: u64 = 50;

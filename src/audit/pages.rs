@@ -8,7 +8,7 @@ use super::api::list_audit;
 use super::model::ACTIONS;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{
-    Loading, PageData, Pagination, from_json, key_part, page_data, page_key, signed_in_error, to_json, urlencode,
+    Loading, PageAt, PageData, PageNav, from_json, key_part, page_data, page_key, signed_in_error, to_json, urlencode,
 };
 
 /// `/{slug}/admin/audit`: the village's audit log, newest first, filtered by a GET form (the
@@ -22,9 +22,9 @@ async fn audit_json(
     who: String,
     from: String,
     to: String,
-    page: u64,
+    at: PageAt,
 ) -> Result<String, crate::error::AppError> {
-    to_json(list_audit(slug, action, who, from, to, page).await)
+    to_json(list_audit(slug, action, who, from, to, at).await)
 }
 
 /// The log, loaded when the route matches (see `app::lazy_page!`).
@@ -34,11 +34,13 @@ pub fn audit_log_data() -> AuditLogData {
     let key = Signal::derive(move || {
         let q = query.read();
         let param = |name: &str| q.get(name).unwrap_or_default();
-        page_key(&[&slug.get(), &param("aksi"), &param("pelaku"), &param("dari"), &param("sampai"), &param("hal")])
+        let at = PageAt::from_query(&q);
+        page_key(&[&slug.get(), &param("aksi"), &param("pelaku"), &param("dari"), &param("sampai"), &at.query()])
     });
     let log = page_data(key, |k| {
         let p = |i| key_part(&k, i);
-        Box::pin(audit_json(p(0), p(1), p(2), p(3), p(4), p(5).parse().unwrap_or(1)))
+        let at = PageAt::parse(&p(5));
+        Box::pin(audit_json(p(0), p(1), p(2), p(3), p(4), at))
     });
     (slug, query, log)
 }
@@ -89,7 +91,7 @@ pub fn audit_log_page((slug, query, log): AuditLogData) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <Pagination page=p.page pages=p.pages href=move |n| format!("{base}?{keep}&hal={n}")/>
+                            <PageNav links=p.links href=move |at| format!("{base}?{keep}&{at}")/>
                         }.into_any()
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),

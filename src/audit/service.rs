@@ -4,13 +4,19 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter};
 
 use super::model::{AuditFilter, AuditPage, AuditRow, PER_PAGE, action_label};
 use crate::account::model::{AccessEntry, AccessPage};
 use crate::auth::model::Role;
 use crate::db::entities::{audit_entry, official, resident, village};
+use crate::db::keyset;
 use crate::error::{AppError, AppResult};
+use crate::ui::PageAt;
+
+/// The log's order: newest first (the index `(village_id, created_at)` serves it).
+const NEWEST_FIRST: [(audit_entry::Column, Order); 2] =
+    [(audit_entry::Column::CreatedAt, Order::Desc), (audit_entry::Column::Id, Order::Desc)];
 
 /// Start of the WIB day `text` (`YYYY-MM-DD`), plus `days`.
 fn wib_day(text: &str, days: i64) -> AppResult<Option<chrono::DateTime<Utc>>> {
@@ -58,7 +64,7 @@ pub async fn list(
     db: &DatabaseConnection,
     village: &village::Model,
     filter: &AuditFilter,
-    page: u64,
+    at: &PageAt,
 ) -> AppResult<AuditPage> {
     let mut find = audit_entry::Entity::find().filter(audit_entry::Column::VillageId.eq(village.id));
     if !filter.action.is_empty() {
@@ -73,13 +79,8 @@ pub async fn list(
     if let Some(until) = wib_day(&filter.to, 1)? {
         find = find.filter(audit_entry::Column::CreatedAt.lt(until));
     }
-    let paginator = find
-        .order_by_desc(audit_entry::Column::CreatedAt)
-        .order_by_desc(audit_entry::Column::Id)
-        .paginate(db, PER_PAGE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let rows = paginator.fetch_page(page - 1).await?;
+    let total = find.clone().count(db).await?;
+    let (rows, links) = keyset::page(db, find, &NEWEST_FIRST, at, PER_PAGE, total).await?;
     let names = subject_names(db, &rows).await?;
     let items = rows
         .iter()
@@ -95,7 +96,7 @@ pub async fn list(
             ip: r.ip.clone(),
         })
         .collect();
-    Ok(AuditPage { items, total: counts.number_of_items, page, pages: counts.number_of_pages.max(1) })
+    Ok(AuditPage { items, total, links })
 }
 
 /// What happened to the data of resident `resident_id` of `village`, for that resident: who
@@ -107,18 +108,14 @@ pub async fn about_resident(
     db: &DatabaseConnection,
     village: &village::Model,
     resident_id: i64,
-    page: u64,
+    at: &PageAt,
 ) -> AppResult<AccessPage> {
-    let paginator = audit_entry::Entity::find()
+    let find = audit_entry::Entity::find()
         .filter(audit_entry::Column::VillageId.eq(village.id))
         .filter(audit_entry::Column::SubjectKind.eq("resident"))
-        .filter(audit_entry::Column::SubjectId.eq(resident_id))
-        .order_by_desc(audit_entry::Column::CreatedAt)
-        .order_by_desc(audit_entry::Column::Id)
-        .paginate(db, PER_PAGE);
-    let pages = paginator.num_pages().await?.max(1);
-    let page = page.clamp(1, pages);
-    let rows = paginator.fetch_page(page - 1).await?;
+        .filter(audit_entry::Column::SubjectId.eq(resident_id));
+    let total = find.clone().count(db).await?;
+    let (rows, links) = keyset::page(db, find, &NEWEST_FIRST, at, PER_PAGE, total).await?;
     let official_ids: Vec<i64> =
         rows.iter().filter(|r| r.actor_kind == "official").filter_map(|r| r.actor_id).collect();
     let titles: HashMap<i64, &'static str> = official::Entity::find()
@@ -146,7 +143,7 @@ pub async fn about_resident(
             AccessEntry { time: crate::auth::api::wib(r.created_at), who, what }
         })
         .collect();
-    Ok(AccessPage { items, page, pages })
+    Ok(AccessPage { items, links })
 }
 
 #[cfg(test)]

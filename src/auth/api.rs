@@ -277,12 +277,12 @@ pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppE
 /// Living residents of the village `slug` by name or NIK prefix, with their PIN status.
 #[server(endpoint = "auth/pin-residents")]
 #[lazy]
-pub async fn pin_residents(slug: String, query: String, page: u64) -> Result<PinCandidatePage, AppError> {
+pub async fn pin_residents(slug: String, query: String, at: crate::ui::PageAt) -> Result<PinCandidatePage, AppError> {
     use super::model::Role;
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::guard::require(&state.db, &village, Role::VILLAGE).await?;
-    super::residents::search(&state.db, &village, &query, page).await
+    super::residents::search(&state.db, &village, &query, &at).await
 }
 
 /// Issues (or resets) the PIN of a resident of the village `slug`: the slip to print.

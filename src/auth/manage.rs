@@ -11,7 +11,7 @@ use super::model::{NewCredential, OfficialRow, PinSlip, PinStatus, Role};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{
-    Loading, PageData, Pagination, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
+    Loading, PageAt, PageData, PageNav, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
     urlencode, value_of,
 };
 
@@ -157,8 +157,8 @@ fn OfficialItem(
 pub type PinData = (Signal<String>, Memo<leptos_router::params::ParamsMap>, PageData);
 
 #[cfg_attr(feature = "hydrate", lazy)]
-async fn pins_json(slug: String, query: String, page: u64) -> Result<String, AppError> {
-    to_json(pin_residents(slug, query, page).await)
+async fn pins_json(slug: String, query: String, at: PageAt) -> Result<String, AppError> {
+    to_json(pin_residents(slug, query, at).await)
 }
 
 pub fn pin_data() -> PinData {
@@ -166,10 +166,10 @@ pub fn pin_data() -> PinData {
     let query = leptos_router::hooks::use_query_map();
     let key = Signal::derive(move || {
         let q = query.read();
-        page_key(&[&slug.get(), &q.get("q").unwrap_or_default(), &q.get("hal").unwrap_or_default()])
+        page_key(&[&slug.get(), &q.get("q").unwrap_or_default(), &PageAt::from_query(&q).query()])
     });
     let residents =
-        page_data(key, |k| Box::pin(pins_json(key_part(&k, 0), key_part(&k, 1), key_part(&k, 2).parse().unwrap_or(1))));
+        page_data(key, |k| Box::pin(pins_json(key_part(&k, 0), key_part(&k, 1), PageAt::parse(&key_part(&k, 2)))));
     (slug, query, residents)
 }
 
@@ -216,7 +216,7 @@ pub fn pin_page((slug, query, residents): PinData) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </ul>
-                                    <Pagination page=p.page pages=p.pages href=move |n| format!("{base}?q={}&hal={n}", urlencode(&q))/>
+                                    <PageNav links=p.links href=move |at| format!("{base}?q={}&{at}", urlencode(&q))/>
                                 }.into_any()
                             }
                             Err(error) => signed_in_error(&slug.get_untracked(), error),

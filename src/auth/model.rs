@@ -128,8 +128,7 @@ pub struct PinCandidate {
 pub struct PinCandidatePage {
     pub items: Vec<PinCandidate>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 /// A printable PIN slip. The PIN is in this one response and nowhere else.

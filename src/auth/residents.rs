@@ -191,10 +191,16 @@ pub async fn issue_pin(
         issued_at: Set(now),
         changed_at: Set(None),
     };
-    // An upsert: two officials issuing at the same moment leave one PIN, not an error.
+    // An upsert: two officials issuing at the same moment leave one PIN, not an error. On the
+    // primary key: (village_id, resident_id) on PostgreSQL, resident_id (the row id, which
+    // SQLite's upsert cannot name inside a composite index) on SQLite.
+    let key = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => vec![resident_pin::Column::VillageId, resident_pin::Column::ResidentId],
+        _ => vec![resident_pin::Column::ResidentId],
+    };
     resident_pin::Entity::insert(row)
         .on_conflict(
-            OnConflict::column(resident_pin::Column::ResidentId)
+            OnConflict::columns(key)
                 .update_columns([
                     resident_pin::Column::PinHash,
                     resident_pin::Column::MustChange,
@@ -339,9 +345,9 @@ pub async fn search(
     db: &DatabaseConnection,
     village: &village::Model,
     query: &str,
-    page: u64,
+    at: &crate::ui::PageAt,
 ) -> AppResult<PinCandidatePage> {
-    use sea_orm::{PaginatorTrait, QueryOrder};
+    use sea_orm::{Order, PaginatorTrait};
     let query = query.trim();
     let mut find = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village.id))
@@ -352,10 +358,9 @@ pub async fn search(
     } else if !query.is_empty() {
         find = find.filter(crate::db::contains_lower(resident::Column::Name, query));
     }
-    let paginator = find.order_by_asc(resident::Column::Name).order_by_asc(resident::Column::Id).paginate(db, PER_PAGE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let rows = paginator.fetch_page(page - 1).await?;
+    let total = find.clone().count(db).await?;
+    let order = [(resident::Column::Name, Order::Asc), (resident::Column::Id, Order::Asc)];
+    let (rows, links) = crate::db::keyset::page(db, find, &order, at, PER_PAGE, total).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let states = pin_states(db, &ids).await?;
     let items = rows
@@ -368,7 +373,7 @@ pub async fn search(
             name: r.name,
         })
         .collect();
-    Ok(PinCandidatePage { items, total: counts.number_of_items, page, pages: counts.number_of_pages.max(1) })
+    Ok(PinCandidatePage { items, total, links })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::model::{CATEGORIES, ComplaintQueue, Settings, Status};
 use super::pages::ComplaintList;
 use crate::error::AppError;
 use crate::site::village_href;
-use crate::ui::{Loading, PageData, Pagination, form_error, from_json, signed_in_error, to_json, urlencode};
+use crate::ui::{Loading, PageAt, PageData, PageNav, form_error, from_json, signed_in_error, to_json, urlencode};
 
 /// The queue's data: the page of reports and the village's settings.
 pub async fn queue_json(
@@ -19,9 +19,9 @@ pub async fn queue_json(
     status: &str,
     category: String,
     dusun: &str,
-    page: u64,
+    at: PageAt,
 ) -> Result<String, AppError> {
-    let queue = complaints_queue(slug.clone(), Status::parse(status), category, dusun.parse().ok(), page).await;
+    let queue = complaints_queue(slug.clone(), Status::parse(status), category, dusun.parse().ok(), at).await;
     let settings = complaint_settings(slug).await;
     to_json(queue.and_then(|q| settings.map(|s| (q, s))))
 }
@@ -48,10 +48,9 @@ pub fn queue_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                         let filters = format!("kategori={}&dusun={}", urlencode(&category), urlencode(&dusun));
                         let link = {
                             let (base, status, filters) = (base.clone(), status.clone(), filters.clone());
-                            move |p: u64| format!("{base}?status={status}&{filters}&hal={p}")
+                            move |at: String| format!("{base}?status={status}&{filters}&{at}")
                         };
                         let all: u64 = q.counts.iter().map(|(_, n)| n).sum();
-                        let pages = q.total.div_ceil(q.per_page).max(1);
                         view! {
                             <nav class="chips" aria-label="Status">
                                 <a rel="external" href=format!("{base}?{filters}") aria-current=status.is_empty().then_some("page")>{format!("Semua ({all})")}</a>
@@ -80,7 +79,7 @@ pub fn queue_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                             } else {
                                 view! { <ComplaintList rows=q.rows href_of=move |id| href(&format!("/admin/pengaduan/{id}"))/> }.into_any()
                             }}
-                            <Pagination page=q.page pages href=link/>
+                            <PageNav links=q.links href=link/>
                             <SettingsForm settings slug=slug.get_untracked()/>
                         }.into_any()
                     }

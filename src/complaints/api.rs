@@ -85,18 +85,18 @@ pub async fn complaints_queue(
     status: Option<Status>,
     category: String,
     dusun: Option<i64>,
-    page: u64,
+    at: crate::ui::PageAt,
 ) -> Result<ComplaintQueue, AppError> {
     let (state, village) = official(&slug, crate::auth::model::Role::VILLAGE).await?;
-    super::service::queue(&state.db, village.id, status, Some(category.as_str()), dusun, page).await
+    super::service::queue(&state.db, village.id, status, Some(category.as_str()), dusun, &at).await
 }
 
 /// Resolved reports, where the village publishes them (public, without reporters).
 #[server(endpoint = "complaints/public")]
-pub async fn public_reports(slug: String, page: u64) -> Result<PublicList, AppError> {
+pub async fn public_reports(slug: String, at: crate::ui::PageAt) -> Result<PublicList, AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    super::service::public_list(&state.db, &village, page).await
+    super::service::public_list(&state.db, &village, &at).await
 }
 
 /// How the village runs its complaints (its officials).

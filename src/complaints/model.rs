@@ -181,8 +181,7 @@ pub struct ComplaintRow {
 pub struct ComplaintQueue {
     pub rows: Vec<ComplaintRow>,
     pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
+    pub links: crate::ui::PageLinks,
     /// Reports per status (all categories and places).
     pub counts: Vec<(Status, u64)>,
     /// The village's dusun, for the filter.
@@ -239,8 +238,7 @@ pub struct PublicList {
     pub enabled: bool,
     pub rows: Vec<PublicReport>,
     pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 /// How a village runs its complaints (in `villages.settings`, key `complaints`).

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, form_error, form_values, from_json, key_part, problem_of,
+    ErrorView, KeyPart, Loading, PageAt, PageData, PageNav, form_error, form_values, from_json, key_part, problem_of,
     route_data, signed_in_error, to_json,
 };
 
@@ -61,6 +61,8 @@ pub fn complaints_data() -> ComplaintsData {
         KeyPart::Query("status"),
         KeyPart::Query("kategori"),
         KeyPart::Query("dusun"),
+        KeyPart::Query("setelah"),
+        KeyPart::Query("sebelum"),
     ];
     let (slug, data) = route_data(keys, |k| Box::pin(complaints_json(k)));
     (page, slug, data)
@@ -76,14 +78,16 @@ pub async fn detail_json(slug: String, path: String, token: String) -> Result<St
 #[cfg_attr(feature = "hydrate", lazy)]
 async fn complaints_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
+    let at = || {
+        PageAt::parse(&format!("hal={}&setelah={}&sebelum={}", key_part(&key, 3), key_part(&key, 7), key_part(&key, 8)))
+    };
     match Page::of(&path) {
-        Page::Start => to_json(public_reports(slug, key_part(&key, 3).parse().unwrap_or(1)).await),
+        Page::Start => to_json(public_reports(slug, at()).await),
         Page::New => to_json(get_report_form(slug).await),
         Page::Mine => to_json(my_reports(slug).await),
         Page::Detail => detail_json(slug, path, key_part(&key, 2)).await,
         Page::Queue => {
-            let page = key_part(&key, 3).parse().unwrap_or(1);
-            super::admin::queue_json(slug, &key_part(&key, 4), key_part(&key, 5), &key_part(&key, 6), page).await
+            super::admin::queue_json(slug, &key_part(&key, 4), key_part(&key, 5), &key_part(&key, 6), at()).await
         }
     }
 }
@@ -127,7 +131,6 @@ fn start_page(slug: Signal<String>, list: PageData) -> impl IntoView {
                 match from_json::<PublicList>(list.await) {
                     Ok(l) if !l.enabled => ().into_any(),
                     Ok(l) => {
-                        let pages = l.total.div_ceil(l.per_page).max(1);
                         let base = href("/pengaduan");
                         view! {
                             <h2>"Laporan yang sudah selesai"</h2>
@@ -147,7 +150,7 @@ fn start_page(slug: Signal<String>, list: PageData) -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
-                            <Pagination page=l.page pages href=move |p| format!("{base}?hal={p}")/>
+                            <PageNav links=l.links href=move |at| format!("{base}?{at}")/>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 use super::model::{
@@ -16,10 +16,11 @@ use super::model::{
 };
 use crate::auth::guard::Official;
 use crate::db::entities::{area, complaint, complaint_file, complaint_message, resident, village};
-use crate::db::sql;
+use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::Shape;
 use crate::letters::service::wib;
+use crate::ui::PageAt;
 
 /// Reports per page (officials' queue, the public list).
 pub const PER_PAGE: u64 = 20;
@@ -471,7 +472,7 @@ pub async fn queue(
     status: Option<Status>,
     category: Option<&str>,
     dusun: Option<i64>,
-    page: u64,
+    at: &PageAt,
 ) -> AppResult<ComplaintQueue> {
     let all = areas(db, village_id).await?;
     let counted = db
@@ -500,19 +501,15 @@ pub async fn queue(
         let ids: Vec<i64> = all.keys().copied().filter(|id| dusun_of(&all, *id).is_some_and(|a| a.id == d)).collect();
         q = q.filter(complaint::Column::AreaId.is_in(ids));
     }
-    q = if status == Some(Status::Selesai) {
-        q.order_by_desc(complaint::Column::UpdatedAt)
-    } else {
-        q.order_by_asc(complaint::Column::UpdatedAt)
-    };
-    let pages = q.order_by_asc(complaint::Column::Id).paginate(db, PER_PAGE);
-    let total = pages.num_items().await?;
-    let page = page.max(1);
-    let list = pages.fetch_page(page - 1).await?;
+    // Resolved: the latest first; otherwise the longest waiting first.
+    let when = if status == Some(Status::Selesai) { Order::Desc } else { Order::Asc };
+    let order = [(complaint::Column::UpdatedAt, when), (complaint::Column::Id, Order::Asc)];
+    let total = q.clone().count(db).await?;
+    let (list, links) = keyset::page(db, q, &order, at, PER_PAGE, total).await?;
     let mut dusun: Vec<(i64, String)> =
         all.values().filter(|a| a.level == area::DUSUN).map(|a| (a.id, a.name.clone())).collect();
     dusun.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(ComplaintQueue { rows: rows(list, true), total, page, per_page: PER_PAGE, counts, dusun })
+    Ok(ComplaintQueue { rows: rows(list, true), total, links, counts, dusun })
 }
 
 /// A resident's own reports, newest first.
@@ -527,19 +524,18 @@ pub async fn mine(db: &DatabaseConnection, village_id: i64, resident_id: i64) ->
 }
 
 /// Resolved reports, if the village publishes them: category, dusun, text and the answer.
-pub async fn public_list(db: &DatabaseConnection, v: &village::Model, page: u64) -> AppResult<PublicList> {
-    let page = page.max(1);
+pub async fn public_list(db: &DatabaseConnection, v: &village::Model, at: &PageAt) -> AppResult<PublicList> {
     if !settings(v).public_list {
-        return Ok(PublicList { enabled: false, rows: Vec::new(), total: 0, page, per_page: PER_PAGE });
+        return Ok(PublicList { enabled: false, rows: Vec::new(), total: 0, links: Default::default() });
     }
-    let pages = complaint::Entity::find()
+    // Resolved reports always have their closing time; the filter keeps the sort key non-null.
+    let q = complaint::Entity::find()
         .filter(complaint::Column::VillageId.eq(v.id))
         .filter(complaint::Column::Status.eq(Status::Selesai.as_str()))
-        .order_by_desc(complaint::Column::ClosedAt)
-        .order_by_desc(complaint::Column::Id)
-        .paginate(db, PER_PAGE);
-    let total = pages.num_items().await?;
-    let list = pages.fetch_page(page - 1).await?;
+        .filter(complaint::Column::ClosedAt.is_not_null());
+    let total = q.clone().count(db).await?;
+    let order = [(complaint::Column::ClosedAt, Order::Desc), (complaint::Column::Id, Order::Desc)];
+    let (list, links) = keyset::page(db, q, &order, at, PER_PAGE, total).await?;
     let all = areas(db, v.id).await?;
     let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
     let mut answers: HashMap<i64, String> = HashMap::new();
@@ -567,7 +563,7 @@ pub async fn public_list(db: &DatabaseConnection, v: &village::Model, page: u64)
             body: c.body,
         })
         .collect();
-    Ok(PublicList { enabled: true, rows, total, page, per_page: PER_PAGE })
+    Ok(PublicList { enabled: true, rows, total, links })
 }
 
 /// Keeps a photo for a report (re-encoded, EXIF and GPS dropped).

@@ -5,6 +5,7 @@
 //! slices map them to DTOs.
 
 pub mod entities;
+pub mod keyset;
 
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ pub enum DbSetupError {
     Connect { url: String, cause: String },
     #[error("DATABASE_MAX_CONNECTIONS {0:?} is not a number of connections from 1 to 200")]
     Pool(String),
+    #[error("DATABASE_STATEMENT_TIMEOUT {0:?} is not a number of seconds from 1 to 3600")]
+    Timeout(String),
     #[error("database migration failed: {0}")]
     Migrate(String),
 }
@@ -48,6 +51,8 @@ pub fn redact(url: &str) -> String {
 ///
 /// SQLite gets WAL journaling, `synchronous=NORMAL`, enforced foreign keys and a busy timeout,
 /// so readers never block the writer and concurrent writers wait instead of failing.
+/// PostgreSQL gets a `statement_timeout`, so a runaway query is cancelled by the server instead
+/// of holding a connection. Both from [`statement_timeout`]; the pool from [`pool_size`].
 ///
 /// # Errors
 /// An unsupported scheme, a folder that cannot be created, or a server that does not answer.
@@ -63,15 +68,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
     let pool = pool_size(is_sqlite)?;
+    let timeout = statement_timeout(is_sqlite)?;
     if is_sqlite {
-        opts.max_connections(pool).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        opts.max_connections(pool).min_connections(1).map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(timeout)
         });
     } else {
-        opts.max_connections(pool).min_connections(1);
+        opts.max_connections(pool).min_connections(1).statement_timeout(timeout);
     }
     Database::connect(opts).await.map_err(|e| DbSetupError::Connect { url: redact(url), cause: root_cause(&e) })
 }
@@ -82,6 +88,22 @@ fn pool_size(is_sqlite: bool) -> Result<u32, DbSetupError> {
     match std::env::var("DATABASE_MAX_CONNECTIONS") {
         Err(_) => Ok(if is_sqlite { 8 } else { 16 }),
         Ok(v) => v.trim().parse::<u32>().ok().filter(|n| (1..=200).contains(n)).ok_or(DbSetupError::Pool(v)),
+    }
+}
+
+/// How long one statement may take: `DATABASE_STATEMENT_TIMEOUT` in seconds, or 15 on
+/// PostgreSQL (the server cancels the statement) and 5 on SQLite (where a statement cannot be
+/// cancelled from outside, this bounds the wait for the write lock).
+fn statement_timeout(is_sqlite: bool) -> Result<Duration, DbSetupError> {
+    match std::env::var("DATABASE_STATEMENT_TIMEOUT") {
+        Err(_) => Ok(Duration::from_secs(if is_sqlite { 5 } else { 15 })),
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=3600).contains(n))
+            .map(Duration::from_secs)
+            .ok_or(DbSetupError::Timeout(v)),
     }
 }
 

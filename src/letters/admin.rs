@@ -21,7 +21,7 @@ use super::template::Template;
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{
-    KeyPart, Loading, PageData, Pagination, form_error, from_json, key_part, route_data, signed_in_error, to_json,
+    KeyPart, Loading, PageAt, PageData, PageNav, form_error, from_json, key_part, route_data, signed_in_error, to_json,
 };
 
 /// Which officials' letter page a route of this group shows (one split route for all of them;
@@ -61,7 +61,14 @@ pub type AdminLettersData = (Memo<Page>, Signal<String>, PageData);
 pub fn admin_letters_data() -> AdminLettersData {
     let location = use_location();
     let page = Memo::new(move |_| Page::of(&location.pathname.get()));
-    let keys = &[KeyPart::Path, KeyPart::Query("status"), KeyPart::Query("hal"), KeyPart::Query("jenis")];
+    let keys = &[
+        KeyPart::Path,
+        KeyPart::Query("status"),
+        KeyPart::Query("hal"),
+        KeyPart::Query("jenis"),
+        KeyPart::Query("setelah"),
+        KeyPart::Query("sebelum"),
+    ];
     let (slug, data) = route_data(keys, |k| Box::pin(admin_letters_json(k)));
     (page, slug, data)
 }
@@ -74,7 +81,13 @@ async fn admin_letters_json(key: String) -> Result<String, AppError> {
     match Page::of(&path) {
         Page::Queue => {
             let status = Status::parse(&key_part(&key, 2));
-            to_json(letter_queue(slug, status, key_part(&key, 3).parse().unwrap_or(1)).await)
+            let at = PageAt::parse(&format!(
+                "hal={}&setelah={}&sebelum={}",
+                key_part(&key, 3),
+                key_part(&key, 5),
+                key_part(&key, 6)
+            ));
+            to_json(letter_queue(slug, status, at).await)
         }
         Page::WalkIn => walk_in_json(slug, key_part(&key, 4)).await,
         Page::Types => to_json(admin_letter_types(slug).await),
@@ -121,7 +134,7 @@ pub fn queue_page((slug, queue): QueueData) -> impl IntoView {
                         let link = {
                             let base = base.clone();
                             let current = current.clone();
-                            move |p: u64| if current.is_empty() { format!("{base}?hal={p}") } else { format!("{base}?status={current}&hal={p}") }
+                            move |at: String| if current.is_empty() { format!("{base}?{at}") } else { format!("{base}?status={current}&{at}") }
                         };
                         view! {
                             <nav class="chips" aria-label="Status">
@@ -145,7 +158,7 @@ pub fn queue_page((slug, queue): QueueData) -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
-                            <Pagination page=q.page pages=q.pages href=link/>
+                            <PageNav links=q.links href=link/>
                         }.into_any()
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),

@@ -154,9 +154,9 @@ pub async fn sign_letter(slug: String, id: i64) -> Result<String, AppError> {
 
 /// The officials' queue: counts of every status and a page of one.
 #[server(endpoint = "letters/queue")]
-pub async fn letter_queue(slug: String, status: Option<Status>, page: u64) -> Result<QueuePage, AppError> {
+pub async fn letter_queue(slug: String, status: Option<Status>, at: crate::ui::PageAt) -> Result<QueuePage, AppError> {
     let (state, village, _) = official(&slug, crate::auth::model::Role::VILLAGE).await?;
-    super::service::queue(&state.db, village.id, status, page).await
+    super::service::queue(&state.db, village.id, status, &at).await
 }
 
 /// Whether a letter is genuine (public: only what the letter's QR may show).

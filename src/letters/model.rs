@@ -270,8 +270,7 @@ pub struct QueuePage {
     pub counts: Vec<(super::status::Status, u64)>,
     pub items: Vec<RequestRow>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 /// A step in a request's timeline.

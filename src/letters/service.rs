@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +26,9 @@ use crate::auth::model::Role;
 use crate::db::entities::{
     area, family, letter_event, letter_file, letter_request, letter_type, resident, village, village_key,
 };
-use crate::db::sql;
+use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
+use crate::ui::PageAt;
 
 pub use super::model::Settings;
 
@@ -1204,7 +1205,7 @@ pub async fn queue(
     db: &DatabaseConnection,
     village_id: i64,
     status: Option<Status>,
-    page: u64,
+    at: &PageAt,
 ) -> AppResult<QueuePage> {
     let rows = db
         .query_all_raw(sql(
@@ -1229,10 +1230,9 @@ pub async fn queue(
                 .is_in([Status::Diperiksa, Status::MenungguRt, Status::MenungguTtd].map(|s| s.as_str())),
         ),
     };
-    let pages = q.clone().order_by_asc(letter_request::Column::UpdatedAt).paginate(db, QUEUE_PAGE);
-    let total = pages.num_items().await?;
-    let page = page.max(1);
-    let list = pages.fetch_page(page - 1).await?;
+    let total = q.clone().count(db).await?;
+    let order = [(letter_request::Column::UpdatedAt, Order::Asc), (letter_request::Column::Id, Order::Asc)];
+    let (list, links) = keyset::page(db, q, &order, at, QUEUE_PAGE, total).await?;
     let titles = type_titles(db, village_id).await?;
     let ids: Vec<i64> = list.iter().map(|r| r.resident_id).collect();
     let names: BTreeMap<i64, String> = resident::Entity::find()
@@ -1250,7 +1250,7 @@ pub async fn queue(
             row(r, kind, who)
         })
         .collect();
-    Ok(QueuePage { counts, items, total, page, pages: total.div_ceil(QUEUE_PAGE).max(1) })
+    Ok(QueuePage { counts, items, total, links })
 }
 
 /// Keeps an uploaded file for one of the request's attachments (photos re-encoded).

@@ -11,11 +11,11 @@ use super::model::{MIN_REASON, MarketAdmin, Moderation, ShopInput, ShopRow, Shop
 use super::pages::{ShopForm, status_badge};
 use crate::error::AppError;
 use crate::site::village_href;
-use crate::ui::{Loading, PageData, Pagination, from_json, signed_in_error, to_json};
+use crate::ui::{Loading, PageAt, PageData, PageNav, from_json, signed_in_error, to_json};
 
 /// The page's data.
-pub async fn admin_json(slug: String, status: &str, page: u64) -> Result<String, AppError> {
-    to_json(list_shops(slug, ShopStatus::parse(status), page).await)
+pub async fn admin_json(slug: String, status: &str, at: PageAt) -> Result<String, AppError> {
+    to_json(list_shops(slug, ShopStatus::parse(status), at).await)
 }
 
 /// `/{slug}/admin/pasar` (`?status=…&hal=…`).
@@ -43,9 +43,8 @@ fn AdminView(a: MarketAdmin, slug: String, status: String, opened: bool, data: P
     let base = village_href(&slug, "/admin/pasar");
     let link = {
         let (base, status) = (base.clone(), status.clone());
-        move |p: u64| format!("{base}?status={status}&hal={p}")
+        move |at: String| format!("{base}?status={status}&{at}")
     };
-    let page = use_query_map().read_untracked().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1);
     let report = a.report;
     let table = |title: &'static str, rows: Vec<(String, u64, u64)>| {
         view! {
@@ -95,7 +94,7 @@ fn AdminView(a: MarketAdmin, slug: String, status: String, opened: bool, data: P
                 </ul>
             }.into_any()
         }}
-        <Pagination page pages=a.pages href=link/>
+        <PageNav links=a.links href=link/>
         <details class="card" id="open-for-resident">
             <summary><strong>"Bukakan lapak untuk warga"</strong></summary>
             <p class="hint">"Untuk warga yang tidak memakai ponsel: lapak dibuka atas nama warga pemilik NIK dan langsung tampil."</p>

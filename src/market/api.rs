@@ -164,10 +164,14 @@ pub async fn moderate_shop(slug: String, id: i64, action: Moderation, reason: St
 /// The officials' page: a page of the village's shops (`status` `None` for all, waiting ones
 /// first), the counts per category and dusun, and the village map for opening a shop.
 #[server(endpoint = "market/shops")]
-pub async fn list_shops(slug: String, status: Option<ShopStatus>, page: u64) -> Result<MarketAdmin, AppError> {
+pub async fn list_shops(
+    slug: String,
+    status: Option<ShopStatus>,
+    at: crate::ui::PageAt,
+) -> Result<MarketAdmin, AppError> {
     let (state, village, _) = official(&slug).await?;
-    let (rows, pages) = super::service::shop_rows(&state.db, &village, status, page).await?;
+    let (rows, links) = super::service::shop_rows(&state.db, &village, status, &at).await?;
     let report = super::service::report(&state.db, &village).await?;
     let map = crate::complaints::service::village_map(&state.db, &village).await?;
-    Ok(MarketAdmin { rows, pages, report, map })
+    Ok(MarketAdmin { rows, links, report, map })
 }

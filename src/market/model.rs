@@ -364,8 +364,8 @@ pub struct CatalogueQuery {
     pub max: String,
     pub available: bool,
     pub sort: Sort,
-    /// From 1.
-    pub page: u64,
+    /// Which page (keyset, see `db::keyset`).
+    pub at: crate::ui::PageAt,
     /// Show where the matching products are sold, on a map, instead of the grid.
     pub map: bool,
 }
@@ -419,8 +419,7 @@ pub struct Catalogue {
     pub map: Option<ResultsMap>,
     pub items: Vec<ProductCard>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
     /// What was wrong with the filters (a price bound that is not a price), shown above the grid.
     pub problems: Vec<Problem>,
     /// The dusun a buyer can filter by (a village's catalogue; empty for a region).
@@ -511,7 +510,7 @@ pub struct ManagePage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MarketAdmin {
     pub rows: Vec<ShopRow>,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
     pub report: MarketReport,
     pub map: crate::complaints::model::VillageMap,
 }

@@ -25,7 +25,7 @@ use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, escape, from_json, key_part, route_data, signed_in_error,
+    ErrorView, KeyPart, Loading, PageAt, PageData, PageNav, escape, from_json, key_part, route_data, signed_in_error,
     to_json, urlencode,
 };
 
@@ -97,6 +97,8 @@ pub fn market_data() -> MarketData {
         KeyPart::Query("status"),
         KeyPart::Query("wilayah"),
         KeyPart::Query("peta"),
+        KeyPart::Query("setelah"),
+        KeyPart::Query("sebelum"),
     ];
     let (slug, data) = route_data(keys, |k| Box::pin(market_json(k)));
     (page, slug, data)
@@ -118,7 +120,12 @@ async fn market_json(key: String) -> Result<String, AppError> {
         max: key_part(&key, 6),
         available: !key_part(&key, 7).is_empty(),
         sort: Sort::parse(&key_part(&key, 8)),
-        page: key_part(&key, 9).parse().unwrap_or(1),
+        at: PageAt::parse(&format!(
+            "hal={}&setelah={}&sebelum={}",
+            key_part(&key, 9),
+            key_part(&key, 13),
+            key_part(&key, 14)
+        )),
         map: !key_part(&key, 12).is_empty(),
     };
     match Page::of(&slug, &path) {
@@ -128,7 +135,7 @@ async fn market_json(key: String) -> Result<String, AppError> {
         Page::Shop => to_json(get_shop(slug, last_id(&path)?).await),
         Page::Mine => to_json(my_shops(slug).await),
         Page::Manage => to_json(get_managed_shop(slug, last_id(&path)?).await),
-        Page::Admin => super::admin::admin_json(slug, &key_part(&key, 10), query.page).await,
+        Page::Admin => super::admin::admin_json(slug, &key_part(&key, 10), query.at).await,
     }
 }
 
@@ -215,8 +222,9 @@ pub fn ProductGrid(items: Vec<ProductCard>, #[prop(optional)] show_village: bool
     }
 }
 
-/// The catalogue's address with the current filters and page `p`.
-fn catalogue_link(base: &str, q: &CatalogueQuery, region: &str, p: u64) -> String {
+/// The catalogue's address with the current filters and the page `at` (address parameters as
+/// `PageAt::query` writes them, empty for the first page).
+fn catalogue_link(base: &str, q: &CatalogueQuery, region: &str, at: &str) -> String {
     let mut parts = Vec::new();
     let mut add = |k: &str, v: &str| {
         if !v.is_empty() {
@@ -231,8 +239,8 @@ fn catalogue_link(base: &str, q: &CatalogueQuery, region: &str, p: u64) -> Strin
     add("max", &q.max);
     add("tersedia", if q.available { "1" } else { "" });
     add("urut", if q.sort == Sort::Cheapest { "termurah" } else { "" });
-    if p > 1 {
-        parts.push(format!("hal={p}"));
+    if !at.is_empty() {
+        parts.push(at.to_string());
     }
     if q.map {
         parts.push("peta=1".into());
@@ -259,7 +267,7 @@ fn catalogue_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                     max: get("max"),
                     available: !get("tersedia").is_empty(),
                     sort: Sort::parse(&get("urut")),
-                    page: 1,
+                    at: PageAt::default(),
                     map: !get("peta").is_empty(),
                 }, get("wilayah"))
                 };
@@ -283,11 +291,11 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
     };
     let page_link = {
         let (base, q, region) = (base.clone(), q.clone(), region.clone());
-        move |p: u64| catalogue_link(&base, &q, &region, p)
+        move |at: String| catalogue_link(&base, &q, &region, &at)
     };
     let chip = |code: &str, label: String| {
         let current = q.category == code;
-        let href = catalogue_link(&base, &CatalogueQuery { category: code.to_string(), ..q.clone() }, &region, 1);
+        let href = catalogue_link(&base, &CatalogueQuery { category: code.to_string(), ..q.clone() }, &region, "");
         view! { <a class="chip" href=href aria-current=current.then_some("page")>{label}</a> }
     };
     view! {
@@ -351,8 +359,8 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
         <p class="muted result-bar">
             <span id="result-count">{format!("{} produk", c.total)}</span>
             {(!in_region).then(|| {
-                let list = catalogue_link(&base, &CatalogueQuery { map: false, ..q.clone() }, &region, 1);
-                let map = catalogue_link(&base, &CatalogueQuery { map: true, ..q.clone() }, &region, 1);
+                let list = catalogue_link(&base, &CatalogueQuery { map: false, ..q.clone() }, &region, "");
+                let map = catalogue_link(&base, &CatalogueQuery { map: true, ..q.clone() }, &region, "");
                 view! {
                     <span class="view-switch">
                         <a href=list aria-current=(!q.map).then_some("page")>"Daftar"</a>
@@ -378,7 +386,7 @@ fn CatalogueView(c: Catalogue, q: CatalogueQuery, slug: String, region: String) 
         } else {
             view! { <ProductGrid items=c.items show_village=in_region/> }.into_any()
         }}
-        {c.map.is_none().then(|| view! { <Pagination page=c.page pages=c.pages href=page_link/> })}
+        {c.map.is_none().then(|| view! { <PageNav links=c.links href=page_link/> })}
     }
 }
 
@@ -1028,10 +1036,10 @@ mod tests {
             ..CatalogueQuery::default()
         };
         assert_eq!(
-            catalogue_link("/desa/pasar", &q, "", 3),
-            "/desa/pasar?q=keripik%20pedas&kategori=makanan&dusun=4&min=5.000&tersedia=1&urut=termurah&hal=3"
+            catalogue_link("/desa/pasar", &q, "", "hal=3&setelah=aTU"),
+            "/desa/pasar?q=keripik%20pedas&kategori=makanan&dusun=4&min=5.000&tersedia=1&urut=termurah&hal=3&setelah=aTU"
         );
-        assert_eq!(catalogue_link("/pasar", &CatalogueQuery::default(), "36.04", 1), "/pasar?wilayah=36.04");
-        assert_eq!(catalogue_link("/desa/pasar", &CatalogueQuery::default(), "", 1), "/desa/pasar");
+        assert_eq!(catalogue_link("/pasar", &CatalogueQuery::default(), "36.04", ""), "/pasar?wilayah=36.04");
+        assert_eq!(catalogue_link("/desa/pasar", &CatalogueQuery::default(), "", ""), "/desa/pasar");
     }
 }

@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, Value,
 };
 
 use super::model::{
@@ -19,7 +19,7 @@ use super::model::{
 use crate::audit::{Action, Actor, Entry, record};
 use crate::auth::guard::Official;
 use crate::db::entities::{area, product, product_photo, resident, shop, village};
-use crate::db::sql;
+use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::{Shape, Sketch};
 
@@ -708,26 +708,48 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         .transpose()?
         .unwrap_or(0);
     let total = u64::try_from(total).unwrap_or(0);
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let page = q.page.clamp(1, pages);
-    let order = match q.sort {
-        Sort::Newest => "p.created_at DESC, p.id DESC".to_string(),
-        Sort::Cheapest => format!("{PRICE} ASC, p.id ASC"),
+    let (cols, dirs) = match q.sort {
+        Sort::Newest => (["p.created_at", "p.id"], [Order::Desc, Order::Desc]),
+        Sort::Cheapest => ([PRICE, "p.id"], [Order::Asc, Order::Asc]),
     };
     let photo = "(SELECT MIN(ph.id) FROM product_photos ph WHERE ph.product_id = p.id AND ph.position = 0)";
-    let mut page_values = values;
-    page_values.push(i64::try_from(PER_PAGE).unwrap_or(24).into());
-    page_values.push(i64::try_from((page - 1) * PER_PAGE).unwrap_or(0).into());
-    let rows = db
-        .query_all_raw(sql(
+    let fetch = |start: Option<keyset::Seek>, limit: u64| {
+        let (mut filter, mut values) = (filter.clone(), values.clone());
+        if let Some(start) = &start {
+            let (cond, more) = start.sql(&cols, &dirs);
+            filter.push_str(&format!(" AND {cond}"));
+            values.extend(more);
+        }
+        let order: Vec<String> = cols
+            .iter()
+            .zip(&dirs)
+            .map(|(c, d)| {
+                let dir = if matches!(keyset::Seek::direction(start.as_ref(), d), Order::Asc) { "ASC" } else { "DESC" };
+                format!("{c} {dir}")
+            })
+            .collect();
+        values.push(i64::try_from(limit).unwrap_or(25).into());
+        let statement = sql(
             backend,
             &format!(
                 "SELECT p.id, v.slug, v.name, s.id, s.name, p.name, p.price, p.discount_price, p.unit, \
-                 p.availability, {photo} {from} WHERE {filter} ORDER BY {order} LIMIT ? OFFSET ?"
+                 p.availability, {photo}, p.created_at, {PRICE} {from} WHERE {filter} ORDER BY {} LIMIT ?",
+                order.join(", ")
             ),
-            page_values,
-        ))
-        .await?;
+            values,
+        );
+        async move { db.query_all_raw(statement).await }
+    };
+    let key = |row: &sea_orm::QueryResult| -> Vec<Value> {
+        let id = row.try_get_by_index::<i64>(0).unwrap_or_default();
+        match q.sort {
+            Sort::Newest => {
+                vec![row.try_get_by_index::<DateTime<Utc>>(11).map(Value::from).unwrap_or(Value::Bool(None)), id.into()]
+            }
+            Sort::Cheapest => vec![row.try_get_by_index::<i64>(12).unwrap_or_default().into(), id.into()],
+        }
+    };
+    let (rows, links) = keyset::seek(fetch, 2, &q.at, PER_PAGE, total, key).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let id: i64 = row.try_get_by_index(0)?;
@@ -753,8 +775,7 @@ pub async fn catalogue(db: &DatabaseConnection, region: &Region, q: &CatalogueQu
         map: None,
         items,
         total,
-        page,
-        pages,
+        links,
         problems,
         dusun: Vec::new(),
         region: None,
@@ -1106,17 +1127,32 @@ pub async fn shop_rows(
     db: &DatabaseConnection,
     v: &village::Model,
     status: Option<ShopStatus>,
-    page: u64,
-) -> AppResult<(Vec<ShopRow>, u64)> {
+    at: &crate::ui::PageAt,
+) -> AppResult<(Vec<ShopRow>, crate::ui::PageLinks)> {
     let mut q = shop::Entity::find().filter(shop::Column::VillageId.eq(v.id));
     if let Some(s) = status {
         q = q.filter(shop::Column::Status.eq(s.as_str()));
     }
-    let waiting_first = sea_orm::sea_query::Expr::cust("CASE status WHEN 'menunggu' THEN 0 ELSE 1 END");
-    let paginator =
-        q.order_by(waiting_first, sea_orm::Order::Asc).order_by_desc(shop::Column::Id).paginate(db, PER_PAGE);
-    let pages = paginator.num_pages().await?.max(1);
-    let shops = paginator.fetch_page(page.clamp(1, pages) - 1).await?;
+    let total = q.clone().count(db).await?;
+    // Waiting shops first, then the newest.
+    let waiting = ShopStatus::Menunggu.as_str();
+    let cols = [
+        sea_orm::sea_query::Expr::cust(format!("CASE shops.status WHEN '{waiting}' THEN 0 ELSE 1 END")),
+        shop::Column::Id.into_expr(),
+    ];
+    let dirs = [Order::Asc, Order::Desc];
+    let fetch = |start: Option<keyset::Seek>, limit: u64| {
+        let mut q = q.clone();
+        if let Some(start) = &start {
+            q = q.filter(start.condition(&cols, &dirs));
+        }
+        for (col, dir) in cols.iter().zip(&dirs) {
+            q = q.order_by(col.clone(), keyset::Seek::direction(start.as_ref(), dir));
+        }
+        async move { q.limit(limit).all(db).await }
+    };
+    let rank = |s: &shop::Model| -> Vec<Value> { vec![i64::from(s.status != waiting).into(), s.id.into()] };
+    let (shops, links) = keyset::seek(fetch, 2, at, PER_PAGE, total, rank).await?;
     let owners: std::collections::HashMap<i64, String> = resident::Entity::find()
         .filter(resident::Column::Id.is_in(shops.iter().map(|s| s.resident_id)))
         .all(db)
@@ -1152,7 +1188,7 @@ pub async fn shop_rows(
             name: s.name,
         });
     }
-    Ok((rows, pages))
+    Ok((rows, links))
 }
 
 /// Approved shops and their visible products per category and per dusun, and how many shops

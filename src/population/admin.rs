@@ -24,7 +24,7 @@ use super::record::{FieldError, ResidentInput};
 use crate::error::AppError;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{
-    Loading, PageData, Pagination, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
+    Loading, PageAt, PageData, PageNav, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
     urlencode,
 };
 
@@ -35,11 +35,24 @@ fn param(query: Query, name: &str) -> String {
 }
 
 /// The list's parameters in the address, in the order of its data key.
-const LIST_PARAMS: [&str; 11] =
-    ["q", "dusun", "jk", "umur_dari", "umur_sampai", "status", "agama", "pendidikan", "kawin", "urut", "hal"];
+const LIST_PARAMS: [&str; 13] = [
+    "q",
+    "dusun",
+    "jk",
+    "umur_dari",
+    "umur_sampai",
+    "status",
+    "agama",
+    "pendidikan",
+    "kawin",
+    "urut",
+    "hal",
+    "setelah",
+    "sebelum",
+];
 
 /// The filter of the list, from the address (`?q=…&dusun=…&jk=…`).
-fn filter_of(query: &ParamsMap) -> (ResidentFilter, u64) {
+fn filter_of(query: &ParamsMap) -> (ResidentFilter, PageAt) {
     let p = |n: &str| query.get(n).unwrap_or_default();
     let filter = ResidentFilter {
         q: p("q"),
@@ -55,7 +68,7 @@ fn filter_of(query: &ParamsMap) -> (ResidentFilter, u64) {
         marital_status: p("kawin"),
         sort: p("urut"),
     };
-    (filter, p("hal").parse().unwrap_or(1))
+    (filter, PageAt::from_query(query))
 }
 
 #[cfg_attr(feature = "hydrate", lazy)]
@@ -70,8 +83,8 @@ async fn residents_json(key: String) -> Result<String, AppError> {
     for (i, name) in LIST_PARAMS.iter().enumerate() {
         query.insert(*name, key_part(&key, i + 1));
     }
-    let (filter, page) = filter_of(&query);
-    to_json(list_residents(key_part(&key, 0), filter, page).await)
+    let (filter, at) = filter_of(&query);
+    to_json(list_residents(key_part(&key, 0), filter, at).await)
 }
 
 /// `/{slug}/admin/penduduk`: the list, created when the route matches.
@@ -183,7 +196,7 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <Pagination page=page.page pages=page.pages href=move |n| format!("{base}?{keep}hal={n}")/>
+                            <PageNav links=page.links href=move |at| format!("{base}?{keep}{at}")/>
                         }.into_any()
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),

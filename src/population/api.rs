@@ -19,6 +19,7 @@ use super::model::{
     CorrectionRow, EventInput, ImportState, MutationBook, RegistryOptions, ResidentDetail, ResidentFilter,
     ResidentForm, ResidentPage, SaveOutcome,
 };
+use crate::ui::PageAt;
 use leptos::server_fn::codec::Json;
 
 /// Every official of the village keeps the registry.
@@ -34,9 +35,9 @@ pub async fn get_registry_options(slug: String) -> Result<RegistryOptions, AppEr
 
 /// A page of the resident list.
 #[server(endpoint = "population/residents", input = Json)]
-pub async fn list_residents(slug: String, filter: ResidentFilter, page: u64) -> Result<ResidentPage, AppError> {
+pub async fn list_residents(slug: String, filter: ResidentFilter, at: PageAt) -> Result<ResidentPage, AppError> {
     let (state, village, _) = official(&slug).await?;
-    super::registry::list(&state.db, village.id, &filter, page).await
+    super::registry::list(&state.db, village.id, &filter, &at).await
 }
 
 /// One resident with family, events, history; `full` shows whole NIK/KK numbers (audited).

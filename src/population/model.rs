@@ -203,8 +203,7 @@ pub struct ResidentRow {
 pub struct ResidentPage {
     pub items: Vec<ResidentRow>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
 }
 
 /// An area to choose in a form or a filter: `Dusun Kramat / RW 001 / RT 002`.

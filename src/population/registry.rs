@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
@@ -24,7 +24,9 @@ use crate::audit::{self, Action, Actor};
 use crate::auth::api::wib;
 use crate::auth::guard::Official;
 use crate::db::entities::{area, correction_request, family, population_event, resident, resident_history, village};
+use crate::db::keyset;
 use crate::error::{AppError, AppResult};
+use crate::ui::PageAt;
 
 pub const PER_PAGE: u64 = 25;
 
@@ -194,21 +196,24 @@ fn conditions(village_id: i64, f: &ResidentFilter, names: &AreaNames, today: Nai
 ///
 /// # Errors
 /// `AppError::Invalid` for a filter that makes no sense; database failures.
-pub async fn list(db: &DatabaseConnection, village_id: i64, f: &ResidentFilter, page: u64) -> AppResult<ResidentPage> {
+pub async fn list(
+    db: &DatabaseConnection,
+    village_id: i64,
+    f: &ResidentFilter,
+    at: &PageAt,
+) -> AppResult<ResidentPage> {
     let today = Utc::now().date_naive();
     let names = area_names(db, village_id).await?;
     let cond = conditions(village_id, f, &names, today)?;
     let total = resident::Entity::find().filter(cond.clone()).count(db).await?;
-    let pages = Ord::max(total.div_ceil(PER_PAGE), 1);
-    let page = page.clamp(1, pages);
-    let mut query = resident::Entity::find().filter(cond);
-    query = match f.sort.as_str() {
-        "umur-tua" => query.order_by_asc(resident::Column::BirthDate),
-        "umur-muda" => query.order_by_desc(resident::Column::BirthDate),
-        "terbaru" => query.order_by_desc(resident::Column::Id),
-        _ => query.order_by_asc(resident::Column::NameKey),
+    let order = match f.sort.as_str() {
+        "umur-tua" => vec![(resident::Column::BirthDate, Order::Asc), (resident::Column::Id, Order::Asc)],
+        "umur-muda" => vec![(resident::Column::BirthDate, Order::Desc), (resident::Column::Id, Order::Asc)],
+        "terbaru" => vec![(resident::Column::Id, Order::Desc)],
+        _ => vec![(resident::Column::NameKey, Order::Asc), (resident::Column::Id, Order::Asc)],
     };
-    let rows = query.order_by_asc(resident::Column::Id).offset((page - 1) * PER_PAGE).limit(PER_PAGE).all(db).await?;
+    let select = resident::Entity::find().filter(cond);
+    let (rows, links) = keyset::page(db, select, &order, at, PER_PAGE, total).await?;
     let items = rows
         .into_iter()
         .map(|r| ResidentRow {
@@ -222,7 +227,7 @@ pub async fn list(db: &DatabaseConnection, village_id: i64, f: &ResidentFilter, 
             name: r.name,
         })
         .collect();
-    Ok(ResidentPage { items, total, page, pages })
+    Ok(ResidentPage { items, total, links })
 }
 
 async fn find_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {

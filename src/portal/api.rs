@@ -10,12 +10,15 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::auth::guard::village_official as official;
 
-/// A page of the village's published articles and the number of pages.
+/// A page of the village's published articles and the links around it.
 #[server(endpoint = "portal/articles")]
-pub async fn get_articles(slug: String, page: u64) -> Result<(Vec<ArticleCard>, u64), AppError> {
+pub async fn get_articles(
+    slug: String,
+    at: crate::ui::PageAt,
+) -> Result<(Vec<ArticleCard>, crate::ui::PageLinks), AppError> {
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    super::service::published(&state.db, &village, page, chrono::Utc::now()).await
+    super::service::published(&state.db, &village, &at, chrono::Utc::now()).await
 }
 
 /// A published article by its address.
@@ -219,9 +222,9 @@ pub async fn save_budget(slug: String, input: BudgetInput) -> Result<Result<(), 
 
 /// The deployment's home page: its villages (`query`, `page`), their places, the latest news.
 #[server(endpoint = "portal/directory")]
-pub async fn get_directory(query: String, page: u64) -> Result<super::content::Directory, AppError> {
+pub async fn get_directory(query: String, at: crate::ui::PageAt) -> Result<super::content::Directory, AppError> {
     let state = crate::server::state()?;
-    super::content_service::directory(&state.db, &query, page, chrono::Utc::now()).await
+    super::content_service::directory(&state.db, &query, &at, chrono::Utc::now()).await
 }
 
 /// The village's gallery: its albums.

@@ -659,7 +659,7 @@ pub async fn home(db: &DatabaseConnection, v: &village::Model, now: DateTime<Utc
         .all(db)
         .await?;
     let boundary = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok());
-    let (news, _) = super::service::published(db, v, 1, now).await?;
+    let (news, _) = super::service::published(db, v, &Default::default(), now).await?;
     Ok(Home {
         village: crate::village::service::to_info(v),
         profile: profile(v),
@@ -705,9 +705,14 @@ pub async fn profile_edit(db: &DatabaseConnection, v: &village::Model) -> AppRes
 ///
 /// # Errors
 /// Database failures.
-pub async fn directory(db: &DatabaseConnection, query: &str, page: u64, now: DateTime<Utc>) -> AppResult<Directory> {
+pub async fn directory(
+    db: &DatabaseConnection,
+    query: &str,
+    at: &crate::ui::PageAt,
+    now: DateTime<Utc>,
+) -> AppResult<Directory> {
     use crate::db::entities::article;
-    let villages = crate::village::service::list(db, query, page).await?;
+    let villages = crate::village::service::list(db, query, at).await?;
     let centres: Vec<(String, f64, f64)> = village::Entity::find()
         .select_only()
         .column(village::Column::Slug)

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::population::model::format_count;
 use crate::site::absolute;
 use crate::ui::{
-    ErrorView, Loading, PageData, Pagination, escape, from_json, key_part, page_data, page_key, to_json, urlencode,
+    ErrorView, Loading, PageAt, PageData, PageNav, escape, from_json, key_part, page_data, page_key, to_json, urlencode,
 };
 
 pub type DirectoryData = PageData;
@@ -22,14 +22,14 @@ pub fn directory_data() -> DirectoryData {
     let query = use_query_map();
     let key = Signal::derive(move || {
         let q = query.read();
-        page_key(&[&q.get("q").unwrap_or_default(), &q.get("hal").unwrap_or_default()])
+        page_key(&[&q.get("q").unwrap_or_default(), &PageAt::from_query(&q).query()])
     });
     page_data(key, |k| Box::pin(directory_json(k)))
 }
 
 #[cfg_attr(feature = "hydrate", lazy)]
 async fn directory_json(key: String) -> Result<String, AppError> {
-    to_json(get_directory(key_part(&key, 0), key_part(&key, 1).parse().unwrap_or(1)).await)
+    to_json(get_directory(key_part(&key, 0), PageAt::parse(&key_part(&key, 1))).await)
 }
 
 pub fn directory_page(data: DirectoryData) -> AnyView {
@@ -110,10 +110,9 @@ fn directory(d: Directory) -> AnyView {
                 </li>
             }).collect_view()}
         </ul>
-        <Pagination
-            page=page.page
-            pages=page.pages
-            href=move |n| if query.is_empty() { format!("/?hal={n}") } else { format!("/?q={}&hal={n}", urlencode(&query)) }
+        <PageNav
+            links=page.links
+            href=move |at| if query.is_empty() { format!("/?{at}") } else { format!("/?q={}&{at}", urlencode(&query)) }
         />
         <section aria-labelledby="berita-desa">
             <h2 id="berita-desa">"Berita terbaru dari desa"</h2>

@@ -11,8 +11,8 @@ use super::model::{ArticleCard, ArticleInput, ArticlePage, ArticleStatus, CATEGO
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, Pagination, field_problem, form_values, from_json, key_part, route_data,
-    signed_in_error, to_json,
+    ErrorView, KeyPart, Loading, PageAt, PageData, PageLinks, PageNav, field_problem, form_values, from_json, key_part,
+    route_data, signed_in_error, to_json,
 };
 
 /// Which article page a route shows.
@@ -56,7 +56,10 @@ pub type NewsData = (Memo<Page>, Signal<String>, PageData);
 pub fn news_data() -> NewsData {
     let location = use_location();
     let page = Memo::new(move |_| Page::of(&location.pathname.get()));
-    let (slug, data) = route_data(&[KeyPart::Path, KeyPart::Query("hal")], |k| Box::pin(news_json(k)));
+    let (slug, data) = route_data(
+        &[KeyPart::Path, KeyPart::Query("hal"), KeyPart::Query("setelah"), KeyPart::Query("sebelum")],
+        |k| Box::pin(news_json(k)),
+    );
     (page, slug, data)
 }
 
@@ -68,7 +71,10 @@ fn last(path: &str) -> String {
 async fn news_json(key: String) -> Result<String, AppError> {
     let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
     match Page::of(&path) {
-        Page::List => to_json(get_articles(slug, key_part(&key, 2).parse().unwrap_or(1)).await),
+        Page::List => {
+            let at = format!("hal={}&setelah={}&sebelum={}", key_part(&key, 2), key_part(&key, 3), key_part(&key, 4));
+            to_json(get_articles(slug, PageAt::parse(&at)).await)
+        }
         Page::Article => to_json(get_article(slug, last(&path)).await),
         Page::Admin => to_json(all_articles(slug).await),
         Page::Editor => match last(&path).parse::<i64>() {
@@ -109,12 +115,11 @@ fn list_page(slug: Signal<String>, data: PageData) -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 let slug = slug.get_untracked();
-                match from_json::<(Vec<ArticleCard>, u64)>(data.await) {
+                match from_json::<(Vec<ArticleCard>, PageLinks)>(data.await) {
                     Ok((list, _)) if list.is_empty() => view! {
                         <p class="empty">"Belum ada berita. Kabar dari desa akan tampil di sini."</p>
                     }.into_any(),
-                    Ok((list, pages)) => {
-                        let page = leptos_router::hooks::use_query_map().read_untracked().get("hal").and_then(|p| p.parse().ok()).unwrap_or(1);
+                    Ok((list, links)) => {
                         let base = village_href(&slug, "/berita");
                         view! {
                             <ul class="card-list article-list" id="articles">
@@ -127,7 +132,7 @@ fn list_page(slug: Signal<String>, data: PageData) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                            <Pagination page pages href=move |p| format!("{base}?hal={p}")/>
+                            <PageNav links href=move |at| format!("{base}?{at}")/>
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),

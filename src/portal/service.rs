@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, Select, Set,
 };
 
 use super::markdown;
@@ -20,6 +20,7 @@ use crate::auth::guard::Official;
 use crate::db::entities::{article, village};
 use crate::error::{AppError, AppResult};
 use crate::letters::service::long_date;
+use crate::ui::{PageAt, PageLinks};
 
 /// Articles per page of a list.
 pub const PER_PAGE: u64 = 10;
@@ -240,23 +241,22 @@ pub async fn cover(
     Ok((files.get(&key).await.map_err(|_| AppError::NotFound)?, public))
 }
 
-/// A page of the village's public articles, newest first, and the number of pages.
+/// A page of the village's public articles, newest first, and the links around it.
 ///
 /// # Errors
 /// Database failures.
 pub async fn published(
     db: &DatabaseConnection,
     v: &village::Model,
-    page: u64,
+    at: &PageAt,
     now: DateTime<Utc>,
-) -> AppResult<(Vec<ArticleCard>, u64)> {
-    let paginator = public(v.id, now)
-        .order_by_desc(article::Column::PublishAt)
-        .order_by_desc(article::Column::Id)
-        .paginate(db, PER_PAGE);
-    let pages = paginator.num_pages().await?.max(1);
-    let rows = paginator.fetch_page(page.clamp(1, pages) - 1).await?;
-    Ok((rows.into_iter().map(|a| card(a, &v.slug, now)).collect(), pages))
+) -> AppResult<(Vec<ArticleCard>, PageLinks)> {
+    // Published articles always have their time: `public` asks for one before `now`.
+    let find = public(v.id, now);
+    let total = find.clone().count(db).await?;
+    let order = [(article::Column::PublishAt, Order::Desc), (article::Column::Id, Order::Desc)];
+    let (rows, links) = crate::db::keyset::page(db, find, &order, at, PER_PAGE, total).await?;
+    Ok((rows.into_iter().map(|a| card(a, &v.slug, now)).collect(), links))
 }
 
 /// Every article of the village, for its officials: drafts and scheduled ones too.

@@ -47,8 +47,7 @@ impl VillageSummary {
 pub struct VillagePage {
     pub items: Vec<VillageSummary>,
     pub total: u64,
-    pub page: u64,
-    pub pages: u64,
+    pub links: crate::ui::PageLinks,
     pub query: String,
 }
 

@@ -98,7 +98,7 @@ pub fn to_info(v: &village::Model) -> VillageInfo {
 ///
 /// # Errors
 /// Database failures only.
-pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<VillagePage> {
+pub async fn list(db: &DatabaseConnection, query: &str, at: &crate::ui::PageAt) -> AppResult<VillagePage> {
     let query = query.trim().chars().take(80).collect::<String>();
     let mut select = village::Entity::find();
     if !query.is_empty() {
@@ -110,13 +110,10 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
                 .add(lower(village::Column::Slug)),
         );
     }
-    let paginator =
-        select.order_by_asc(village::Column::Name).order_by_asc(village::Column::Id).paginate(db, VILLAGES_PER_PAGE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
+    let total = select.clone().count(db).await?;
+    let order = [(village::Column::Name, sea_orm::Order::Asc), (village::Column::Id, sea_orm::Order::Asc)];
+    let (rows, links) = crate::db::keyset::page(db, select, &order, at, VILLAGES_PER_PAGE, total).await?;
+    let items = rows
         .into_iter()
         .map(|v| VillageSummary {
             slug: v.slug,
@@ -126,7 +123,7 @@ pub async fn list(db: &DatabaseConnection, query: &str, page: u64) -> AppResult<
             kabupaten: v.kabupaten,
         })
         .collect();
-    Ok(VillagePage { items, total: counts.number_of_items, page, pages: counts.number_of_pages.max(1), query })
+    Ok(VillagePage { items, total, links, query })
 }
 
 /// Every village of the deployment with its number of officials, by name.
