@@ -8,7 +8,7 @@ use chrono::Utc;
 use common::{Backend, TestApp};
 use digdaya::auth::guard::Official;
 use digdaya::auth::{model::Role, service::create_official, session};
-use digdaya::db::entities::{audit_entry, population_event, resident, village};
+use digdaya::db::entities::{audit_entry, import_upload, population_event, resident, village};
 use digdaya::population::export::{self, Format};
 use digdaya::population::import::{self, Importer};
 use digdaya::population::model::{EventInput, ResidentFilter, ResidentForm, SaveOutcome};
@@ -597,15 +597,16 @@ async fn import_and_export_over_http(backend: Backend) {
     };
     let digdaya::population::model::ImportState::Checked(Ok(report)) = state().await else { panic!("not checked") };
     assert_eq!(report.new, 97);
-    let run = common::post_as(
-        &app,
-        "population/import-run",
-        &cookie,
-        "application/json",
-        &[("slug", &v.slug), ("token", &token)],
-    )
-    .await;
-    assert_eq!(run.status().as_u16(), 200);
+    // The upload is in the database, where every app server finds it.
+    let kept = import_upload::Entity::find_by_id((v.id, token.clone())).one(&app.db).await.unwrap().unwrap();
+    assert_eq!((kept.stage.as_str(), kept.bytes.len()), ("checked", bytes.len()));
+    let form = [("slug", v.slug.as_str()), ("token", token.as_str())];
+    let run = || common::post_as(&app, "population/import-run", &cookie, "application/json", &form);
+    let (first, second) = tokio::join!(run(), run());
+    let mut codes = [first.status().as_u16(), second.status().as_u16()];
+    codes.sort_unstable();
+    assert_eq!(codes[0], 200, "one of two clicks at once starts the import, once");
+    assert_ne!(codes[1], 200, "the other is refused");
     let finished = loop {
         match state().await {
             digdaya::population::model::ImportState::Finished(r) => break r.unwrap(),
@@ -614,6 +615,10 @@ async fn import_and_export_over_http(backend: Backend) {
     };
     assert_eq!((finished.new, finished.applied), (97, true));
     assert_eq!(count(&app, &v).await, 97);
+    let done = import_upload::Entity::find_by_id((v.id, token.clone())).one(&app.db).await.unwrap().unwrap();
+    assert_eq!((done.stage.as_str(), done.bytes.len()), ("finished", 0), "the file is dropped when done");
+    let again = run().await;
+    assert_ne!(again.status().as_u16(), 200, "a finished import does not run again");
 
     // Exports: the registry as Excel and CSV, the Buku Induk; only for officials.
     for (query, kind) in

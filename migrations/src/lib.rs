@@ -21,6 +21,7 @@ mod m20261129_000013_portal_content;
 mod m20261129_000014_gallery;
 mod m20261129_000015_outbox_keys;
 mod m20261129_000016_village_keys;
+mod m20261129_000017_import_uploads;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_gallery::Migration),
             Box::new(m20261129_000015_outbox_keys::Migration),
             Box::new(m20261129_000016_village_keys::Migration),
+            Box::new(m20261129_000017_import_uploads::Migration),
         ]
     }
 }

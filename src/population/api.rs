@@ -109,17 +109,9 @@ pub async fn close_correction(slug: String, id: i64, accept: bool, response: Str
 /// The state of an uploaded import file.
 #[server(endpoint = "population/import-state")]
 pub async fn get_import_state(slug: String, token: String) -> Result<ImportState, AppError> {
-    use super::uploads::{self, Stage};
-    let (_, village, o) = official(&slug).await?;
-    let u = uploads::get(&token, village.id, o.id).ok_or_else(|| {
+    let (state, village, o) = official(&slug).await?;
+    super::uploads::state(&state.db, &token, village.id, o.id).await?.ok_or_else(|| {
         AppError::Invalid("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa; unggah lagi.".into())
-    })?;
-    Ok(match u.stage {
-        Stage::Checked(r) => ImportState::Checked(r),
-        Stage::Running => {
-            ImportState::Running { done: u.progress.load(std::sync::atomic::Ordering::Relaxed), total: u.rows }
-        }
-        Stage::Finished(r) => ImportState::Finished(r),
     })
 }
 
@@ -128,15 +120,20 @@ pub async fn get_import_state(slug: String, token: String) -> Result<ImportState
 pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
     use super::uploads;
     let (state, village, o) = official(&slug).await?;
-    let u = uploads::start(&token, village.id, o.id)
+    let u = uploads::start(&state.db, &token, village.id, o.id)
+        .await?
         .ok_or_else(|| AppError::Invalid("Impor ini sudah berjalan, sudah selesai, atau berkasnya ditolak.".into()))?;
     let by = super::import::Importer { official_id: Some(o.id), name: o.name.clone() };
     tokio::spawn(async move {
-        let result =
-            super::import::apply(&state.db, u.village_id, &u.file_name, &u.bytes, &by, Some(u.progress.clone()))
-                .await
-                .map_err(|e| e.to_string());
-        uploads::finish(&token, result);
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let reporter = uploads::report_progress(state.db.clone(), u.village_id, token.clone(), progress.clone());
+        let result = super::import::apply(&state.db, u.village_id, &u.file_name, &u.bytes, &by, Some(progress))
+            .await
+            .map_err(|e| e.to_string());
+        reporter.abort();
+        if let Err(e) = uploads::finish(&state.db, u.village_id, &token, &result).await {
+            tracing::error!("import {token}: its outcome could not be recorded: {e}");
+        }
     });
     Ok(())
 }

@@ -60,7 +60,10 @@ pub async fn upload(
         Err(AppError::Invalid(m)) => Err(m),
         Err(e) => return error_response(&e),
     };
-    let token = uploads::put(village.id, official.id, name, bytes, checked);
+    let token = match uploads::put(&state.db, village.id, official.id, name, bytes, checked).await {
+        Ok(token) => token,
+        Err(e) => return error_response(&e),
+    };
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     Redirect::to(&format!("{}?unggahan={token}", mode.path(&village.slug, "/admin/penduduk/impor"))).into_response()
 }

@@ -1,92 +1,183 @@
 //! Import files between the dry run and the real run, and the progress of a running import
-//! (server only). Kept in this process's memory for an hour: an import is short, and a restart
-//! only asks the official to upload the file again. (With several app servers, the upload and
-//! its progress page must reach the same one: sticky sessions, see ARCHITECTURE.md.)
+//! (server only), in the table `import_uploads`: whichever app server an official's next
+//! request reaches sees the same upload, and two servers can never start the same import twice.
+//! Kept for an hour; the file's bytes are dropped when its import has finished.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::model::ImportReport;
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
-const KEEP: Duration = Duration::from_secs(3600);
+use super::model::{ImportReport, ImportState};
+use crate::db::entities::import_upload;
+use crate::error::AppResult;
 
-#[derive(Debug, Clone)]
-pub enum Stage {
-    /// The dry run's report (or why the file was refused), waiting for the official.
-    Checked(Result<ImportReport, String>),
-    Running,
-    Finished(Result<ImportReport, String>),
+const KEEP_MINUTES: i64 = 60;
+const CHECKED: &str = "checked";
+const RUNNING: &str = "running";
+const FINISHED: &str = "finished";
+
+fn outcome_json(result: &Result<ImportReport, String>) -> Option<String> {
+    serde_json::to_string(result).ok()
 }
 
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub village_id: i64,
-    pub official_id: i64,
-    pub file_name: String,
-    pub bytes: Arc<Vec<u8>>,
-    pub stage: Stage,
-    pub rows: u32,
-    pub progress: Arc<AtomicU32>,
-    created: Instant,
+fn outcome_of(json: Option<&str>) -> Result<ImportReport, String> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_else(|| Err("Hasil pemeriksaan berkas tidak terbaca; unggah lagi.".into()))
 }
 
-static UPLOADS: LazyLock<Mutex<HashMap<String, Upload>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-
-fn lock() -> std::sync::MutexGuard<'static, HashMap<String, Upload>> {
-    UPLOADS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Keeps a checked upload; returns its token. An official's older uploads are dropped.
-pub fn put(
+/// Keeps a checked upload; returns its token. The official's older uploads that are not running
+/// are dropped, and every upload older than an hour.
+///
+/// # Errors
+/// Database failures.
+pub async fn put(
+    db: &DatabaseConnection,
     village_id: i64,
     official_id: i64,
     file_name: String,
     bytes: Vec<u8>,
     checked: Result<ImportReport, String>,
-) -> String {
+) -> AppResult<String> {
+    let old = Utc::now() - chrono::Duration::minutes(KEEP_MINUTES);
+    import_upload::Entity::delete_many()
+        .filter(
+            Condition::any().add(import_upload::Column::CreatedAt.lt(old)).add(
+                Condition::all()
+                    .add(import_upload::Column::VillageId.eq(village_id))
+                    .add(import_upload::Column::OfficialId.eq(official_id))
+                    .add(import_upload::Column::Stage.ne(RUNNING)),
+            ),
+        )
+        .exec(db)
+        .await?;
     let token = crate::auth::session::new_token();
     let rows = checked.as_ref().map(|r| r.rows).unwrap_or(0);
-    let mut all = lock();
-    all.retain(|_, u| {
-        u.created.elapsed() < KEEP && (u.official_id != official_id || matches!(u.stage, Stage::Running))
-    });
-    all.insert(
-        token.clone(),
-        Upload {
-            village_id,
-            official_id,
-            file_name,
-            bytes: Arc::new(bytes),
-            stage: Stage::Checked(checked),
-            rows,
-            progress: Arc::new(AtomicU32::new(0)),
-            created: Instant::now(),
+    import_upload::ActiveModel {
+        village_id: Set(village_id),
+        token: Set(token.clone()),
+        official_id: Set(official_id),
+        file_name: Set(file_name.chars().take(255).collect()),
+        bytes: Set(bytes),
+        stage: Set(CHECKED.into()),
+        outcome: Set(outcome_json(&checked)),
+        rows: Set(i32::try_from(rows).unwrap_or(i32::MAX)),
+        progress: Set(0),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The upload `token` of this village and official, if it is there and not expired.
+async fn find(
+    db: &DatabaseConnection,
+    token: &str,
+    village_id: i64,
+    official_id: i64,
+) -> AppResult<Option<import_upload::Model>> {
+    let old = Utc::now() - chrono::Duration::minutes(KEEP_MINUTES);
+    Ok(import_upload::Entity::find_by_id((village_id, token.to_string()))
+        .filter(import_upload::Column::OfficialId.eq(official_id))
+        .filter(import_upload::Column::CreatedAt.gte(old))
+        .one(db)
+        .await?)
+}
+
+/// Where the upload `token` of this village and official stands.
+///
+/// # Errors
+/// Database failures.
+pub async fn state(
+    db: &DatabaseConnection,
+    token: &str,
+    village_id: i64,
+    official_id: i64,
+) -> AppResult<Option<ImportState>> {
+    Ok(find(db, token, village_id, official_id).await?.map(|u| match u.stage.as_str() {
+        RUNNING => ImportState::Running {
+            done: u32::try_from(u.progress).unwrap_or(0),
+            total: u32::try_from(u.rows).unwrap_or(0),
         },
-    );
-    token
+        FINISHED => ImportState::Finished(outcome_of(u.outcome.as_deref())),
+        _ => ImportState::Checked(outcome_of(u.outcome.as_deref())),
+    }))
 }
 
-/// The upload `token` of this village and official.
-pub fn get(token: &str, village_id: i64, official_id: i64) -> Option<Upload> {
-    lock().get(token).filter(|u| u.village_id == village_id && u.official_id == official_id).cloned()
-}
-
-/// Marks the upload running, unless it already runs or ran. Returns it when it may start.
-pub fn start(token: &str, village_id: i64, official_id: i64) -> Option<Upload> {
-    let mut all = lock();
-    let u = all.get_mut(token).filter(|u| u.village_id == village_id && u.official_id == official_id)?;
-    if !matches!(u.stage, Stage::Checked(Ok(_))) {
-        return None;
+/// Marks the upload running, if its check passed and it has not started: one atomic update,
+/// so of two servers (or two clicks) only one starts it. Returns the file to import.
+///
+/// # Errors
+/// Database failures.
+pub async fn start(
+    db: &DatabaseConnection,
+    token: &str,
+    village_id: i64,
+    official_id: i64,
+) -> AppResult<Option<import_upload::Model>> {
+    let Some(u) = find(db, token, village_id, official_id).await? else { return Ok(None) };
+    if u.stage != CHECKED || outcome_of(u.outcome.as_deref()).is_err() {
+        return Ok(None);
     }
-    u.stage = Stage::Running;
-    u.progress.store(0, Ordering::Relaxed);
-    Some(u.clone())
+    let moved = import_upload::Entity::update_many()
+        .col_expr(import_upload::Column::Stage, Expr::value(RUNNING))
+        .col_expr(import_upload::Column::Progress, Expr::value(0))
+        .filter(import_upload::Column::VillageId.eq(village_id))
+        .filter(import_upload::Column::Token.eq(token))
+        .filter(import_upload::Column::Stage.eq(CHECKED))
+        .exec(db)
+        .await?;
+    Ok((moved.rows_affected == 1).then_some(u))
 }
 
-pub fn finish(token: &str, result: Result<ImportReport, String>) {
-    if let Some(u) = lock().get_mut(token) {
-        u.stage = Stage::Finished(result);
-    }
+/// Writes the running import's row count to the table every half second until `done` is set.
+pub fn report_progress(
+    db: DatabaseConnection,
+    village_id: i64,
+    token: String,
+    progress: Arc<AtomicU32>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last = 0;
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = progress.load(Ordering::Relaxed);
+            if now == last {
+                continue;
+            }
+            last = now;
+            let _ = import_upload::Entity::update_many()
+                .col_expr(import_upload::Column::Progress, Expr::value(i32::try_from(now).unwrap_or(i32::MAX)))
+                .filter(import_upload::Column::VillageId.eq(village_id))
+                .filter(import_upload::Column::Token.eq(token.as_str()))
+                .filter(import_upload::Column::Stage.eq(RUNNING))
+                .exec(&db)
+                .await;
+        }
+    })
+}
+
+/// Records the import's outcome and drops the file.
+///
+/// # Errors
+/// Database failures.
+pub async fn finish(
+    db: &DatabaseConnection,
+    village_id: i64,
+    token: &str,
+    result: &Result<ImportReport, String>,
+) -> AppResult<()> {
+    import_upload::Entity::update_many()
+        .col_expr(import_upload::Column::Stage, Expr::value(FINISHED))
+        .col_expr(import_upload::Column::Outcome, Expr::value(outcome_json(result)))
+        .col_expr(import_upload::Column::Bytes, Expr::value(Vec::<u8>::new()))
+        .filter(import_upload::Column::VillageId.eq(village_id))
+        .filter(import_upload::Column::Token.eq(token))
+        .exec(db)
+        .await?;
+    Ok(())
 }

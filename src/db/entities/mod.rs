@@ -13,6 +13,7 @@ pub mod complaint_message;
 pub mod correction_request;
 pub mod event;
 pub mod family;
+pub mod import_upload;
 pub mod letter_event;
 pub mod letter_file;
 pub mod letter_request;
