@@ -110,9 +110,9 @@ pub async fn close_correction(slug: String, id: i64, accept: bool, response: Str
 #[server(endpoint = "population/import-state")]
 pub async fn get_import_state(slug: String, token: String) -> Result<ImportState, AppError> {
     let (state, village, o) = official(&slug).await?;
-    super::uploads::state(&state.db, &token, village.id, o.id).await?.ok_or_else(|| {
-        AppError::Invalid("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa; unggah lagi.".into())
-    })
+    super::uploads::state(&state.db, &token, village.id, o.id)
+        .await?
+        .ok_or_else(|| AppError::Invalid("Berkas unggahan tidak ditemukan atau sudah kedaluwarsa; unggah lagi.".into()))
 }
 
 /// Runs the checked import in the background (one transaction); the page follows its progress.
