@@ -125,7 +125,7 @@ pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
         .ok_or_else(|| AppError::Invalid("Impor ini sudah berjalan, sudah selesai, atau berkasnya ditolak.".into()))?;
     let by = super::import::Importer { official_id: Some(o.id), name: o.name.clone() };
     tokio::spawn(async move {
-        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let progress = uploads::track(&token);
         let reporter = uploads::report_progress(state.db.clone(), u.village_id, token.clone(), progress.clone());
         let result = super::import::apply(&state.db, u.village_id, &u.file_name, &u.bytes, &by, Some(progress))
             .await

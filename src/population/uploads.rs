@@ -2,9 +2,14 @@
 //! (server only), in the table `import_uploads`: whichever app server an official's next
 //! request reaches sees the same upload, and two servers can never start the same import twice.
 //! Kept for an hour; the file's bytes are dropped when its import has finished.
+//!
+//! The row count of a running import is also kept by the process that runs it ([`track`]), and
+//! read from there first: on SQLite the import's one transaction holds the only write lock, so
+//! the table's count could not move before it commits (and only one server uses a SQLite file).
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -88,6 +93,18 @@ async fn find(
         .await?)
 }
 
+/// Row counts of the imports this process runs, by token.
+static RUNNING_HERE: LazyLock<Mutex<HashMap<String, Arc<AtomicU32>>>> = LazyLock::new(Default::default);
+
+fn running_here() -> std::sync::MutexGuard<'static, HashMap<String, Arc<AtomicU32>>> {
+    RUNNING_HERE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The counter this process's import of `token` advances; [`finish`] forgets it.
+pub fn track(token: &str) -> Arc<AtomicU32> {
+    running_here().entry(token.to_string()).or_default().clone()
+}
+
 /// Where the upload `token` of this village and official stands.
 ///
 /// # Errors
@@ -100,7 +117,9 @@ pub async fn state(
 ) -> AppResult<Option<ImportState>> {
     Ok(find(db, token, village_id, official_id).await?.map(|u| match u.stage.as_str() {
         RUNNING => ImportState::Running {
-            done: u32::try_from(u.progress).unwrap_or(0),
+            done: running_here()
+                .get(token)
+                .map_or_else(|| u32::try_from(u.progress).unwrap_or(0), |here| here.load(Ordering::Relaxed)),
             total: u32::try_from(u.rows).unwrap_or(0),
         },
         FINISHED => ImportState::Finished(outcome_of(u.outcome.as_deref())),
@@ -134,7 +153,8 @@ pub async fn start(
     Ok((moved.rows_affected == 1).then_some(u))
 }
 
-/// Writes the running import's row count to the table every half second until `done` is set.
+/// Writes the running import's row count to the table every half second, for the other app
+/// servers, until aborted. PostgreSQL only (see the module's note on SQLite).
 pub fn report_progress(
     db: DatabaseConnection,
     village_id: i64,
@@ -142,6 +162,9 @@ pub fn report_progress(
     progress: Arc<AtomicU32>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return;
+        }
         let mut last = 0;
         loop {
             tokio::time::sleep(Duration::from_millis(500)).await;
@@ -171,6 +194,7 @@ pub async fn finish(
     token: &str,
     result: &Result<ImportReport, String>,
 ) -> AppResult<()> {
+    running_here().remove(token);
     import_upload::Entity::update_many()
         .col_expr(import_upload::Column::Stage, Expr::value(FINISHED))
         .col_expr(import_upload::Column::Outcome, Expr::value(outcome_json(result)))
