@@ -1,6 +1,7 @@
 # Digdaya: the words a newcomer would guess.
 #   make run    set up, build, create data/digdaya.db with the demo village, serve on :3000
-#   make test   set up, build, run every test (unit, integration on SQLite and PostgreSQL, browser)
+#   make test   set up, build, run every test (unit, integration on SQLite and PostgreSQL, API
+#               fuzzing with Schemathesis, browser)
 #   make bench  measure the budgets into bench/out and print them (see BENCHMARKS.md)
 #   make lighthouse   Lighthouse 12.2.3 (mobile) on the demo portal (also part of make bench)
 # Builds go to a target dir outside the clone so that fresh clones reuse a warm build.
@@ -16,7 +17,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit e2e bench lighthouse fmt lint FORCE
+.PHONY: run test setup setup-test build precompress unit e2e api-check bench province load lighthouse fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -26,7 +27,7 @@ run: setup build
 	@echo ""
 	@exec $(BIN) serve
 
-test: setup-test build unit e2e
+test: setup-test build unit api-check e2e
 
 setup:
 	@.ci/setup.sh
@@ -71,6 +72,11 @@ unit:
 e2e:
 	cd end2end && npx playwright test
 
+# Schemathesis against /api/v1/openapi.json on a running server (SQLite, and PostgreSQL when
+# DATABASE_URL_PG is set): no 5xx, every answer as the document says.
+api-check:
+	.ci/api-check.sh
+
 bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example argon2
 	bench/run.sh
@@ -84,6 +90,17 @@ bench: setup build
 	bench/market-wire.sh
 	bench/pwa.sh
 	bench/lighthouse.sh
+
+# Issue 10's scale figures, apart from `make bench` (seeding Banten's 1,552 villages takes about
+# 85 minutes; it resumes where it stopped):
+#   make province DATABASE_URL=postgres://postgres@127.0.0.1:5432/digdaya_province
+#   make load     DATABASE_URL=postgres://postgres@127.0.0.1:5432/digdaya_province
+province: setup build
+	cargo run --release --quiet --no-default-features --features ssr --example province -- seed
+	cargo run --release --quiet --no-default-features --features ssr --example province -- search
+
+load: setup build
+	bench/load.sh
 
 # Lighthouse 12.2.3 (mobile) on the demo village's home page, an article and its statistics.
 lighthouse: setup-test build

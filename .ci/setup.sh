@@ -2,7 +2,8 @@
 # Installs what building (and, with --test, testing) Digdaya needs. Idempotent: everything that is
 # already there at the right version is skipped, so a second run takes about a second.
 #   .ci/setup.sh          toolchain target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
-#   .ci/setup.sh --test   the same, plus Chromium and the Playwright packages
+#   .ci/setup.sh --test   the same, plus Chromium, the npm test packages (Playwright, s3rver) and
+#                         Schemathesis (PyPI, in a virtualenv beside the other tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,12 +55,23 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
-# 6. Playwright from npm, without its own browser download (Debian's Chromium is used).
+# 6. Playwright (without its own browser download: Debian's Chromium is used) and s3rver, the
+#    S3-compatible store the storage tests run against, from npm.
 if $want_test; then
   stamp=end2end/node_modules/.installed-lock
   if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
-    say "installing the Playwright packages"
+    say "installing the npm test packages (Playwright, s3rver)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
     cp end2end/package-lock.json "$stamp"
+  fi
+fi
+
+# 7. Schemathesis 4.32.5 for the API check (.ci/api-check.sh).
+if $want_test; then
+  venv="$tools/venv"
+  if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q '4\.32\.5'; then
+    say "installing Schemathesis 4.32.5 into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
   fi
 fi

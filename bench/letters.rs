@@ -161,6 +161,7 @@ async fn main() {
         addr,
         site_root: site.path().display().to_string(),
         files_dir: site.path().join("files").display().to_string(),
+        s3: None,
     };
     let state = digdaya::server::AppState {
         db: db.clone(),

@@ -192,6 +192,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
             <Route path=path!("peta") view={Lazy::<Overview>::new()} ssr=SsrMode::Async/>
             <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
             <Route path=path!("kelola/masuk") view={Lazy::<SuperadminSignIn>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("wilayah") view={Lazy::<Region>::new()} ssr=SsrMode::Async/>
         )
         .into_any(),
         SiteMode::Bound { .. } => routes_with_village!(path!("");).into_any(),
@@ -239,7 +240,7 @@ use crate::{
     account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
     market::pages as market, population::admin as registry, population::pages as statistics, portal::admin as portal,
-    portal::directory, portal::pages as news, portal::site, village::manage as villages,
+    portal::directory, portal::pages as news, portal::site, regency::pages as regency, village::manage as villages,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
@@ -253,6 +254,7 @@ lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
 lazy_page!(MyAccess(account::MyAccessData) = account::my_access_data => account::my_access_page);
 lazy_page!(Manage(villages::ManageData) = villages::manage_data => villages::manage_page);
 lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
+lazy_page!(Region(regency::RegionData) = regency::region_data => regency::region_page);
 lazy_page!(Statistics(statistics::StatisticsData) = statistics::statistics_data => statistics::statistics_page);
 lazy_page!(Registry(registry::RegistryData) = registry::registry_data => registry::registry_page);
 lazy_page!(ResidentPage(registry::ResidentData) = registry::resident_data => registry::resident_page);

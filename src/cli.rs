@@ -37,16 +37,19 @@ pub enum Command {
     /// Create an official's account. The password comes from DIGDAYA_PASSWORD, or is generated
     /// and printed once.
     CreateOfficial {
-        /// The village (kode wilayah or slug); leave out for a superadmin.
+        /// The village (kode wilayah or slug); leave out for a superadmin or a wilayah officer.
         #[arg(long)]
         village: Option<String>,
+        /// For a wilayah officer: the kode wilayah of their kecamatan, kabupaten or province.
+        #[arg(long)]
+        region: Option<String>,
         /// Sign-in name: lower-case letters, digits, dots, dashes.
         #[arg(long)]
         username: String,
         /// Full name with titles, as shown on letters.
         #[arg(long)]
         name: String,
-        /// operator, sekdes, kades or superadmin.
+        /// operator, sekdes, kades, superadmin or wilayah (sees the figures of a region's villages).
         #[arg(long)]
         role: String,
     },
@@ -90,6 +93,26 @@ pub enum Command {
         /// The backup file.
         file: std::path::PathBuf,
     },
+    /// Make a token for a partner system to use the API (/api/v1/) for some villages. The token
+    /// is printed once; only its hash is kept.
+    CreateToken {
+        /// Who will use it, e.g. "Dinas PMD Kabupaten Serang".
+        #[arg(long)]
+        name: String,
+        /// A village it reaches (kode wilayah or slug); repeat for several.
+        #[arg(long = "village", required = true)]
+        villages: Vec<String>,
+        /// Also allow writing (making letter requests); without it the token only reads.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Revoke a partner token (by the number list-tokens shows): it stops working at once.
+    RevokeToken {
+        /// The token's number.
+        id: i64,
+    },
+    /// List the partner tokens: number, name, villages, scope, last use (never the token).
+    ListTokens,
     /// Export a village's residents in the import format (.xlsx or .csv).
     ExportResidents {
         /// The village (kode wilayah or slug).

@@ -20,11 +20,14 @@ pub mod outbox;
 pub mod population;
 pub mod portal;
 pub mod pwa;
+pub mod regency;
 pub mod region;
 pub mod site;
 pub mod ui;
 pub mod village;
 
+#[cfg(feature = "ssr")]
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backup;
 #[cfg(feature = "ssr")]

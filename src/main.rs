@@ -74,6 +74,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 done.path.display(),
                 done.bytes as f64 / 1e6
             );
+            if let Some(s3) = &config.s3 {
+                println!(
+                    "Uploaded files are in the bucket {} at {}, not in this backup: keep them with the store's own versioning or replication.",
+                    s3.bucket, s3.endpoint
+                );
+            }
             Ok(())
         }
         Command::Migrate => {
@@ -84,13 +90,70 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
                 format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
             })?;
-            let state = AppState {
-                db: conn,
-                leptos_options: config.leptos_options(),
-                files: digdaya::media::Storage::new(&config.files_dir),
-            };
+            let state = AppState { db: conn, leptos_options: config.leptos_options(), files: config.storage()? };
             tracing::info!("Digdaya listening on http://{}", config.addr);
             serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
+        }
+        Command::CreateToken { name, villages, write } => {
+            let mut ids = Vec::new();
+            let mut names = Vec::new();
+            for text in &villages {
+                let v = find_village(&conn, text).await?;
+                ids.push(v.id);
+                names.push(v.slug);
+            }
+            let (id, token) = digdaya::api::tokens::create(&conn, &name, &ids, write, chrono::Utc::now())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Token {id} for {name:?} ({}; {}):\n\n  {token}\n\nGive it to the partner over a safe channel: it is not shown again. Revoke it with `digdaya revoke-token {id}`.",
+                if write { "read and write" } else { "read only" },
+                names.join(", ")
+            );
+            Ok(())
+        }
+        Command::RevokeToken { id } => {
+            if digdaya::api::tokens::revoke(&conn, id, chrono::Utc::now()).await.map_err(|e| e.to_string())? {
+                println!("Token {id} is revoked.");
+                Ok(())
+            } else {
+                Err(format!("no active token {id}: see list-tokens"))
+            }
+        }
+        Command::ListTokens => {
+            use sea_orm::{ColumnTrait, QueryFilter};
+            let tokens = digdaya::api::tokens::list(&conn).await.map_err(|e| e.to_string())?;
+            let ids: Vec<i64> = tokens.iter().flat_map(|t| t.villages.iter().copied()).collect();
+            use digdaya::db::entities::village as row;
+            let slugs: std::collections::HashMap<i64, String> = row::Entity::find()
+                .filter(row::Column::Id.is_in(ids))
+                .all(&conn)
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|v| (v.id, v.slug))
+                .collect();
+            if tokens.is_empty() {
+                println!("No partner tokens yet: make one with create-token.");
+            }
+            for t in tokens {
+                let state = match (t.revoked_at, t.last_used_at) {
+                    (Some(at), _) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, Some(at)) => format!("last used {}", at.format("%Y-%m-%d %H:%M")),
+                    (None, None) => "never used".to_string(),
+                };
+                let villages: Vec<&str> =
+                    t.villages.iter().map(|id| slugs.get(id).map_or("?", String::as_str)).collect();
+                println!(
+                    "{:>4}  {}  [{}]  villages {}  made {}  {state}",
+                    t.id,
+                    t.name,
+                    if t.can_write { "read+write" } else { "read" },
+                    villages.join(", "),
+                    t.created_at.format("%Y-%m-%d"),
+                );
+            }
+            Ok(())
         }
         Command::CreateVillage { code, slug, host } => {
             let v = village::service::create_from_code(&conn, &code, slug.as_deref(), host.as_deref())
@@ -108,9 +171,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::CreateOfficial { village: village_ref, username, name, role } => {
-            let role = Role::parse(&role)
-                .ok_or_else(|| format!("role {role:?} is unknown: use operator, sekdes, kades or superadmin"))?;
+        Command::CreateOfficial { village: village_ref, region, username, name, role } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                format!("role {role:?} is unknown: use operator, sekdes, kades, superadmin or wilayah")
+            })?;
             let village = match village_ref {
                 Some(text) => Some(find_village(&conn, &text).await?),
                 None => None,
@@ -119,15 +183,24 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Ok(p) if !p.is_empty() => (p, false),
                 _ => (auth::service::generate_password(), true),
             };
-            let official = auth::service::create_official(&conn, village.as_ref(), &username, &name, role, &password)
-                .await
-                .map_err(|e| e.to_string())?;
+            let official = match (role, region.as_deref()) {
+                (Role::Wilayah, Some(region)) if village.is_none() => {
+                    auth::service::create_region_official(&conn, region, &username, &name, &password).await
+                }
+                (Role::Wilayah, _) => {
+                    return Err("a wilayah officer needs --region (e.g. 36.04 or 36.04.05) and no --village".into());
+                }
+                (_, Some(_)) => return Err("--region is only for --role wilayah".into()),
+                _ => auth::service::create_official(&conn, village.as_ref(), &username, &name, role, &password).await,
+            }
+            .map_err(|e| e.to_string())?;
             println!(
-                "Created {} {} ({}){}",
+                "Created {} {} ({}){}{}",
                 role.label(),
                 official.name,
                 official.username,
-                village.map(|v| format!(" for {} {}", village::model::capitalise(&v.kind), v.name)).unwrap_or_default()
+                village.map(|v| format!(" for {} {}", village::model::capitalise(&v.kind), v.name)).unwrap_or_default(),
+                official.region_code.map(|r| format!(" for region {r}; signs in at /kelola/masuk")).unwrap_or_default()
             );
             if generated {
                 println!("Password (shown once, give it in person): {password}");
@@ -218,7 +291,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             digdaya::map::service::seed_demo_features(&conn, &report.village).await.map_err(|e| e.to_string())?;
             digdaya::market::service::seed_demo_market(&conn, &report.village).await.map_err(|e| e.to_string())?;
             if let Some(kades) = as_official(Role::Kades) {
-                let files = digdaya::media::Storage::new(&config.files_dir);
+                let files = config.storage()?;
                 digdaya::portal::demo::seed_demo_portal(&conn, &files, &report.village, &kades)
                     .await
                     .map_err(|e| e.to_string())?;

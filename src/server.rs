@@ -73,6 +73,8 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let mut app = Router::new()
         .route("/healthz", get(healthz))
+        // The partner API, documented at /api/v1/openapi.json.
+        .nest("/api/v1", crate::api::routes(state.clone(), crate::api::Limits::from_env()))
         // Registry files: an import upload (multipart form, up to 25 MB) and exports.
         .route(
             "/api/population/import/{slug}",
@@ -243,9 +245,15 @@ fn public_files(site_root: &str, pkg_dir: &str) -> Vec<(String, std::path::PathB
 /// CSRF defence: a request that may change state (anything but GET/HEAD/OPTIONS) must come from
 /// a page of this very host, as its `Origin` (or, failing that, `Referer`) says. Browsers send
 /// `Origin` with every cross-site POST, so a forged form or fetch from another site is refused.
+/// The partner API (`/api/v1/`) is not a page's: it writes only for a partner's bearer token,
+/// which a browser never adds on its own, and refuses a session cookie for writing, so there
+/// is nothing to forge; it answers its own refusals as JSON.
 async fn refuse_cross_site(req: Request, next: Next) -> Response {
     use axum::http::Method;
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    if req.uri().path().starts_with("/api/v1/") {
         return next.run(req).await;
     }
     let headers = req.headers();

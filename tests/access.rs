@@ -27,6 +27,8 @@ enum Access {
     ResidentsOrOfficials,
     /// The deployment's superadmin only.
     Superadmin,
+    /// Regional officers (role `wilayah`) only.
+    Regional,
 }
 
 const VILLAGE_ROLES: &[Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
@@ -86,6 +88,7 @@ const TABLE: &[Entry] = &[
     ("village/managed", Access::Superadmin, &[]),
     ("village/regions", Access::Superadmin, &[("query", "margasana")]),
     ("village/create", Access::Superadmin, &[("code", "36.04.05.2003")]),
+    ("regency/overview", Access::Regional, &[]),
     ("population/stats", Access::Anyone, &[A]),
     ("auth/sign-in", Access::Anyone, &[A, ("username", "x"), ("password", "y")]),
     ("auth/resident-sign-in", Access::Anyone, &[A, ("nik", "3604050101900999"), ("pin", "480213")]),
@@ -302,6 +305,8 @@ enum Caller {
     ResidentChangingPin,
     OtherResident,
     Superadmin,
+    /// A regional officer of Kabupaten Serang (both villages are in it).
+    Regional,
 }
 
 /// What a caller should get: `None` for "allowed", else the refusal in the body.
@@ -313,8 +318,10 @@ fn expected(access: Access, caller: Caller) -> Option<&'static str> {
     match (access, caller) {
         (Access::Anyone, _) => None,
         (_, Anonymous) => UNAUTH,
-        (Access::Superadmin, Superadmin) => None,
-        (Access::Superadmin, _) => FORBIDDEN,
+        (Access::Superadmin, Superadmin) | (Access::Regional, Regional) => None,
+        (Access::Superadmin | Access::Regional, _) => FORBIDDEN,
+        // A regional officer belongs to no village: every village's data is "not found".
+        (_, Regional) => NOT_FOUND,
         (_, OtherVillage | OtherResident) => NOT_FOUND,
         (Access::Officials(roles), Superadmin) if roles.contains(&Role::Superadmin) => None,
         (_, Superadmin) => NOT_FOUND,
@@ -344,6 +351,9 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
     officials.push((Caller::OtherVillage, other));
     let superadmin = create_official(&app.db, None, "admin", "Admin", Role::Superadmin, password).await.unwrap();
     officials.push((Caller::Superadmin, superadmin));
+    let regional =
+        digdaya::auth::service::create_region_official(&app.db, "36.04", "camat.serang", "R", password).await.unwrap();
+    officials.push((Caller::Regional, regional));
     let target = create_official(&app.db, Some(&a), "target.a", "T", Role::Operator, password).await.unwrap();
 
     let residents_of = |village_id: i64| {

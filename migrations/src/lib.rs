@@ -22,6 +22,8 @@ mod m20261129_000014_gallery;
 mod m20261129_000015_outbox_keys;
 mod m20261129_000016_village_keys;
 mod m20261129_000017_import_uploads;
+mod m20261129_000018_partner_api;
+mod m20261129_000019_region_officers;
 
 pub struct Migrator;
 
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_outbox_keys::Migration),
             Box::new(m20261129_000016_village_keys::Migration),
             Box::new(m20261129_000017_import_uploads::Migration),
+            Box::new(m20261129_000018_partner_api::Migration),
+            Box::new(m20261129_000019_region_officers::Migration),
         ]
     }
 }

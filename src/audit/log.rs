@@ -60,6 +60,9 @@ pub enum Action {
     ArticleSaved,
     /// The portal's profile, people, announcements, agenda or budget changed (detail says what).
     PortalChanged,
+    /// A partner system or an official read residents through the API (detail: the area and
+    /// how many).
+    ApiResidentsRead,
 }
 
 impl Action {
@@ -91,6 +94,7 @@ impl Action {
             Action::MarketChanged => "market_changed",
             Action::ArticleSaved => "article_saved",
             Action::PortalChanged => "portal_changed",
+            Action::ApiResidentsRead => "api_residents_read",
         }
     }
 
@@ -121,6 +125,7 @@ impl Action {
         Action::MarketChanged,
         Action::ArticleSaved,
         Action::PortalChanged,
+        Action::ApiResidentsRead,
     ];
 
     pub fn parse(text: &str) -> Option<Action> {
@@ -131,8 +136,19 @@ impl Action {
 /// Who acted.
 #[derive(Debug, Clone)]
 pub enum Actor {
-    Official { id: i64, name: String },
-    Resident { id: i64, name: String },
+    Official {
+        id: i64,
+        name: String,
+    },
+    Resident {
+        id: i64,
+        name: String,
+    },
+    /// A partner system, by its API token.
+    Partner {
+        id: i64,
+        name: String,
+    },
     Anonymous,
 }
 
@@ -155,6 +171,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, entry: Entry) -> Result<(), sea_
     let (actor_kind, actor_id, actor_name) = match entry.actor {
         Actor::Official { id, name } => ("official", Some(id), Some(name)),
         Actor::Resident { id, name } => ("resident", Some(id), Some(name)),
+        Actor::Partner { id, name } => ("partner", Some(id), Some(name)),
         Actor::Anonymous => ("anonymous", None, None),
     };
     audit_entry::ActiveModel {

@@ -30,6 +30,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("market_changed", "Pasar desa: lapak atau produk diubah"),
     ("article_saved", "Berita desa ditulis, diubah, diterbitkan atau dihapus"),
     ("portal_changed", "Profil, perangkat, pengumuman, agenda atau APBDes desa diubah"),
+    ("api_residents_read", "Data penduduk dibaca lewat API"),
 ];
 
 /// The words for a stored action name (the name itself when unknown).

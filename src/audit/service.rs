@@ -52,6 +52,7 @@ fn actor_label(row: &audit_entry::Model) -> String {
     match (row.actor_kind.as_str(), &row.actor_name) {
         ("official", Some(name)) => format!("{name} (perangkat)"),
         ("resident", Some(name)) => format!("{name} (warga)"),
+        ("partner", Some(name)) => format!("{name} (sistem mitra)"),
         _ => "Tidak dikenal".to_string(),
     }
 }

@@ -48,7 +48,8 @@ pub fn wib(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// Signs an official in at the village `slug` and goes to its admin dashboard; with an empty
-/// `slug`, signs the deployment's superadmin in and goes to `/kelola`.
+/// `slug`, signs the deployment's superadmin in and goes to `/kelola` (a regional officer to
+/// `/wilayah`).
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(slug: String, username: String, password: String) -> Result<(), AppError> {
     let state = crate::server::state()?;
@@ -62,7 +63,14 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
     let client = super::guard::client();
     let token = super::service::sign_in_official(&state.db, village.as_ref(), &username, &password, &client).await?;
     replace_session(&state.db, &token, super::session::Kind::Official, client.https).await?;
-    go(&slug, if slug.is_empty() { "/kelola" } else { "/admin" });
+    let to = match slug.as_str() {
+        "" => match super::guard::signed_in_with(&state.db, Some(token)).await? {
+            Some(super::guard::User::Official(o)) if o.role == super::model::Role::Wilayah => "/wilayah",
+            _ => "/kelola",
+        },
+        _ => "/admin",
+    };
+    go(&slug, to);
     Ok(())
 }
 

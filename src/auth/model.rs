@@ -14,6 +14,9 @@ pub enum Role {
     Kades,
     /// Deployment-wide administrator.
     Superadmin,
+    /// A kecamatan's or kabupaten's (or province's) officer: sees figures of the villages in
+    /// that region, never a record of a person (`regency`).
+    Wilayah,
 }
 
 impl Role {
@@ -25,6 +28,7 @@ impl Role {
             Role::Sekdes => "sekdes",
             Role::Kades => "kades",
             Role::Superadmin => "superadmin",
+            Role::Wilayah => "wilayah",
         }
     }
 
@@ -34,6 +38,7 @@ impl Role {
             "sekdes" => Some(Role::Sekdes),
             "kades" => Some(Role::Kades),
             "superadmin" => Some(Role::Superadmin),
+            "wilayah" => Some(Role::Wilayah),
             _ => None,
         }
     }
@@ -45,6 +50,7 @@ impl Role {
             Role::Sekdes => "Sekretaris Desa",
             Role::Kades => "Kepala Desa",
             Role::Superadmin => "Superadmin",
+            Role::Wilayah => "Pemantau Wilayah",
         }
     }
 }
@@ -187,7 +193,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for role in [Role::Operator, Role::Sekdes, Role::Kades, Role::Superadmin] {
+        for role in [Role::Operator, Role::Sekdes, Role::Kades, Role::Superadmin, Role::Wilayah] {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse(" KADES "), Some(Role::Kades));

@@ -66,7 +66,7 @@ pub async fn create(
     role: Role,
     client: &Client,
 ) -> AppResult<(official::Model, String)> {
-    if role == Role::Superadmin {
+    if !Role::VILLAGE.contains(&role) {
         return Err(AppError::Invalid("Peran harus operator, sekdes atau kades.".into()));
     }
     let temporary = generate_password();
@@ -76,7 +76,9 @@ pub async fn create(
         ),
         CreateOfficialError::Taken(u) => AppError::Invalid(format!("Nama pengguna {u} sudah dipakai.")),
         CreateOfficialError::Name => AppError::Invalid("Isi nama lengkap.".into()),
-        CreateOfficialError::RoleVillage => AppError::Invalid("Peran harus operator, sekdes atau kades.".into()),
+        CreateOfficialError::RoleVillage | CreateOfficialError::Region(_) => {
+            AppError::Invalid("Peran harus operator, sekdes atau kades.".into())
+        }
         CreateOfficialError::Password(_) => AppError::Internal,
         CreateOfficialError::Db(e) => e.into(),
     })?;
@@ -118,7 +120,7 @@ pub async fn change_role(
     role: Role,
     client: &Client,
 ) -> AppResult<()> {
-    if role == Role::Superadmin {
+    if !Role::VILLAGE.contains(&role) {
         return Err(AppError::Invalid("Peran harus operator, sekdes atau kades.".into()));
     }
     let target = other_of_village(db, village, by, id).await?;

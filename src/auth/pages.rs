@@ -25,12 +25,13 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// `/kelola/masuk`: the deployment's superadmin signs in.
+/// `/kelola/masuk`: the deployment's superadmin and regional officers sign in.
 #[component]
 pub fn SuperadminSignInPage() -> impl IntoView {
     view! {
         <Title text="Masuk pengelola"/>
         <h1>"Masuk pengelola"</h1>
+        <p class="muted">"Untuk pengelola aplikasi dan pemantau wilayah (kecamatan, kabupaten). Perangkat desa masuk di halaman desanya."</p>
         <OfficialSignInForm slug=Signal::stored(String::new())/>
     }
 }

@@ -103,8 +103,10 @@ pub enum CreateOfficialError {
     Taken(String),
     #[error("the name must not be empty")]
     Name,
-    #[error("a superadmin belongs to no village, and every other role to exactly one")]
+    #[error("operator, sekdes and kades belong to exactly one village; superadmin and wilayah to none")]
     RoleVillage,
+    #[error("{0}")]
+    Region(String),
     #[error("password refused: {0}")]
     Password(String),
     #[error(transparent)]
@@ -135,7 +137,8 @@ pub async fn create_official<C: ConnectionTrait>(
     if name.trim().is_empty() {
         return Err(CreateOfficialError::Name);
     }
-    if (role == Role::Superadmin) != village.is_none() {
+    // Village roles belong to a village; the superadmin and regional officers to none.
+    if Role::VILLAGE.contains(&role) == village.is_none() {
         return Err(CreateOfficialError::RoleVillage);
     }
     password::check_policy(password_text).map_err(CreateOfficialError::Password)?;
@@ -161,6 +164,34 @@ pub async fn create_official<C: ConnectionTrait>(
     }
     .insert(db)
     .await?)
+}
+
+/// Creates the account of a regional officer (`Role::Wilayah`) for the kecamatan, kabupaten or
+/// province `region` (a code of the official list): they see the figures of its villages.
+///
+/// # Errors
+/// As [`create_official`], or a region that is not a kecamatan, kabupaten or province.
+pub async fn create_region_official(
+    db: &DatabaseConnection,
+    region: &str,
+    username: &str,
+    name: &str,
+    password_text: &str,
+) -> Result<official::Model, CreateOfficialError> {
+    use sea_orm::TransactionTrait;
+    let code = crate::region::RegionCode::parse(region).map_err(|e| CreateOfficialError::Region(e.to_string()))?;
+    if code.level() > 3 || crate::region::region_name(&code).is_none() {
+        return Err(CreateOfficialError::Region(format!(
+            "{region:?} is not a province, kabupaten/kota or kecamatan of the official list (e.g. 36.04 or 36.04.05)"
+        )));
+    }
+    let txn = db.begin().await?;
+    let created = create_official(&txn, None, username, name, Role::Wilayah, password_text).await?;
+    let mut row: official::ActiveModel = created.into();
+    row.region_code = Set(Some(code.as_str().to_string()));
+    let saved = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
 }
 
 /// The password of the demo village's accounts (printed by `make run`; demo data only).

@@ -6,6 +6,7 @@
 
 pub mod entities;
 pub mod keyset;
+pub mod rate;
 
 use std::time::Duration;
 

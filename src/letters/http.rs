@@ -60,7 +60,7 @@ pub async fn upload(
     let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let page = match by {
         By::Resident { .. } => format!("/layanan/permohonan/{id}"),
-        By::Official(_) => format!("/admin/surat/{id}"),
+        By::Official(_) | By::Partner { .. } => format!("/admin/surat/{id}"),
     };
     back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "lampiran")
 }

@@ -39,14 +39,22 @@ pub fn settings(v: &village::Model) -> Settings {
 /// Who takes a step.
 #[derive(Debug, Clone)]
 pub enum By {
-    Resident { id: i64, name: String },
+    Resident {
+        id: i64,
+        name: String,
+    },
     Official(Official),
+    /// A partner system through the API (`api`), passing on a resident's request.
+    Partner {
+        id: i64,
+        name: String,
+    },
 }
 
 impl By {
     fn name(&self) -> String {
         match self {
-            By::Resident { name, .. } => name.clone(),
+            By::Resident { name, .. } | By::Partner { name, .. } => name.clone(),
             By::Official(o) => o.name.clone(),
         }
     }
@@ -55,6 +63,7 @@ impl By {
         match self {
             By::Resident { id, name } => Actor::Resident { id: *id, name: name.clone() },
             By::Official(o) => Actor::Official { id: o.id, name: o.name.clone() },
+            By::Partner { id, name } => Actor::Partner { id: *id, name: name.clone() },
         }
     }
 }
@@ -394,7 +403,7 @@ pub async fn create_request(
     if !t.active {
         return Err(AppError::NotFound);
     }
-    if matches!(by, By::Resident { .. }) && !t.online {
+    if !matches!(by, By::Official(_)) && !t.online {
         return Err(AppError::Invalid(
             "Surat ini tidak dapat diminta secara daring; silakan datang ke kantor desa.".into(),
         ));
@@ -427,6 +436,8 @@ pub async fn create_request(
     let (online, created_by, status) = match by {
         By::Resident { .. } => (true, None, Status::BelumLengkap),
         By::Official(o) => (false, Some(o.id), Status::MenungguTtd),
+        // Passed on by another system: the officials check it, as a submitted request.
+        By::Partner { .. } => (true, None, Status::Diperiksa),
     };
     let now = Utc::now();
     let txn = crate::db::Write::begin(db).await?;
@@ -447,6 +458,7 @@ pub async fn create_request(
     let note = match by {
         By::Resident { .. } => Some("Permohonan dibuat".to_string()),
         By::Official(_) => Some("Dibuat di kantor desa".to_string()),
+        By::Partner { name, .. } => Some(format!("Diajukan melalui {name}")),
     };
     add_event(&*txn, &r, status, note, &by.name()).await?;
     audit::record(
@@ -470,6 +482,7 @@ fn may_view(by: &By, r: &letter_request::Model) -> bool {
     match by {
         By::Resident { id, .. } => *id == r.resident_id,
         By::Official(_) => true,
+        By::Partner { .. } => false,
     }
 }
 
@@ -477,6 +490,7 @@ fn may_view(by: &By, r: &letter_request::Model) -> bool {
 fn steps_for(by: &By, status: Status, s: &Settings) -> Vec<Step> {
     let candidates: &[Step] = match by {
         By::Resident { .. } => &[Step::Submit, Step::Cancel, Step::Complete],
+        By::Partner { .. } => &[],
         By::Official(o) => {
             let signs = o.role == Role::Kades || (o.role == Role::Sekdes && s.sekdes_signs);
             if signs {
@@ -1276,6 +1290,7 @@ pub async fn attach(
     let open = match by {
         By::Resident { .. } => status == Status::BelumLengkap,
         By::Official(_) => status.before_signing(),
+        By::Partner { .. } => false,
     };
     if !open {
         return Err(AppError::Invalid("Lampiran tidak dapat diubah lagi pada tahap ini.".into()));

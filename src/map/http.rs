@@ -63,24 +63,10 @@ pub async fn layer(
             return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
         let village = crate::village::service::scope(&state.db, &slug).await?;
-        let public = "public, max-age=60";
-        let text = match key.as_str() {
-            service::LAYER_BOUNDARY => service::boundary_layer(&village, bbox).to_string(),
-            service::LAYER_AREAS => service::areas_layer(&state.db, &village, bbox).await?.to_string(),
-            service::LAYER_POPULATION => service::population_layer(&state.db, &village).await?.to_string(),
-            service::LAYER_MARKET => {
-                let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
-                let page = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
-                crate::market::service::sellers_layer(&state.db, &village, bbox, page).await?.to_string()
-            }
-            code if category(code).is_some() => {
-                let rows = service::features(&state.db, village.id, Some(code), bbox).await?;
-                let prefix = format!("/api/map/{}/foto", village.slug);
-                service::collection(&rows, service::SERVED_DECIMALS, |id| format!("{prefix}/{id}?kecil=1"))
-            }
-            _ => return Err(AppError::NotFound),
-        };
-        Ok((text, public))
+        let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+        let shop = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
+        let text = service::public_layer(&state.db, &village, &key, bbox, shop).await?;
+        Ok((text, "public, max-age=60"))
     }
     .await;
     match result {

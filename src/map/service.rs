@@ -637,6 +637,32 @@ pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, p
     Ok(MapPage { village: v.name.clone(), map, bounds, layers, shades: shades(max), can_edit: official })
 }
 
+/// A public layer of the village map as GeoJSON text (`NotFound` for an unknown key and for
+/// the officials' complaints layer). `shop` gives the page of a seller on the market layer.
+///
+/// # Errors
+/// `NotFound`; database failures.
+pub async fn public_layer(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    key: &str,
+    bbox: Option<[f64; 4]>,
+    shop: impl Fn(i64) -> String,
+) -> AppResult<String> {
+    Ok(match key {
+        LAYER_BOUNDARY => boundary_layer(v, bbox).to_string(),
+        LAYER_AREAS => areas_layer(db, v, bbox).await?.to_string(),
+        LAYER_POPULATION => population_layer(db, v).await?.to_string(),
+        LAYER_MARKET => crate::market::service::sellers_layer(db, v, bbox, shop).await?.to_string(),
+        code if category(code).is_some() => {
+            let rows = features(db, v.id, Some(code), bbox).await?;
+            let prefix = format!("/api/map/{}/foto", v.slug);
+            collection(&rows, SERVED_DECIMALS, |id| format!("{prefix}/{id}?kecil=1"))
+        }
+        _ => return Err(AppError::NotFound),
+    })
+}
+
 /// What the editing page needs: the base map and every feature.
 ///
 /// # Errors

@@ -1,12 +1,14 @@
 //! Uploaded files (server only): what a file really is (by its bytes, never its name), photos
 //! decoded within limits and re-encoded (which drops EXIF, GPS included), thumbnails, PDFs
 //! checked, and where files are kept (outside the web root; served only by handlers that check
-//! who is asking). Letters use it now; the market and the gallery will.
+//! who is asking): on the server's disk, or in an S3-compatible bucket (`s3`).
 
 use std::io::Cursor;
 use std::path::PathBuf;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+pub mod s3;
 
 /// Largest upload accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
@@ -310,56 +312,105 @@ impl Upload {
     }
 }
 
-/// Where uploaded files are kept: a folder on the server's disk, outside the web root. Keys are
-/// made by the server (`letters/<village>/<random>.jpg`), never from a user's file name.
+/// Where uploaded files are kept: a folder on the server's disk outside the web root (the
+/// default), or an S3-compatible bucket when several app servers must share them. Keys are made
+/// by the server (`letters/<village>/<random>.jpg`), never from a user's file name, and are
+/// checked the same way for both.
 #[derive(Debug, Clone)]
 pub struct Storage {
-    root: PathBuf,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Disk(PathBuf),
+    S3(s3::Bucket),
 }
 
 impl Storage {
+    /// Files in the folder `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self { backend: Backend::Disk(root.into()) }
     }
 
-    fn path(&self, key: &str) -> Option<PathBuf> {
-        let safe = !key.is_empty()
+    /// Files in an S3-compatible bucket.
+    ///
+    /// # Errors
+    /// An endpoint that is not a URL.
+    pub fn s3(config: s3::S3Config) -> Result<Self, String> {
+        Ok(Self { backend: Backend::S3(s3::Bucket::new(config)?) })
+    }
+
+    /// Where files go, for messages: a folder or `s3://bucket`.
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Disk(root) => root.display().to_string(),
+            Backend::S3(bucket) => bucket.describe(),
+        }
+    }
+
+    /// A key the server could have made: ASCII letters, digits, `-_.`, parts split by `/`.
+    fn safe(key: &str) -> bool {
+        !key.is_empty()
             && key.split('/').all(|part| {
                 !part.is_empty()
                     && part != "."
                     && part != ".."
                     && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            });
-        safe.then(|| self.root.join(key))
+            })
+    }
+
+    fn unsafe_key() -> std::io::Error {
+        std::io::Error::other("unsafe storage key")
     }
 
     /// # Errors
-    /// Disk failures, or a key with unsafe parts.
+    /// Disk or object store failures, or a key with unsafe parts.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let path = self.path(key).ok_or_else(|| std::io::Error::other("unsafe storage key"))?;
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
+        if !Self::safe(key) {
+            return Err(Self::unsafe_key());
         }
-        // Written beside and renamed: a reader never sees half a file.
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes).await?;
-        tokio::fs::rename(&tmp, &path).await
+        match &self.backend {
+            Backend::Disk(root) => {
+                let path = root.join(key);
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                // Written beside and renamed: a reader never sees half a file.
+                let tmp = path.with_extension("part");
+                tokio::fs::write(&tmp, bytes).await?;
+                tokio::fs::rename(&tmp, &path).await
+            }
+            Backend::S3(bucket) => bucket.put(key, bytes).await,
+        }
     }
 
     /// # Errors
-    /// Missing file, disk failures, or a key with unsafe parts.
+    /// Missing file (`NotFound`), disk or object store failures, or a key with unsafe parts.
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
-        let path = self.path(key).ok_or_else(|| std::io::Error::other("unsafe storage key"))?;
-        tokio::fs::read(path).await
+        if !Self::safe(key) {
+            return Err(Self::unsafe_key());
+        }
+        match &self.backend {
+            Backend::Disk(root) => tokio::fs::read(root.join(key)).await,
+            Backend::S3(bucket) => bucket.get(key).await,
+        }
     }
 
     /// Removes a file that is no longer referred to; a missing file is not an error, and a
     /// failure is only logged (an orphaned file wastes space, it exposes nothing).
     pub async fn remove(&self, key: &str) {
-        let Some(path) = self.path(key) else { return };
-        if let Err(e) = tokio::fs::remove_file(&path).await
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
+        if !Self::safe(key) {
+            return;
+        }
+        let result = match &self.backend {
+            Backend::Disk(root) => match tokio::fs::remove_file(root.join(key)).await {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            },
+            Backend::S3(bucket) => bucket.remove(key).await,
+        };
+        if let Err(e) = result {
             tracing::warn!(error = %e, key, "removing a stored file");
         }
     }
@@ -471,10 +522,9 @@ mod tests {
 
     #[test]
     fn storage_keys_cannot_escape_the_folder() {
-        let s = Storage::new("/tmp/x");
-        assert!(s.path("letters/1/abc.jpg").is_some());
-        for bad in ["../etc/passwd", "letters/../../x", "/abs", "a//b", "a/b c", ""] {
-            assert!(s.path(bad).is_none(), "{bad}");
+        assert!(Storage::safe("letters/1/abc.jpg"));
+        for bad in ["../etc/passwd", "letters/../../x", "/abs", "a//b", "a/b c", "", "a/%2e%2e"] {
+            assert!(!Storage::safe(bad), "{bad}");
         }
     }
 }

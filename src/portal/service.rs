@@ -29,7 +29,7 @@ const PUBLISHED: &str = "terbit";
 const DRAFT: &str = "draf";
 
 /// The village's articles the public may read at `now`.
-fn public(village_id: i64, now: DateTime<Utc>) -> Select<article::Entity> {
+pub fn public(village_id: i64, now: DateTime<Utc>) -> Select<article::Entity> {
     article::Entity::find()
         .filter(article::Column::VillageId.eq(village_id))
         .filter(article::Column::Status.eq(PUBLISHED))

@@ -71,6 +71,10 @@ pub async fn save_setting<T: serde::Serialize>(
 }
 
 pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<village::Model>> {
+    // Only what a slug can be reaches the database (PostgreSQL refuses a NUL in text outright).
+    if slug.len() > 64 || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Ok(None);
+    }
     Ok(village::Entity::find().filter(village::Column::Slug.eq(slug)).one(db).await?)
 }
 
@@ -298,7 +302,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Path segments the app itself uses can never be village slugs.
 const RESERVED: &[&str] =
-    &["api", "pkg", "healthz", "admin", "masuk", "kelola", "peta", "pasar", "static", "assets", "vendor"];
+    &["api", "pkg", "healthz", "admin", "masuk", "kelola", "peta", "pasar", "wilayah", "static", "assets", "vendor"];
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=64).contains(&slug.len())

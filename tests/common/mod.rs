@@ -137,6 +137,7 @@ impl TestApp {
             addr,
             site_root: site.path().display().to_string(),
             files_dir: files.clone(),
+            s3: None,
         };
         let storage = digdaya::media::Storage::new(files);
         let state = AppState { db: db.clone(), leptos_options: config.leptos_options(), files: storage.clone() };

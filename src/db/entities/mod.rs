@@ -22,6 +22,8 @@ pub mod login_failure;
 pub mod map_feature;
 pub mod official;
 pub mod outbox_key;
+pub mod partner_token;
+pub mod partner_token_village;
 pub mod population_event;
 pub mod product;
 pub mod product_photo;

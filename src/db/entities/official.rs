@@ -15,6 +15,8 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// For `wilayah` officers: the kode wilayah of their kecamatan, kabupaten or province.
+    pub region_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
