@@ -3,15 +3,13 @@
 //! also to write; only its SHA-256 is stored, so a leaked database leaks no token. Tokens are
 //! made and revoked on the command line (`digdaya create-token`, `revoke-token`, `list-tokens`).
 
+use crate::db::entities::{partner_token, partner_token_village};
+use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
-
-use crate::db::entities::{partner_token, partner_token_village};
-use crate::error::{AppError, AppResult};
 
 /// Every token starts with this, so a secret scanner can recognise one.
 pub const PREFIX: &str = "dgd_";
@@ -44,8 +42,9 @@ pub struct TokenInfo {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+/// What the database keeps of a token: its SHA-256, as for session tokens.
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::session::token_id(token)
 }
 
 /// Makes a token named `name` for `villages`; returns its id and the token, which is shown
