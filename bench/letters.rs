@@ -167,6 +167,7 @@ async fn main() {
         db: db.clone(),
         leptos_options: config.leptos_options(),
         files: digdaya::media::Storage::new(&config.files_dir),
+        pages: digdaya::cache::PageCache::off(),
     };
     tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state)).await });
     // A first burst opens the database pool's connections (PostgreSQL's cost ~150 ms once after

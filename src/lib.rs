@@ -31,6 +31,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backup;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -90,7 +90,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
                 format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
             })?;
-            let state = AppState { db: conn, leptos_options: config.leptos_options(), files: config.storage()? };
+            let state = AppState {
+                db: conn,
+                leptos_options: config.leptos_options(),
+                files: config.storage()?,
+                pages: digdaya::cache::PageCache::from_env()?,
+            };
             tracing::info!("Digdaya listening on http://{}", config.addr);
             serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
         }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Uploaded files (letters' attachments, complaint, map and market photos).
     pub files: crate::media::Storage,
+    /// Public answers kept for a few seconds (`cache`).
+    pub pages: crate::cache::PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -209,6 +211,7 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     })
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(middleware::from_fn_with_state(state.pages.clone(), crate::cache::pages))
     .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
     // No request may hang a connection: after 30 s the client gets a 503 and the work is dropped.

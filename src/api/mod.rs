@@ -273,6 +273,8 @@ pub fn routes(state: AppState, limits: Limits) -> Router<AppState> {
         .route("/villages/{slug}/residents", get(h::list_residents))
         .route("/villages/{slug}/letter-requests", get(h::list_letter_requests).post(h::create_letter_request))
         .fallback(unknown)
+        // Anonymous public reads are kept briefly; the limit counts them all the same.
+        .layer(axum::middleware::from_fn_with_state(state.pages.clone(), crate::cache::api))
         .layer(axum::middleware::from_fn_with_state((state, limits), limit))
 }
 

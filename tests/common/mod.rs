@@ -120,6 +120,12 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: &Backend) -> TestApp {
+        Self::spawn_with(backend, digdaya::cache::PageCache::off()).await
+    }
+
+    /// An app with this page cache (the others have none: their tests change data behind the
+    /// app's back).
+    pub async fn spawn_with(backend: &Backend, pages: digdaya::cache::PageCache) -> TestApp {
         let database = TestDb::create(backend).await;
         let db = digdaya::db::connect(&database.url).await.expect("connect");
         digdaya::db::migrate(&db).await.expect("migrate");
@@ -140,7 +146,7 @@ impl TestApp {
             s3: None,
         };
         let storage = digdaya::media::Storage::new(files);
-        let state = AppState { db: db.clone(), leptos_options: config.leptos_options(), files: storage.clone() };
+        let state = AppState { db: db.clone(), leptos_options: config.leptos_options(), files: storage.clone(), pages };
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state)).await.expect("serve");
         });

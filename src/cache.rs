@@ -1,0 +1,352 @@
+//! A short-lived cache of public answers (server only): the portal's pages, map layers and the
+//! partner API's public data, as an anonymous visitor gets them.
+//!
+//! Rendering a village page takes several queries and the page's HTML; a province's visitors ask
+//! for the same few pages of the same villages over and over. An answer is kept when the request
+//! carried no credentials (no session cookie, no `Authorization`), was a `GET` of a public
+//! address, and came back `200` without a cookie or a `private`/`no-store` cache rule — so
+//! nothing personal can be kept, whatever a page does.
+//!
+//! Freshness: every request that may change something (any method but GET/HEAD/OPTIONS, apart
+//! from the server functions listed in [`READS`]) empties this server's cache when it ends, so a
+//! change made here shows at once. A change made through another app server on the same database
+//! shows within the time-to-live (`DIGDAYA_PAGE_CACHE_SECONDS`, default 30; 0 turns the cache
+//! off). The cache holds at most `DIGDAYA_PAGE_CACHE_MB` (default 64) of bodies.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::server_fn::ServerFn;
+
+/// A kept answer larger than this is not kept (no public page comes near it).
+const MAX_BODY: usize = 1024 * 1024;
+
+/// The header that says whether an answer came from the cache (`hit`) or was made (`miss`).
+pub const HEADER: &str = "x-digdaya-cache";
+
+/// Server functions called with POST that only read: calling them leaves the cache as it is.
+/// Any other POST empties it (an unlisted read costs only a refill).
+const READS: &[&str] = &[
+    crate::village::api::GetVillage::PATH,
+    crate::portal::api::GetHome::PATH,
+    crate::portal::api::GetArticles::PATH,
+    crate::portal::api::GetArticle::PATH,
+    crate::portal::api::GetProfile::PATH,
+    crate::portal::api::GetNotices::PATH,
+    crate::portal::api::GetBudget::PATH,
+    crate::portal::api::GetGallery::PATH,
+    crate::portal::api::GetAlbum::PATH,
+    crate::portal::api::GetDirectory::PATH,
+    crate::population::api::GetPopulationStats::PATH,
+    crate::market::api::GetCatalogue::PATH,
+    crate::market::api::GetProduct::PATH,
+    crate::market::api::GetShop::PATH,
+    crate::market::api::MyShops::PATH,
+    crate::map::api::GetMapPage::PATH,
+    crate::map::api::GetOverview::PATH,
+    crate::complaints::api::PublicReports::PATH,
+    crate::complaints::api::MyReports::PATH,
+    crate::complaints::api::GetReportForm::PATH,
+    crate::letters::api::LetterTypes::PATH,
+    crate::letters::api::GetLetterTypeForm::PATH,
+    crate::letters::api::MyLetters::PATH,
+    crate::letters::api::MyFamily::PATH,
+    crate::account::api::MyProfile::PATH,
+    crate::account::api::MyAccess::PATH,
+];
+
+/// Path segments of pages that are never kept, whoever asks: sign-in, officials' and residents'
+/// own pages.
+const PRIVATE_SEGMENTS: &[&str] = &["admin", "akun", "masuk", "kelola", "wilayah", "api", "surat"];
+
+#[derive(Clone)]
+pub struct PageCache(Arc<Inner>);
+
+struct Inner {
+    ttl: Duration,
+    max_bytes: usize,
+    /// Moves on every change; an answer made while it moved is not kept.
+    generation: AtomicU64,
+    store: Mutex<Store>,
+}
+
+#[derive(Default)]
+struct Store {
+    entries: HashMap<String, Arc<Entry>>,
+    bytes: usize,
+}
+
+struct Entry {
+    at: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl PageCache {
+    pub fn new(ttl: Duration, max_bytes: usize) -> Self {
+        PageCache(Arc::new(Inner {
+            ttl,
+            max_bytes,
+            generation: AtomicU64::new(0),
+            store: Mutex::new(Store::default()),
+        }))
+    }
+
+    /// No cache: every answer is made (the integration tests, which change data behind the app's back).
+    pub fn off() -> Self {
+        Self::new(Duration::ZERO, 0)
+    }
+
+    /// From `DIGDAYA_PAGE_CACHE_SECONDS` (default 30, 0 = off) and `DIGDAYA_PAGE_CACHE_MB` (default 64).
+    ///
+    /// # Errors
+    /// A value that is not a whole number, with the variable's name.
+    pub fn from_env() -> Result<Self, String> {
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match std::env::var(name) {
+                Ok(v) => v.trim().parse().map_err(|_| format!("{name} must be a whole number, not {v:?}")),
+                Err(_) => Ok(default),
+            }
+        };
+        let seconds = number("DIGDAYA_PAGE_CACHE_SECONDS", 30)?;
+        let megabytes = number("DIGDAYA_PAGE_CACHE_MB", 64)?;
+        Ok(Self::new(Duration::from_secs(seconds), usize::try_from(megabytes).unwrap_or(usize::MAX / 2) << 20))
+    }
+
+    fn enabled(&self) -> bool {
+        !self.0.ttl.is_zero() && self.0.max_bytes > 0
+    }
+
+    /// Forgets every kept answer (something changed).
+    pub fn clear(&self) {
+        self.0.generation.fetch_add(1, Ordering::SeqCst);
+        let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        store.entries.clear();
+        store.bytes = 0;
+    }
+
+    fn get(&self, key: &str, now: Instant) -> Option<Arc<Entry>> {
+        let store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        store.entries.get(key).filter(|e| now.duration_since(e.at) < self.0.ttl).cloned()
+    }
+
+    fn put(&self, key: String, entry: Entry, generation: u64) {
+        let size = entry.body.len() + key.len();
+        if size > self.0.max_bytes {
+            return;
+        }
+        let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Checked under the lock that `clear` takes: nothing made before a change is kept after it.
+        if self.0.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        if store.bytes + size > self.0.max_bytes {
+            // Full: drop what has expired, and if that is not enough, everything.
+            let (now, ttl) = (entry.at, self.0.ttl);
+            store.entries.retain(|_, e| now.duration_since(e.at) < ttl);
+            store.bytes = store.entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
+            if store.bytes + size > self.0.max_bytes {
+                store.entries.clear();
+                store.bytes = 0;
+            }
+        }
+        if let Some(old) = store.entries.insert(key.clone(), Arc::new(entry)) {
+            store.bytes -= old.body.len() + key.len();
+        }
+        store.bytes += size;
+    }
+}
+
+/// Which kind of addresses a layer of this cache serves.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Pages and the map's public layers (`/api/map/{slug}/lapisan/…`).
+    Pages,
+    /// Inside `/api/v1/`, under the rate limit: every anonymous `200` there is public data.
+    Api,
+}
+
+/// The cache for the app's pages (the outer router).
+pub async fn pages(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    through(&cache, Kind::Pages, req, next).await
+}
+
+/// The cache for the partner API's public reads (inside its rate limit).
+pub async fn api(State(cache): State<PageCache>, req: Request, next: Next) -> Response {
+    through(&cache, Kind::Api, req, next).await
+}
+
+async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Response {
+    if !cache.enabled() {
+        return next.run(req).await;
+    }
+    let path = req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().clone(), |u| u.0.clone());
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let changes = !(kind == Kind::Pages && READS.iter().any(|r| path.path() == *r));
+        let res = next.run(req).await;
+        if changes {
+            cache.clear();
+        }
+        return res;
+    }
+    if req.method() != Method::GET || !anonymous(req.headers()) || !public(kind, path.path()) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let key = format!(
+        "{}|{}|{}|{}",
+        text(header::HOST),
+        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        text(header::ACCEPT),
+        path
+    );
+    let now = Instant::now();
+    if let Some(entry) = cache.get(&key, now) {
+        let mut res = Response::new(Body::from(entry.body.clone()));
+        *res.headers_mut() = entry.headers.clone();
+        res.headers_mut().insert(HEADER, HeaderValue::from_static("hit"));
+        return res;
+    }
+    let generation = cache.0.generation.load(Ordering::SeqCst);
+    let res = next.run(req).await;
+    if !keepable(&res) {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        // Larger than any page should be (or it broke off): answered as an error, nothing kept.
+        return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).unwrap_or_default();
+    };
+    cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone() }, generation);
+    let mut res = Response::from_parts(parts, Body::from(bytes));
+    res.headers_mut().insert(HEADER, HeaderValue::from_static("miss"));
+    res
+}
+
+/// No credentials of any kind: the answer cannot depend on who asks.
+fn anonymous(headers: &HeaderMap) -> bool {
+    let session = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .any(|c| crate::auth::session::token_from_cookies(c).is_some());
+    !session && !headers.contains_key(header::AUTHORIZATION)
+}
+
+fn public(kind: Kind, path: &str) -> bool {
+    match kind {
+        Kind::Api => path.starts_with("/api/v1/villages"),
+        Kind::Pages => {
+            let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+            match segments.as_slice() {
+                ["api", "map", _, "lapisan", _] => true,
+                _ => !segments.iter().any(|s| PRIVATE_SEGMENTS.contains(s)) && !path.contains('.'),
+            }
+        }
+    }
+}
+
+/// A `200` that sets no cookie and allows shared caching, with a known and modest length.
+fn keepable(res: &Response) -> bool {
+    let h = res.headers();
+    let private = h
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("private") || v.contains("no-store"));
+    res.status() == StatusCode::OK && !h.contains_key(header::SET_COOKIE) && !private
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_addresses_are_kept() {
+        for path in
+            ["/", "/kramatwatu", "/kramatwatu/statistik", "/kramatwatu/pasar", "/pasar", "/kramatwatu/berita/a-b"]
+        {
+            assert!(public(Kind::Pages, path), "{path}");
+        }
+        assert!(public(Kind::Pages, "/api/map/kramatwatu/lapisan/wilayah"));
+        for path in [
+            "/kramatwatu/admin",
+            "/kramatwatu/admin/penduduk",
+            "/kramatwatu/akun",
+            "/kramatwatu/masuk",
+            "/kelola",
+            "/wilayah",
+            "/api/portal/home",
+            "/api/letters/kramatwatu/1/pdf",
+            "/kramatwatu/surat/cek/abc",
+            "/kramatwatu/manifest.webmanifest",
+            "/sw.js",
+        ] {
+            assert!(!public(Kind::Pages, path), "{path}");
+        }
+        assert!(public(Kind::Api, "/api/v1/villages/kramatwatu/statistics"));
+        assert!(!public(Kind::Api, "/api/v1/openapi.json"));
+    }
+
+    #[test]
+    fn the_reads_are_server_function_addresses() {
+        assert!(READS.iter().all(|r| r.starts_with("/api/") && !r.starts_with("/api/v1/")), "{READS:?}");
+    }
+
+    #[test]
+    fn credentials_of_any_kind_skip_the_cache() {
+        let mut h = HeaderMap::new();
+        assert!(anonymous(&h));
+        h.insert(header::COOKIE, HeaderValue::from_static("theme=dark"));
+        assert!(anonymous(&h));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; digdaya_session=0123456789abcdef0123456789abcdef"),
+        );
+        assert!(!anonymous(&h));
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer dgd_x"));
+        assert!(!anonymous(&h));
+    }
+
+    fn entry(body: &'static str) -> Entry {
+        Entry { at: Instant::now(), headers: HeaderMap::new(), body: Bytes::from_static(body.as_bytes()) }
+    }
+
+    #[test]
+    fn a_change_forgets_and_what_was_made_before_it_is_not_kept() {
+        let cache = PageCache::new(Duration::from_secs(30), 1 << 20);
+        let g = cache.0.generation.load(Ordering::SeqCst);
+        cache.put("a".into(), entry("one"), g);
+        assert!(cache.get("a", Instant::now()).is_some());
+        cache.clear();
+        assert!(cache.get("a", Instant::now()).is_none());
+        // Made before the change, finished after it: not kept.
+        cache.put("a".into(), entry("stale"), g);
+        assert!(cache.get("a", Instant::now()).is_none());
+    }
+
+    #[test]
+    fn answers_expire_and_the_size_stays_bounded() {
+        let cache = PageCache::new(Duration::from_millis(50), 16);
+        cache.put("a".into(), entry("0123456789"), 0);
+        assert!(cache.get("a", Instant::now()).is_some());
+        assert!(cache.get("a", Instant::now() + Duration::from_millis(60)).is_none());
+        // Two would pass 16 bytes: the older goes.
+        cache.put("b".into(), entry("0123456789"), 0);
+        assert!(cache.get("a", Instant::now()).is_none());
+        assert!(cache.get("b", Instant::now()).is_some());
+        assert!(cache.0.store.lock().unwrap().bytes <= 16);
+        // Larger than the whole cache: never kept.
+        cache.put("c".into(), entry("0123456789abcdefghij"), 0);
+        assert!(cache.get("c", Instant::now()).is_none());
+    }
+}
