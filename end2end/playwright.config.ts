@@ -5,7 +5,9 @@ const port = process.env.E2E_PORT ?? '3100';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // The scenario tests walk several people through a dozen pages each; on a busy 2-core CI
+  // machine that takes longer than Playwright's default 30 s.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
