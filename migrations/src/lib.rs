@@ -24,6 +24,7 @@ mod m20261129_000016_village_keys;
 mod m20261129_000017_import_uploads;
 mod m20261129_000018_partner_api;
 mod m20261129_000019_region_officers;
+mod m20261130_000020_village_name_search;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_import_uploads::Migration),
             Box::new(m20261129_000018_partner_api::Migration),
             Box::new(m20261129_000019_region_officers::Migration),
+            Box::new(m20261130_000020_village_name_search::Migration),
         ]
     }
 }
