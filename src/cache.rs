@@ -25,7 +25,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::server_fn::ServerFn;
 
-/// A kept answer larger than this is not kept (no public page comes near it).
+/// An answer larger than this is served but not kept (a large village's map layer may be).
 const MAX_BODY: usize = 1024 * 1024;
 
 /// The header that says whether an answer came from the cache (`hit`) or was made (`miss`).
@@ -188,8 +188,9 @@ async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let path = req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().clone(), |u| u.0.clone());
-    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        let changes = !(kind == Kind::Pages && READS.iter().any(|r| path.path() == *r));
+    // Writes are seen by the outer (pages) layer, which wraps the API's routes too.
+    if kind == Kind::Pages && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let changes = !READS.iter().any(|r| path.path() == *r);
         let res = next.run(req).await;
         if changes {
             cache.clear();
@@ -221,11 +222,13 @@ async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Res
         return res;
     }
     let (parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        // Larger than any page should be (or it broke off): answered as an error, nothing kept.
+    // Read whole (the handlers made it in memory anyway); only a body that broke off fails here.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).unwrap_or_default();
     };
-    cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone() }, generation);
+    if bytes.len() <= MAX_BODY {
+        cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone() }, generation);
+    }
     let mut res = Response::from_parts(parts, Body::from(bytes));
     res.headers_mut().insert(HEADER, HeaderValue::from_static("miss"));
     res
@@ -254,7 +257,7 @@ fn public(kind: Kind, path: &str) -> bool {
     }
 }
 
-/// A `200` that sets no cookie and allows shared caching, with a known and modest length.
+/// A `200` that sets no cookie and allows shared caching.
 fn keepable(res: &Response) -> bool {
     let h = res.headers();
     let private = h

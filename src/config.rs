@@ -9,6 +9,8 @@
 //! | `DIGDAYA_S3_BUCKET` | unset: files on disk (see below)      |
 //! | `DIGDAYA_PUBLIC_URL`| the request's host (for QR codes)     |
 //! | `RUST_LOG`          | `info`                                |
+//! | `DIGDAYA_PAGE_CACHE_SECONDS` | `30` (0: no page cache, see `cache`) |
+//! | `DIGDAYA_PAGE_CACHE_MB`      | `64`                         |
 //!
 //! The database connection reads `DATABASE_MAX_CONNECTIONS` (pool size, default 8 on SQLite,
 //! 16 on PostgreSQL) and `DATABASE_STATEMENT_TIMEOUT` (seconds, default 15 on PostgreSQL; on
