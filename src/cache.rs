@@ -5,7 +5,9 @@
 //! for the same few pages of the same villages over and over. An answer is kept when the request
 //! carried no credentials (no session cookie, no `Authorization`), was a `GET` of a public
 //! address, and came back `200` without a cookie or a `private`/`no-store` cache rule — so
-//! nothing personal can be kept, whatever a page does.
+//! nothing personal can be kept, whatever a page does. The pages layer sits outside the
+//! compression layer: an answer is kept as sent (brotli, gzip or plain, by `Accept-Encoding`),
+//! so a hit costs neither a render nor a compression.
 //!
 //! Freshness: every request that may change something (any method but GET/HEAD/OPTIONS, apart
 //! from the server functions listed in [`READS`]) empties this server's cache when it ends, so a
@@ -27,6 +29,9 @@ use leptos::server_fn::ServerFn;
 
 /// An answer larger than this is served but not kept (a large village's map layer may be).
 const MAX_BODY: usize = 1024 * 1024;
+
+/// Host names remembered at most (a flood of made-up names empties the list, nothing worse).
+const MAX_HOSTS: usize = 10_000;
 
 /// The header that says whether an answer came from the cache (`hit`) or was made (`miss`).
 pub const HEADER: &str = "x-digdaya-cache";
@@ -75,6 +80,9 @@ struct Inner {
     /// Moves on every change; an answer made while it moved is not kept.
     generation: AtomicU64,
     store: Mutex<Store>,
+    /// Host name → the slug of the village bound to it (or none), looked up on every request
+    /// that names a host; kept like answers, at most [`MAX_HOSTS`] (a client picks the name).
+    hosts: Mutex<HashMap<String, (Instant, Option<String>)>>,
 }
 
 #[derive(Default)]
@@ -96,6 +104,7 @@ impl PageCache {
             max_bytes,
             generation: AtomicU64::new(0),
             store: Mutex::new(Store::default()),
+            hosts: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -130,6 +139,43 @@ impl PageCache {
         let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         store.entries.clear();
         store.bytes = 0;
+        drop(store);
+        self.0.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// The village bound to `host`, as `load` finds it, remembered for the time-to-live (a
+    /// binding changed through this server shows at once, like a page).
+    ///
+    /// # Errors
+    /// What `load` returns (a failure is not kept).
+    pub async fn host<F, Fut, E>(&self, host: &str, load: F) -> Result<Option<String>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<String>, E>>,
+    {
+        if !self.enabled() {
+            return load().await;
+        }
+        let now = Instant::now();
+        {
+            let hosts = self.0.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((at, slug)) = hosts.get(host)
+                && now.duration_since(*at) < self.0.ttl
+            {
+                return Ok(slug.clone());
+            }
+        }
+        let generation = self.0.generation.load(Ordering::SeqCst);
+        let slug = load().await?;
+        let mut hosts = self.0.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // As for answers: a binding read before a change is not kept after it.
+        if self.0.generation.load(Ordering::SeqCst) == generation {
+            if hosts.len() >= MAX_HOSTS {
+                hosts.clear();
+            }
+            hosts.insert(host.to_string(), (now, slug.clone()));
+        }
+        Ok(slug)
     }
 
     fn get(&self, key: &str, now: Instant) -> Option<Arc<Entry>> {
@@ -202,11 +248,14 @@ async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Res
     }
     let headers = req.headers();
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    // Everything the answer may depend on: the host (its village binding), the scheme, what the
+    // client accepts and, for the pages layer, how it takes the body compressed.
     let key = format!(
-        "{}|{}|{}|{}",
+        "{}|{}|{}|{}|{}",
         text(header::HOST),
         headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or(""),
         text(header::ACCEPT),
+        text(header::ACCEPT_ENCODING),
         path
     );
     let now = Instant::now();
@@ -335,6 +384,30 @@ mod tests {
         // Made before the change, finished after it: not kept.
         cache.put("a".into(), entry("stale"), g);
         assert!(cache.get("a", Instant::now()).is_none());
+    }
+
+    #[tokio::test]
+    async fn host_bindings_are_remembered_until_a_change() {
+        use std::sync::atomic::AtomicUsize;
+        let cache = PageCache::new(Duration::from_secs(30), 1 << 20);
+        let loads = AtomicUsize::new(0);
+        let load = || async {
+            loads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(Some("kramatwatu".to_string()))
+        };
+        assert_eq!(cache.host("desa.example", load).await, Ok(Some("kramatwatu".into())));
+        assert_eq!(cache.host("desa.example", load).await, Ok(Some("kramatwatu".into())));
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        cache.clear();
+        cache.host("desa.example", load).await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 2, "a change forgets the binding");
+        assert_eq!(cache.host("x.example", || async { Err(()) }).await, Err(()));
+        cache.host("x.example", load).await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 3, "a failure is not kept");
+        let off = PageCache::off();
+        off.host("desa.example", load).await.unwrap();
+        off.host("desa.example", load).await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 5, "no cache, no memory");
     }
 
     #[test]

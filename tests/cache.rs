@@ -22,6 +22,22 @@ async fn anonymous(app: &TestApp, path: &str) -> (u16, Option<String>, String) {
     (status, cache, res.text().await.unwrap())
 }
 
+/// An anonymous GET that takes a gzip body: (cache header, content encoding, raw body).
+async fn gzipped(app: &TestApp, path: &str) -> (Option<String>, Option<String>, Vec<u8>) {
+    let res = app
+        .client
+        .get(format!("{}{path}", app.base))
+        .header("accept", "text/html")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+    let (cache, encoding) = (text(HEADER), text("content-encoding"));
+    (cache, encoding, res.bytes().await.unwrap().to_vec())
+}
+
 async fn public_answers_are_kept_for_visitors_only_and_a_change_clears_them(backend: Backend) {
     let app = TestApp::spawn_with(&backend, PageCache::new(Duration::from_secs(600), 8 << 20)).await;
     let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
@@ -32,6 +48,17 @@ async fn public_answers_are_kept_for_visitors_only_and_a_change_clears_them(back
     let (_, second, again) = anonymous(&app, &notices).await;
     assert_eq!(second.as_deref(), Some("hit"));
     assert_eq!(before, again);
+
+    // Kept as sent: compressed for a client that takes gzip, plain for one that does not.
+    let (cache, encoding, zipped) = gzipped(&app, &notices).await;
+    assert_eq!((cache.as_deref(), encoding.as_deref()), (Some("miss"), Some("gzip")));
+    assert_eq!(zipped[..2], [0x1f, 0x8b], "a gzip stream");
+    let (cache, encoding, again) = gzipped(&app, &notices).await;
+    assert_eq!((cache.as_deref(), encoding.as_deref()), (Some("hit"), Some("gzip")));
+    assert_eq!(zipped, again);
+    let (_, cache, plain) = anonymous(&app, &notices).await;
+    assert_eq!(cache.as_deref(), Some("hit"));
+    assert_eq!(plain, before, "the plain answer is kept apart from the compressed one");
 
     // Written behind the app's back (as another app server would): visitors still get the kept
     // page until it expires; the signed-in official gets a fresh one, never from the cache.

@@ -87,12 +87,16 @@ pub fn token_in(headers: &http::HeaderMap) -> Option<String> {
     session::token_from_cookies(headers.get(http::header::COOKIE)?.to_str().ok()?)
 }
 
-/// Whoever is signed in on this request, if anybody.
+/// Whoever is signed in on this request, if anybody (looked up once per page render:
+/// `server::RequestScope`).
 ///
 /// # Errors
 /// Database failures.
 pub async fn signed_in(db: &DatabaseConnection) -> AppResult<Option<User>> {
-    signed_in_with(db, request_token()).await
+    match crate::server::RequestScope::current() {
+        Some(request) => request.user(|| signed_in_with(db, request_token())).await,
+        None => signed_in_with(db, request_token()).await,
+    }
 }
 
 /// Whoever holds the session `token` (for plain HTTP handlers, which read the cookie themselves).

@@ -19,6 +19,8 @@ use crate::site::SiteMode;
 ///
 /// # Errors
 /// `AppError::NotFound` when the village does not exist or the host is bound to another village.
+/// A page render looks the village up once and shares it between its server functions
+/// (`server::RequestScope`).
 pub async fn scope(db: &DatabaseConnection, slug: &str) -> AppResult<village::Model> {
     scope_for(db, slug, &SiteMode::of_request()).await
 }
@@ -33,7 +35,11 @@ pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> 
     {
         return Err(AppError::NotFound);
     }
-    find_by_slug(db, slug).await?.ok_or(AppError::NotFound)
+    let found = match crate::server::RequestScope::current() {
+        Some(request) => request.village(slug, || find_by_slug(db, slug)).await?,
+        None => find_by_slug(db, slug).await?,
+    };
+    found.ok_or(AppError::NotFound)
 }
 
 /// One section of a village's settings (`villages.settings`, a JSON object by slice), or its
