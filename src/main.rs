@@ -11,6 +11,11 @@ use digdaya::server::{AppState, router, serve};
 use digdaya::{db, population, village};
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+/// mimalloc: a server that renders pages allocates many small strings from several threads
+/// (measured in BENCHMARKS.md, issue 10).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
