@@ -49,6 +49,10 @@ local resident = {
   { 8, "/layanan" },
 }
 
+-- What a phone's browser sends: the server compresses (or, from its page cache, has compressed)
+-- every answer. LOAD_ENCODING="" measures uncompressed answers.
+local encoding = os.getenv("LOAD_ENCODING") or "gzip, deflate, br"
+
 local function pick(list, roll)
   for _, item in ipairs(list) do
     if roll <= item[1] then return item end
@@ -60,11 +64,12 @@ function request()
   local roll = math.random(100)
   if roll <= 70 or #sessions == 0 then
     local slug = villages[math.random(#villages)]
-    return wrk.format("GET", pick(public, math.min(roll, 70))[2](slug), { ["Accept"] = "text/html" })
+    return wrk.format("GET", pick(public, math.min(roll, 70))[2](slug), { ["Accept"] = "text/html", ["Accept-Encoding"] = encoding })
   end
   local s = sessions[math.random(#sessions)]
   local item = pick(resident, roll - 70)
-  return wrk.format("GET", "/" .. s.slug .. item[2], { ["Cookie"] = s.cookie, ["Accept"] = "text/html" })
+  return wrk.format("GET", "/" .. s.slug .. item[2],
+    { ["Cookie"] = s.cookie, ["Accept"] = "text/html", ["Accept-Encoding"] = encoding })
 end
 
 function response(status, headers, body)

@@ -5,6 +5,7 @@
 #   DATABASE_URL     the dataset (e.g. the province from `province seed`); required
 #   LOAD_STEPS       connection counts to try (default "8 16 32 64 128 256 512")
 #   LOAD_DURATION    seconds per step (default 20)
+#   LOAD_ENCODING    the requests' Accept-Encoding (default "gzip, deflate, br", as a phone sends)
 # wrk and the server share this machine's cores: the numbers include the load generator's cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."

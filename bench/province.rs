@@ -165,14 +165,18 @@ async fn sessions(db: &DatabaseConnection, n: usize) {
                 .await
                 .expect("resident");
             let Some(r) = r else { continue };
-            let has_pin = resident_pin::Entity::find()
+            let pin = resident_pin::Entity::find()
                 .filter(resident_pin::Column::VillageId.eq(v.id))
                 .filter(resident_pin::Column::ResidentId.eq(r.id))
                 .one(db)
                 .await
-                .expect("pin")
-                .is_some();
-            if !has_pin {
+                .expect("pin");
+            // A resident who must still change an issued PIN (the demo's) is sent to do that
+            // first: not the pages this load is about.
+            if pin.as_ref().is_some_and(|p| p.must_change) {
+                continue;
+            }
+            if pin.is_none() {
                 resident_pin::ActiveModel {
                     resident_id: Set(r.id),
                     village_id: Set(v.id),
