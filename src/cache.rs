@@ -6,8 +6,8 @@
 //! carried no credentials (no session cookie, no `Authorization`), was a `GET` of a public
 //! address, and came back `200` without a cookie or a `private`/`no-store` cache rule — so
 //! nothing personal can be kept, whatever a page does. The pages layer sits outside the
-//! compression layer: an answer is kept as sent (brotli, gzip or plain, by `Accept-Encoding`),
-//! so a hit costs neither a render nor a compression.
+//! compression layer: an answer is kept as sent (gzip or plain, by `Accept-Encoding`), so a
+//! hit costs neither a render nor a compression.
 //!
 //! Freshness: every request that may change something (any method but GET/HEAD/OPTIONS, apart
 //! from the server functions listed in [`READS`]) empties this server's cache when it ends, so a
