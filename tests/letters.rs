@@ -367,6 +367,16 @@ async fn letter_types_are_checked_when_saved(backend: Backend) {
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 10, 25, None).await.village;
     let (kades, _) = official(&app, &v, "kades.a", Role::Kades).await;
+    // A village's first visits at once: each is answered with every type, none is doubled.
+    let firsts: Vec<_> = (0..8)
+        .map(|_| {
+            let (db, id) = (app.db.clone(), v.id);
+            tokio::spawn(async move { service::types(&db, id, false).await })
+        })
+        .collect();
+    for first in firsts {
+        assert_eq!(first.await.unwrap().unwrap().len(), digdaya::letters::catalog::TYPES.len());
+    }
     let domisili = type_id(&app, &v, "domisili").await;
     let mut form = service::type_form(&app.db, v.id, domisili).await.unwrap();
     form.body.push_str("\n\nTujuan: {{tujuan}}");

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};
 use digdaya::auth::session::{self, Client};
 use digdaya::auth::{model::Role, service::create_official};
-use digdaya::db::entities::{audit_entry, resident, resident_pin, session as session_row, village};
+use digdaya::db::entities::{area, audit_entry, family, resident, resident_pin, session as session_row, village};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::Value;
 
@@ -144,6 +144,23 @@ async fn a_resident_changes_the_issued_pin_and_sees_their_family(backend: Backen
     let family = profile["family"].as_array().unwrap();
     assert!(family.len() >= 2, "{profile}");
     assert!(family.iter().all(|m| m.get("nik").is_none()), "family members' NIKs are not sent");
+    // The address names the resident's RT and the areas above it, as the registry holds them.
+    let fam = family::Entity::find_by_id(head.family_id.unwrap()).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(profile["kk"], fam.kk_number.as_str());
+    let mut next = head.rt_id.or(fam.rt_id);
+    let mut names = Vec::new();
+    while let Some(id) = next {
+        let a = area::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+        let label = match a.level {
+            area::DUSUN => s.a.dusun_label.clone(),
+            area::RW => "RW".into(),
+            _ => "RT".into(),
+        };
+        names.insert(0, format!("{label} {}", a.name));
+        next = a.parent_id;
+    }
+    assert_eq!(names.len(), 3, "the demo village has dusun, RW and RT");
+    assert_eq!(profile["area"], names.join(", ").as_str());
     let page = common::strip_markers(&get_with(app, "/kramatwatu/akun", &me).await.text().await.unwrap());
     assert!(page.contains(&head.name) && page.contains(family[0]["name"].as_str().unwrap()), "{page}");
 
@@ -282,6 +299,19 @@ async fn resident_sessions_idle_out_after_a_week_and_end_on_a_pin_reset(backend:
     let details: Vec<_> = rows.iter().map(|r| r.detail.clone().unwrap_or_default()).collect();
     assert_eq!(details, ["PIN pertama", "PIN diatur ulang"]);
     assert!(rows.iter().all(|r| r.subject_id == Some(head.id) && r.actor_name.as_deref() == Some("Asep Operator")));
+
+    // A resident recorded as dead (or moved away) holds no session any more.
+    let pin = issue(&s, head.id).await["pin"].as_str().unwrap().to_string();
+    let (_, _, cookie) = resident_sign_in(app, "kramatwatu", &head.nik, &pin).await;
+    let me = pair(&cookie.unwrap());
+    change_pin(app, &me, &pin, "592614", "592614").await;
+    assert_eq!(profile(me.clone()).await, 200);
+    assert_eq!(get_with(app, "/kramatwatu/akun", &me).await.status().as_u16(), 200);
+    let mut dead: resident::ActiveModel =
+        resident::Entity::find_by_id(head.id).one(&app.db).await.unwrap().unwrap().into();
+    dead.status = Set("mati".into());
+    dead.update(&app.db).await.unwrap();
+    assert_ne!(profile(me).await, 200, "the dead hold no session");
 }
 
 async fn a_resident_sees_who_accessed_their_data(backend: Backend) {

@@ -1,10 +1,11 @@
 //! Reading the signed-in resident's own data (server only).
 
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::model::{FamilyMember, OwnProfile, title_case};
 use crate::db::entities::{area, family, resident, village};
+use crate::db::sql;
 use crate::error::{AppError, AppResult};
 use crate::population::model::STATUS_ALIVE;
 
@@ -20,22 +21,31 @@ fn sex(code: &str) -> String {
     if code == "P" { "Perempuan" } else { "Laki-laki" }.to_string()
 }
 
-/// "Dusun Krajan, RW 02, RT 003" for the RT `rt_id`.
-async fn area_of(db: &DatabaseConnection, dusun_label: &str, rt_id: i64) -> AppResult<Option<String>> {
+/// "Dusun Krajan, RW 02, RT 003" for the RT `rt_id` of `village_id`: the RT and the areas above
+/// it in one query, names only (an area's row also holds its drawn boundary).
+async fn area_of(db: &DatabaseConnection, village_id: i64, dusun_label: &str, rt_id: i64) -> AppResult<Option<String>> {
+    let row = db
+        .query_one_raw(sql(
+            db.get_database_backend(),
+            "SELECT a.level, a.name, b.level, b.name, c.level, c.name FROM areas a \
+             LEFT JOIN areas b ON b.id = a.parent_id AND b.village_id = a.village_id \
+             LEFT JOIN areas c ON c.id = b.parent_id AND c.village_id = b.village_id \
+             WHERE a.id = ? AND a.village_id = ?",
+            vec![rt_id.into(), village_id.into()],
+        ))
+        .await?;
+    let Some(row) = row else { return Ok(None) };
     let mut names = Vec::new();
-    let mut next = Some(rt_id);
-    while let Some(id) = next {
-        let Some(a) = area::Entity::find_by_id(id).one(db).await? else { break };
-        let label = match a.level {
-            area::DUSUN => dusun_label.to_string(),
-            area::RW => "RW".into(),
-            _ => "RT".into(),
+    for i in 0..3 {
+        let level: Option<i16> = row.try_get_by_index(2 * i)?;
+        let name: Option<String> = row.try_get_by_index(2 * i + 1)?;
+        let (Some(level), Some(name)) = (level, name) else { break };
+        let label = match level {
+            area::DUSUN => dusun_label,
+            area::RW => "RW",
+            _ => "RT",
         };
-        names.push(format!("{label} {}", a.name));
-        next = a.parent_id;
-        if names.len() > 3 {
-            break;
-        }
+        names.push(format!("{label} {name}"));
     }
     names.reverse();
     Ok((!names.is_empty()).then(|| names.join(", ")))
@@ -46,16 +56,15 @@ async fn area_of(db: &DatabaseConnection, dusun_label: &str, rt_id: i64) -> AppR
 /// # Errors
 /// `NotFound` when the resident is not of this village; database failures.
 pub async fn profile(db: &DatabaseConnection, village: &village::Model, resident_id: i64) -> AppResult<OwnProfile> {
-    let me = resident::Entity::find_by_id(resident_id)
+    // The resident and their family card in one query.
+    let (me, fam) = resident::Entity::find_by_id(resident_id)
         .filter(resident::Column::VillageId.eq(village.id))
+        .find_also_related(family::Entity)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let fam = fam.filter(|f| f.village_id == village.id);
     let today = Utc::now().date_naive();
-    let fam = match me.family_id {
-        Some(id) => family::Entity::find_by_id(id).filter(family::Column::VillageId.eq(village.id)).one(db).await?,
-        None => None,
-    };
     let members = match &fam {
         Some(f) => {
             resident::Entity::find()
@@ -71,7 +80,7 @@ pub async fn profile(db: &DatabaseConnection, village: &village::Model, resident
     };
     let rt = me.rt_id.or(fam.as_ref().and_then(|f| f.rt_id));
     let area = match rt {
-        Some(rt) => area_of(db, &village.dusun_label, rt).await?,
+        Some(rt) => area_of(db, village.id, &village.dusun_label, rt).await?,
         None => None,
     };
     let corrections = crate::population::registry::corrections_of(db, village.id, Some(me.id), None).await?;

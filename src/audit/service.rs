@@ -119,13 +119,17 @@ pub async fn about_resident(
     let (rows, links) = keyset::page(db, find, &NEWEST_FIRST, at, PER_PAGE, total).await?;
     let official_ids: Vec<i64> =
         rows.iter().filter(|r| r.actor_kind == "official").filter_map(|r| r.actor_id).collect();
-    let titles: HashMap<i64, &'static str> = official::Entity::find()
-        .filter(official::Column::Id.is_in(official_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|o| Some((o.id, Role::parse(&o.role)?.label())))
-        .collect();
+    let titles: HashMap<i64, &'static str> = if official_ids.is_empty() {
+        HashMap::new()
+    } else {
+        official::Entity::find()
+            .filter(official::Column::Id.is_in(official_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|o| Some((o.id, Role::parse(&o.role)?.label())))
+            .collect()
+    };
     let items = rows
         .into_iter()
         .map(|r| {

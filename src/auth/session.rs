@@ -3,7 +3,7 @@
 //! absolute lifetime.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use crate::db::entities::{official, resident, resident_pin, session};
@@ -158,7 +158,14 @@ pub async fn find<C: ConnectionTrait>(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(session::Model, Holder)>, sea_orm::DbErr> {
-    let Some(found) = session::Entity::find_by_id(token_id(token)).one(db).await? else {
+    // The session with, for a resident's, the resident and their PIN: one query, as this runs
+    // on every signed-in request.
+    let Some((found, resident, pin)) = session::Entity::find_by_id(token_id(token))
+        .find_also_related(resident::Entity)
+        .and_also_related(resident_pin::Entity)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if !live(&found, now) {
@@ -171,20 +178,12 @@ pub async fn find<C: ConnectionTrait>(
             .one(db)
             .await?
             .map(Holder::Official),
-        (None, Some(id)) => {
-            // The resident and their PIN in one query: this runs on every resident's request.
-            let pin_of = resident::Entity::belongs_to(resident_pin::Entity)
-                .from(resident::Column::Id)
-                .to(resident_pin::Column::ResidentId)
-                .into();
-            resident::Entity::find_by_id(id)
-                .filter(resident::Column::Status.eq(crate::population::model::STATUS_ALIVE))
-                .select_also(resident_pin::Entity)
-                .join(JoinType::InnerJoin, pin_of)
-                .one(db)
-                .await?
-                .and_then(|(resident, pin)| pin.map(|pin| Holder::Resident { resident, must_change: pin.must_change }))
-        }
+        (None, Some(_)) => match (resident, pin) {
+            (Some(resident), Some(pin)) if resident.status == crate::population::model::STATUS_ALIVE => {
+                Some(Holder::Resident { resident, must_change: pin.must_change })
+            }
+            _ => None,
+        },
         _ => None,
     };
     let Some(holder) = holder else { return Ok(None) };

@@ -142,7 +142,8 @@ where
         None => decode(&at.before, columns).map(|values| Seek { values, backward: true }),
     };
     let (started, backward) = (from.is_some(), from.as_ref().is_some_and(|f| f.backward));
-    let mut rows = fetch(from, per_page + 1).await?;
+    // `total` is the caller's count: nothing to fetch on a first page of nothing.
+    let mut rows = if total == 0 && !started { Vec::new() } else { fetch(from, per_page + 1).await? };
     let more = rows.len() as u64 > per_page;
     rows.truncate(usize::try_from(per_page).unwrap_or(usize::MAX));
     if backward {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -103,7 +103,8 @@ fn parse_type(t: &letter_type::Model) -> (Vec<FieldDef>, Vec<AttachmentDef>) {
     (serde_json::from_str(&t.fields).unwrap_or_default(), serde_json::from_str(&t.attachments).unwrap_or_default())
 }
 
-/// Gives a village the catalogue's letter types, if it has none yet.
+/// Gives a village the catalogue's letter types, if it has none yet. One statement that skips
+/// a type already there, so two first visits at once neither fail nor double a type.
 ///
 /// # Errors
 /// Database failures.
@@ -113,6 +114,7 @@ pub async fn ensure_types<C: ConnectionTrait>(db: &C, village_id: i64) -> AppRes
         return Ok(());
     }
     let now = Utc::now();
+    let mut rows = Vec::with_capacity(catalog::TYPES.len());
     for t in catalog::TYPES {
         let fields: Vec<FieldDef> = t
             .fields
@@ -133,7 +135,7 @@ pub async fn ensure_types<C: ConnectionTrait>(db: &C, village_id: i64) -> AppRes
                 required: *required,
             })
             .collect();
-        letter_type::ActiveModel {
+        rows.push(letter_type::ActiveModel {
             village_id: Set(village_id),
             slug: Set(t.key.into()),
             code: Set(t.code.into()),
@@ -148,10 +150,12 @@ pub async fn ensure_types<C: ConnectionTrait>(db: &C, village_id: i64) -> AppRes
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        });
     }
+    letter_type::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([letter_type::Column::VillageId, letter_type::Column::Slug])
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
@@ -160,15 +164,21 @@ pub async fn ensure_types<C: ConnectionTrait>(db: &C, village_id: i64) -> AppRes
 /// # Errors
 /// Database failures.
 pub async fn types(db: &DatabaseConnection, village_id: i64, online_only: bool) -> AppResult<Vec<LetterTypeRow>> {
-    ensure_types(db, village_id).await?;
-    let mut q = letter_type::Entity::find().filter(letter_type::Column::VillageId.eq(village_id));
-    if online_only {
-        q = q.filter(letter_type::Column::Online.eq(true)).filter(letter_type::Column::Active.eq(true));
+    let list = || {
+        letter_type::Entity::find()
+            .filter(letter_type::Column::VillageId.eq(village_id))
+            .order_by_asc(letter_type::Column::Title)
+            .all(db)
+    };
+    // A village has its types from its first visit on: one query, not a count and a query.
+    let mut all = list().await?;
+    if all.is_empty() {
+        ensure_types(db, village_id).await?;
+        all = list().await?;
     }
-    Ok(q.order_by_asc(letter_type::Column::Title)
-        .all(db)
-        .await?
+    Ok(all
         .into_iter()
+        .filter(|t| !online_only || (t.online && t.active))
         .map(|t| LetterTypeRow {
             id: t.id,
             slug: t.slug,
@@ -1178,11 +1188,14 @@ fn row(r: letter_request::Model, kind: String, resident: String) -> RequestRow {
 
 async fn type_titles<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<BTreeMap<i64, String>> {
     Ok(letter_type::Entity::find()
+        .select_only()
+        .column(letter_type::Column::Id)
+        .column(letter_type::Column::Title)
         .filter(letter_type::Column::VillageId.eq(village_id))
+        .into_tuple::<(i64, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|t| (t.id, t.title))
         .collect())
 }
 

@@ -460,6 +460,9 @@ pub async fn corrections_of<C: ConnectionTrait>(
     }
     let rows = q.order_by_desc(correction_request::Column::Id).limit(200).all(db).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.resident_id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let names: HashMap<i64, String> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)

@@ -36,7 +36,29 @@ pub struct Model {
     pub name_key: String,
 }
 
+/// Joins for reads that would otherwise take a query each (the session lookup, a resident's profile).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::family::Entity", from = "Column::FamilyId", to = "super::family::Column::Id")]
+    Family,
+    #[sea_orm(
+        belongs_to = "super::resident_pin::Entity",
+        from = "Column::Id",
+        to = "super::resident_pin::Column::ResidentId"
+    )]
+    Pin,
+}
+
+impl Related<super::family::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Family.def()
+    }
+}
+
+impl Related<super::resident_pin::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Pin.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,6 +17,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::resident::Entity", from = "Column::ResidentId", to = "super::resident::Column::Id")]
+    Resident,
+}
+
+impl Related<super::resident::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Resident.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
