@@ -91,8 +91,9 @@ bench: setup build
 	bench/pwa.sh
 	bench/lighthouse.sh
 
-# Issue 10's scale figures, apart from `make bench` (seeding Banten's 1,552 villages takes about
-# 85 minutes; it resumes where it stopped):
+# Issue 10's scale figures, apart from `make bench` (seeding Banten's 1,552 villages, 12.9 M
+# residents and ~10 GB, took 41 minutes on the 2-core machine of BENCHMARKS.md; it resumes where it
+# stopped):
 #   make province DATABASE_URL=postgres://postgres@127.0.0.1:5432/digdaya_province
 #   make load     DATABASE_URL=postgres://postgres@127.0.0.1:5432/digdaya_province
 province: setup build
