@@ -3,7 +3,7 @@
 -- ("slug<TAB>cookie" per line, from `province sessions N`). Each thread draws its own mix with a
 -- fixed seed; `done` prints p50/p95/p99, requests/s and errors as one JSON line for load.sh.
 
-local villages, sessions = {}, {}
+local villages, sessions, writers = {}, {}, {}
 
 local function lines(path)
   local out = {}
@@ -29,12 +29,18 @@ function init(args)
     local slug, cookie = l:match("^([^\t]+)\t(.+)$")
     if slug then sessions[#sessions + 1] = { slug = slug, cookie = cookie } end
   end
+  for _, l in ipairs(lines(os.getenv("LOAD_WRITERS") or "bench/out/load-writers.txt")) do
+    local slug, cookie, dusun = l:match("^([^\t]+)\t([^\t]+)\t(%d+)$")
+    if slug then writers[#writers + 1] = { slug = slug, cookie = cookie, dusun = dusun } end
+  end
   math.randomseed(1000 + id)
   non_2xx = 0
 end
 
 -- The mix: 70 % public pages and data, 30 % a signed-in resident (their account page, their
--- letters, the services page).
+-- letters, the services page). LOAD_WRITES (per mille, default 10) of all requests are instead a
+-- signed-in resident sending a complaint report: a write, which also empties the server's page
+-- cache of public answers.
 local public = {
   { 25, function(s) return "/" .. s end },
   { 12, function(s) return "/" .. s .. "/statistik" end },
@@ -52,6 +58,12 @@ local resident = {
 -- What a phone's browser sends: the server compresses (or, from its page cache, has compressed)
 -- every answer. LOAD_ENCODING="" measures uncompressed answers.
 local encoding = os.getenv("LOAD_ENCODING") or "gzip, deflate, br"
+local writes = tonumber(os.getenv("LOAD_WRITES") or "10")
+-- Writes must come from the site's own pages (the server refuses cross-site posts); their short
+-- answers are asked uncompressed, so that `response` can read them.
+local origin = os.getenv("LOAD_ORIGIN") or "http://127.0.0.1:3300"
+local report = '{"category":"Lampu jalan","body":"Lampu jalan di depan mushola padam sejak tiga hari.",'
+  .. '"lat":null,"lng":null,"name":"","phone":"","area_id":'
 
 local function pick(list, roll)
   for _, item in ipairs(list) do
@@ -61,6 +73,13 @@ local function pick(list, roll)
 end
 
 function request()
+  if #writers > 0 and math.random(1000) <= writes then
+    local w = writers[math.random(#writers)]
+    return wrk.format("POST", "/api/complaints/report", {
+      ["Cookie"] = w.cookie, ["Origin"] = origin, ["Content-Type"] = "application/json",
+      ["Accept"] = "application/json", ["Accept-Encoding"] = "identity",
+    }, '{"slug":"' .. w.slug .. '","input":' .. report .. w.dusun .. '}}')
+  end
   local roll = math.random(100)
   if roll <= 70 or #sessions == 0 then
     local slug = villages[math.random(#villages)]
@@ -72,8 +91,9 @@ function request()
     { ["Cookie"] = s.cookie, ["Accept"] = "text/html", ["Accept-Encoding"] = encoding })
 end
 
+-- A report the server answered with problems to fix was not written: counted as a failure.
 function response(status, headers, body)
-  if status >= 300 then non_2xx = non_2xx + 1 end
+  if status >= 300 or (body and body:sub(1, 12) == '{"Problems":') then non_2xx = non_2xx + 1 end
 end
 
 function done(summary, latency, requests)

@@ -6,6 +6,7 @@
 #   LOAD_STEPS       connection counts to try (default "8 16 32 64 128 256 512")
 #   LOAD_DURATION    seconds per step (default 20)
 #   LOAD_ENCODING    the requests' Accept-Encoding (default "gzip, deflate, br", as a phone sends)
+#   LOAD_WRITES      per mille of requests that are a resident's complaint report (default 10)
 # wrk and the server share this machine's cores: the numbers include the load generator's cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,10 +37,27 @@ echo "$(wc -l <"$out/load-villages.txt") villages, $(wc -l <"$out/load-sessions.
 
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null' EXIT
+export LOAD_ORIGIN="http://127.0.0.1:$PORT"
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT="$SITE" RUST_LOG=warn DIGDAYA_API_RATE_LIMIT=100000000 \
   "$BIN" serve 2>"$out/load-server.log" &
 server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# Each signed-in resident's village's first dusun, for the reports they send (LOAD_WRITES).
+python3 - "$PORT" "$out/load-sessions.txt" >"$out/load-writers.txt" <<'PY'
+import json, sys, urllib.parse, urllib.request
+port, sessions = sys.argv[1], sys.argv[2]
+for line in open(sessions):
+    slug, cookie = line.rstrip("\n").split("\t")
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/complaints/form",
+        data=urllib.parse.urlencode({"slug": slug}).encode(),
+        headers={"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}", "Accept": "application/json"},
+    )
+    dusun = json.load(urllib.request.urlopen(req))["dusun"]
+    if dusun:
+        print(f"{slug}\t{cookie}\t{dusun[0][0]}")
+PY
+export LOAD_WRITERS="$out/load-writers.txt"
 # Warm-up: every village's pages once through the caches.
 wrk -t2 -c8 -d10s --timeout 10s -s bench/load.lua "http://127.0.0.1:$PORT" >/dev/null
 
