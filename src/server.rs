@@ -4,8 +4,8 @@
 //! A request travels: axum → the page cache (`cache::pages`: an anonymous public GET may be
 //! answered from memory, already compressed) → compression → `resolve_site_mode` (Host header →
 //! `SiteMode` in the request extensions) → either `/healthz`, `/pkg/*` (static, precompressed),
-//! a server function under `/api/*`, or a Leptos route rendered with `AppState` (and, for a GET,
-//! a `RequestScope`) in the reactive context.
+//! a server function under `/api/*`, or a Leptos route rendered with `AppState` in the reactive
+//! context (and, for a GET, a `RequestScope` in the request's extensions).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -66,8 +66,14 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// What the server functions of one page read once and share: the village of a slug and who
 /// is signed in. A page render runs several server functions (the layout's village, the page's
-/// data), each of which would otherwise look both up again. Provided for GET requests only, so
-/// a write never acts on a snapshot taken before it; it lives as long as the request.
+/// data), each of which would otherwise look both up again. Given to GET requests only, so a
+/// write never acts on a snapshot taken before it; it lives as long as the request.
+///
+/// It travels in the request's own extensions (`resolve_site_mode` puts it there), read back
+/// through the request's `Parts`, never through a context of its own: a reactive owner made
+/// for a server function can have another request's owner as its parent, and a context looked
+/// up there answered with that request's scope — its signed-in user (seen under load as a
+/// resident's write refused as "not found" while other residents' pages rendered).
 #[derive(Clone, Default)]
 pub struct RequestScope(Arc<ScopeInner>);
 
@@ -80,7 +86,7 @@ struct ScopeInner {
 impl RequestScope {
     /// The request's scope, if it has one (a GET request).
     pub fn current() -> Option<Self> {
-        use_context::<Self>()
+        use_context::<http::request::Parts>()?.extensions.get::<Self>().cloned()
     }
 
     /// The village of `slug`, found by `load` the first time this request asks.
@@ -261,22 +267,10 @@ pub fn router(state: AppState) -> Router {
             ))
             .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()),
     )
-    .leptos_routes_with_context(
-        &state,
-        routes,
-        move || {
-            provide_context(context_state.clone());
-            let reads = use_context::<http::request::Parts>()
-                .is_some_and(|p| matches!(p.method, http::Method::GET | http::Method::HEAD));
-            if reads {
-                provide_context(RequestScope::default());
-            }
-        },
-        {
-            let options = options.clone();
-            move || shell(options.clone())
-        },
-    )
+    .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+        let options = options.clone();
+        move || shell(options.clone())
+    })
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
     .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
@@ -388,6 +382,9 @@ async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next
         _ => SiteMode::Deployment,
     };
     req.extensions_mut().insert(mode);
+    if matches!(*req.method(), http::Method::GET | http::Method::HEAD) {
+        req.extensions_mut().insert(RequestScope::default());
+    }
     next.run(req).await
 }
 

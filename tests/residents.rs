@@ -18,6 +18,7 @@ db_tests!(
     resident_sessions_idle_out_after_a_week_and_end_on_a_pin_reset,
     a_resident_sees_who_accessed_their_data,
     a_failed_sign_in_without_javascript_shows_its_error,
+    residents_of_two_villages_at_once_each_stay_themselves,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -369,4 +370,55 @@ async fn a_failed_sign_in_without_javascript_shows_its_error(backend: Backend) {
     assert!(page.contains("NIK atau PIN salah"), "the page shows the error: {page}");
     // Shown once, at the resident form; the officials' form stays clean.
     assert_eq!(page.matches("role=\"alert\"").count(), 1, "{page}");
+}
+
+/// Many requests of two residents of two villages at once: one's pages (a render shares one
+/// session lookup among its server functions) and the other's reports. Each request must act as
+/// its own resident; a server function that found a page render's shared lookup acted as the
+/// other resident and was refused ("not found").
+async fn residents_of_two_villages_at_once_each_stay_themselves(backend: Backend) {
+    let s = setup(&backend).await;
+    let app = &s.app;
+    let (_, reader) = common::resident_with_pin(app, &s.a, 1).await;
+    let (_, writer) = common::resident_with_pin(app, &s.b, 1).await;
+    let dusun = area::Entity::find()
+        .filter(area::Column::VillageId.eq(s.b.id))
+        .filter(area::Column::Level.eq(area::DUSUN))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let report = serde_json::json!({"slug": s.b.slug, "input": {
+        "category": "Lampu jalan", "body": "Lampu jalan di depan mushola padam sejak tiga hari.",
+        "lat": null, "lng": null, "area_id": dusun.id, "name": "", "phone": ""}});
+    let page = format!("{}/{}/akun", app.base, s.a.slug);
+    let tasks: Vec<_> = (0..160)
+        .map(|i| {
+            let (client, base, page, report) = (app.client.clone(), app.base.clone(), page.clone(), report.clone());
+            let (reader, writer) = (reader.clone(), writer.clone());
+            tokio::spawn(async move {
+                let res = if i % 2 == 0 {
+                    client.get(&page).header("cookie", reader).header("accept", "text/html").send().await.unwrap()
+                } else {
+                    let url = format!("{base}/api/complaints/report");
+                    client
+                        .post(url)
+                        .header("origin", &base)
+                        .header("cookie", writer)
+                        .json(&report)
+                        .send()
+                        .await
+                        .unwrap()
+                };
+                (i, res.status().as_u16(), res.text().await.unwrap())
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (i, status, body) = task.await.unwrap();
+        assert_eq!(status, 200, "request {i}: {}", &body[..body.len().min(200)]);
+        if i % 2 == 1 {
+            assert!(body.contains("Done"), "request {i}: {body}");
+        }
+    }
 }
