@@ -10,10 +10,15 @@
 //! hit costs neither a render nor a compression.
 //!
 //! Freshness: every request that may change something (any method but GET/HEAD/OPTIONS, apart
-//! from the server functions listed in [`READS`]) empties this server's cache when it ends, so a
-//! change made here shows at once. A change made through another app server on the same database
-//! shows within the time-to-live (`DIGDAYA_PAGE_CACHE_SECONDS`, default 30; 0 turns the cache
-//! off). The cache holds at most `DIGDAYA_PAGE_CACHE_MB` (default 64) of bodies.
+//! from the server functions listed in [`READS`]) makes this server forget answers when it ends,
+//! so a change made here shows at once. A province has writes every second, so a write forgets
+//! only what it can have changed: an answer is filed under its village when its handlers looked
+//! up exactly one village ([`touched`], called by `village::service::scope`), and a write that
+//! looked up exactly one village forgets that village's answers and every answer filed under no
+//! village (the deployment's pages); any other write forgets everything. A change made through
+//! another app server on the same database, or one that reaches into another village, shows
+//! within the time-to-live (`DIGDAYA_PAGE_CACHE_SECONDS`, default 30; 0 turns the cache off).
+//! The cache holds at most `DIGDAYA_PAGE_CACHE_MB` (default 64) of bodies.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +37,9 @@ const MAX_BODY: usize = 1024 * 1024;
 
 /// Host names remembered at most (a flood of made-up names empties the list, nothing worse).
 const MAX_HOSTS: usize = 10_000;
+
+/// Villages changed since the last full forgetting that are remembered at most (then all is forgotten).
+const MAX_VILLAGES: usize = 100_000;
 
 /// The header that says whether an answer came from the cache (`hit`) or was made (`miss`).
 pub const HEADER: &str = "x-digdaya-cache";
@@ -77,7 +85,8 @@ pub struct PageCache(Arc<Inner>);
 struct Inner {
     ttl: Duration,
     max_bytes: usize,
-    /// Moves on every change; an answer made while it moved is not kept.
+    /// Moves on every change (under the store's lock); an answer made while it moved is not
+    /// kept unless it is filed under a village that did not change.
     generation: AtomicU64,
     store: Mutex<Store>,
     /// Host name → the slug of the village bound to it (or none), looked up on every request
@@ -89,12 +98,62 @@ struct Inner {
 struct Store {
     entries: HashMap<String, Arc<Entry>>,
     bytes: usize,
+    /// The generation of the last change that forgot everything…
+    all_at: u64,
+    /// …and of the last change of each village since then.
+    village_at: HashMap<String, u64>,
 }
 
 struct Entry {
     at: Instant,
     headers: HeaderMap,
     body: Bytes,
+    /// The village the answer is of; `None`: of the deployment, or of several villages.
+    village: Option<String>,
+}
+
+/// The villages a request's handlers looked up, so that an answer can be filed under its
+/// village and a write forget only its village's answers. Travels in the request's extensions.
+#[derive(Clone, Default)]
+pub struct Touched(Arc<Mutex<Vec<String>>>);
+
+impl Touched {
+    fn add(&self, slug: &str) {
+        let mut slugs = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !slugs.iter().any(|s| s == slug) {
+            slugs.push(slug.to_string());
+        }
+    }
+
+    /// The one village looked up, if exactly one was.
+    fn single(&self) -> Option<String> {
+        let slugs = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match slugs.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Notes that the current request (a page render or a server function) acts in the village
+/// `slug`. Outside a request, nothing.
+pub fn touched(slug: &str) {
+    if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>()
+        && let Some(t) = parts.extensions.get::<Touched>()
+    {
+        t.add(slug);
+    }
+}
+
+/// The village of the addresses whose handlers serve one village by its slug in the path (the
+/// map's public layers and the partner API's village data, plain HTTP handlers that do not run
+/// in a page's context).
+fn village_in_path(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["api", "map", slug, "lapisan", ..] | ["api", "v1", "villages", slug, _, ..] => Some((*slug).to_string()),
+        _ => None,
+    }
 }
 
 impl PageCache {
@@ -135,10 +194,27 @@ impl PageCache {
 
     /// Forgets every kept answer (something changed).
     pub fn clear(&self) {
-        self.0.generation.fetch_add(1, Ordering::SeqCst);
         let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        store.all_at = self.0.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        store.village_at.clear();
         store.entries.clear();
         store.bytes = 0;
+        drop(store);
+        self.0.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// Forgets the answers of the village `slug` and those of no one village (something of
+    /// that village changed).
+    pub fn forget_village(&self, slug: &str) {
+        let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if store.village_at.len() >= MAX_VILLAGES && !store.village_at.contains_key(slug) {
+            drop(store);
+            return self.clear();
+        }
+        let generation = self.0.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        store.village_at.insert(slug.to_string(), generation);
+        store.entries.retain(|_, e| e.village.as_deref().is_some_and(|v| v != slug));
+        store.bytes = store.entries.iter().map(|(k, e)| k.len() + e.body.len()).sum();
         drop(store);
         self.0.hosts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
@@ -189,8 +265,13 @@ impl PageCache {
             return;
         }
         let mut store = self.0.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Checked under the lock that `clear` takes: nothing made before a change is kept after it.
-        if self.0.generation.load(Ordering::SeqCst) != generation {
+        // Checked under the lock that changes take: nothing made before a change that may have
+        // touched it is kept after it.
+        let changed = match &entry.village {
+            None => self.0.generation.load(Ordering::SeqCst) != generation,
+            Some(v) => store.all_at > generation || store.village_at.get(v).is_some_and(|at| *at > generation),
+        };
+        if changed {
             return;
         }
         if store.bytes + size > self.0.max_bytes {
@@ -229,17 +310,22 @@ pub async fn api(State(cache): State<PageCache>, req: Request, next: Next) -> Re
     through(&cache, Kind::Api, req, next).await
 }
 
-async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Response {
+async fn through(cache: &PageCache, kind: Kind, mut req: Request, next: Next) -> Response {
     if !cache.enabled() {
         return next.run(req).await;
     }
     let path = req.extensions().get::<OriginalUri>().map_or_else(|| req.uri().clone(), |u| u.0.clone());
+    let touched = Touched::default();
+    req.extensions_mut().insert(touched.clone());
     // Writes are seen by the outer (pages) layer, which wraps the API's routes too.
     if kind == Kind::Pages && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let changes = !READS.iter().any(|r| path.path() == *r);
         let res = next.run(req).await;
         if changes {
-            cache.clear();
+            match touched.single() {
+                Some(slug) => cache.forget_village(&slug),
+                None => cache.clear(),
+            }
         }
         return res;
     }
@@ -276,7 +362,8 @@ async fn through(cache: &PageCache, kind: Kind, req: Request, next: Next) -> Res
         return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).unwrap_or_default();
     };
     if bytes.len() <= MAX_BODY {
-        cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone() }, generation);
+        let village = touched.single().or_else(|| village_in_path(path.path()));
+        cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone(), village }, generation);
     }
     let mut res = Response::from_parts(parts, Body::from(bytes));
     res.headers_mut().insert(HEADER, HeaderValue::from_static("miss"));
@@ -370,7 +457,50 @@ mod tests {
     }
 
     fn entry(body: &'static str) -> Entry {
-        Entry { at: Instant::now(), headers: HeaderMap::new(), body: Bytes::from_static(body.as_bytes()) }
+        of(None, body)
+    }
+
+    fn of(village: Option<&str>, body: &'static str) -> Entry {
+        Entry {
+            at: Instant::now(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+            village: village.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_change_in_one_village_forgets_that_village_and_the_deployment_pages_only() {
+        let cache = PageCache::new(Duration::from_secs(30), 1 << 20);
+        let g = cache.0.generation.load(Ordering::SeqCst);
+        cache.put("a".into(), of(Some("a"), "a"), g);
+        cache.put("b".into(), of(Some("b"), "b"), g);
+        cache.put("home".into(), of(None, "the villages"), g);
+        cache.forget_village("a");
+        let kept = |key: &str| cache.get(key, Instant::now()).is_some();
+        assert!(!kept("a") && !kept("home"), "the village's pages and the deployment's go");
+        assert!(kept("b"), "another village's page stays");
+        // Made while "a" changed: kept for "b", not for "a" nor for the deployment.
+        cache.put("b2".into(), of(Some("b"), "b"), g);
+        cache.put("a2".into(), of(Some("a"), "a"), g);
+        cache.put("home".into(), of(None, "the villages"), g);
+        assert!(kept("b2") && !kept("a2") && !kept("home"));
+        // Made after it: kept.
+        let now = cache.0.generation.load(Ordering::SeqCst);
+        cache.put("a3".into(), of(Some("a"), "a"), now);
+        assert!(kept("a3"));
+        // A change of everything forgets every village, and what was made before it.
+        cache.clear();
+        cache.put("b3".into(), of(Some("b"), "b"), now);
+        assert!(!kept("b") && !kept("b2") && !kept("a3") && !kept("b3"));
+    }
+
+    #[test]
+    fn answers_are_filed_under_the_village_in_their_path() {
+        assert_eq!(village_in_path("/api/map/kramatwatu/lapisan/wilayah").as_deref(), Some("kramatwatu"));
+        assert_eq!(village_in_path("/api/v1/villages/kramatwatu/statistics").as_deref(), Some("kramatwatu"));
+        assert_eq!(village_in_path("/api/v1/villages"), None);
+        assert_eq!(village_in_path("/kramatwatu/statistik"), None, "pages say their village themselves");
     }
 
     #[test]

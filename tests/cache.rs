@@ -1,5 +1,6 @@
 //! The page cache: anonymous visitors get kept public answers; anyone signed in, any private
-//! page and any partner token never do; a change made through the app shows at once.
+//! page and any partner token never do; a change made through the app shows at once, and a
+//! change of one village leaves the other villages' kept pages alone.
 
 mod common;
 
@@ -99,6 +100,14 @@ async fn public_answers_are_kept_for_visitors_only_and_a_change_clears_them(back
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     assert_eq!(anonymous(&app, &notices).await.1.as_deref(), Some("hit"));
 
+    // Another village's page and the deployment's front page, kept before the change below.
+    let w = app.seed("36.04.05.2002", 20, 2, None).await.village;
+    let elsewhere = format!("/{}/pengumuman", w.slug);
+    for path in [elsewhere.as_str(), "/"] {
+        anonymous(&app, path).await;
+        assert_eq!(anonymous(&app, path).await.1.as_deref(), Some("hit"), "{path}");
+    }
+
     // A change made through this server: the next visitor gets the new page at once.
     let body = serde_json::json!({
         "slug": v.slug,
@@ -118,6 +127,10 @@ async fn public_answers_are_kept_for_visitors_only_and_a_change_clears_them(back
     let (_, cache, fresh) = anonymous(&app, &notices).await;
     assert_eq!(cache.as_deref(), Some("miss"));
     assert!(fresh.contains("Kerja bakti") && fresh.contains("Posyandu balita"));
+    // The change was of one village: the deployment's page is made again, the other village's
+    // page is still kept.
+    assert_eq!(anonymous(&app, "/").await.1.as_deref(), Some("miss"));
+    assert_eq!(anonymous(&app, &elsewhere).await.1.as_deref(), Some("hit"));
 
     // Private pages are never kept, even for a visitor (who is sent to sign in).
     for path in [format!("/{}/admin", v.slug), format!("/{}/akun", v.slug), format!("/{}/masuk", v.slug)] {

@@ -39,7 +39,10 @@ pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> 
         Some(request) => request.village(slug, || find_by_slug(db, slug)).await?,
         None => find_by_slug(db, slug).await?,
     };
-    found.ok_or(AppError::NotFound)
+    let village = found.ok_or(AppError::NotFound)?;
+    // The page cache files this request's answer (or forgets answers after this write) by village.
+    crate::cache::touched(&village.slug);
+    Ok(village)
 }
 
 /// One section of a village's settings (`villages.settings`, a JSON object by slice), or its
