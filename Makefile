@@ -3,6 +3,7 @@
 #   make test   set up, build, run every test (unit, integration on SQLite and PostgreSQL, API
 #               fuzzing with Schemathesis, browser)
 #   make bench  measure the budgets into bench/out and print them (see BENCHMARKS.md)
+#   make fuzz   throw arbitrary and mutated files at every importer for a bounded time
 #   make lighthouse   Lighthouse 12.2.3 (mobile) on the demo portal (also part of make bench)
 # Builds go to a target dir outside the clone so that fresh clones reuse a warm build.
 
@@ -17,7 +18,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit e2e api-check bench province load lighthouse fmt lint FORCE
+.PHONY: run test setup setup-test build precompress unit fuzz e2e api-check bench province load lighthouse fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -27,7 +28,7 @@ run: setup build
 	@echo ""
 	@exec $(BIN) serve
 
-test: setup-test build unit api-check e2e
+test: setup-test build unit fuzz api-check e2e
 
 setup:
 	@.ci/setup.sh
@@ -69,6 +70,15 @@ precompress:
 unit:
 	cargo test --release --no-default-features --features ssr
 
+# Every importer against arbitrary and mutated files (src/fuzz.rs): the property tests with many
+# cases, for at most FUZZ_SECONDS (cases after that pass at once; a failure before fails the
+# run). `make unit` runs the same tests with a few dozen cases each.
+FUZZ_SECONDS ?= 180
+FUZZ_CASES ?= 100000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) FUZZ_UNTIL=$$(( $$(date +%s) + $(FUZZ_SECONDS) )) \
+	  cargo test --release --no-default-features --features ssr --lib fuzz
+
 e2e:
 	cd end2end && npx playwright test
 
@@ -89,6 +99,7 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
 	bench/market-wire.sh
 	bench/pwa.sh
+	bench/trust.sh
 	bench/lighthouse.sh
 
 # Issue 10's scale figures, apart from `make bench` (seeding Banten's 1,552 villages, 12.9 M

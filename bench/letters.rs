@@ -168,6 +168,7 @@ async fn main() {
         leptos_options: config.leptos_options(),
         files: digdaya::media::Storage::new(&config.files_dir),
         pages: digdaya::cache::PageCache::off(),
+        outage: Default::default(),
     };
     tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state)).await });
     // A first burst opens the database pool's connections (PostgreSQL's cost ~150 ms once after

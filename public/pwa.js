@@ -78,7 +78,12 @@
       tx.onerror = tx.onabort = () => reject(tx.error);
     });
   };
-  const items = () => store("readonly", (s) => s.getAll());
+  // Whose items the page queues now: the owner tag the server set at sign-in (empty for a
+  // visitor). Items go out only under their owner's session; another user's stay untouched.
+  const ownerNow = () => (document.cookie.match(/(?:^|;\s*)digdaya_pemilik=([0-9a-f]+)/) || [])[1] || "";
+  const ownItem = (item) => item.owner === undefined || item.owner === "" || item.owner === ownerNow();
+  const allItems = () => store("readonly", (s) => s.getAll());
+  const items = async () => (await allItems()).filter(ownItem);
   const keep = (item) => store("readwrite", (s) => s.put(item));
   const drop = (key) => store("readwrite", (s) => s.delete(key));
 
@@ -116,6 +121,7 @@
     batch.forEach((item, i) => {
       body.append(`${i}/kunci`, item.key);
       body.append(`${i}/jenis`, item.kind);
+      if (typeof item.owner === "string") body.append(`${i}/pemilik`, item.owner);
       body.append(`${i}/data`, item.data);
       for (const f of item.files) body.append(`${i}/${f.field}`, f.blob, f.name);
     });
@@ -201,7 +207,7 @@
     for (const input of form.querySelectorAll("input[type=file][name]")) {
       for (const file of input.files) files.push({ field: input.name, blob: await shrink(file), name: file.name });
     }
-    const item = { key: uuid(), slug, kind, data, label, files, created: Date.now(), state: "menunggu", attempts: 0, next: 0 };
+    const item = { key: uuid(), owner: ownerNow(), slug, kind, data, label, files, created: Date.now(), state: "menunggu", attempts: 0, next: 0 };
     try {
       await keep(item);
     } catch {
@@ -326,6 +332,32 @@
     );
     panel.querySelector(".close").setAttribute("aria-label", "Tutup");
   };
+
+  // Signing out: what this user queued leaves the phone with them (after saying so), so nothing
+  // of theirs goes out under whoever signs in next.
+  let leaving = false;
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      if (leaving || !(form instanceof HTMLFormElement)) return;
+      if (!/\/api\/auth\/sign-out$/.test(new URL(form.action, location.href).pathname)) return;
+      const me = ownerNow();
+      if (!me || !("indexedDB" in window)) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      (async () => {
+        const mine = (await allItems().catch(() => [])).filter((i) => i.owner === me);
+        const waiting = mine.filter((i) => i.state !== "terkirim").length;
+        const text = `Ada ${waiting} kiriman Anda yang belum terkirim. Bila Anda keluar sekarang, kiriman itu dihapus dari ponsel ini. Tetap keluar?`;
+        if (waiting && !confirm(text)) return;
+        for (const i of mine) await drop(i.key).catch(() => {});
+        leaving = true;
+        form.submit();
+      })();
+    },
+    true,
+  );
 
   addEventListener("online", () => sync(true));
   if ("indexedDB" in window) {

@@ -77,7 +77,7 @@ const READS: &[&str] = &[
 
 /// Path segments of pages that are never kept, whoever asks: sign-in, officials' and residents'
 /// own pages.
-const PRIVATE_SEGMENTS: &[&str] = &["admin", "akun", "masuk", "kelola", "wilayah", "api", "surat"];
+const PRIVATE_SEGMENTS: &[&str] = &["admin", "akun", "masuk", "kelola", "wilayah", "api", "surat", "healthz"];
 
 #[derive(Clone)]
 pub struct PageCache(Arc<Inner>);
@@ -321,7 +321,9 @@ async fn through(cache: &PageCache, kind: Kind, mut req: Request, next: Next) ->
     if kind == Kind::Pages && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let changes = !READS.iter().any(|r| path.path() == *r);
         let res = next.run(req).await;
-        if changes {
+        // Only a write that was done changes anything: a refused or broken POST (a flood of them)
+        // leaves the kept answers alone.
+        if changes && (res.status().is_success() || res.status().is_redirection()) {
             match touched.single() {
                 Some(slug) => cache.forget_village(&slug),
                 None => cache.clear(),
@@ -339,7 +341,7 @@ async fn through(cache: &PageCache, kind: Kind, mut req: Request, next: Next) ->
     let key = format!(
         "{}|{}|{}|{}|{}",
         text(header::HOST),
-        headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        req.extensions().get::<crate::net::Peer>().is_some_and(|p| p.https),
         text(header::ACCEPT),
         text(header::ACCEPT_ENCODING),
         path
@@ -361,13 +363,56 @@ async fn through(cache: &PageCache, kind: Kind, mut req: Request, next: Next) ->
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).body(Body::empty()).unwrap_or_default();
     };
-    if bytes.len() <= MAX_BODY {
+    // A kept page is served to many: its scripts are allowed by their hashes, not by the nonce
+    // of the visit that made it (which every later visitor could read).
+    let kept_headers = match parts.headers.get(header::CONTENT_SECURITY_POLICY) {
+        Some(policy) => policy.to_str().ok().and_then(|p| hashed_policy(p, &parts.headers, &bytes)).map(|p| {
+            let mut h = parts.headers.clone();
+            h.insert(header::CONTENT_SECURITY_POLICY, p);
+            h
+        }),
+        None => Some(parts.headers.clone()),
+    };
+    if let Some(headers) = kept_headers
+        && bytes.len() <= MAX_BODY
+    {
         let village = touched.single().or_else(|| village_in_path(path.path()));
-        cache.put(key, Entry { at: now, headers: parts.headers.clone(), body: bytes.clone(), village }, generation);
+        cache.put(key, Entry { at: now, headers, body: bytes.clone(), village }, generation);
     }
     let mut res = Response::from_parts(parts, Body::from(bytes));
     res.headers_mut().insert(HEADER, HeaderValue::from_static("miss"));
     res
+}
+
+/// `policy` with its `'nonce-…'` source replaced by the SHA-256 of each inline script of the
+/// page (`body`, gzip or plain as `headers` say); `None` when the page cannot be read.
+fn hashed_policy(policy: &str, headers: &HeaderMap, body: &[u8]) -> Option<HeaderValue> {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let gzip = headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()) == Some("gzip");
+    let plain = if gzip {
+        let mut out = Vec::new();
+        let mut decoder = std::io::Read::take(flate2::read::GzDecoder::new(body), 8 * MAX_BODY as u64);
+        std::io::Read::read_to_end(&mut decoder, &mut out).ok()?;
+        out
+    } else {
+        body.to_vec()
+    };
+    let html = std::str::from_utf8(&plain).ok()?;
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = start + rest[start..].find('>')?;
+        let close = tag_end + rest[tag_end..].find("</script>")?;
+        if !rest[start..tag_end].contains(" src=") {
+            let digest = Sha256::digest(rest[tag_end + 1..close].as_bytes());
+            hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        }
+        rest = &rest[close..];
+    }
+    let nonce_start = policy.find("'nonce-")?;
+    let nonce_end = nonce_start + 1 + policy[nonce_start + 1..].find('\'')? + 1;
+    HeaderValue::from_str(&format!("{}{}{}", &policy[..nonce_start], hashes.join(" "), &policy[nonce_end..])).ok()
 }
 
 /// No credentials of any kind: the answer cannot depend on who asks.
@@ -407,6 +452,30 @@ fn keepable(res: &Response) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_pages_allow_their_scripts_by_hash_not_by_nonce() {
+        let policy = "default-src 'self'; script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'; object-src 'none'";
+        let html = b"<html><script src=\"/pwa.js\" nonce=\"abc123\"></script><script type=\"module\" nonce=\"abc123\">import('/x.js')</script></html>";
+        let value = hashed_policy(policy, &HeaderMap::new(), html).unwrap();
+        let text = value.to_str().unwrap();
+        assert!(!text.contains("nonce"), "{text}");
+        assert!(text.contains("script-src 'self' 'sha256-") && text.contains("' 'wasm-unsafe-eval'"), "{text}");
+        assert_eq!(text.matches("'sha256-").count(), 1, "only the inline script: {text}");
+        let mut gz = Vec::new();
+        {
+            let mut e = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, html).unwrap();
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        assert_eq!(hashed_policy(policy, &headers, &gz).unwrap(), value, "a gzip body reads the same");
+    }
+
+    #[test]
+    fn health_is_never_kept() {
+        assert!(!public(Kind::Pages, "/healthz"));
+    }
 
     #[test]
     fn only_public_addresses_are_kept() {

@@ -82,16 +82,45 @@ pub enum Command {
     },
     /// Back up the SQLite database (a consistent snapshot, while the server runs) and the
     /// uploaded files into one compressed zip. PostgreSQL: use pg_dump (see the README).
+    /// The backup is encrypted with age to the operator's public key and readable by its owner
+    /// only.
     Backup {
-        /// Where to write; default `digdaya-backup-{date}-{time}.zip` in the current folder.
+        /// Where to write; default `digdaya-backup-{date}-{time}.zip.age` in the current folder.
         #[arg(long)]
         output: Option<std::path::PathBuf>,
+        /// The age public key (age1…) to encrypt to; default DIGDAYA_BACKUP_RECIPIENT.
+        #[arg(long)]
+        recipient: Option<String>,
     },
-    /// Restore a backup made by `backup`, with the server stopped. The database and files there
-    /// now are kept beside, renamed `*.before-restore-{date}-{time}`.
+    /// Restore a backup made by `backup`, with the server stopped (refused while one serves the
+    /// database). The database and files there now are kept beside, renamed
+    /// `*.before-restore-{date}-{time}`.
     Restore {
         /// The backup file.
         file: std::path::PathBuf,
+        /// The age identity file made by `backup-key`; default DIGDAYA_BACKUP_IDENTITY.
+        #[arg(long)]
+        identity: Option<std::path::PathBuf>,
+    },
+    /// Make the key pair backups are encrypted with: writes the identity (the secret half) to
+    /// FILE, readable by its owner only, and prints the public key to set as
+    /// DIGDAYA_BACKUP_RECIPIENT. Keep the identity off the server, where a thief of the server's
+    /// disk cannot find it next to the backups.
+    BackupKey {
+        /// Where to write the identity (must not exist).
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Check a letter's QR code without the network, with the village's published key: prints
+    /// what was signed (to compare with the paper), or why the letter is not genuine. Needs no
+    /// database. Whether the village revoked the letter since can only be seen online.
+    VerifyLetter {
+        /// The village's public key (the second line of /api/letters/{slug}/kunci), or a file
+        /// holding that page.
+        #[arg(long)]
+        key: String,
+        /// The address in the QR code (…/surat/cek/CODE?d=…&s=…).
+        qr: String,
     },
     /// Make a token for a partner system to use the API (/api/v1/) for some villages. The token
     /// is printed once; only its hash is kept.

@@ -28,6 +28,18 @@ pub enum AppError {
     /// The request was wrong; the message says how, in words a user understands.
     #[error("{0}")]
     Invalid(String),
+    /// The request conflicts with the thing's state now (changed meanwhile, revoked, taken).
+    #[error("{0}")]
+    Conflict(String),
+    /// The upload or the request is larger than the server accepts.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too many attempts or requests; the message says when to try again.
+    #[error("{0}")]
+    TooMany(String),
+    /// The server is at its limit for this kind of work (sign-ins, file checks): try again soon.
+    #[error("Server sedang sibuk. Silakan coba lagi sebentar lagi.")]
+    Busy,
     /// Something failed on the server; the details are in the server log.
     #[error("Terjadi gangguan di server. Silakan coba lagi sebentar lagi.")]
     Internal,
@@ -41,13 +53,14 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // The framework's message may quote the whole argument: a few words are enough.
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::Invalid(format!("Permintaan tidak valid: {msg}"))
+                AppError::Invalid(format!("Permintaan tidak valid: {}", short(&msg)))
             }
-            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => AppError::Transport(msg),
+            ServerFnErrorErr::Request(msg) | ServerFnErrorErr::Response(msg) => AppError::Transport(short(&msg)),
             other => {
                 #[cfg(feature = "ssr")]
-                tracing::error!(error = %other, "server function failure");
+                tracing::error!(error = %short(&other.to_string()), "server function failure");
                 let _ = other;
                 AppError::Internal
             }
@@ -58,9 +71,45 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        tracing::error!(error = %err, "database error");
-        AppError::Internal
+        // Data the database cannot store (SQLSTATE class 22: too long for its column, a NUL):
+        // the request's fault, said as such.
+        if let sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) = &err
+            && let Some(db) = e.as_database_error()
+            && db.code().is_some_and(|c| c.starts_with("22"))
+        {
+            tracing::warn!(error = %short(&err.to_string()), "data refused by the database");
+            return AppError::Invalid("Isian terlalu panjang atau berisi karakter yang tidak sah.".into());
+        }
+        tracing::error!(error = %short(&err.to_string()), "database error");
+        if crate::db::outage::is_outage(&err) { AppError::Busy } else { AppError::Internal }
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// At most 200 characters of `text` (messages and logs stay bounded whatever was sent).
+fn short(text: &str) -> String {
+    let mut out: String = text.chars().take(200).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+impl AppError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden | AppError::PinChangeRequired => 403,
+            AppError::Invalid(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::TooLarge(_) => 413,
+            AppError::TooMany(_) => 429,
+            AppError::Busy => 503,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}

@@ -31,6 +31,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backup;
 #[cfg(feature = "ssr")]
+pub mod bounded;
+#[cfg(feature = "ssr")]
 pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod cli;
@@ -41,9 +43,23 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod media;
 #[cfg(feature = "ssr")]
+pub mod net;
+#[cfg(feature = "ssr")]
+pub mod secrets;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod web;
+
+#[cfg(all(test, feature = "ssr"))]
+mod fuzz;
+#[cfg(test)]
+mod test_alloc;
+
+/// Unit tests count what each thread allocates (`test_alloc`): parsers are held to memory bounds.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: test_alloc::Counting = test_alloc::Counting;
 
 /// Room for wasm-split (see BENCHMARKS.md, "WASM: why the main module grew"). When it moves each
 /// lazily loaded page's constants into that page's chunk, every chunk's share is aligned again,

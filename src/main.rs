@@ -38,12 +38,22 @@ async fn main() -> ExitCode {
 /// Every failure becomes one line that says what to fix.
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    if let Command::Restore { file } = &cli.command {
+    if let Command::BackupKey { output } = &cli.command {
+        let recipient = digdaya::backup::new_key(output).map_err(|e| e.to_string())?;
+        println!("Identity written to {} (keep it safe, away from the server).", output.display());
+        println!("Public key, for DIGDAYA_BACKUP_RECIPIENT:\n{recipient}");
+        return Ok(());
+    }
+    if let Command::Restore { file, identity } = &cli.command {
         // Before any connection: the file is replaced.
         let db_path = digdaya::backup::sqlite_path(&config.database_url).map_err(|e| e.to_string())?;
-        let done = digdaya::backup::restore(file, &db_path, std::path::Path::new(&config.files_dir))
-            .await
-            .map_err(|e| e.to_string())?;
+        let identity = identity
+            .clone()
+            .or_else(|| std::env::var("DIGDAYA_BACKUP_IDENTITY").ok().filter(|v| !v.trim().is_empty()).map(Into::into));
+        let done =
+            digdaya::backup::restore(file, &db_path, std::path::Path::new(&config.files_dir), identity.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
         let m = &done.manifest;
         println!(
             "Restored the backup of {} ({} villages, {} residents, {} files) into {}.",
@@ -57,19 +67,43 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("What was there before is kept at {}.", path.display());
         }
     }
+    if let Command::VerifyLetter { key, qr } = &cli.command {
+        // Offline: the key and the QR, nothing else.
+        let key = match std::fs::read_to_string(key) {
+            Ok(page) => page.lines().find(|l| l.len() == 43 && !l.contains(' ')).unwrap_or_default().to_string(),
+            Err(_) => key.trim().to_string(),
+        };
+        let c = digdaya::letters::sign::check_offline(&key, qr).map_err(|why| format!("TIDAK SAH: {why}."))?;
+        println!("ASLI: tanda tangan cocok dengan kunci desa {}.", c.village);
+        for (label, value) in digdaya::letters::sign::facts(&c) {
+            println!("{label}: {value}");
+        }
+        return Ok(());
+    }
     let conn = db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
+    if matches!(cli.command, Command::Serve | Command::Migrate) {
+        digdaya::secrets::check()?;
+        let sealed = digdaya::letters::service::seal_plain_keys(&conn).await.map_err(|e| e.to_string())?;
+        if sealed > 0 {
+            tracing::info!(sealed, "letter-signing keys sealed with the deployment secret");
+        }
+    }
     match cli.command {
         Command::Restore { .. } => {
             println!("Database is up to date.");
             Ok(())
         }
-        Command::Backup { output } => {
-            let output = output
-                .unwrap_or_else(|| format!("digdaya-backup-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M%S")).into());
-            let done = digdaya::backup::backup(&conn, std::path::Path::new(&config.files_dir), &output)
-                .await
-                .map_err(|e| e.to_string())?;
+        Command::VerifyLetter { .. } | Command::BackupKey { .. } => Ok(()),
+        Command::Backup { output, recipient } => {
+            let output = output.unwrap_or_else(|| {
+                format!("digdaya-backup-{}.zip.age", chrono::Utc::now().format("%Y%m%d-%H%M%S")).into()
+            });
+            let recipient = recipient.or_else(|| std::env::var("DIGDAYA_BACKUP_RECIPIENT").ok());
+            let done =
+                digdaya::backup::backup(&conn, std::path::Path::new(&config.files_dir), &output, recipient.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?;
             let m = &done.manifest;
             println!(
                 "Backed up {} villages, {} residents and {} files to {} ({:.1} MB).",
@@ -92,6 +126,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Serve => {
+            // A SQLite database is locked (shared) while served: `restore` waits for the stop.
+            let _serving = match digdaya::backup::sqlite_path(&config.database_url) {
+                Ok(path) => Some(digdaya::backup::lock_serving(&path).map_err(|e| e.to_string())?),
+                Err(_) => None,
+            };
+            digdaya::net::trusted()?;
             let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
                 format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
             })?;
@@ -100,6 +140,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 leptos_options: config.leptos_options(),
                 files: config.storage()?,
                 pages: digdaya::cache::PageCache::from_env()?,
+                outage: Default::default(),
             };
             tracing::info!("Digdaya listening on http://{}", config.addr);
             serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))

@@ -45,6 +45,8 @@ pub struct AppState {
     pub files: crate::media::Storage,
     /// Public answers kept for a few seconds (`cache`).
     pub pages: crate::cache::PageCache,
+    /// Whether the database answers (`db::outage`).
+    pub outage: crate::db::outage::Circuit,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,6 +105,11 @@ impl RequestScope {
             villages.entry(slug.to_string()).or_default().clone()
         };
         cell.get_or_try_init(load).await.cloned()
+    }
+
+    /// Who is signed in, if this request looked it up (nothing is looked up here).
+    pub fn looked_up_user(&self) -> Option<Option<User>> {
+        self.0.user.get().cloned()
     }
 
     /// Who is signed in, found by `load` the first time this request asks.
@@ -272,6 +279,7 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     })
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+    .layer(middleware::from_fn(crate::web::edges))
     .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
     // No request may hang a connection: after 30 s the client gets a 503 and the work is dropped.
@@ -294,7 +302,9 @@ pub fn router(state: AppState) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     ))
-    .layer(tower_http::trace::TraceLayer::new_for_http())
+    // Failures are logged where they happen, once; a flood of refusals (503, 429) is not
+    // logged one line each.
+    .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))
     .with_state(state)
 }
 
@@ -344,11 +354,7 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// HSTS on responses to requests that came over HTTPS (directly behind a TLS proxy that says so
 /// with `X-Forwarded-Proto`); never on plain HTTP, where it would be ignored or lock out a LAN.
 async fn strict_transport_over_https(req: Request, next: Next) -> Response {
-    let https = req
-        .headers()
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let https = req.extensions().get::<crate::net::Peer>().is_some_and(|p| p.https);
     let mut res = next.run(req).await;
     if https {
         res.headers_mut()
@@ -366,6 +372,11 @@ fn authority_of(url: &str) -> Option<&str> {
 /// Decides from the `Host` header whether this request is for a host-bound village (the page
 /// cache remembers each host's binding for its time-to-live).
 async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    // A database known not to answer: 503 at once (`db::outage`), before the host's lookup.
+    let circuit = match crate::db::outage::admit(&state.outage, req.uri().path()) {
+        Ok(circuit) => circuit,
+        Err(refused) => return refused,
+    };
     let host = req
         .headers()
         .get(header::HOST)
@@ -381,35 +392,86 @@ async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next
         }
         _ => SiteMode::Deployment,
     };
-    req.extensions_mut().insert(mode);
+    req.extensions_mut().insert(mode.clone());
     if matches!(*req.method(), http::Method::GET | http::Method::HEAD) {
         req.extensions_mut().insert(RequestScope::default());
     }
-    next.run(req).await
+    let res = mode.within(next.run(req)).await;
+    crate::db::outage::observe(&state, circuit, res.status()).await;
+    res
 }
 
-/// Liveness and readiness: 200 when the database answers, 503 when it does not.
+/// Liveness and readiness: 200 when the database answers, 503 when it does not (within a
+/// second). Never kept by any cache: each call asks the database.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))),
+    let (status, body) = match tokio::time::timeout(Duration::from_secs(1), state.db.ping()).await {
+        Ok(Ok(())) => {
+            state.outage.close();
+            (StatusCode::OK, serde_json::json!({"status": "ok", "database": "ok"}))
+        }
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check: database unavailable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "unavailable"})))
+            state.outage.open();
+            (StatusCode::SERVICE_UNAVAILABLE, serde_json::json!({"status": "error", "database": "unavailable"}))
         }
         Err(_) => {
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "database": "timeout"})))
+            state.outage.open();
+            (StatusCode::SERVICE_UNAVAILABLE, serde_json::json!({"status": "error", "database": "timeout"}))
         }
-    }
+    };
+    (status, [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))], Json(body))
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// How long a client may take to send a request's headers: a connection that trickles them
+/// (slowloris) is closed instead of being held open forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight (for at most 30 s).
 ///
 /// # Errors
 /// When the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, addr) = match accepted {
+                    Ok(found) => found,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a moment, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                // Answers go out as soon as they are written, not after Nagle's delay.
+                let _ = stream.set_nodelay(true);
+                let app = app.clone();
+                let service = tower::service_fn(move |mut req: http::Request<hyper::body::Incoming>| {
+                    crate::net::admit(&mut req, addr);
+                    app.clone().oneshot(req)
+                });
+                let connection =
+                    http.serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(Duration::from_secs(30), graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still running after 30 s were dropped");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -18,6 +18,11 @@ pub enum SiteMode {
 
 pub const META_NAME: &str = "digdaya-village";
 
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    static REQUEST_MODE: SiteMode;
+}
+
 impl SiteMode {
     /// The mode of the current request (server) or page (browser).
     pub fn detect() -> Self {
@@ -42,12 +47,22 @@ impl SiteMode {
         }
     }
 
-    /// The mode the server decided for the current request (server functions included).
+    /// The mode the server decided for the current request: from the request's parts (pages,
+    /// server functions), or for plain HTTP handlers from the request's task
+    /// ([`SiteMode::within`]), so a host bound to one village serves that village only, on
+    /// every route.
     #[cfg(feature = "ssr")]
     pub fn of_request() -> Self {
         use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<SiteMode>().cloned())
+            .or_else(|| REQUEST_MODE.try_with(Clone::clone).ok())
             .unwrap_or(SiteMode::Deployment)
+    }
+
+    /// Runs `work` (a request's handling) with this mode as the request's.
+    #[cfg(feature = "ssr")]
+    pub async fn within<F: std::future::Future>(self, work: F) -> F::Output {
+        REQUEST_MODE.scope(self, work).await
     }
 
     /// The URL path of `path` (`""`, `"/profil"`…) inside the village `slug`, in this mode.

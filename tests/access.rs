@@ -53,6 +53,7 @@ const JSON: &[&str] = &[
     "population/save",
     "population/arrival",
     "population/event",
+    "population/accept-arrival",
     "letters/save-type",
     "letters/request",
     "letters/walk-in",
@@ -129,6 +130,18 @@ const TABLE: &[Entry] = &[
         "population/resolve-correction",
         Access::Officials(VILLAGE_ROLES),
         &[A, ("id", "CORRECTION"), ("accept", "true"), ("response", "")],
+    ),
+    ("population/arrivals", Access::Officials(VILLAGE_ROLES), &[A]),
+    ("population/arrival-data", Access::Officials(VILLAGE_ROLES), &[A, ("id", "ARRIVAL")]),
+    (
+        "population/accept-arrival",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "ARRIVAL"), ("data", "{}"), ("event", "{}")],
+    ),
+    (
+        "population/refuse-arrival",
+        Access::Officials(VILLAGE_ROLES),
+        &[A, ("id", "ARRIVAL"), ("reason", "Belum ada surat pindah.")],
     ),
     ("population/import-state", Access::Officials(VILLAGE_ROLES), &[A, ("token", "none")]),
     ("population/import-run", Access::Officials(VILLAGE_ROLES), &[A, ("token", "none")]),
@@ -555,6 +568,25 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             .id
             .to_string();
             let product = product.id.to_string();
+            // A move from B waiting for A's decision (deciding takes it).
+            let arrival = digdaya::db::entities::resident_move::ActiveModel {
+                village_id: Set(a.id),
+                from_village_id: Set(b.id),
+                from_resident_id: Set(in_b[1].id),
+                nik: Set(in_b[1].nik.clone()),
+                name: Set(in_b[1].name.clone()),
+                data: Set("{}".into()),
+                event_date: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()),
+                status: Set("menunggu".into()),
+                sent_by_name: Set("Operator B".into()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap()
+            .id
+            .to_string();
             // And an article, published; a person on the profile, an announcement and an event.
             let article = published_article(&app.db, a.id, &format!("akses-{calls}")).await.to_string();
             let (person, announcement, event, album, gallery_photo) = portal_rows(&app.db, a.id).await;
@@ -570,6 +602,7 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
                     "FEATURE" => (*k, feature.as_str()),
                     "PRODUCT" => (*k, product.as_str()),
                     "PHOTO" => (*k, photo.as_str()),
+                    "ARRIVAL" => (*k, arrival.as_str()),
                     _ => (*k, *v),
                 })
                 .collect();
@@ -598,7 +631,16 @@ async fn each_caller_gets_what_the_table_says(backend: Backend) {
             let refusals = ["\"Unauthenticated\"", "\"Forbidden\"", "\"NotFound\"", "\"PinChangeRequired\""];
             match expected(*access, *caller) {
                 None => assert!(!refusals.iter().any(|r| body.contains(r)), "{what}"),
-                Some(refusal) => assert!(body.contains(&format!("\"{refusal}\"")), "{what}"),
+                Some(refusal) => {
+                    assert!(body.contains(&format!("\"{refusal}\"")), "{what}");
+                    // Each refusal with its honest status (issue 27: they were all 500).
+                    let honest = match refusal {
+                        "Unauthenticated" => 401,
+                        "NotFound" => 404,
+                        _ => 403,
+                    };
+                    assert_eq!(status, honest, "{what}");
+                }
             }
         }
     }

@@ -136,10 +136,17 @@ async fn backup_and_restore_bring_back_the_database_and_files(backend: Backend) 
     use sea_orm::{ConnectionTrait, Statement};
     let db = TestDb::create(&backend).await;
     let data = tempfile::tempdir().unwrap();
-    let zip = data.path().join("saved/backup.zip");
+    let zip = data.path().join("saved/backup.zip.age");
     let zip_arg = zip.to_str().unwrap();
     let seeded = digdaya_in(&db.url, data.path(), &["seed-demo", "--residents", "300"]);
     assert!(seeded.status.success(), "{seeded:?}");
+    // The operator's key: the identity stays with the operator, the public key on the server.
+    let keys = tempfile::tempdir().unwrap();
+    let identity = keys.path().join("backup.key");
+    let made = digdaya_in(&db.url, data.path(), &["backup-key", "--output", identity.to_str().unwrap()]);
+    assert!(made.status.success(), "{made:?}");
+    let recipient = String::from_utf8_lossy(&made.stdout).lines().last().unwrap().trim().to_string();
+    assert!(recipient.starts_with("age1"), "{recipient}");
     let out = digdaya_in(&db.url, data.path(), &["backup", "--output", zip_arg]);
     if matches!(backend, Backend::Postgres(_)) {
         assert_eq!(out.status.code(), Some(1));
@@ -147,9 +154,31 @@ async fn backup_and_restore_bring_back_the_database_and_files(backend: Backend) 
         assert!(lines[0].contains("pg_dump"), "{lines:?}");
         return;
     }
+    // Issue 27, finding 11 (fails on the code before: backups were plain zips, world-readable).
+    assert_eq!(out.status.code(), Some(1), "no backup without the operator's key: {out:?}");
+    assert!(stderr_lines(&out)[0].contains("DIGDAYA_BACKUP_RECIPIENT"), "{out:?}");
+    let out = digdaya_in(&db.url, data.path(), &["backup", "--output", zip_arg, "--recipient", &recipient]);
     assert!(out.status.success(), "{out:?}");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("Backed up 1 villages, 300 residents and "), "{said}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(&zip).unwrap().permissions().mode() & 0o777, 0o600, "owner only");
+    }
+    let bytes = std::fs::read(&zip).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"), "encrypted with age");
+    let conn = digdaya::db::connect(&db.url).await.unwrap();
+    let nik: String = conn
+        .query_one_raw(Statement::from_string(conn.get_database_backend(), "SELECT nik FROM residents LIMIT 1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "nik")
+        .unwrap();
+    conn.close().await.ok();
+    assert!(!bytes.windows(16).any(|w| w == nik.as_bytes()), "no NIK in the clear");
+    assert!(!bytes.windows(10).any(|w| w == b"digdaya.db"), "not even the names of what it holds");
     let files = all_files(&data.path().join("files"));
     assert!(!files.is_empty(), "the demo has photos");
 
@@ -167,14 +196,52 @@ async fn backup_and_restore_bring_back_the_database_and_files(backend: Backend) 
         *b ^= 0x5a;
     }
     std::fs::write(&broken, bytes).unwrap();
-    let out = digdaya_in(&db.url, data.path(), &["restore", broken.to_str().unwrap()]);
+    let id_arg = identity.to_str().unwrap();
+    let out = digdaya_in(&db.url, data.path(), &["restore", broken.to_str().unwrap(), "--identity", id_arg]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let lines = stderr_lines(&out);
-    assert!(lines[0].contains("nothing was restored") || lines[0].contains("is not a Digdaya backup"), "{lines:?}");
+    assert!(
+        lines[0].contains("nothing was restored")
+            || lines[0].contains("is not a Digdaya backup")
+            || lines[0].contains("cannot be opened"),
+        "{lines:?}"
+    );
     let out = digdaya_in(&db.url, data.path(), &["restore", "/nonexistent/backup.zip"]);
     assert_eq!(out.status.code(), Some(1));
-
+    // Without the identity, or with another one: refused.
     let out = digdaya_in(&db.url, data.path(), &["restore", zip_arg]);
+    assert!(stderr_lines(&out)[0].contains("--identity"), "{out:?}");
+    let other = keys.path().join("other.key");
+    digdaya_in(&db.url, data.path(), &["backup-key", "--output", other.to_str().unwrap()]);
+    let out = digdaya_in(&db.url, data.path(), &["restore", zip_arg, "--identity", other.to_str().unwrap()]);
+    assert!(stderr_lines(&out)[0].contains("cannot be opened with this identity"), "{out:?}");
+
+    // While a server serves the database, restore refuses (a later write would be lost).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_digdaya"))
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("DIGDAYA_DATA_DIR", data.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(up, "the server started");
+    let out = digdaya_in(&db.url, data.path(), &["restore", zip_arg, "--identity", id_arg]);
+    server.kill().ok();
+    server.wait().ok();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr_lines(&out)[0].contains("a server is using"), "{out:?}");
+
+    let out = digdaya_in(&db.url, data.path(), &["restore", zip_arg, "--identity", id_arg]);
     assert!(out.status.success(), "{out:?}");
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("(1 villages, 300 residents, "), "{said}");

@@ -10,7 +10,7 @@ use digdaya::auth::guard::Official;
 use digdaya::auth::{model::Role, service::create_official, session};
 use digdaya::db::entities::{letter_type, resident, village};
 use digdaya::error::AppError;
-use digdaya::letters::model::{Verdict, mask_name};
+use digdaya::letters::model::Verdict;
 use digdaya::letters::service::{self, By};
 use digdaya::letters::sign;
 use digdaya::letters::status::{Status, Step};
@@ -23,6 +23,9 @@ db_tests!(
     letter_types_are_checked_when_saved,
     uploads_are_checked_by_content,
     the_letterhead_logo_and_settings,
+    a_forged_letter_does_not_verify,
+    the_kades_revokes_a_signed_letter,
+    older_letters_still_verify_as_the_weaker_form,
 );
 
 const PASSWORD: &str = "kopi-tubruk-di-sawah";
@@ -195,7 +198,11 @@ async fn a_request_goes_from_a_phone_to_a_verified_pdf(backend: Backend) {
     let (d_param, s_param) = (query_param(&url, "d"), query_param(&url, "s"));
     let canonical = String::from_utf8(sign::unb64(&d_param).unwrap()).unwrap();
     let facts = sign::Canonical::parse(&canonical).unwrap();
-    assert_eq!((facts.number.as_str(), facts.resident.clone()), (number.as_str(), mask_name(&me.name)));
+    assert_eq!((facts.number.as_str(), facts.resident.as_str()), (number.as_str(), me.name.as_str()));
+    assert_eq!(facts.version, 2);
+    assert_eq!(facts.nik, sign::mask_nik(&me.nik));
+    assert_eq!(facts.fields, [("Keperluan".to_string(), "melamar kerja".to_string())]);
+    assert!(facts.digest.starts_with("sha256:") && facts.valid_until != "-", "{canonical}");
     // Offline: the published key checks the QR's signature without the database.
     let key = app.client.get(format!("{}/api/letters/kramatwatu/kunci", app.base)).send().await.unwrap();
     let key_text = key.text().await.unwrap();
@@ -207,8 +214,10 @@ async fn a_request_goes_from_a_phone_to_a_verified_pdf(backend: Backend) {
     match service::verify(&app.db, &v, &code, &d_param, &s_param).await.unwrap() {
         Verdict::Genuine(f) => {
             assert_eq!(f.number, number);
-            assert!(f.signature_checked);
-            assert_eq!(f.resident, mask_name(&me.name));
+            assert!(f.signature_checked && !f.older_form && !f.expired && f.revoked.is_none());
+            assert_eq!(f.resident, me.name);
+            assert_eq!(f.nik, sign::mask_nik(&me.nik));
+            assert_eq!(f.fields, [("Keperluan".to_string(), "melamar kerja".to_string())]);
         }
         other => panic!("{other:?}"),
     }
@@ -218,7 +227,9 @@ async fn a_request_goes_from_a_phone_to_a_verified_pdf(backend: Backend) {
     let (status, page) = app.get(&format!("/kramatwatu/surat/cek/{code}?d={d_param}&s={s_param}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("Surat ini asli") && page.contains(&number), "the page renders on the server");
-    assert!(!page.contains(&me.nik) && !page.contains(&me.name), "no personal data on the public page");
+    assert!(page.contains(&me.name) && page.contains(&format!("••••••••••••{}", &me.nik[12..])), "what the paper says");
+    assert!(page.contains("melamar kerja"), "the purpose, to compare with the paper");
+    assert!(!page.contains(&me.nik), "never the whole NIK on the public page");
 
     // Signed letters cannot be cancelled; the timeline has every step.
     let err = service::step(&app.db, &v, &by_me, id, Step::Cancel, "tidak jadi").await.unwrap_err();
@@ -341,7 +352,7 @@ async fn who_may_take_which_step(backend: Backend) {
         .unwrap();
     service::step(&app.db, &v, &by_me, id2, Step::Cancel, "Sudah tidak perlu").await.unwrap();
     let err = service::step(&app.db, &v, &by_operator, id2, Step::Reject, "Data tidak sesuai").await.unwrap_err();
-    assert_eq!(err, AppError::Invalid("Permohonan ini sudah selesai, ditolak, atau dibatalkan.".into()));
+    assert_eq!(err, AppError::Invalid("Permohonan ini sudah selesai, ditolak, dibatalkan, atau dicabut.".into()));
 
     // A resident may name only people of their own family card in a "resident" field.
     let kematian = type_id(&app, &v, "kematian").await;
@@ -599,4 +610,191 @@ async fn the_letterhead_logo_and_settings(backend: Backend) {
     assert_eq!((s.rt_step, s.sekdes_signs, s.paper.as_str()), (true, true, "F4"));
     // Saving the letters' settings keeps the complaints' ones.
     assert_eq!(digdaya::complaints::service::settings(&v), complaints);
+}
+
+/// A signed letter, its QR data `d` and signature `s` and its code.
+async fn signed_letter(
+    app: &TestApp,
+    v: &village::Model,
+    kades: &Official,
+    operator: &Official,
+    person: &resident::Model,
+    purpose: &str,
+) -> (i64, String, String, String) {
+    let domisili = type_id(app, v, "domisili").await;
+    let by = By::Official(operator.clone());
+    let id = service::create_request(&app.db, v, &by, person.id, domisili, &values(&[("keperluan", purpose)]))
+        .await
+        .unwrap()
+        .unwrap();
+    service::sign(&app.db, v, kades, id, "http://desa.test").await.unwrap();
+    let r = digdaya::db::entities::letter_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let code = r.verify_code.unwrap();
+    (id, code, sign::b64(r.canonical.unwrap().as_bytes()), r.signature.unwrap())
+}
+
+/// Issue 27, finding 1 (fails on the code before: the signature covered only number, type,
+/// date, signer and a masked name, so another person of the same mask, another NIK or another
+/// purpose verified as genuine).
+async fn a_forged_letter_does_not_verify(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 31, None).await.village;
+    let (kades, _) = official(&app, &v, "kades.a", Role::Kades).await;
+    let (operator, _) = official(&app, &v, "operator.a", Role::Operator).await;
+    let (me, _) = resident_of(&app, &v, 3).await;
+    let (id, code, d, s) = signed_letter(&app, &v, &kades, &operator, &me, "melamar kerja").await;
+    assert!(matches!(service::verify(&app.db, &v, &code, &d, &s).await.unwrap(), Verdict::Genuine(_)));
+    let text = String::from_utf8(sign::unb64(&d).unwrap()).unwrap();
+    let c = sign::Canonical::parse(&text).unwrap();
+    // Each change a forger would make to the paper, carried into the QR's data: refused.
+    let forgeries = [
+        sign::Canonical { resident: format!("{} X", c.resident), ..c.clone() },
+        sign::Canonical { nik: sign::mask_nik("3604050101010001"), ..c.clone() },
+        sign::Canonical { fields: vec![("Keperluan".into(), "pinjaman bank".into())], ..c.clone() },
+        sign::Canonical { valid_until: "2099-12-31".into(), ..c.clone() },
+        sign::Canonical { digest: sign::digest(b"another body"), ..c.clone() },
+    ];
+    for forged in forgeries {
+        let forged_d = sign::b64(forged.to_text().as_bytes());
+        assert_eq!(service::verify(&app.db, &v, &code, &forged_d, &s).await.unwrap(), Verdict::Tampered, "{forged:?}");
+        let public = service::public_key(&app.db, v.id).await.unwrap();
+        let url = format!("http://desa.test/kramatwatu/surat/cek/{code}?d={forged_d}&s={s}");
+        assert!(sign::check_offline(&public, &url).is_err(), "offline too: {forged:?}");
+    }
+    // The letter the village keeps, changed behind the signature (its body): no longer genuine.
+    use digdaya::db::entities::letter_request;
+    let r = letter_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let changed = r.document.clone().unwrap().replace(&me.name, "Orang Lain");
+    let mut m: letter_request::ActiveModel = r.into();
+    m.document = Set(Some(changed));
+    m.update(&app.db).await.unwrap();
+    assert_eq!(service::verify(&app.db, &v, &code, "", "").await.unwrap(), Verdict::Tampered);
+    // The key is sealed at rest: the stored secret is not the key.
+    let key = digdaya::db::entities::village_key::Entity::find_by_id(v.id).one(&app.db).await.unwrap().unwrap();
+    assert!(key.secret_key.starts_with("enc1:"), "{}", key.secret_key);
+}
+
+/// Issue 27, finding 1: a signed letter could never be withdrawn.
+async fn the_kades_revokes_a_signed_letter(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 32, None).await.village;
+    let (kades, kades_cookie) = official(&app, &v, "kades.a", Role::Kades).await;
+    let (operator, _) = official(&app, &v, "operator.a", Role::Operator).await;
+    let (sekdes, _) = official(&app, &v, "sekdes.a", Role::Sekdes).await;
+    let (me, my_cookie) = resident_of(&app, &v, 3).await;
+    let (id, code, d, s) = signed_letter(&app, &v, &kades, &operator, &me, "melamar kerja").await;
+    let by_me = By::Resident { id: me.id, name: me.name.clone() };
+    // Only the kades; a reason is required.
+    for who in [By::Official(operator.clone()), By::Official(sekdes.clone()), by_me.clone()] {
+        assert_eq!(
+            service::step(&app.db, &v, &who, id, Step::Revoke, "data keliru sekali").await.unwrap_err(),
+            AppError::Forbidden
+        );
+    }
+    let by_kades = By::Official(kades.clone());
+    assert!(matches!(service::step(&app.db, &v, &by_kades, id, Step::Revoke, "").await, Err(AppError::Invalid(_))));
+    let (status, _) = revoke_over_http(&app, &kades_cookie, id, "Data pekerjaan tidak benar").await;
+    assert_eq!(status, 200);
+    // Verification says so, online and on the page.
+    match service::verify(&app.db, &v, &code, &d, &s).await.unwrap() {
+        Verdict::Genuine(f) => {
+            let (_, why) = f.revoked.expect("revoked");
+            assert_eq!(why, "Data pekerjaan tidak benar");
+        }
+        other => panic!("{other:?}"),
+    }
+    let (_, page) = app.get(&format!("/kramatwatu/surat/cek/{code}?d={d}&s={s}")).await;
+    assert!(page.contains("telah DICABUT") && page.contains("Data pekerjaan tidak benar"), "{page}");
+    assert!(!page.contains("Surat ini asli"));
+    // The resident is told (the request's history), cannot download it any more; audited.
+    let detail = service::detail(&app.db, &v, &by_me, id).await.unwrap();
+    assert_eq!(detail.status, Status::Dicabut);
+    assert!(detail.timeline.last().unwrap().note.contains("Data pekerjaan tidak benar"));
+    let res = common::get_with(&app, &format!("/api/letters/kramatwatu/{id}/pdf"), &my_cookie).await;
+    assert_eq!(res.status().as_u16(), 409);
+    use digdaya::db::entities::audit_entry;
+    let audited = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("letter_revoked"))
+        .filter(audit_entry::Column::SubjectId.eq(id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert_eq!(audited.actor_id, Some(kades.id));
+    // Once only.
+    let again = service::step(&app.db, &v, &by_kades, id, Step::Revoke, "sekali lagi ya").await.unwrap_err();
+    assert!(matches!(again, AppError::Invalid(m) if m.contains("sudah dicabut")));
+}
+
+/// The kades revokes through the server function, as the page does.
+async fn revoke_over_http(app: &TestApp, cookie: &str, id: i64, reason: &str) -> (u16, String) {
+    let res = common::post_as(
+        app,
+        "letters/step",
+        cookie,
+        "application/json",
+        &[("slug", "kramatwatu"), ("id", &id.to_string()), ("step", "Revoke"), ("reason", reason)],
+    )
+    .await;
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Letters signed before the digest keep verifying, marked as the older, weaker form; an
+/// expired letter says so.
+async fn older_letters_still_verify_as_the_weaker_form(backend: Backend) {
+    use digdaya::db::entities::{letter_request, village_key};
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 33, None).await.village;
+    let (kades, _) = official(&app, &v, "kades.a", Role::Kades).await;
+    let (operator, _) = official(&app, &v, "operator.a", Role::Operator).await;
+    let (me, _) = resident_of(&app, &v, 3).await;
+    let (id, code, _, _) = signed_letter(&app, &v, &kades, &operator, &me, "melamar kerja").await;
+    // Rewritten as the older scheme did it: version 1 text signed with the village's key.
+    let key = village_key::Entity::find_by_id(v.id).one(&app.db).await.unwrap().unwrap();
+    let secret = String::from_utf8(digdaya::secrets::open(&key.secret_key).unwrap()).unwrap();
+    let r = letter_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let c = sign::Canonical::parse(r.canonical.as_deref().unwrap()).unwrap();
+    let old = sign::Canonical {
+        version: 1,
+        valid_until: String::new(),
+        resident: digdaya::letters::model::mask_name(&me.name),
+        nik: String::new(),
+        fields: Vec::new(),
+        digest: String::new(),
+        date: "2025-01-02".into(),
+        ..c
+    };
+    let text = old.to_text();
+    let signature = sign::sign(&secret, &text).unwrap();
+    let mut m: letter_request::ActiveModel = r.into();
+    m.canonical = Set(Some(text.clone()));
+    m.signature = Set(Some(signature.clone()));
+    m.update(&app.db).await.unwrap();
+    let d = sign::b64(text.as_bytes());
+    match service::verify(&app.db, &v, &code, &d, &signature).await.unwrap() {
+        Verdict::Genuine(f) => {
+            assert!(f.older_form && f.signature_checked && !f.expired);
+            assert_eq!(f.resident, digdaya::letters::model::mask_name(&me.name));
+        }
+        other => panic!("{other:?}"),
+    }
+    let (_, page) = app.get(&format!("/kramatwatu/surat/cek/{code}?d={d}&s={signature}")).await;
+    assert!(page.contains("bentuk lama"), "{page}");
+
+    // A version 2 letter past its validity: genuine, and says it has expired.
+    let (id2, code2, _, _) = signed_letter(&app, &v, &kades, &operator, &me, "melamar kerja").await;
+    let r = letter_request::Entity::find_by_id(id2).one(&app.db).await.unwrap().unwrap();
+    let c = sign::Canonical::parse(r.canonical.as_deref().unwrap()).unwrap();
+    let expired = sign::Canonical { valid_until: "2026-01-31".into(), ..c };
+    let text = expired.to_text();
+    let mut m: letter_request::ActiveModel = r.into();
+    m.signature = Set(Some(sign::sign(&secret, &text).unwrap()));
+    m.canonical = Set(Some(text));
+    m.update(&app.db).await.unwrap();
+    match service::verify(&app.db, &v, &code2, "", "").await.unwrap() {
+        Verdict::Genuine(f) => assert!(f.expired && f.revoked.is_none(), "{f:?}"),
+        other => panic!("{other:?}"),
+    }
+    let (_, page) = app.get(&format!("/kramatwatu/surat/cek/{code2}")).await;
+    assert!(page.contains("Masa berlaku surat ini telah habis"), "{page}");
 }

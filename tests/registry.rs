@@ -28,7 +28,36 @@ db_tests!(
     import_and_export_over_http,
     statistics_count_every_living_resident,
     a_family_moves_with_its_members,
+    a_village_never_writes_anothers_registry,
 );
+
+/// B's officials accept the one move waiting for them, filling in a new KK and an RT of theirs.
+async fn accept_move(app: &TestApp, b: &village::Model, ob: &Official) -> i64 {
+    use digdaya::population::moves;
+    let waiting = moves::waiting(&app.db, b.id).await.unwrap();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    let arrival = moves::arrival(&app.db, b.id, ob, waiting[0].id).await.unwrap();
+    let rt = digdaya::db::entities::area::Entity::find()
+        .filter(digdaya::db::entities::area::Column::VillageId.eq(b.id))
+        .filter(digdaya::db::entities::area::Column::Level.eq(3))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let form = ResidentForm {
+        input: arrival.input.clone(),
+        new_kk: "3604052011260001".into(),
+        address: "Kp. Baru".into(),
+        rt_id: Some(rt.id),
+        warning_reason: "Sesuai data desa asal".into(),
+        ..Default::default()
+    };
+    let event = EventInput { date: arrival.date.clone(), ..Default::default() };
+    match moves::accept(&app.db, b.id, ob, arrival.id, &form, &event).await.unwrap() {
+        SaveOutcome::Saved(id) => id,
+        other => panic!("{other:?}"),
+    }
+}
 
 const SAMPLE: &str = "opensid/contoh_penduduk.xlsx";
 const TEMPLATE: &str = "opensid/FormatImporExcel.xlsm";
@@ -425,7 +454,8 @@ async fn events_change_status_and_keep_history(backend: Backend) {
     let again = registry::record_event(&app.db, a.id, &o, &death).await.unwrap_err();
     assert!(again.to_string().contains("tidak lagi tercatat hidup"), "{again}");
 
-    // A move to another village of the deployment: the person lives on there, history on both sides.
+    // A move to another village of the deployment: B's officials take the person in (their own
+    // record, filled in from A's), history on both sides.
     let mover = &people[5];
     let moving = EventInput {
         resident_id: mover.id,
@@ -439,6 +469,8 @@ async fn events_change_status_and_keep_history(backend: Backend) {
     registry::record_event(&app.db, a.id, &o, &moving).await.unwrap();
     let old = resident::Entity::find_by_id(mover.id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(old.status, "pindah");
+    let (ob, _) = official(&app, &b, "operator.b").await;
+    accept_move(&app, &b, &ob).await;
     let there = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(b.id))
         .filter(resident::Column::Nik.eq(mover.nik.as_str()))
@@ -752,4 +784,92 @@ async fn a_family_moves_with_its_members(backend: Backend) {
     registry::update_family(&app.db, a.id, &o, fam.id, "Jl. Mawar No. 1", Some(new_rt.id)).await.unwrap();
     let d = registry::detail(&app.db, a.id, &o, before[0].id, false).await.unwrap();
     assert_eq!(d.history.len(), 1);
+}
+
+/// Issue 27, finding 3 (fails on the code before: a move out of A inserted a living resident
+/// into B, or set B's dead record back to living with its old PIN and session working).
+async fn a_village_never_writes_anothers_registry(backend: Backend) {
+    use digdaya::db::entities::{resident_pin, session as session_entity};
+    use digdaya::population::moves;
+    let app = TestApp::spawn(&backend).await;
+    let a = app.seed("36.04.05.2001", 30, 41, None).await.village;
+    let b = app.seed("36.04.05.2002", 30, 42, None).await.village;
+    let (oa, _) = official(&app, &a, "operator.a").await;
+    let (ob, _) = official(&app, &b, "operator.b").await;
+    // A resident of B who died there, with the PIN and session they once had.
+    let (dead, cookie) = common::resident_with_pin(&app, &b, 2).await;
+    let death =
+        EventInput { resident_id: dead.id, kind: "mati".into(), date: "2026-11-02".into(), ..Default::default() };
+    registry::record_event(&app.db, b.id, &ob, &death).await.unwrap();
+    assert_eq!(resident_pin::Entity::find_by_id(dead.id).one(&app.db).await.unwrap(), None, "their PIN ended");
+    let res = common::get_with(&app, &format!("/{}/akun", b.slug), &cookie).await;
+    assert_ne!(res.status().as_u16(), 200, "their session ended");
+    // The same NIK living in A (an old double registration, say) moves "to B".
+    let in_a = resident::Entity::find().filter(resident::Column::VillageId.eq(a.id)).one(&app.db).await.unwrap();
+    let in_a = in_a.unwrap();
+    let mut m: resident::ActiveModel = in_a.clone().into();
+    m.nik = sea_orm::Set(dead.nik.clone());
+    sea_orm::ActiveModelTrait::update(m, &app.db).await.unwrap();
+    let b_before: Vec<resident::Model> =
+        resident::Entity::find().filter(resident::Column::VillageId.eq(b.id)).all(&app.db).await.unwrap();
+    let moving = EventInput {
+        resident_id: in_a.id,
+        kind: "pindah_keluar".into(),
+        date: "2026-11-20".into(),
+        to_village: b.slug.clone(),
+        ..Default::default()
+    };
+    registry::record_event(&app.db, a.id, &oa, &moving).await.unwrap();
+    // Nothing of B changed: the dead stay dead, no record was added; B has a decision to make.
+    let b_after: Vec<resident::Model> =
+        resident::Entity::find().filter(resident::Column::VillageId.eq(b.id)).all(&app.db).await.unwrap();
+    assert_eq!(b_after, b_before, "B's registry as it was");
+    let events_b = population_event::Entity::find()
+        .filter(population_event::Column::VillageId.eq(b.id))
+        .filter(population_event::Column::Kind.eq("pindah_masuk"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(events_b, 0);
+    let waiting = moves::waiting(&app.db, b.id).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(moves::waiting(&app.db, a.id).await.unwrap().is_empty(), "A does not decide for B");
+    // A's officials cannot decide it either (it is B's), nor see its data.
+    assert_eq!(
+        moves::arrival(&app.db, a.id, &oa, waiting[0].id).await.unwrap_err(),
+        digdaya::error::AppError::NotFound
+    );
+    assert!(moves::refuse(&app.db, a.id, &oa, waiting[0].id, "bukan urusan desa ini").await.is_err());
+    // B refuses it: A's record says so.
+    moves::refuse(&app.db, b.id, &ob, waiting[0].id, "Belum ada surat pindah dari Dukcapil").await.unwrap();
+    let d = registry::detail(&app.db, a.id, &oa, in_a.id, false).await.unwrap();
+    assert!(d.move_outcome.as_deref().is_some_and(|o| o.contains("Ditolak")), "{:?}", d.move_outcome);
+    assert_eq!(
+        resident::Entity::find().filter(resident::Column::VillageId.eq(b.id)).all(&app.db).await.unwrap(),
+        b_before
+    );
+    // The dead resident's old session and PIN never come back.
+    assert_eq!(resident_pin::Entity::find_by_id(dead.id).one(&app.db).await.unwrap(), None);
+    let sessions = session_entity::Entity::find()
+        .filter(session_entity::Column::ResidentId.eq(dead.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+
+    // Another move, accepted by B: a new record of B's own, living, with its move-in event.
+    let mover = resident::Entity::find()
+        .filter(resident::Column::VillageId.eq(a.id))
+        .filter(resident::Column::Status.eq("hidup"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let moving = EventInput { resident_id: mover.id, ..moving };
+    registry::record_event(&app.db, a.id, &oa, &moving).await.unwrap();
+    let new_id = accept_move(&app, &b, &ob).await;
+    let there = resident::Entity::find_by_id(new_id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!((there.village_id, there.status.as_str(), there.nik.as_str()), (b.id, "hidup", mover.nik.as_str()));
+    assert_ne!(there.id, mover.id);
+    assert!(moves::waiting(&app.db, b.id).await.unwrap().is_empty());
 }

@@ -233,9 +233,12 @@ async fn two_servers_share_sessions_files_letter_numbers_and_limits() {
     let (data_a, data_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    // Several app servers share the deployment secret (it opens the villages' signing keys).
+    let secret = ("DIGDAYA_SECRET_KEY", "qJ7rE4i0n0n3w2x9mJpT8sV5yZ1aB3cD6eF8gH0iK2M=".to_string());
     let seeded = Command::new(env!("CARGO_BIN_EXE_digdaya"))
         .args(["seed-demo", "--residents", "100"])
         .envs(store.env())
+        .env(secret.0, &secret.1)
         .env("DATABASE_URL", &db.url)
         .env("DIGDAYA_DATA_DIR", data_a.path())
         .env("RUST_LOG", "warn")
@@ -244,6 +247,7 @@ async fn two_servers_share_sessions_files_letter_numbers_and_limits() {
     assert!(seeded.status.success(), "{seeded:?}");
     let mut env = store.env();
     env.push(("DIGDAYA_API_RATE_LIMIT", "6".into()));
+    env.push(secret);
     let a = start(&db.url, site.path(), data_a.path(), &env).await;
     let b = start(&db.url, site.path(), data_b.path(), &env).await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -221,6 +221,7 @@ test('offline, a letter request with photos and a report wait on the phone and a
         body.append('0/kunci', item.key);
         body.append('0/jenis', item.kind);
         body.append('0/data', item.data);
+        body.append('0/pemilik', item.owner);
         out.push((await (await fetch('/api/outbox/kramatwatu', { method: 'POST', body })).json()).hasil[0]);
       }
     }
@@ -313,4 +314,32 @@ test('a new deployment: after one reload the page runs the new build, never old 
   expect((await fetch(`${ORIGIN}/v/${v1}/pkg/digdaya.wasm`)).status).toBe(404);
   await context.close();
   rmSync(site2, { recursive: true, force: true });
+});
+
+test('personal pages are never kept on the phone', async ({ browser }) => {
+  const context = await phoneContext(browser);
+  const page = await context.newPage();
+  await page.goto('/kramatwatu');
+  await controlled(page);
+  await signIn(page);
+  // Visited with a signal while the worker is in charge: the account page (NIK, KK, family)…
+  await page.goto('/kramatwatu/akun');
+  await expect(page.locator('#my-data')).toContainText(resident.nik);
+  await page.goto('/kramatwatu');
+  const kept = await page.evaluate(async () => {
+    const out: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) out.push(new URL(request.url).pathname);
+    }
+    return out;
+  });
+  expect(kept.some((path) => path.startsWith('/kramatwatu/akun'))).toBe(false);
+  expect(kept).toContain('/kramatwatu');
+  // …is not there without a signal.
+  await offline(context);
+  await page.goto('/kramatwatu/akun');
+  await expect(page.locator('h1')).toHaveText('Tidak ada sinyal');
+  await expect(page.locator('body')).not.toContainText(resident.nik);
+  await online(context);
+  await context.close();
 });

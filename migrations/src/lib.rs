@@ -25,6 +25,7 @@ mod m20261129_000017_import_uploads;
 mod m20261129_000018_partner_api;
 mod m20261129_000019_region_officers;
 mod m20261130_000020_village_name_search;
+mod m20261206_000021_trust;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_partner_api::Migration),
             Box::new(m20261129_000019_region_officers::Migration),
             Box::new(m20261130_000020_village_name_search::Migration),
+            Box::new(m20261206_000021_trust::Migration),
         ]
     }
 }

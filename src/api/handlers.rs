@@ -451,12 +451,14 @@ pub struct ResidentFilter {
     ))]
 pub async fn list_residents(
     State(state): State<AppState>,
+    peer: Option<axum::Extension<crate::net::Peer>>,
     caller: Caller,
     ApiPath(slug): ApiPath<String>,
     ApiQuery(f): ApiQuery<ResidentFilter>,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult<Json<ResidentList>> {
     let (at, limit) = paging(&p)?;
+    let parts_ip = peer.and_then(|p| p.0.ip).map(|ip| ip.to_canonical().to_string());
     let v = scope(&state, &slug).await?;
     caller.may(v.id, Scope::Read)?;
     let names = crate::population::registry::area_names(&state.db, v.id).await?;
@@ -499,7 +501,7 @@ pub async fn list_residents(
             action: crate::audit::Action::ApiResidentsRead,
             subject: None,
             detail: Some(format!("{} penduduk ({area_label})", rows.len())),
-            ip: None,
+            ip: parts_ip,
         },
     )
     .await?;

@@ -16,7 +16,7 @@ pub mod tokens;
 
 use axum::{
     Router,
-    extract::{ConnectInfo, FromRequestParts, Request, State},
+    extract::{FromRequestParts, Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -51,13 +51,18 @@ impl Failure {
 
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
-        let (status, code) = match &e {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            AppError::Forbidden | AppError::PinChangeRequired => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
-            AppError::Internal | AppError::Transport(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        let code = match &e {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden | AppError::PinChangeRequired => "forbidden",
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
+            AppError::TooMany(_) => "rate_limited",
+            AppError::Busy => "busy",
+            AppError::Internal | AppError::Transport(_) => "internal",
         };
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Self::new(status, code, e.to_string())
     }
 }
@@ -127,6 +132,10 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        // The rate limit looked the token up already (and refused an unknown one).
+        if let Some(p) = parts.extensions.get::<Partner>() {
+            return Ok(Caller::Partner(p.clone()));
+        }
         if let Some(token) = bearer(&parts.headers) {
             // A token that is wrong is refused, even where none is needed: the caller meant
             // to be someone.
@@ -217,13 +226,26 @@ impl Limits {
 
 /// Counts the request against its client's limit; over it, 429 with `Retry-After`. Every answer
 /// carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
-async fn limit(State((state, limits)): State<(AppState, Limits)>, req: Request, next: Next) -> Response {
-    let (key, allowed) = match bearer(req.headers()) {
-        Some(token) => (tokens::limit_key(token), limits.per_token),
-        None => {
-            let ip = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-            (format!("api:ip:{}", ip.unwrap_or_default()), limits.per_address)
-        }
+async fn limit(State((state, limits)): State<(AppState, Limits)>, mut req: Request, next: Next) -> Response {
+    let address = req.extensions().get::<crate::net::Peer>().and_then(crate::net::Peer::address_key);
+    let by_address = (format!("api:ip:{}", address.unwrap_or_default()), limits.per_address);
+    // A token is looked up before anything else: a known one has its own (larger) budget, an
+    // unknown one counts against its address and is refused, so made-up tokens neither escape
+    // the limit nor reach any handler.
+    let mut unknown_token = false;
+    let (key, allowed) = match bearer(req.headers()).map(str::to_string) {
+        Some(token) => match tokens::authenticate(&state.db, &token, Utc::now()).await {
+            Ok(Some(p)) => {
+                req.extensions_mut().insert(p);
+                (tokens::limit_key(&token), limits.per_token)
+            }
+            Ok(None) => {
+                unknown_token = true;
+                by_address
+            }
+            Err(e) => return Failure::from(e).into_response(),
+        },
+        None => by_address,
     };
     let verdict = match crate::db::rate::hit(&state.db, &key, allowed, 60, Utc::now()).await {
         Ok(v) => v,
@@ -232,7 +254,10 @@ async fn limit(State((state, limits)): State<(AppState, Limits)>, req: Request, 
             return Failure::from(e).into_response();
         }
     };
-    let mut res = if verdict.allowed {
+    let mut res = if verdict.allowed && unknown_token {
+        Failure::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Token API tidak dikenal atau sudah dicabut.")
+            .into_response()
+    } else if verdict.allowed {
         next.run(req).await
     } else {
         let mut res = Failure::new(

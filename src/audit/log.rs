@@ -44,6 +44,8 @@ pub enum Action {
     LetterRequested,
     /// A letter was signed (detail: its number).
     LetterSigned,
+    /// A signed letter was revoked by the kades (detail: its number and the reason).
+    LetterRevoked,
     /// Residents were imported from a file (detail: the counts).
     RegistryImported,
     /// The registry was exported to a file (detail: the format).
@@ -86,6 +88,7 @@ impl Action {
             Action::LetterTypeSaved => "letter_type_saved",
             Action::LetterRequested => "letter_requested",
             Action::LetterSigned => "letter_signed",
+            Action::LetterRevoked => "letter_revoked",
             Action::RegistryImported => "registry_imported",
             Action::RegistryExported => "registry_exported",
             Action::CorrectionRequested => "correction_requested",
@@ -117,6 +120,7 @@ impl Action {
         Action::LetterTypeSaved,
         Action::LetterRequested,
         Action::LetterSigned,
+        Action::LetterRevoked,
         Action::RegistryImported,
         Action::RegistryExported,
         Action::CorrectionRequested,

@@ -22,6 +22,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("letter_type_saved", "Jenis surat diubah"),
     ("letter_requested", "Surat diminta/dibuat"),
     ("letter_signed", "Surat ditandatangani"),
+    ("letter_revoked", "Surat dicabut"),
     ("registry_imported", "Impor data penduduk"),
     ("registry_exported", "Ekspor data penduduk"),
     ("correction_requested", "Warga meminta perbaikan data"),

@@ -111,10 +111,20 @@ pub async fn about_resident(
     resident_id: i64,
     at: &PageAt,
 ) -> AppResult<AccessPage> {
-    let find = audit_entry::Entity::find()
-        .filter(audit_entry::Column::VillageId.eq(village.id))
-        .filter(audit_entry::Column::SubjectKind.eq("resident"))
-        .filter(audit_entry::Column::SubjectId.eq(resident_id));
+    // Their own record, and every reading of the village's registry in bulk (an export, a
+    // partner system's read through the API), which holds their record too.
+    let find = audit_entry::Entity::find().filter(audit_entry::Column::VillageId.eq(village.id)).filter(
+        sea_orm::Condition::any()
+            .add(
+                sea_orm::Condition::all()
+                    .add(audit_entry::Column::SubjectKind.eq("resident"))
+                    .add(audit_entry::Column::SubjectId.eq(resident_id)),
+            )
+            .add(audit_entry::Column::Action.is_in([
+                crate::audit::Action::ApiResidentsRead.as_str(),
+                crate::audit::Action::RegistryExported.as_str(),
+            ])),
+    );
     let total = find.clone().count(db).await?;
     let (rows, links) = keyset::page(db, find, &NEWEST_FIRST, at, PER_PAGE, total).await?;
     let official_ids: Vec<i64> =
@@ -139,10 +149,14 @@ pub async fn about_resident(
                     let name = r.actor_name.clone().unwrap_or_default();
                     titles.get(&id).map_or(name.clone(), |t| format!("{name} ({t})"))
                 }
+                ("partner", _) => format!("{} (sistem mitra)", r.actor_name.clone().unwrap_or_default()),
                 _ => "Tidak dikenal".to_string(),
             };
             let what = match &r.detail {
                 Some(d) if r.action == "pin_issued" => format!("{} ({d})", action_label(&r.action)),
+                Some(d) if r.action == "api_residents_read" || r.action == "registry_exported" => {
+                    format!("{} — data penduduk desa sekaligus: {d}", action_label(&r.action))
+                }
                 _ => action_label(&r.action),
             };
             AccessEntry { time: crate::auth::api::wib(r.created_at), who, what }

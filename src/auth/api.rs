@@ -21,7 +21,14 @@ fn set_cookie(value: &str) {
 /// pages when `slug` is empty).
 #[cfg(feature = "ssr")]
 fn go(slug: &str, path: &str) {
-    let to = if slug.is_empty() { path.to_string() } else { crate::site::SiteMode::of_request().path(slug, path) };
+    // A slug is lower-case letters, digits and dashes: anything else (`/evil.example`) would make
+    // the address another site's, so it goes home instead.
+    let is_slug = slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let to = match slug {
+        "" => path.to_string(),
+        _ if !is_slug => "/".to_string(),
+        _ => crate::site::SiteMode::of_request().path(slug, path),
+    };
     leptos_axum::redirect(&to);
 }
 
@@ -30,14 +37,19 @@ fn go(slug: &str, path: &str) {
 #[cfg(feature = "ssr")]
 async fn replace_session(
     db: &sea_orm::DatabaseConnection,
-    token: &str,
+    signed_in: &super::service::SignedIn,
     kind: super::session::Kind,
     https: bool,
 ) -> Result<(), AppError> {
     if let Some(old) = super::guard::request_token() {
         super::session::end(db, &old).await?;
     }
-    set_cookie(&super::session::cookie(token, kind, https));
+    set_cookie(&super::session::cookie(&signed_in.session, kind, https));
+    set_cookie(&super::throttle::device_cookie(&signed_in.device, https));
+    // Whose the phone's queued items are (not a secret, not personal data: a keyed hash).
+    if let Some(user) = super::guard::signed_in_with(db, Some(signed_in.session.clone())).await? {
+        set_cookie(&crate::outbox::service::owner_cookie(&user, https));
+    }
     Ok(())
 }
 
@@ -61,10 +73,11 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
         return Err(AppError::Invalid("Isi nama pengguna dan kata sandi.".into()));
     }
     let client = super::guard::client();
-    let token = super::service::sign_in_official(&state.db, village.as_ref(), &username, &password, &client).await?;
-    replace_session(&state.db, &token, super::session::Kind::Official, client.https).await?;
+    let signed_in =
+        super::service::sign_in_official(&state.db, village.as_ref(), &username, &password, &client).await?;
+    replace_session(&state.db, &signed_in, super::session::Kind::Official, client.https).await?;
     let to = match slug.as_str() {
-        "" => match super::guard::signed_in_with(&state.db, Some(token)).await? {
+        "" => match super::guard::signed_in_with(&state.db, Some(signed_in.session)).await? {
             Some(super::guard::User::Official(o)) if o.role == super::model::Role::Wilayah => "/wilayah",
             _ => "/kelola",
         },
@@ -81,8 +94,8 @@ pub async fn resident_sign_in(slug: String, nik: String, pin: String) -> Result<
     let state = crate::server::state()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let client = super::guard::client();
-    let (token, must_change) = super::residents::sign_in(&state.db, &village, &nik, &pin, &client).await?;
-    replace_session(&state.db, &token, super::session::Kind::Resident, client.https).await?;
+    let (signed_in, must_change) = super::residents::sign_in(&state.db, &village, &nik, &pin, &client).await?;
+    replace_session(&state.db, &signed_in, super::session::Kind::Resident, client.https).await?;
     go(&slug, if must_change { "/akun/ganti-pin" } else { "/akun" });
     Ok(())
 }
@@ -120,6 +133,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
         audit::record(&state.db, entry).await?;
     }
     set_cookie(&super::session::clear_cookie(client.https));
+    set_cookie(&crate::outbox::service::clear_owner_cookie(client.https));
     go(&slug, if slug.is_empty() { "/kelola/masuk" } else { "/masuk" });
     Ok(())
 }

@@ -68,12 +68,20 @@ pub fn client() -> Client {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return Client::default();
     };
-    let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    client_of(&parts)
+}
+
+/// The client facts of a request's parts (for plain HTTP handlers too): the real address and
+/// scheme (`net`), the user agent, the known-device cookie.
+pub fn client_of(parts: &http::request::Parts) -> Client {
+    let peer = crate::net::of(parts);
+    let header = |name: http::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     Client {
-        ip,
-        user_agent: header("user-agent"),
-        https: header("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https")),
+        ip: peer.ip.map(|ip| ip.to_canonical().to_string()),
+        address: peer.address_key(),
+        user_agent: header(http::header::USER_AGENT),
+        https: peer.https,
+        device: header(http::header::COOKIE).and_then(|c| super::throttle::device_from_cookies(&c)),
     }
 }
 

@@ -184,6 +184,10 @@ pub async fn reset_password(
     active.updated_at = Set(Utc::now());
     let updated = active.update(db).await?;
     session::end_all(db, (Kind::Official, id), None).await?;
+    // A new password: no browser keeps a head start, and the owner is no longer locked out.
+    let account = super::throttle::account_key(&updated.username);
+    super::throttle::forget_devices(db, &account).await?;
+    super::throttle::clear(db, &[account]).await?;
     audit::record(db, audit_entry(by, village.id, audit::Action::PasswordReset, id, detail, client)).await?;
     Ok((updated, temporary))
 }
@@ -205,10 +209,8 @@ pub async fn change_own_password(
     if new != repeat {
         return Err(AppError::Invalid("Kata sandi baru dan ulangannya tidak sama.".into()));
     }
-    let (secret, phc) = (current.to_string(), row.password_hash.clone());
-    let matches =
-        tokio::task::spawn_blocking(move || password::verify(&secret, &phc)).await.map_err(|_| AppError::Internal)?;
-    if !matches {
+    let key = super::residents::reentry_key(Kind::Official, me.id);
+    if !super::throttle::recheck(db, key, current, row.password_hash.clone()).await? {
         return Err(AppError::Invalid("Kata sandi saat ini salah.".into()));
     }
     let hash = password::hash_blocking(new).await?;

@@ -3,7 +3,9 @@
 //! Parameters: 19 MiB memory, 8 passes, 1 lane — one hash takes about 50–150 ms on the
 //! deployment machine (measured in BENCHMARKS.md), slow for a guesser, fine for a sign-in.
 
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -27,20 +29,17 @@ pub fn hash(secret: &str) -> Result<String, argon2::password_hash::Error> {
     Ok(argon2().hash_password(secret.as_bytes(), &salt)?.to_string())
 }
 
-/// [`hash`] on Tokio's blocking pool: a hash takes tens of milliseconds of CPU.
+/// [`hash`] on the bounded hashing pool (`bounded::HASHING`): a hash takes tens of
+/// milliseconds of CPU and 19 MiB, so only a few run at once.
 ///
 /// # Errors
-/// `Internal` when the hasher or the task fails (logged).
+/// `Busy` when too many wait; `Internal` when the hasher or the task fails (logged).
 pub async fn hash_blocking(secret: &str) -> crate::error::AppResult<String> {
     let secret = secret.to_string();
-    match tokio::task::spawn_blocking(move || hash(&secret)).await {
-        Ok(Ok(phc)) => Ok(phc),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "password hash failed");
-            Err(crate::error::AppError::Internal)
-        }
+    match crate::bounded::hash(move || hash(&secret)).await? {
+        Ok(phc) => Ok(phc),
         Err(e) => {
-            tracing::error!(error = %e, "password task failed");
+            tracing::error!(error = %e, "password hash failed");
             Err(crate::error::AppError::Internal)
         }
     }
@@ -48,18 +47,55 @@ pub async fn hash_blocking(secret: &str) -> crate::error::AppResult<String> {
 
 /// Whether `secret` matches `phc`. A malformed stored hash never matches.
 pub fn verify(secret: &str, phc: &str) -> bool {
+    VERIFIED_HERE.with(|c| {
+        if let Some(counter) = c.borrow().as_ref() {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     match PasswordHash::new(phc) {
         Ok(parsed) => argon2().verify_password(secret.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
 
-/// Spends the time of one verification, for sign-ins of unknown accounts: the answer then takes
-/// as long as for a known account with a wrong password.
-pub fn verify_dummy(secret: &str) {
+fn dummy() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let phc = DUMMY.get_or_init(|| hash("digdaya-dummy-password").unwrap_or_default());
-    let _ = verify(secret, phc);
+    DUMMY.get_or_init(|| hash("digdaya-dummy-password").unwrap_or_default())
+}
+
+/// Exactly one Argon2 verification whatever is known: against `phc` when there is one, else
+/// against a dummy hash (false), so an unknown account costs what a wrong password costs. Runs
+/// on the bounded hashing pool.
+///
+/// # Errors
+/// `Busy` when too many sign-ins wait; `Internal` when the task fails.
+pub async fn verify_once(secret: &str, phc: Option<String>) -> crate::error::AppResult<bool> {
+    let secret = secret.to_string();
+    let counter = VERIFIED.try_with(Arc::clone).ok();
+    crate::bounded::hash(move || {
+        VERIFIED_HERE.with(|c| *c.borrow_mut() = counter);
+        let known = phc.is_some();
+        let matched = verify(&secret, phc.as_deref().unwrap_or_else(|| dummy()));
+        VERIFIED_HERE.with(|c| *c.borrow_mut() = None);
+        known && matched
+    })
+    .await
+}
+
+tokio::task_local! {
+    static VERIFIED: Arc<AtomicUsize>;
+}
+
+thread_local! {
+    static VERIFIED_HERE: RefCell<Option<Arc<AtomicUsize>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` and counts the Argon2 verifications it made (through [`verify_once`]): what a
+/// test uses to show that two paths do the same work, without timing them.
+pub async fn counting_verifications<F: std::future::Future>(work: F) -> (F::Output, usize) {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let out = VERIFIED.scope(counter.clone(), work).await;
+    (out, counter.load(Ordering::Relaxed))
 }
 
 /// Passwords everybody tries first; a password containing one of these whole is refused.

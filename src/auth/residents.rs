@@ -13,6 +13,7 @@ use sea_orm::{
 
 use super::guard::{Official, Resident};
 use super::model::{PinCandidate, PinCandidatePage, PinStatus};
+use super::service::SignedIn;
 use super::session::{self, Client, Kind};
 use super::{password, pin, throttle};
 use crate::audit;
@@ -41,26 +42,23 @@ pub fn normalise_nik(text: &str) -> Option<String> {
     (digits.len() == 16 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        tracing::error!(error = %e, "PIN task failed");
-        AppError::Internal
-    })
-}
-
-/// Signs a resident of `village` in; returns the session token and whether the PIN must be
-/// changed first.
+/// Signs a resident of `village` in; returns the session and device tokens and whether the PIN
+/// must be changed first.
+///
+/// An unknown NIK, a NIK without a PIN and a wrong PIN take the same path: the same queries,
+/// exactly one Argon2 verification (`password::verify_once`), the same answer.
 ///
 /// # Errors
-/// `Invalid` for a malformed NIK or PIN, a locked NIK or address, and [`WRONG_PIN`] for any
-/// wrong combination; database failures.
+/// `Invalid` for a malformed NIK or PIN and [`WRONG_PIN`] for any wrong combination; `TooMany`
+/// for a locked NIK (for this browser) or address; `Busy` when too many sign-ins wait; database
+/// failures.
 pub async fn sign_in(
     db: &DatabaseConnection,
     village: &village::Model,
     nik: &str,
     pin_text: &str,
     client: &Client,
-) -> AppResult<(String, bool)> {
+) -> AppResult<(SignedIn, bool)> {
     let Some(nik) = normalise_nik(nik) else {
         return Err(AppError::Invalid("NIK harus 16 angka, seperti yang tertulis di KTP atau KK.".into()));
     };
@@ -68,12 +66,10 @@ pub async fn sign_in(
         return Err(AppError::Invalid("PIN harus 6 angka.".into()));
     }
     let now = Utc::now();
-    let mut keys = vec![(throttle_key(&nik), throttle::ACCOUNT_LIMIT)];
-    if let Some(ip) = &client.ip {
-        keys.push((throttle::address_key(ip), throttle::ADDRESS_LIMIT));
-    }
-    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-    throttle::check(db, &names, now).await?;
+    let account = throttle_key(&nik);
+    let device = throttle::known_device(db, &account, client.device.as_deref(), now).await?;
+    let attempt =
+        throttle::begin(db, throttle::keys_for(&account, client.address.as_deref(), device.as_deref()), now).await?;
 
     // One query whatever the NIK: the PIN of a living resident of this village with this NIK.
     let found = resident_pin::Entity::find()
@@ -90,31 +86,37 @@ pub async fn sign_in(
         )
         .one(db)
         .await?;
-    let secret = pin_text.to_string();
-    let matched = match found {
-        None => {
-            blocking(move || password::verify_dummy(&secret)).await?;
-            None
-        }
-        Some(found) => {
-            let phc = found.pin_hash.clone();
-            let subject = found.resident_id;
-            if blocking(move || password::verify(&secret, &phc)).await? {
-                Some(found)
-            } else {
-                fail(db, village, &nik, Some(subject), client, &keys, now).await?;
-                return Err(AppError::Invalid(WRONG_PIN.into()));
-            }
+    let matched = match password::verify_once(pin_text, found.as_ref().map(|f| f.pin_hash.clone())).await {
+        Ok(m) => m,
+        Err(e) => {
+            attempt.abandoned(db).await?;
+            return Err(e);
         }
     };
-    let Some(pin_row) = matched else {
-        fail(db, village, &nik, None, client, &keys, now).await?;
+    let person = match found.as_ref().filter(|_| matched) {
+        Some(pin_row) => resident::Entity::find_by_id(pin_row.resident_id).one(db).await?,
+        None => None,
+    };
+    let (Some(pin_row), Some(person)) = (found.clone().filter(|_| matched), person) else {
+        audit::record(
+            db,
+            audit::Entry {
+                village_id: Some(village.id),
+                actor: audit::Actor::Anonymous,
+                action: audit::Action::SignInFailed,
+                subject: found.map(|f| ("resident", f.resident_id)),
+                // The NIK typed, masked: enough to see a pattern, not to learn a number.
+                detail: Some(format!("NIK {}••••••••{}", &nik[..4], &nik[12..])),
+                ip: client.ip.clone(),
+            },
+        )
+        .await?;
+        let delay = attempt.failed(db).await?;
+        tokio::time::sleep(delay).await;
         return Err(AppError::Invalid(WRONG_PIN.into()));
     };
-    let Some(person) = resident::Entity::find_by_id(pin_row.resident_id).one(db).await? else {
-        return Err(AppError::Invalid(WRONG_PIN.into()));
-    };
-    throttle::clear(db, &names[..1]).await?;
+    attempt.succeeded(db).await?;
+    let device = throttle::remember_device(db, &account, client.device.as_deref(), now).await?;
     audit::record(
         db,
         audit::Entry {
@@ -127,35 +129,33 @@ pub async fn sign_in(
         },
     )
     .await?;
-    let token = session::start_resident(db, &person, client, now).await?;
-    Ok((token, pin_row.must_change))
+    let session = session::start_resident(db, &person, client, now).await?;
+    Ok((SignedIn { session, device }, pin_row.must_change))
 }
 
-/// Records a failed sign-in and waits the growing delay.
-async fn fail(
-    db: &DatabaseConnection,
-    village: &village::Model,
-    nik: &str,
-    subject: Option<i64>,
-    client: &Client,
-    keys: &[(String, i32)],
-    now: chrono::DateTime<Utc>,
-) -> AppResult<()> {
-    audit::record(
-        db,
-        audit::Entry {
-            village_id: Some(village.id),
-            actor: audit::Actor::Anonymous,
-            action: audit::Action::SignInFailed,
-            subject: subject.map(|id| ("resident", id)),
-            // The NIK typed, masked: enough to see a pattern, not to learn a number.
-            detail: Some(format!("NIK {}••••••••{}", &nik[..4], &nik[12..])),
-            ip: client.ip.clone(),
-        },
-    )
-    .await?;
-    let failures = throttle::record_failure(db, keys, now).await?;
-    tokio::time::sleep(throttle::delay_after(failures)).await;
+/// The throttle's key for re-entering one's current PIN or password in a session: failures
+/// there are counted (and locked) apart from sign-ins.
+pub fn reentry_key(kind: Kind, id: i64) -> String {
+    format!("reentry:{}:{id}", if kind == Kind::Resident { "resident" } else { "official" })
+}
+
+/// Ends the PINs and sessions of residents who are no longer living residents of their
+/// village (died, moved, missing): were a record ever alive again, nothing of before works.
+///
+/// # Errors
+/// Database failures.
+pub async fn forget_credentials<C: ConnectionTrait>(db: &C, resident_ids: &[i64]) -> Result<(), sea_orm::DbErr> {
+    if resident_ids.is_empty() {
+        return Ok(());
+    }
+    resident_pin::Entity::delete_many()
+        .filter(resident_pin::Column::ResidentId.is_in(resident_ids.to_vec()))
+        .exec(db)
+        .await?;
+    crate::db::entities::session::Entity::delete_many()
+        .filter(crate::db::entities::session::Column::ResidentId.is_in(resident_ids.to_vec()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -213,6 +213,9 @@ pub async fn issue_pin(
         .exec(&txn)
         .await?;
     session::end_all(&txn, (Kind::Resident, person.id), None).await?;
+    let account = throttle_key(&person.nik);
+    throttle::forget_devices(&txn, &account).await?;
+    throttle::clear(&txn, &[account]).await?;
     audit::record(
         &txn,
         audit::Entry {
@@ -252,9 +255,7 @@ pub async fn change_pin(
     if new != repeat {
         return Err(AppError::Invalid("PIN baru dan ulangannya tidak sama.".into()));
     }
-    let (secret, phc) = (current.to_string(), row.pin_hash.clone());
-    if !blocking(move || password::verify(&secret, &phc)).await? {
-        tokio::time::sleep(throttle::delay_after(1)).await;
+    if !throttle::recheck(db, reentry_key(Kind::Resident, me.id), current, row.pin_hash.clone()).await? {
         return Err(AppError::Invalid("PIN saat ini salah.".into()));
     }
     if new == current {

@@ -14,55 +14,49 @@ use crate::error::{AppError, AppResult};
 /// The one answer to every failed sign-in: it does not say whether the account exists.
 pub const WRONG_LOGIN: &str = "Nama pengguna atau kata sandi salah.";
 
-/// Runs Argon2 off the async workers: a hash takes tens of milliseconds of CPU.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        tracing::error!(error = %e, "password task failed");
-        AppError::Internal
-    })
+/// A successful sign-in: the session's token and the device cookie's token (the same device's
+/// again when it was known).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: String,
+    pub device: String,
 }
 
 /// Signs an official in at `village` (`None`: the deployment, for its superadmin); returns the
-/// session token for the cookie. Accounts of other villages fail exactly like unknown ones (and
-/// take as long).
+/// session token for the cookie. Accounts of other villages fail exactly like unknown ones (the
+/// same work: one Argon2 verification).
 ///
 /// # Errors
-/// `Invalid(WRONG_LOGIN)` for any wrong combination; database failures.
+/// `TooMany` when the account (for this browser) or the address is locked; `Invalid(WRONG_LOGIN)`
+/// for any wrong combination; `Busy` when too many sign-ins wait; database failures.
 pub async fn sign_in_official(
     db: &DatabaseConnection,
     village: Option<&village::Model>,
     username: &str,
     password: &str,
     client: &Client,
-) -> AppResult<String> {
+) -> AppResult<SignedIn> {
     let village_id = village.map(|v| v.id);
     let username = username.trim().to_lowercase();
     let now = Utc::now();
-    let mut keys = vec![(throttle::account_key(&username), throttle::ACCOUNT_LIMIT)];
-    if let Some(ip) = &client.ip {
-        keys.push((throttle::address_key(ip), throttle::ADDRESS_LIMIT));
-    }
-    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-    throttle::check(db, &names, now).await?;
+    let account = throttle::account_key(&username);
+    let device = throttle::known_device(db, &account, client.device.as_deref(), now).await?;
+    let attempt =
+        throttle::begin(db, throttle::keys_for(&account, client.address.as_deref(), device.as_deref()), now).await?;
 
     let found = official::Entity::find()
         .filter(official::Column::Username.eq(&username))
         .filter(official::Column::Active.eq(true))
         .one(db)
         .await?;
-    let secret = password.to_string();
-    let signed_in = match found {
-        None => {
-            blocking(move || password::verify_dummy(&secret)).await?;
-            None
-        }
-        Some(found) => {
-            let phc = found.password_hash.clone();
-            let matches = blocking(move || password::verify(&secret, &phc)).await?;
-            (matches && found.village_id == village_id).then_some(found)
+    let matches = match password::verify_once(password, found.as_ref().map(|f| f.password_hash.clone())).await {
+        Ok(m) => m,
+        Err(e) => {
+            attempt.abandoned(db).await?;
+            return Err(e);
         }
     };
-    let Some(found) = signed_in else {
+    let Some(found) = found.filter(|f| matches && f.village_id == village_id) else {
         audit::record(
             db,
             audit::Entry {
@@ -75,11 +69,12 @@ pub async fn sign_in_official(
             },
         )
         .await?;
-        let failures = throttle::record_failure(db, &keys, now).await?;
-        tokio::time::sleep(throttle::delay_after(failures)).await;
+        let delay = attempt.failed(db).await?;
+        tokio::time::sleep(delay).await;
         return Err(AppError::Invalid(WRONG_LOGIN.into()));
     };
-    throttle::clear(db, &names[..1]).await?;
+    attempt.succeeded(db).await?;
+    let device = throttle::remember_device(db, &account, client.device.as_deref(), now).await?;
     audit::record(
         db,
         audit::Entry {
@@ -92,7 +87,7 @@ pub async fn sign_in_official(
         },
     )
     .await?;
-    Ok(session::start_official(db, &found, client, now).await?)
+    Ok(SignedIn { session: session::start_official(db, &found, client, now).await?, device })
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -88,10 +88,15 @@ pub fn token_id(token: &str) -> String {
 /// Where the request came from, for the session list and the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct Client {
+    /// The client's address (behind a trusted proxy, the one it forwarded for).
     pub ip: Option<String>,
+    /// What the throttle counts the address by (an IPv6 client by its /64).
+    pub address: Option<String>,
     pub user_agent: Option<String>,
-    /// Served over HTTPS (directly or behind a proxy that says so).
+    /// Served over HTTPS (behind a trusted proxy that says so).
     pub https: bool,
+    /// The known-device cookie's token, if the browser has one.
+    pub device: Option<String>,
 }
 
 /// Starts a session for an official; returns the token for the cookie.

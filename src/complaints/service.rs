@@ -202,6 +202,42 @@ pub async fn report(
     who: &Who,
     input: &ReportInput,
 ) -> AppResult<Reported> {
+    report_from(db, v, who, input, None).await
+}
+
+/// The report an outbox item made (its key is kept on the row) with its photos so far and its
+/// link's secret, if it made one.
+///
+/// # Errors
+/// Database failures.
+pub async fn made_by_outbox(
+    db: &DatabaseConnection,
+    village_id: i64,
+    key: &str,
+) -> AppResult<Option<(i64, usize, String)>> {
+    let Some(c) = complaint::Entity::find()
+        .filter(complaint::Column::VillageId.eq(village_id))
+        .filter(complaint::Column::OutboxKey.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let photos = complaint_file::Entity::find().filter(complaint_file::Column::ComplaintId.eq(c.id)).count(db).await?;
+    Ok(Some((c.id, usize::try_from(photos).unwrap_or(usize::MAX), c.access_token)))
+}
+
+/// [`report`], remembering the outbox item that sent it (unique per village).
+///
+/// # Errors
+/// As [`report`].
+pub async fn report_from(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    who: &Who,
+    input: &ReportInput,
+    outbox_key: Option<&str>,
+) -> AppResult<Reported> {
     let s = settings(v);
     let visitor = matches!(who, Who::Visitor);
     if visitor && !s.visitors {
@@ -263,6 +299,7 @@ pub async fn report(
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        outbox_key: Set(outbox_key.map(str::to_string)),
         ..Default::default()
     }
     .insert(db)
@@ -281,7 +318,8 @@ async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult
 /// May `who` (with the link's `token`, if any) see this report? Officials of the village, the
 /// resident who reported it, anyone holding its secret link.
 fn may_view(who: &Who, c: &complaint::Model, token: Option<&str>) -> bool {
-    let by_token = token.is_some_and(|t| !t.is_empty() && constant_time_eq(t.as_bytes(), c.access_token.as_bytes()));
+    let by_token =
+        token.is_some_and(|t| !t.is_empty() && crate::secrets::same(t.as_bytes(), c.access_token.as_bytes()));
     match who {
         Who::Official(_) => true,
         Who::Resident { id, .. } => c.resident_id == Some(*id) || by_token,
@@ -299,10 +337,6 @@ fn check_view(who: &Who, c: &complaint::Model, token: Option<&str>) -> AppResult
     } else {
         Err(AppError::NotFound)
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// One report with its thread, for whoever may see it (else `NotFound`).
@@ -589,8 +623,7 @@ pub async fn attach(
     if count >= MAX_PHOTOS as u64 {
         return Err(AppError::Invalid(format!("Paling banyak {MAX_PHOTOS} foto per laporan.")));
     }
-    let crate::media::Accepted::Photo(photo) =
-        crate::media::accept(bytes, false).map_err(|e| AppError::Invalid(e.to_string()))?
+    let crate::media::Accepted::Photo(photo) = crate::media::checked(bytes, |b| crate::media::accept(b, false)).await?
     else {
         return Err(AppError::Invalid("Lampirkan foto (JPEG, PNG atau WebP).".into()));
     };

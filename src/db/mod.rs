@@ -6,6 +6,7 @@
 
 pub mod entities;
 pub mod keyset;
+pub mod outage;
 pub mod rate;
 
 use std::time::Duration;
@@ -67,7 +68,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
         ensure_sqlite_folder(url)?;
     }
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10)).sqlx_logging(false);
+    // Short waits: when the database is down, a request learns it in seconds (and `outage`
+    // answers the next ones at once).
+    opts.connect_timeout(Duration::from_secs(3)).acquire_timeout(Duration::from_secs(3)).sqlx_logging(false);
     let pool = pool_size(is_sqlite)?;
     let timeout = statement_timeout(is_sqlite)?;
     if is_sqlite {

@@ -142,8 +142,14 @@ pub async fn public_key(State(state): State<AppState>, Path(slug): Path<String>)
             let text = format!(
                 "Kunci publik tanda tangan surat {title} (Ed25519, base64url tanpa padding):\n{key}\n\n\
                  Kode QR surat berisi alamat .../surat/cek/KODE?d=DATA&s=TANDA_TANGAN. DATA adalah teks surat \
-                 (base64url) dan TANDA_TANGAN adalah tanda tangan Ed25519 atas teks itu. Surat asli bila tanda \
-                 tangan cocok dengan kunci ini.\n"
+                 (base64url, UTF-8): baris pertama DIGDAYA-SURAT-2, lalu baris kunci=nilai — desa, kode, nomor, \
+                 jenis, tanggal, berlaku_sampai, penanda_tangan, jabatan, warga (nama), nik (4 angka terakhir), \
+                 isian (label|nilai, boleh beberapa) dan dokumen (SHA-256 seluruh isi surat). TANDA_TANGAN adalah \
+                 tanda tangan Ed25519 atas teks itu. Surat asli bila tanda tangan cocok dengan kunci ini dan \
+                 data itu sama dengan yang tertulis di kertas. Surat lama (DIGDAYA-SURAT-1) hanya menjamin nomor, \
+                 jenis, tanggal, penanda tangan dan nama tersamar. Tanpa internet: \
+                 digdaya verify-letter --key KUNCI 'ALAMAT_QR'. Pencabutan surat hanya terlihat di halaman \
+                 verifikasi (daring).\n"
             );
             ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
         }

@@ -324,14 +324,17 @@ pub struct RequestDetail {
 /// What the verification page says about a code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
-    /// Signed by this village; the facts below are the ones signed.
+    /// Signed by this village; the facts below are the ones signed (and whether the letter was
+    /// revoked since, or has expired).
     Genuine(VerifiedFacts),
-    /// The code exists but the data in the QR is not what was signed.
+    /// The code exists but the data in the QR (or the letter kept by the village) is not what
+    /// was signed.
     Tampered,
     /// No letter of this village has this code.
     Unknown,
 }
 
+/// What a checker compares with the paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifiedFacts {
     pub number: String,
@@ -339,7 +342,21 @@ pub struct VerifiedFacts {
     pub date: String,
     pub signer: String,
     pub signer_title: String,
+    /// The resident's name (masked in the older form).
     pub resident: String,
+    /// The NIK's last four digits (`************0012`; empty in the older form).
+    pub nik: String,
+    /// The type's own fields as printed (the purpose among them).
+    pub fields: Vec<(String, String)>,
+    /// The last day the letter is valid, written out (`None`: no end date, or the older form).
+    pub valid_until: Option<String>,
+    /// The validity has ended.
+    pub expired: bool,
+    /// The village revoked the letter: when (written out) and why.
+    pub revoked: Option<(String, String)>,
+    /// Signed in the older form, which covers only number, type, date, signer and a masked
+    /// name (letters signed before December 2026).
+    pub older_form: bool,
     /// The QR's own signature was checked too (false when the page was opened without it).
     pub signature_checked: bool,
 }

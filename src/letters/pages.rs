@@ -92,7 +92,7 @@ pub fn letters_page((page, slug, data): LettersData) -> AnyView {
 fn status_class(s: Status) -> &'static str {
     match s {
         Status::Siap | Status::Selesai => "badge ok",
-        Status::Ditolak | Status::Dibatalkan => "badge bad",
+        Status::Ditolak | Status::Dibatalkan | Status::Dicabut => "badge bad",
         Status::BelumLengkap => "badge warn",
         _ => "badge",
     }
@@ -314,6 +314,7 @@ fn step_label(s: Step) -> &'static str {
         Step::Complete => "Tandai selesai",
         Step::Reject => "Tolak",
         Step::Cancel => "Batalkan permohonan",
+        Step::Revoke => "Cabut surat (alasan tampil di halaman verifikasi)",
     }
 }
 
@@ -447,6 +448,7 @@ fn ReasonForm(steps: Vec<Step>, slug: String, id: i64, step: ServerAction<Letter
         let chosen = match data.get("step").as_string().as_deref() {
             Some("SendBack") => Step::SendBack,
             Some("Reject") => Step::Reject,
+            Some("Revoke") => Step::Revoke,
             _ => Step::Cancel,
         };
         let reason = data.get("reason").as_string().unwrap_or_default();
@@ -474,24 +476,57 @@ pub type VerifyData = (Signal<String>, PageData);
 pub fn verify_page((slug, verdict): VerifyData) -> impl IntoView {
     view! {
         <Title text="Verifikasi surat"/>
+        <leptos_meta::Meta name="robots" content="noindex"/>
+        <leptos_meta::Meta name="referrer" content="no-referrer"/>
         <h1>"Verifikasi surat"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match from_json::<Verdict>(verdict.await) {
-                    Ok(Verdict::Genuine(f)) => view! {
-                        <section class="card verdict ok" id="verdict">
-                            <h2>"✓ Surat ini asli"</h2>
-                            <p>"Surat ini dikeluarkan dan ditandatangani secara elektronik oleh pemerintah desa."</p>
-                            <dl class="facts">
-                                <dt>"Nomor"</dt><dd>{f.number}</dd>
-                                <dt>"Jenis surat"</dt><dd>{f.kind}</dd>
-                                <dt>"Tanggal"</dt><dd>{f.date}</dd>
-                                <dt>"Penanda tangan"</dt><dd>{format!("{} ({})", f.signer, f.signer_title)}</dd>
-                                <dt>"Atas nama"</dt><dd>{f.resident}</dd>
-                            </dl>
-                            {(!f.signature_checked).then(|| view! { <p class="hint">"Untuk memeriksa juga tanda tangan di kode QR, pindai kode QR pada surat."</p> })}
-                        </section>
-                    }.into_any(),
+                    Ok(Verdict::Genuine(f)) => {
+                        let (class, heading, lead) = match (&f.revoked, f.expired) {
+                            (Some(_), _) => (
+                                "card verdict bad",
+                                "✗ Surat ini telah DICABUT",
+                                "Surat ini pernah ditandatangani pemerintah desa, tetapi kemudian dicabut. Surat ini tidak berlaku lagi; jangan terima.",
+                            ),
+                            (None, true) => (
+                                "card verdict warn",
+                                "! Masa berlaku surat ini telah habis",
+                                "Surat ini asli, tetapi tidak berlaku lagi sejak tanggal di bawah. Minta surat yang baru.",
+                            ),
+                            (None, false) => (
+                                "card verdict ok",
+                                "✓ Surat ini asli",
+                                "Surat ini dikeluarkan dan ditandatangani secara elektronik oleh pemerintah desa. Cocokkan data di bawah dengan kertasnya: bila ada yang berbeda, surat itu telah diubah.",
+                            ),
+                        };
+                        let role = if f.revoked.is_some() || f.expired { Some("alert") } else { None };
+                        view! {
+                            <section class=class id="verdict" role=role>
+                                <h2>{heading}</h2>
+                                <p>{lead}</p>
+                                {f.revoked.clone().map(|(when, why)| view! {
+                                    <p class="revoked"><strong>{format!("Dicabut pada {when}. ")}</strong>{format!("Alasan: {why}")}</p>
+                                })}
+                                <dl class="facts">
+                                    <dt>"Nomor"</dt><dd>{f.number}</dd>
+                                    <dt>"Jenis surat"</dt><dd>{f.kind}</dd>
+                                    <dt>"Tanggal"</dt><dd>{f.date}</dd>
+                                    {f.valid_until.map(|u| view! { <dt>"Berlaku sampai"</dt><dd>{u}</dd> })}
+                                    <dt>"Atas nama"</dt><dd>{f.resident}</dd>
+                                    {(!f.nik.is_empty()).then(|| view! { <dt>"NIK (4 angka terakhir)"</dt><dd>{f.nik.replace('*', "•")}</dd> })}
+                                    {f.fields.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+                                    <dt>"Penanda tangan"</dt><dd>{format!("{} ({})", f.signer, f.signer_title)}</dd>
+                                </dl>
+                                {f.older_form.then(|| view! {
+                                    <p class="hint" id="older-form">
+                                        "Surat ini ditandatangani dengan bentuk lama, yang hanya menjamin nomor, jenis, tanggal, penanda tangan, dan nama tersamar — bukan isi surat. Untuk keperluan penting, cocokkan isinya dengan arsip kantor desa."
+                                    </p>
+                                })}
+                                {(!f.signature_checked).then(|| view! { <p class="hint">"Untuk memeriksa juga tanda tangan di kode QR, pindai kode QR pada surat."</p> })}
+                            </section>
+                        }.into_any()
+                    }
                     Ok(Verdict::Tampered) => view! {
                         <section class="card verdict bad" id="verdict" role="alert">
                             <h2>"✗ Data surat tidak cocok"</h2>

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::catalog;
 use super::model::{
     AttachmentDef, AttachmentView, FieldDef, FieldKind, FileView, LetterTypeForm, LetterTypeRow, LetterTypeView,
-    Problem, QueuePage, RequestDetail, RequestRow, TimelineEntry, Values, Verdict, VerifiedFacts, mask_name,
+    Problem, QueuePage, RequestDetail, RequestRow, TimelineEntry, Values, Verdict, VerifiedFacts,
 };
 use super::numbering::{NumberFormat, NumberParts};
 use super::sign::{self, Canonical};
@@ -409,6 +409,45 @@ pub async fn create_request(
     type_id: i64,
     values: &Values,
 ) -> AppResult<Result<i64, Vec<Problem>>> {
+    create_request_from(db, village, by, resident_id, type_id, values, None).await
+}
+
+/// The request an outbox item made (its key is kept on the row), if it made one: an item
+/// applied again after the server stopped midway carries on with it instead of making another.
+///
+/// # Errors
+/// Database failures.
+pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str) -> AppResult<Option<(i64, Status)>> {
+    Ok(letter_request::Entity::find()
+        .filter(letter_request::Column::VillageId.eq(village_id))
+        .filter(letter_request::Column::OutboxKey.eq(key))
+        .one(db)
+        .await?
+        .and_then(|r| Some((r.id, Status::parse(&r.status)?))))
+}
+
+/// The attachment keys a request already has a file for.
+///
+/// # Errors
+/// Database failures.
+pub async fn attached(db: &DatabaseConnection, request_id: i64) -> AppResult<Vec<String>> {
+    Ok(files_of(db, request_id).await?.into_iter().map(|f| f.attachment).collect())
+}
+
+/// [`create_request`], remembering the outbox item (`outbox_key`) that asked for it, in the
+/// same row: unique per village, so the item can never make two.
+///
+/// # Errors
+/// As [`create_request`].
+pub async fn create_request_from(
+    db: &DatabaseConnection,
+    village: &village::Model,
+    by: &By,
+    resident_id: i64,
+    type_id: i64,
+    values: &Values,
+    outbox_key: Option<&str>,
+) -> AppResult<Result<i64, Vec<Problem>>> {
     let t = find_type(db, village.id, type_id).await?;
     if !t.active {
         return Err(AppError::NotFound);
@@ -461,6 +500,7 @@ pub async fn create_request(
         created_by: Set(created_by),
         created_at: Set(now),
         updated_at: Set(now),
+        outbox_key: Set(outbox_key.map(str::to_string)),
         ..Default::default()
     }
     .insert(&*txn)
@@ -503,7 +543,17 @@ fn steps_for(by: &By, status: Status, s: &Settings) -> Vec<Step> {
         By::Partner { .. } => &[],
         By::Official(o) => {
             let signs = o.role == Role::Kades || (o.role == Role::Sekdes && s.sekdes_signs);
-            if signs {
+            if o.role == Role::Kades {
+                &[
+                    Step::ApproveRt,
+                    Step::SendBack,
+                    Step::Forward,
+                    Step::Sign,
+                    Step::Complete,
+                    Step::Reject,
+                    Step::Revoke,
+                ]
+            } else if signs {
                 &[Step::ApproveRt, Step::SendBack, Step::Forward, Step::Sign, Step::Complete, Step::Reject]
             } else {
                 &[Step::ApproveRt, Step::SendBack, Step::Forward, Step::Complete, Step::Reject]
@@ -580,7 +630,27 @@ pub async fn step(
     if moved.rows_affected != 1 {
         return Err(AppError::Invalid("Permohonan ini baru saja diubah orang lain; muat ulang halaman.".into()));
     }
-    add_event(&*txn, &r, after, (!reason.is_empty()).then_some(reason), &by.name()).await?;
+    if step == Step::Revoke {
+        let By::Official(o) = by else { return Err(AppError::Forbidden) };
+        audit::record(
+            &*txn,
+            audit::Entry {
+                village_id: Some(village.id),
+                actor: Actor::Official { id: o.id, name: o.name.clone() },
+                action: Action::LetterRevoked,
+                subject: Some(("letter_request", r.id)),
+                detail: Some(format!("{}: {reason}", r.number.clone().unwrap_or_default())),
+                ip: crate::auth::guard::client().ip,
+            },
+        )
+        .await?;
+    }
+    let note = match step {
+        // What the resident reads in the request's history.
+        Step::Revoke => format!("Surat dicabut oleh {}: {reason}", by.name()),
+        _ => reason,
+    };
+    add_event(&*txn, &r, after, (!note.is_empty()).then_some(note), &by.name()).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -730,20 +800,44 @@ pub struct Frozen {
     pub logo: Option<String>,
 }
 
+/// The modules of a QR code for `url` (dark = true), at error correction M where it fits, else
+/// L; `None` when even L cannot hold it.
+fn qr_modules(url: &str) -> Option<Vec<Vec<bool>>> {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .or_else(|_| qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L))
+        .ok()?;
+    let w = code.width();
+    Some(code.to_colors().chunks(w).map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect()).collect())
+}
+
 impl Frozen {
+    /// `sha256:<hex>` of everything printed but the QR code (which carries this digest): the
+    /// letterhead, title, number, the body as rendered, place and date, the signer and the
+    /// logo's key. The signature of a `DIGDAYA-SURAT-2` letter covers it.
+    pub fn digest(&self) -> String {
+        let printed = (
+            &self.paper,
+            &self.head,
+            &self.address,
+            &self.title,
+            &self.number,
+            &self.body,
+            &self.place_date,
+            &self.on_behalf,
+            &self.signer_title,
+            &self.signer_name,
+            &self.logo,
+        );
+        sign::digest(serde_json::to_string(&printed).unwrap_or_default().as_bytes())
+    }
+
     /// The PDF of this letter (always the same bytes), with the logo's JPEG bytes if it has one.
     pub fn pdf(&self, logo: Option<&[u8]>) -> Vec<u8> {
         let logo = logo.and_then(|bytes| {
             let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).ok()?;
             Some((img.width(), img.height(), bytes.to_vec()))
         });
-        let qr = qrcode::QrCode::with_error_correction_level(self.qr_url.as_bytes(), qrcode::EcLevel::M)
-            .map(|code| {
-                let w = code.width();
-                let colors = code.to_colors();
-                colors.chunks(w).map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect()).collect()
-            })
-            .unwrap_or_default();
+        let qr = qr_modules(&self.qr_url).unwrap_or_default();
         super::pdf::render(&super::pdf::LetterDoc {
             paper: super::pdf::Paper::parse(&self.paper),
             head: self.head.clone(),
@@ -773,12 +867,45 @@ async fn village_key<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<v
     let key = village_key::ActiveModel {
         village_id: Set(village_id),
         public_key: Set(public),
-        secret_key: Set(secret),
+        secret_key: Set(crate::secrets::seal(secret.as_bytes())),
         created_at: Set(Utc::now()),
     };
     // Two first signings at once: one insert wins, both use the stored key.
     village_key::Entity::insert(key).on_conflict_do_nothing().exec(db).await?;
     village_key::Entity::find_by_id(village_id).one(db).await?.ok_or(AppError::Internal)
+}
+
+/// Seals the signing keys still kept plain (made before keys were sealed); returns how many.
+///
+/// # Errors
+/// Database failures.
+pub async fn seal_plain_keys(db: &DatabaseConnection) -> AppResult<u64> {
+    let mut sealed = 0;
+    for key in village_key::Entity::find().all(db).await? {
+        if crate::secrets::is_sealed(&key.secret_key) {
+            continue;
+        }
+        let plain = key.secret_key.clone();
+        village_key::Entity::update_many()
+            .col_expr(
+                village_key::Column::SecretKey,
+                sea_orm::sea_query::Expr::value(crate::secrets::seal(plain.as_bytes())),
+            )
+            .filter(village_key::Column::VillageId.eq(key.village_id))
+            .filter(village_key::Column::SecretKey.eq(plain))
+            .exec(db)
+            .await?;
+        sealed += 1;
+    }
+    Ok(sealed)
+}
+
+/// The secret half of a village's key (base64), opened with the deployment's secret.
+fn signing_secret(key: &village_key::Model) -> AppResult<String> {
+    crate::secrets::open(&key.secret_key).and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(|| {
+        tracing::error!(village = key.village_id, "the village's signing key cannot be opened with DIGDAYA_SECRET_KEY");
+        AppError::Internal
+    })
 }
 
 /// The village's public key (base64), published on its site.
@@ -790,19 +917,23 @@ pub async fn public_key(db: &DatabaseConnection, village_id: i64) -> AppResult<S
 }
 
 /// The deployment's public address for QR codes: `DIGDAYA_PUBLIC_URL` when set, else the
-/// village's own host, else the host this request came to.
+/// village's own host (over HTTPS), else the address the server listens on. Never the `Host`
+/// of the request that signs: a letter's QR must not point wherever that request said.
 pub fn public_base(village: &village::Model) -> String {
     if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
         && !url.trim().is_empty()
     {
         return url.trim().trim_end_matches('/').to_string();
     }
-    let scheme = if crate::auth::guard::client().https { "https" } else { "http" };
-    let host = village.host.clone().or_else(|| {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
+    if let Some(host) = &village.host {
+        return format!("https://{host}");
+    }
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!("DIGDAYA_PUBLIC_URL is not set: letters' QR codes point to the address the server listens on");
     });
-    format!("{scheme}://{}", host.unwrap_or_else(|| "localhost".into()))
+    let addr = std::env::var("LEPTOS_SITE_ADDR").ok().filter(|a| !a.trim().is_empty());
+    format!("http://{}", addr.as_deref().unwrap_or("127.0.0.1:3000"))
 }
 
 /// The living members of a resident's family (themselves included): whom a resident may name
@@ -862,7 +993,7 @@ pub async fn sign(
     // Read outside the transaction: what the numbering needs never changes after creation.
     let r = find_request(db, village.id, id).await?;
     let t = find_type(db, village.id, r.type_id).await?;
-    let key = village_key(db, village.id).await?;
+    let secret_key = signing_secret(&village_key(db, village.id).await?)?;
     let format = NumberFormat::parse(&t.number_format).map_err(AppError::Invalid)?;
     let now = Utc::now();
     let today = wib_date(now);
@@ -925,24 +1056,12 @@ pub async fn sign(
     let body = Template::parse(&t.body, |n| super::model::slot_known(n, &fields))
         .map_err(|e| AppError::Invalid(format!("Isi surat jenis ini rusak: {e}")))?
         .fill(&values);
-    let code = verify_code();
-    let canonical = Canonical {
-        village: village_code.clone(),
-        code: code.clone(),
-        number: number.clone(),
-        kind: t.title.clone(),
-        date: today.to_string(),
-        signer: by.name.clone(),
-        signer_title: signer_title.clone(),
-        resident: mask_name(&person.name),
-    };
-    let text = canonical.to_text();
-    let signature = sign::sign(&key.secret_key, &text).ok_or(AppError::Internal)?;
+    let valid_until = t.validity_days.map(|d| today + chrono::Duration::days(i64::from(d)));
     let village_path = match &village.host {
         Some(_) => String::new(),
         None => format!("/{}", village.slug),
     };
-    let frozen = Frozen {
+    let mut frozen = Frozen {
         paper: if s.paper.eq_ignore_ascii_case("f4") { "F4".into() } else { "A4".into() },
         head: vec![
             format!("PEMERINTAH {}", village.kabupaten.to_uppercase()),
@@ -955,11 +1074,48 @@ pub async fn sign(
         body,
         place_date: format!("{}, {}", village.name, long_date(today)),
         on_behalf,
-        signer_title,
+        signer_title: signer_title.clone(),
         signer_name: by.name.clone(),
-        qr_url: sign::qr_url(base_url, &village_path, &canonical, &signature),
+        qr_url: String::new(),
         logo: village.logo_path.clone(),
     };
+    // The type's own fields as printed, for the checker to compare with the paper: a named
+    // resident by name and the last four digits of their NIK.
+    let printed = printed_values(&*txn, village.id, &fields, &own).await?;
+    let shown: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|f| {
+            let value = printed.get(&f.key)?;
+            Some(match (&f.kind, printed.get(&format!("{}_nik", f.key))) {
+                (FieldKind::Resident, Some(nik)) => (f.label.clone(), format!("{value} (NIK {})", sign::mask_nik(nik))),
+                _ => (f.label.clone(), value.clone()),
+            })
+        })
+        .collect();
+    let code = verify_code();
+    let canonical = Canonical {
+        version: 2,
+        village: village_code.clone(),
+        code: code.clone(),
+        number: number.clone(),
+        kind: t.title.clone(),
+        date: today.to_string(),
+        valid_until: valid_until.map_or_else(|| "-".to_string(), |d| d.to_string()),
+        signer: by.name.clone(),
+        signer_title: signer_title.clone(),
+        resident: person.name.clone(),
+        nik: sign::mask_nik(&person.nik),
+        fields: shown,
+        digest: frozen.digest(),
+    };
+    let text = canonical.to_text();
+    let signature = sign::sign(&secret_key, &text).ok_or(AppError::Internal)?;
+    frozen.qr_url = sign::qr_url(base_url, &village_path, &canonical, &signature);
+    if qr_modules(&frozen.qr_url).is_none() {
+        return Err(AppError::Invalid(
+            "Isian surat ini terlalu panjang untuk kode QR; persingkat isiannya lalu tanda tangani lagi.".into(),
+        ));
+    }
     let moved = letter_request::Entity::update_many()
         .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(Status::Siap.as_str()))
         .col_expr(letter_request::Column::Number, sea_orm::sea_query::Expr::value(number.clone()))
@@ -1015,6 +1171,11 @@ pub async fn pdf(
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
+    if r.status == Status::Dicabut.as_str() && !matches!(by, By::Official(_)) {
+        return Err(AppError::Conflict(
+            "Surat ini telah dicabut oleh kepala desa dan tidak dapat diunduh lagi.".into(),
+        ));
+    }
     let frozen: Frozen = r.document.as_deref().and_then(|d| serde_json::from_str(d).ok()).ok_or(AppError::NotFound)?;
     let name = format!("{}.pdf", frozen.number.replace(['/', '\\', ' ', '.'], "-"));
     let logo = match &frozen.logo {
@@ -1061,13 +1222,31 @@ pub async fn verify(
         checked = true;
     }
     let c = Canonical::parse(text).ok_or(AppError::Internal)?;
+    // The letter the village keeps must still be the one whose digest was signed.
+    if c.version >= 2 {
+        let frozen: Option<Frozen> = r.document.as_deref().and_then(|d| serde_json::from_str(d).ok());
+        if frozen.is_none_or(|f| f.digest() != c.digest) {
+            return Ok(Verdict::Tampered);
+        }
+    }
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    let until = day(&c.valid_until);
+    let status = Status::parse(&r.status);
+    let revoked = (status == Some(Status::Dicabut))
+        .then(|| (long_date(wib_date(r.updated_at)), r.reason.clone().unwrap_or_default()));
     Ok(Verdict::Genuine(VerifiedFacts {
         number: c.number,
         kind: c.kind,
-        date: NaiveDate::parse_from_str(&c.date, "%Y-%m-%d").map(long_date).unwrap_or(c.date),
+        date: day(&c.date).map(long_date).unwrap_or(c.date),
         signer: c.signer,
         signer_title: c.signer_title,
         resident: c.resident,
+        nik: c.nik,
+        fields: c.fields,
+        valid_until: until.map(long_date),
+        expired: until.is_some_and(|u| u < wib_date(Utc::now())),
+        revoked,
+        older_form: c.version < 2,
         signature_checked: checked,
     }))
 }
@@ -1316,7 +1495,7 @@ pub async fn attach(
     if files_of(db, r.id).await?.len() >= 10 {
         return Err(AppError::Invalid("Paling banyak 10 berkas per permohonan.".into()));
     }
-    let accepted = crate::media::accept(bytes, true).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let accepted = crate::media::checked(bytes, |b| crate::media::accept(b, true)).await?;
     let base = format!("letters/{village_id}/{}", crate::media::random_name());
     let io = |e: std::io::Error| {
         tracing::error!(error = %e, "storing an attachment");
@@ -1392,7 +1571,7 @@ pub async fn set_logo(
     village: &village::Model,
     bytes: &[u8],
 ) -> AppResult<()> {
-    let small = crate::media::logo(bytes, LOGO_PX).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let small = crate::media::checked(bytes, |b| crate::media::logo(b, LOGO_PX)).await?;
     let key = format!("villages/{}/logo-{}.jpg", village.id, crate::media::random_name());
     files.put(&key, &small).await.map_err(|e| {
         tracing::error!(error = %e, "storing a logo");

@@ -19,10 +19,12 @@ pub enum Status {
     Selesai,
     Ditolak,
     Dibatalkan,
+    /// Signed, then withdrawn by the kades (with the reason): verification answers "dicabut".
+    Dicabut,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 9] = [
         Status::BelumLengkap,
         Status::MenungguRt,
         Status::Diperiksa,
@@ -31,6 +33,7 @@ impl Status {
         Status::Selesai,
         Status::Ditolak,
         Status::Dibatalkan,
+        Status::Dicabut,
     ];
 
     /// The stored name.
@@ -44,6 +47,7 @@ impl Status {
             Status::Selesai => "selesai",
             Status::Ditolak => "ditolak",
             Status::Dibatalkan => "dibatalkan",
+            Status::Dicabut => "dicabut",
         }
     }
 
@@ -61,12 +65,19 @@ impl Status {
             Status::Selesai => "Selesai",
             Status::Ditolak => "Ditolak",
             Status::Dibatalkan => "Dibatalkan",
+            Status::Dicabut => "Dicabut",
         }
     }
 
-    /// Nothing follows a finished, refused or cancelled request.
+    /// Nothing follows a refused, cancelled or revoked request (a finished one may still be
+    /// revoked).
     pub fn is_final(self) -> bool {
-        matches!(self, Status::Selesai | Status::Ditolak | Status::Dibatalkan)
+        matches!(self, Status::Selesai | Status::Ditolak | Status::Dibatalkan | Status::Dicabut)
+    }
+
+    /// Signed and not revoked: the letter is in force.
+    pub fn signed(self) -> bool {
+        matches!(self, Status::Siap | Status::Selesai)
     }
 
     /// Still open, before the signature: the steps that may still send back, refuse or cancel.
@@ -94,11 +105,13 @@ pub enum Step {
     Reject,
     /// The resident withdraws it, with the reason.
     Cancel,
+    /// The kades withdraws a signed letter, with the reason (shown on the verification page).
+    Revoke,
 }
 
 impl Step {
     pub fn needs_reason(self) -> bool {
-        matches!(self, Step::SendBack | Step::Reject | Step::Cancel)
+        matches!(self, Step::SendBack | Step::Reject | Step::Cancel | Step::Revoke)
     }
 }
 
@@ -115,10 +128,13 @@ pub fn next(now: Status, step: Step, rt_step: bool) -> Result<Status, &'static s
         (Step::Forward, Diperiksa) => Ok(MenungguTtd),
         (Step::Sign, MenungguTtd) => Ok(Siap),
         (Step::Complete, Siap) => Ok(Selesai),
+        (Step::Revoke, Siap | Selesai) => Ok(Dicabut),
+        (Step::Revoke, Dicabut) => Err("Surat ini sudah dicabut."),
+        (Step::Revoke, _) => Err("Hanya surat yang sudah ditandatangani yang dapat dicabut."),
         (Step::Reject | Step::Cancel, s) if s.before_signing() => {
             Ok(if step == Step::Reject { Ditolak } else { Dibatalkan })
         }
-        (_, s) if s.is_final() => Err("Permohonan ini sudah selesai, ditolak, atau dibatalkan."),
+        (_, s) if s.is_final() => Err("Permohonan ini sudah selesai, ditolak, dibatalkan, atau dicabut."),
         (Step::Reject | Step::Cancel | Step::SendBack, Siap) => {
             Err("Surat ini sudah ditandatangani; tidak dapat dikembalikan, ditolak, atau dibatalkan.")
         }
@@ -138,7 +154,7 @@ mod tests {
     use super::*;
     use Status::*;
 
-    const STEPS: [Step; 8] = [
+    const STEPS: [Step; 9] = [
         Step::Submit,
         Step::ApproveRt,
         Step::SendBack,
@@ -147,6 +163,7 @@ mod tests {
         Step::Complete,
         Step::Reject,
         Step::Cancel,
+        Step::Revoke,
     ];
 
     #[test]
@@ -175,6 +192,8 @@ mod tests {
             (Diperiksa, Step::Forward),
             (MenungguTtd, Step::Sign),
             (Siap, Step::Complete),
+            (Siap, Step::Revoke),
+            (Selesai, Step::Revoke),
         ];
         for s in Status::ALL {
             for step in STEPS {
@@ -191,7 +210,12 @@ mod tests {
             next(Siap, Step::Cancel, false),
             Err("Surat ini sudah ditandatangani; tidak dapat dikembalikan, ditolak, atau dibatalkan.")
         );
-        assert_eq!(next(Selesai, Step::Sign, false), Err("Permohonan ini sudah selesai, ditolak, atau dibatalkan."));
+        assert_eq!(
+            next(Selesai, Step::Sign, false),
+            Err("Permohonan ini sudah selesai, ditolak, dibatalkan, atau dicabut.")
+        );
+        assert_eq!(next(Dicabut, Step::Revoke, false), Err("Surat ini sudah dicabut."));
+        assert_eq!(next(Dicabut, Step::Complete, false).map_err(|_| ()), Err(()), "nothing follows a revocation");
     }
 
     #[test]

@@ -82,15 +82,38 @@ fn start(e: &BytesStart<'_>) -> Node {
     }
 }
 
+/// Elements nested deeper than this are refused: a real KML is a dozen levels deep (kml,
+/// Document, Folder…, Placemark, MultiGeometry, Polygon, outerBoundaryIs, LinearRing,
+/// coordinates), and the tree is walked (and dropped) recursively.
+pub const MAX_DEPTH: usize = 48;
+/// Elements in one file (a 5 MB file of 2,000 features has a few tens of thousands).
+pub const MAX_ELEMENTS: usize = 500_000;
+
 /// The document's root element with everything below it.
 fn parse(text: &str) -> Result<Node, String> {
     let unreadable = |e: &dyn std::fmt::Display| format!("Berkas XML tidak terbaca: {e}.");
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Node> = vec![Node::default()];
+    let mut elements = 0usize;
     loop {
         let event = reader.read_event().map_err(|e| unreadable(&e))?;
+        if matches!(event, Event::Start(_) | Event::Empty(_)) {
+            elements += 1;
+            if elements > MAX_ELEMENTS {
+                return Err(format!("Berkas XML terlalu besar (lebih dari {MAX_ELEMENTS} elemen)."));
+            }
+        }
         match event {
-            Event::Start(e) => stack.push(start(&e)),
+            Event::Start(e) => {
+                if stack.len() > MAX_DEPTH {
+                    // The tree so far is deep: taken apart level by level, not by recursion.
+                    flatten_drop(stack);
+                    return Err(format!(
+                        "Berkas XML bersarang terlalu dalam (lebih dari {MAX_DEPTH} tingkat); bukan KML/GPX yang wajar."
+                    ));
+                }
+                stack.push(start(&e));
+            }
             Event::Empty(e) => {
                 let node = start(&e);
                 stack.last_mut().ok_or_else(|| unreadable(&"susunan rusak"))?.children.push(node);
@@ -126,6 +149,14 @@ fn parse(text: &str) -> Result<Node, String> {
         return Err(unreadable(&"ada elemen yang tidak ditutup"));
     }
     stack.pop().and_then(|doc| doc.children.into_iter().next()).ok_or_else(|| "Berkas XML kosong.".to_string())
+}
+
+/// Drops nodes without recursing (their depth is bounded by [`MAX_DEPTH`] anyway, so this only
+/// keeps the drop of a refused document cheap on the stack).
+fn flatten_drop(mut pending: Vec<Node>) {
+    while let Some(mut node) = pending.pop() {
+        pending.append(&mut node.children);
+    }
 }
 
 /// Which format `text` is in: XML whose root is `<kml>` or `<gpx>`, else GeoJSON.
@@ -381,6 +412,31 @@ mod tests {
         assert_eq!(features[0]["geometry"]["coordinates"], json!([106.1, -6.05]));
         assert_eq!(features[1]["geometry"]["coordinates"], json!([[106.1, -6.05], [106.11, -6.06]]));
         assert_eq!(features[3]["properties"]["nama"], "Irigasi");
+    }
+
+    /// Issue 27, finding 2 (fails on the code before: 50,000 levels overflowed the stack and
+    /// took the server down).
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let depth = 50_000;
+        let text = format!("<kml>{}{}</kml>", "<Folder>".repeat(depth), "</Folder>".repeat(depth));
+        let err = to_geojson(&text, Format::Kml).unwrap_err();
+        assert!(err[0].contains("bersarang terlalu dalam"), "{err:?}");
+        let gpx = format!("<gpx>{}", "<trk>".repeat(depth));
+        assert!(to_geojson(&gpx, Format::Gpx).unwrap_err()[0].contains("bersarang terlalu dalam"));
+        // A real document's depth is far below the cap.
+        assert!(to_geojson(KML, Format::Kml).is_ok());
+    }
+
+    #[test]
+    fn billion_laughs_and_floods_of_elements_are_refused() {
+        // Entities declared in a DTD are never expanded (only the five predefined ones are).
+        let laughs = r#"<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY a "hahahahaha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<kml><Placemark><name>&c;&c;&c;</name><Point><coordinates>106.1,-6.05</coordinates></Point></Placemark></kml>"#;
+        let fc = to_geojson(laughs, Format::Kml).unwrap();
+        assert!(fc["features"][0]["properties"].get("nama").is_none_or(|n| n.as_str().unwrap_or("").len() < 100));
+        let flood = format!("<kml>{}</kml>", "<x/>".repeat(MAX_ELEMENTS + 1));
+        assert!(to_geojson(&flood, Format::Kml).unwrap_err()[0].contains("terlalu besar"));
     }
 
     #[test]

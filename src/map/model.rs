@@ -178,6 +178,23 @@ pub struct EditorPage {
     pub features: Vec<FeatureRow>,
 }
 
+/// `text` for a place where Leaflet reads markup (popups, tooltips): names and descriptions are
+/// whatever an official typed or a file held, so they arrive as text, never as markup.
+pub fn html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +216,12 @@ mod tests {
         let bad = FeatureFields { category: "kasino".into(), name: " x ".into(), description: "a".repeat(1001) };
         let fields: Vec<String> = bad.problems().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["category", "name", "description"]);
+    }
+
+    /// Issue 27 (low): an area named with markup reached Leaflet's tooltip as HTML.
+    #[test]
+    fn names_reach_leaflet_as_text() {
+        assert_eq!(html_text("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
+        assert_eq!(html_text("RT 01 & \"02\""), "RT 01 &amp; &quot;02&quot;");
     }
 }

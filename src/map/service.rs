@@ -227,8 +227,7 @@ pub async fn attach_photo(
     bytes: &[u8],
 ) -> AppResult<()> {
     let f = find(db, v.id, id).await?;
-    let crate::media::Accepted::Photo(photo) =
-        crate::media::accept(bytes, false).map_err(|e| AppError::Invalid(e.to_string()))?
+    let crate::media::Accepted::Photo(photo) = crate::media::checked(bytes, |b| crate::media::accept(b, false)).await?
     else {
         return Err(AppError::Invalid("Lampirkan foto (JPEG, PNG atau WebP).".into()));
     };
@@ -728,12 +727,13 @@ fn import_category(named: Option<&str>, kind: &str) -> &'static str {
     }
 }
 
-/// Reads a GeoJSON file (a FeatureCollection, a Feature or a bare geometry), a KML or a GPX
-/// file (read into GeoJSON by `formats`) and adds every feature, or none: one broken feature refuses the whole file with a list of what is wrong.
-///
-/// # Errors
-/// `Invalid` with the reasons (at most ten listed, the rest counted); database failures.
-pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, bytes: &[u8]) -> AppResult<Imported> {
+/// The import's reading and checking, on the parsing pool (no database): every feature, or
+/// the reasons the file is refused.
+pub(crate) fn read_import(
+    bytes: &[u8],
+    area: Option<[f64; 4]>,
+    deadline: &crate::bounded::Deadline,
+) -> AppResult<(Format, Vec<(Geometry, FeatureFields)>)> {
     if bytes.is_empty() {
         return Err(AppError::Invalid(NO_FILE.into()));
     }
@@ -771,10 +771,10 @@ pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, b
             items.len()
         )));
     }
-    let area = village_box(v);
     let mut rows = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (i, item) in items.iter().enumerate() {
+        deadline.check().map_err(|e| AppError::Invalid(e.to_string()))?;
         let geometry = match check_geometry(item, area) {
             Ok(g) => g,
             Err(m) => {
@@ -798,6 +798,18 @@ pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, b
     if !errors.is_empty() {
         return Err(refused(&errors));
     }
+    Ok((format, rows))
+}
+
+/// Reads a GeoJSON file (a FeatureCollection, a Feature or a bare geometry), a KML or a GPX
+/// file (read into GeoJSON by `formats`) and adds every feature, or none: one broken feature refuses the whole file with a list of what is wrong.
+///
+/// # Errors
+/// `Invalid` with the reasons (at most ten listed, the rest counted); database failures.
+pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, bytes: &[u8]) -> AppResult<Imported> {
+    let area = village_box(v);
+    let bytes = std::sync::Arc::<[u8]>::from(bytes);
+    let (format, rows) = crate::bounded::parse(move |deadline| read_import(&bytes, area, deadline)).await??;
     let txn = db.begin().await?;
     for (g, fields) in &rows {
         new_row(v.id, g, fields, Some(o.id)).insert(&txn).await?;

@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 
 use super::model::{
     FeatureFields, FeatureRow, LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION, LayerInfo,
-    OVERVIEW_URL, VillageMap, category,
+    OVERVIEW_URL, VillageMap, category, html_text,
 };
 use super::pages::Selected;
 use crate::geo::map::browser::{
@@ -24,21 +24,6 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 
 fn prop(feature: &JsValue, key: &str) -> Option<String> {
     get(&get(feature, "properties"), key).as_string()
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Calls `start` with the map's element once it is in the page and Leaflet (and, for the
@@ -149,14 +134,14 @@ fn style_of(key: &str, color: &str, feature: &JsValue) -> JsValue {
 /// data is escaped.
 fn popup(key: &str, base: &str, feature: &JsValue) -> String {
     let mut html =
-        format!("<div class=\"map-popup\"><strong>{}</strong>", escape(&prop(feature, "name").unwrap_or_default()));
+        format!("<div class=\"map-popup\"><strong>{}</strong>", html_text(&prop(feature, "name").unwrap_or_default()));
     for field in ["residents", "description"] {
         if let Some(text) = prop(feature, field) {
-            html.push_str(&format!("<p>{}</p>", escape(&text)));
+            html.push_str(&format!("<p>{}</p>", html_text(&text)));
         }
     }
     if let Some(src) = prop(feature, "photo") {
-        html.push_str(&format!("<img src=\"{}\" alt=\"\" width=\"160\" height=\"120\">", escape(&src)));
+        html.push_str(&format!("<img src=\"{}\" alt=\"\" width=\"160\" height=\"120\">", html_text(&src)));
     }
     let id = get(&get(feature, "properties"), "id").as_f64().unwrap_or(0.0);
     let geometry = get(feature, "geometry");
@@ -173,7 +158,7 @@ fn popup(key: &str, base: &str, feature: &JsValue) -> String {
         _ => None,
     };
     if let Some((href, text)) = link {
-        html.push_str(&format!("<p><a href=\"{}\">{text}</a></p>", escape(&href)));
+        html.push_str(&format!("<p><a href=\"{}\">{text}</a></p>", html_text(&href)));
     }
     html.push_str("</div>");
     html
@@ -210,7 +195,8 @@ fn layer_options(info: &LayerInfo, base: &str) -> JsValue {
         match key.as_str() {
             LAYER_BOUNDARY => {}
             LAYER_AREAS => {
-                let name = prop(&f, "name").unwrap_or_default();
+                // Text, never markup: an area's name is whatever an import or an official typed.
+                let name = html_text(&prop(&f, "name").unwrap_or_default());
                 bind_tooltip(layer, &name.into(), &object(&[("sticky", true.into())]));
             }
             _ => {
@@ -536,8 +522,8 @@ pub fn start_overview(el: NodeRef<leptos::html::Div>, data: VillageMap) {
             let tapped = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
                 let village = get(&e, "layer");
                 let feature = get(&village, "feature");
-                let name = escape(&prop(&feature, "name").unwrap_or_default());
-                let href = escape(&prop(&feature, "href").unwrap_or_default());
+                let name = html_text(&prop(&feature, "name").unwrap_or_default());
+                let href = html_text(&prop(&feature, "href").unwrap_or_default());
                 let html = format!(
                     "<div class=\"map-popup\"><strong>{name}</strong><p><a href=\"{href}\">Buka situs desa</a></p></div>"
                 );

@@ -76,7 +76,7 @@ pub async fn get_product(slug: String, id: i64) -> Result<ProductDetail, AppErro
     } else {
         format!("/{}/pasar/produk/{id}", village.slug)
     };
-    let page = format!("{}{path}", crate::letters::service::public_base(&village));
+    let page = crate::site::absolute(&path);
     super::service::product_detail(&state.db, &village, id, &page).await
 }
 

@@ -325,6 +325,35 @@ pub async fn save_product(
     product: Option<i64>,
     input: &ProductInput,
 ) -> AppResult<Saved> {
+    save_product_from(db, v, who, shop_id, product, input, None).await
+}
+
+/// The product an outbox item added (its key is kept on the row), if it added one.
+///
+/// # Errors
+/// Database failures.
+pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str) -> AppResult<Option<i64>> {
+    Ok(product::Entity::find()
+        .filter(product::Column::VillageId.eq(village_id))
+        .filter(product::Column::OutboxKey.eq(key))
+        .one(db)
+        .await?
+        .map(|p| p.id))
+}
+
+/// [`save_product`], remembering the outbox item that added a product (unique per village).
+///
+/// # Errors
+/// As [`save_product`].
+pub async fn save_product_from(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    who: &Seller,
+    shop_id: i64,
+    product: Option<i64>,
+    input: &ProductInput,
+    outbox_key: Option<&str>,
+) -> AppResult<Saved> {
     let shop = managed_shop(db, v, who, shop_id).await?;
     let current = match product {
         Some(id) => {
@@ -349,6 +378,7 @@ pub async fn save_product(
             hidden: Set(false),
             hidden_reason: Set(String::new()),
             created_at: Set(now),
+            outbox_key: Set(outbox_key.map(str::to_string)),
             ..Default::default()
         },
     };
@@ -498,7 +528,7 @@ async fn store_photo(
     v: &village::Model,
     bytes: &[u8],
 ) -> AppResult<(String, String, crate::media::Photo)> {
-    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let photo = crate::media::checked(bytes, crate::media::market_photo).await?;
     let base = format!("market/{}/{}", v.id, crate::media::random_name());
     let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
     let io = |e: std::io::Error| {

@@ -239,7 +239,8 @@ pub fn logo(bytes: &[u8], side: u32) -> Result<Vec<u8>, MediaError> {
     if bytes.len() > MAX_BYTES {
         return Err(MediaError::TooLarge);
     }
-    let image = decode(bytes)?.into_rgba8();
+    // Made small first: flattening a 40-megapixel logo pixel by pixel would hold it twice.
+    let image = fit(&decode(bytes)?, side).into_rgba8();
     let flat = image::RgbImage::from_fn(image.width(), image.height(), |x, y| {
         let [r, g, b, a] = image.get_pixel(x, y).0;
         let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
@@ -251,6 +252,10 @@ pub fn logo(bytes: &[u8], side: u32) -> Result<Vec<u8>, MediaError> {
 fn fit(image: &DynamicImage, side: u32) -> DynamicImage {
     if image.width() <= side && image.height() <= side {
         image.clone()
+    } else if image.width().max(image.height()) > 2 * side {
+        // A large photo is first averaged down to twice the size (box sampling straight into
+        // the smaller image: no full-size float buffer), then filtered to the size.
+        image.thumbnail(2 * side, 2 * side).resize(side, side, image::imageops::FilterType::Triangle)
     } else {
         image.resize(side, side, image::imageops::FilterType::Triangle)
     }
@@ -261,6 +266,24 @@ fn jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
     image.write_with_encoder(encoder).map_err(|_| MediaError::Broken)?;
     Ok(out)
+}
+
+/// Runs `check` (a photo's decoding and re-encoding, a PDF's check) on the parsing pool, off the
+/// async runtime: decoding a large photo takes a second of CPU, which on the runtime would stall
+/// every other request (`/healthz` went from 4 ms to 4.6 s under four 39-megapixel uploads).
+///
+/// # Errors
+/// `Busy` when too many files wait; `Invalid` with the reason the file is refused.
+pub async fn checked<T: Send + 'static>(
+    bytes: &[u8],
+    check: impl FnOnce(&[u8]) -> Result<T, MediaError> + Send + 'static,
+) -> crate::error::AppResult<T> {
+    // The size is known before anything is copied or decoded.
+    if bytes.len() > MAX_BYTES {
+        return Err(crate::error::AppError::Invalid(MediaError::TooLarge.to_string()));
+    }
+    let bytes = bytes.to_vec();
+    crate::bounded::parse(move |_| check(&bytes)).await?.map_err(|e| crate::error::AppError::Invalid(e.to_string()))
 }
 
 /// What an upload form sent: its short text fields and its one file.

@@ -28,12 +28,16 @@ pub const MAX_ITEMS: usize = 100;
 pub const MAX_FILES: usize = 6;
 /// The whole request's body (the phone shrinks photos before keeping them).
 pub const MAX_BODY: usize = 30 * 1024 * 1024;
+/// …and from a visitor who is not signed in (declared before anything is read).
+pub const MAX_VISITOR_BODY: usize = 8 * 1024 * 1024;
 
 /// One item as it arrived.
 #[derive(Default)]
 struct Item {
     key: String,
     kind: String,
+    /// Whose the phone says it is: the owner tag of whoever made it, empty for a visitor.
+    owner: Option<String>,
     data: String,
     files: Vec<(String, Vec<u8>)>,
     /// Why it cannot be applied as it came (a file too large, too many files).
@@ -57,15 +61,25 @@ pub async fn send(
         Ok(v) => v,
         Err(e) => return refusal(StatusCode::NOT_FOUND, e.to_string()),
     };
+    // Who sends it is known before the body is read: a visitor's batch (a report or two with
+    // their photos) is far smaller than a signed-in user's, and larger ones are refused unread.
+    let user = match guard::signed_in_with(&state.db, guard::token_in(&headers)).await {
+        Ok(user) => user,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let declared =
+        headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if user.is_none() && declared.is_none_or(|n| n > MAX_VISITOR_BODY) {
+        return refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Kiriman tanpa masuk paling besar 8 MB; masuk dulu, atau kirim lebih sedikit foto.".into(),
+        );
+    }
     let items = match read(&mut form).await {
         Ok(items) => items,
         Err(message) => return refusal(StatusCode::BAD_REQUEST, message),
     };
     service::forget_old_now_and_then(&state.db).await;
-    let user = match guard::signed_in_with(&state.db, guard::token_in(&headers)).await {
-        Ok(user) => user,
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
-    };
     let mut hasil = Vec::with_capacity(items.len());
     for item in items {
         hasil.push(apply(&state, &village, user.clone(), &mode, item).await);
@@ -99,6 +113,7 @@ async fn read(form: &mut Multipart) -> Result<Vec<Item>, String> {
         match part.as_str() {
             "kunci" => item.key = String::from_utf8_lossy(&bytes).trim().to_string(),
             "jenis" => item.kind = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "pemilik" => item.owner = Some(String::from_utf8_lossy(&bytes).trim().chars().take(40).collect()),
             "data" => item.data = String::from_utf8_lossy(&bytes).into_owned(),
             _ if bytes.is_empty() => {}
             _ if item.files.len() >= MAX_FILES => {
@@ -124,13 +139,29 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
     if let Some(problem) = item.problem {
         return Outcome::refused(problem);
     }
-    match service::claim(&state.db, village.id, &item.key, kind).await {
+    // Whose it is decides whose session applies it: a visitor's item goes out as a visitor's
+    // even if somebody is signed in now; a user's only under that user's session.
+    let current = user.as_ref().map(service::owner_tag);
+    let user = match item.owner.as_deref() {
+        Some("") => None,
+        Some(owner) if current.as_deref() != Some(owner) => {
+            return Outcome::Menunggu {
+                pesan: "Kiriman ini dibuat oleh akun lain di ponsel ini; terkirim setelah pemiliknya masuk lagi."
+                    .into(),
+            };
+        }
+        // Named by its owner, or from a phone whose script does not name owners yet.
+        _ => user,
+    };
+    let owner = user.as_ref().map(service::owner_tag);
+    match service::claim(&state.db, village.id, &item.key, kind, owner.as_deref()).await {
         Ok(Claim::New) => {}
         Ok(Claim::Done(Outcome::Terkirim { alamat, catatan, .. })) => {
             return Outcome::Terkirim { alamat, ulang: true, catatan };
         }
         Ok(Claim::Done(other)) => return other,
         Ok(Claim::Busy) => return Outcome::Menunggu { pesan: "Sedang diproses server; dicek lagi sebentar.".into() },
+        Ok(Claim::Foreign) => return Outcome::refused("Kunci kiriman ini milik pengguna lain. Hapus, lalu buat lagi."),
         Err(_) => return Outcome::Menunggu { pesan: AppError::Internal.to_string() },
     }
     let applied = match kind {
@@ -149,6 +180,7 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
         Ok(outcome) => outcome,
         // The server's own trouble: the phone keeps the item and sends it again later.
         Err(AppError::Internal | AppError::Transport(_)) => Outcome::Menunggu { pesan: AppError::Internal.to_string() },
+        Err(e @ (AppError::Busy | AppError::TooMany(_))) => Outcome::Menunggu { pesan: e.to_string() },
         Err(AppError::Unauthenticated) => Outcome::refused(
             "Anda belum masuk (atau sesi sudah berakhir). Masuk lagi sebagai warga desa ini, lalu ketuk \"Kirim lagi\".",
         ),
@@ -170,7 +202,10 @@ async fn letter(
     mode: &SiteMode,
     item: &Item,
 ) -> Result<Outcome, AppError> {
-    use crate::letters::{service as letters, status::Step};
+    use crate::letters::{
+        service as letters,
+        status::{Status, Step},
+    };
     let input: LetterItem = data(item)?;
     guard::decide(user.as_ref(), village.id, guard::Allow::Residents)?;
     let Some(User::Resident(me)) = user else { return Err(AppError::Forbidden) };
@@ -178,16 +213,41 @@ async fn letter(
         return Err(AppError::PinChangeRequired);
     }
     let by = letters::By::Resident { id: me.id, name: me.name.clone() };
-    let id = match letters::create_request(&state.db, village, &by, me.id, input.type_id, &input.values).await? {
-        Ok(id) => id,
-        Err(problems) => return Ok(Outcome::problems(problems)),
+    // Made before the server stopped midway (the key is on the request): carry on with it.
+    let (id, status) = match letters::made_by_outbox(&state.db, village.id, &item.key).await? {
+        Some(made) => made,
+        None => match letters::create_request_from(
+            &state.db,
+            village,
+            &by,
+            me.id,
+            input.type_id,
+            &input.values,
+            Some(&item.key),
+        )
+        .await?
+        {
+            Ok(id) => (id, Status::BelumLengkap),
+            Err(problems) => return Ok(Outcome::problems(problems)),
+        },
     };
+    let done = letters::attached(&state.db, id).await?;
     let mut catatan = Vec::new();
     for (field, bytes) in &item.files {
         let Some(attachment) = field.strip_prefix("berkas:") else { continue };
+        if done.iter().any(|a| a == attachment) {
+            continue;
+        }
         if let Err(e) = letters::attach(&state.db, &state.files, village.id, &by, id, attachment, bytes).await {
             catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan."));
         }
+    }
+    if status != Status::BelumLengkap {
+        return Ok(Outcome::Terkirim {
+            alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
+            ulang: false,
+            catatan,
+        });
     }
     // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing (the
     // resident adds it on the request's page), which is worth a note only if photos came along
@@ -222,13 +282,22 @@ async fn report(
     use crate::complaints::{model::Reported, service as complaints};
     let input: crate::complaints::model::ReportInput = data(item)?;
     let who = complaints::Who::of(user, village)?;
-    let (id, token) = match complaints::report(&state.db, village, &who, &input).await? {
-        Reported::Done { id, token } => (id, token),
-        Reported::Problems(problems) => return Ok(Outcome::problems(problems)),
+    let visitor = matches!(who, complaints::Who::Visitor);
+    // Made before the server stopped midway (the key is on the report): its photos so far.
+    let (id, token, mut skip) = match complaints::made_by_outbox(&state.db, village.id, &item.key).await? {
+        Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
+        None => match complaints::report_from(&state.db, village, &who, &input, Some(&item.key)).await? {
+            Reported::Done { id, token } => (id, token, 0),
+            Reported::Problems(problems) => return Ok(Outcome::problems(problems)),
+        },
     };
     let mut catatan = Vec::new();
     for (field, bytes) in &item.files {
         if field != "foto" {
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
             continue;
         }
         if let Err(e) = complaints::attach(&state.db, &state.files, village, &who, id, token.as_deref(), bytes).await {
@@ -252,8 +321,14 @@ async fn product(
     item: &Item,
 ) -> Result<Outcome, AppError> {
     let input: ProductItem = data(item)?;
-    let seller = crate::market::service::Seller::of(user, village)?;
-    match crate::market::service::save_product(&state.db, village, &seller, input.shop, input.id, &input.input).await? {
+    use crate::market::service as market;
+    let seller = market::Seller::of(user, village)?;
+    // A product this item added before the server stopped midway is changed, not added again.
+    let id = match input.id {
+        Some(id) => Some(id),
+        None => market::made_by_outbox(&state.db, village.id, &item.key).await?,
+    };
+    match market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(&item.key)).await? {
         Ok(id) => Ok(Outcome::Terkirim {
             alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
             ulang: false,

@@ -20,6 +20,32 @@ pub const KEEP_DAYS: i64 = 30;
 /// A claim older than this without a result was abandoned.
 const ABANDONED_AFTER: Duration = Duration::minutes(10);
 
+/// The owner tag of a signed-in user: what the phone writes on the items it queues for them and
+/// sends back with each, so an item goes out only under the session of whoever made it.
+pub fn owner_tag(user: &crate::auth::guard::User) -> String {
+    let (kind, id) = user.holder();
+    let who = match kind {
+        crate::auth::session::Kind::Official => format!("official:{id}"),
+        crate::auth::session::Kind::Resident => format!("resident:{id}"),
+    };
+    crate::secrets::tag(&format!("outbox-owner:{who}"))
+}
+
+/// The cookie the page script reads the owner tag from (not `HttpOnly`: it is no secret).
+pub const OWNER_COOKIE: &str = "digdaya_pemilik";
+
+/// The `Set-Cookie` value telling the page whose items it now queues.
+pub fn owner_cookie(user: &crate::auth::guard::User, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{OWNER_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={}{secure}", owner_tag(user), 30 * 24 * 3600)
+}
+
+/// The `Set-Cookie` value that removes it (signed out: the phone's items are nobody's now).
+pub fn clear_owner_cookie(https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{OWNER_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0{secure}")
+}
+
 /// What the key says about an item.
 #[derive(Debug, PartialEq)]
 pub enum Claim {
@@ -29,13 +55,21 @@ pub enum Claim {
     Done(Outcome),
     /// Being applied by another request right now.
     Busy,
+    /// Another user's key: nothing of it is told or done.
+    Foreign,
 }
 
 /// Claims `key` in the village for one application.
 ///
 /// # Errors
 /// Database failures.
-pub async fn claim(db: &DatabaseConnection, village_id: i64, key: &str, kind: Kind) -> AppResult<Claim> {
+pub async fn claim(
+    db: &DatabaseConnection,
+    village_id: i64,
+    key: &str,
+    kind: Kind,
+    owner: Option<&str>,
+) -> AppResult<Claim> {
     for _ in 0..2 {
         let row = outbox_key::ActiveModel {
             village_id: Set(village_id),
@@ -43,6 +77,7 @@ pub async fn claim(db: &DatabaseConnection, village_id: i64, key: &str, kind: Ki
             kind: Set(kind.as_str().to_string()),
             result: Set(None),
             created_at: Set(Utc::now()),
+            owner: Set(owner.map(str::to_string)),
         };
         let inserted = outbox_key::Entity::insert(row)
             .on_conflict_do_nothing_on([outbox_key::Column::VillageId, outbox_key::Column::Key])
@@ -54,6 +89,9 @@ pub async fn claim(db: &DatabaseConnection, village_id: i64, key: &str, kind: Ki
         let Some(found) = outbox_key::Entity::find_by_id((village_id, key.to_string())).one(db).await? else {
             continue; // released meanwhile: try again
         };
+        if found.owner.as_deref() != owner {
+            return Ok(Claim::Foreign);
+        }
         match found.result {
             Some(json) => {
                 let first = serde_json::from_str(&json).map_err(|_| AppError::Internal)?;

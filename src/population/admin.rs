@@ -13,12 +13,13 @@ use leptos_router::params::ParamsMap;
 use wasm_bindgen::JsCast;
 
 use super::api::{
-    CloseCorrection, RecordArrival, RecordDeparture, RunImport, SaveResident, UpdateFamily, get_import_state,
-    get_registry_options, get_registry_stats, get_resident, list_corrections, list_events, list_residents,
+    AcceptArrival, CloseCorrection, RecordArrival, RecordDeparture, RefuseArrival, RunImport, SaveResident,
+    UpdateFamily, get_arrival, get_import_state, get_registry_options, get_registry_stats, get_resident,
+    list_corrections, list_events, list_residents, waiting_arrivals,
 };
 use super::model::{
-    CorrectionRow, EVENT_KINDS, EventInput, FamilyCard, ImportReport, ImportState, RegistryOptions, ResidentDetail,
-    ResidentFilter, ResidentForm, ResidentPage, SaveOutcome, event_label,
+    Arrival, ArrivalRow, CorrectionRow, EVENT_KINDS, EventInput, FamilyCard, ImportReport, ImportState,
+    RegistryOptions, ResidentDetail, ResidentFilter, ResidentForm, ResidentPage, SaveOutcome, event_label,
 };
 use super::record::{FieldError, ResidentInput};
 use crate::error::AppError;
@@ -137,6 +138,7 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
             <a class="button secondary" href=href("/admin/penduduk/perbaikan")>"Permintaan perbaikan"</a>
             <a class="button secondary" href=href("/admin/penduduk/statistik")>"Statistik"</a>
         </nav>
+        <Arrivals slug=slug/>
         <form class="search" method="get" role="search">
             <label for="q">"Nama, awal NIK, atau No. KK"</label>
             <input id="q" name="q" type="search" prop:value=move || p("q") autocomplete="off"/>
@@ -201,6 +203,59 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// Moves from other villages of the deployment waiting for this village: each opens the
+/// move-in form filled with the record the village of origin kept, or is refused with a reason.
+#[component]
+fn Arrivals(slug: Signal<String>) -> impl IntoView {
+    let refuse = ServerAction::<RefuseArrival>::new();
+    let list = Resource::new(move || (slug.get(), refuse.version().get()), |(slug, _)| waiting_arrivals(slug));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let rows: Vec<ArrivalRow> = list.await.unwrap_or_default();
+                (!rows.is_empty()).then(|| {
+                    let slug = slug.get_untracked();
+                    view! {
+                        <section class="card" id="arrivals">
+                            <h2>{format!("Kedatangan dari desa lain menunggu keputusan ({})", rows.len())}</h2>
+                            <ul class="resident-list">
+                                {rows.into_iter().map(|a| {
+                                    let accept = village_href(&slug, &format!("/admin/penduduk/baru?peristiwa=pindah_masuk&kedatangan={}", a.id));
+                                    let slug = slug.clone();
+                                    let id = a.id;
+                                    let submit = move |ev: leptos::ev::SubmitEvent| {
+                                        ev.prevent_default();
+                                        let Some(data) = form_data(&ev) else { return };
+                                        refuse.dispatch(RefuseArrival { slug: slug.clone(), id, reason: get(&data, "reason") });
+                                    };
+                                    view! {
+                                        <li class="card">
+                                            <strong>{a.name.clone()}</strong>
+                                            <span class="muted">{format!("NIK {} · dari {} · pindah {} · dikirim {}", a.nik_masked, a.from, a.date, a.sent)}</span>
+                                            <div class="row-actions">
+                                                <a class="button" href=accept>"Terima dan lengkapi data"</a>
+                                            </div>
+                                            <details>
+                                                <summary>"Tolak"</summary>
+                                                <form class="form" on:submit=submit>
+                                                    <label for=format!("refuse-{id}")>"Alasan penolakan (dikirim ke desa asal)"</label>
+                                                    <input id=format!("refuse-{id}") name="reason" type="text" minlength="5" maxlength="500" required/>
+                                                    <button type="submit" class="button secondary">"Tolak kedatangan"</button>
+                                                </form>
+                                            </details>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            {form_error(refuse.value())}
+                        </section>
+                    }
+                })
             })}
         </Suspense>
     }
@@ -274,6 +329,7 @@ fn ResidentView(
             <a class="button secondary" href=path("/admin/penduduk".into())>"Kembali ke daftar"</a>
         </nav>
         {d.full.then(|| view! { <p class="hint">"NIK dan No. KK lengkap ditampilkan; tampilan ini tercatat di log audit."</p> })}
+        {d.move_outcome.clone().map(|o| view! { <p class="hint" id="move-outcome">{format!("Pindah ke desa lain di Digdaya: {o}")}</p> })}
         <section class="card">
             <h2>"Biodata"</h2>
             <dl class="facts" id="biodata">
@@ -479,13 +535,17 @@ fn DepartureForm(slug: String, id: i64, depart: ServerAction<RecordDeparture>) -
 }
 
 #[cfg_attr(feature = "hydrate", lazy)]
-async fn form_json(slug: String, id: Option<i64>) -> Result<String, AppError> {
+async fn form_json(slug: String, id: Option<i64>, arrival: Option<i64>) -> Result<String, AppError> {
     let options = get_registry_options(slug.clone()).await?;
     let detail = match id {
-        Some(id) => Some(get_resident(slug, id, false).await?),
+        Some(id) => Some(get_resident(slug.clone(), id, false).await?),
         None => None,
     };
-    to_json(Ok((options, detail)))
+    let arrival = match arrival {
+        Some(a) => Some(get_arrival(slug, a).await?),
+        None => None,
+    };
+    to_json(Ok((options, detail, arrival)))
 }
 
 /// `/{slug}/admin/penduduk/baru` (`?peristiwa=lahir&keluarga=ID` or `?peristiwa=pindah_masuk`)
@@ -497,9 +557,12 @@ pub fn record_form_data() -> RecordFormData {
     let params = use_params_map();
     let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|i| i.parse().ok()));
-    let key =
-        Signal::derive(move || page_key(&[&slug.get(), &id.get().map(|i: i64| i.to_string()).unwrap_or_default()]));
-    let data = page_data(key, |k| Box::pin(form_json(key_part(&k, 0), key_part(&k, 1).parse().ok())));
+    let key = Signal::derive(move || {
+        page_key(&[&slug.get(), &id.get().map(|i: i64| i.to_string()).unwrap_or_default(), &param(query, "kedatangan")])
+    });
+    let data = page_data(key, |k| {
+        Box::pin(form_json(key_part(&k, 0), key_part(&k, 1).parse().ok(), key_part(&k, 2).parse().ok()))
+    });
     (slug, query, id, data)
 }
 
@@ -507,11 +570,11 @@ pub fn record_form_page((slug, query, id, data): RecordFormData) -> impl IntoVie
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match from_json::<(RegistryOptions, Option<ResidentDetail>)>(data.await) {
-                    Ok((o, d)) => {
-                        let event = param(query, "peristiwa");
+                match from_json::<(RegistryOptions, Option<ResidentDetail>, Option<Arrival>)>(data.await) {
+                    Ok((o, d, arrival)) => {
+                        let event = if arrival.is_some() { "pindah_masuk".to_string() } else { param(query, "peristiwa") };
                         let family = param(query, "keluarga").parse().ok();
-                        view! { <RecordForm o d slug=slug.get_untracked() id=id.get_untracked() event family/> }.into_any()
+                        view! { <RecordForm o d arrival slug=slug.get_untracked() id=id.get_untracked() event family/> }.into_any()
                     }
                     Err(error) => signed_in_error(&slug.get_untracked(), error),
                 }
@@ -535,6 +598,7 @@ fn field_error(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl F
 fn RecordForm(
     o: RegistryOptions,
     d: Option<ResidentDetail>,
+    arrival: Option<Arrival>,
     slug: String,
     id: Option<i64>,
     event: String,
@@ -542,6 +606,8 @@ fn RecordForm(
 ) -> impl IntoView {
     let save = ServerAction::<SaveResident>::new();
     let arrive = ServerAction::<RecordArrival>::new();
+    let accept = ServerAction::<AcceptArrival>::new();
+    let arrival_id = arrival.as_ref().map(|a| a.id);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let warnings = RwSignal::new(Vec::<FieldError>::new());
     let navigate = leptos_router::hooks::use_navigate();
@@ -556,7 +622,7 @@ fn RecordForm(
     // After a save: to the resident's page, or the errors and warnings beside their fields.
     let slug_for_effect = slug.clone();
     Effect::new(move |_| {
-        let outcome = save.value().get().or_else(|| arrive.value().get());
+        let outcome = save.value().get().or_else(|| arrive.value().get()).or_else(|| accept.value().get());
         match outcome {
             Some(Ok(SaveOutcome::Saved(saved))) => {
                 navigate(&village_href(&slug_for_effect, &format!("/admin/penduduk/{saved}")), Default::default());
@@ -566,12 +632,15 @@ fn RecordForm(
             _ => {}
         }
     });
-    let input = d.as_ref().map(|d| d.input.clone()).unwrap_or_else(|| ResidentInput {
-        relationship: if event == "lahir" { "ANAK".into() } else { String::new() },
-        marital_status: if event == "lahir" { "BELUM KAWIN".into() } else { String::new() },
-        citizenship: "WNI".into(),
-        ..Default::default()
-    });
+    let input =
+        d.as_ref().map(|d| d.input.clone()).or_else(|| arrival.as_ref().map(|a| a.input.clone())).unwrap_or_else(
+            || ResidentInput {
+                relationship: if event == "lahir" { "ANAK".into() } else { String::new() },
+                marital_status: if event == "lahir" { "BELUM KAWIN".into() } else { String::new() },
+                citizenship: "WNI".into(),
+                ..Default::default()
+            },
+        );
     let family_id = d.as_ref().and_then(|d| d.family.as_ref().map(|f| f.id)).or(family);
     let rt_id = d.as_ref().and_then(|d| d.rt_id).or_else(|| d.as_ref().and_then(|d| d.family.as_ref()?.rt_id));
     let slug_submit = slug.clone();
@@ -632,7 +701,10 @@ fn RecordForm(
                 reason: f("event_reason"),
                 ..Default::default()
             };
-            arrive.dispatch(RecordArrival { slug: slug_submit.clone(), data: form, event });
+            match arrival_id {
+                Some(id) => accept.dispatch(AcceptArrival { slug: slug_submit.clone(), id, data: form, event }),
+                None => arrive.dispatch(RecordArrival { slug: slug_submit.clone(), data: form, event }),
+            };
         } else {
             save.dispatch(SaveResident { slug: slug_submit.clone(), id, data: form });
         }
@@ -656,12 +728,22 @@ fn RecordForm(
             {field_error(errors, name)}
         }
     };
-    let pending = move || save.pending().get() || arrive.pending().get();
+    let pending = move || save.pending().get() || arrive.pending().get() || accept.pending().get();
+    let (event_date, event_place, event_doc, event_reason) = arrival
+        .as_ref()
+        .map(|a| (a.date.clone(), a.from.clone(), a.document_number.clone(), a.reason.clone()))
+        .unwrap_or_default();
     let cancel =
         village_href(&slug, &id.map(|i| format!("/admin/penduduk/{i}")).unwrap_or_else(|| "/admin/penduduk".into()));
     view! {
         <Title text=title/>
         <h1>{title}</h1>
+        {arrival.as_ref().map(|a| view! {
+            <p class="hint" id="arrival-from">{format!(
+                "Data dikirim {} oleh {}. Periksa, lengkapi No. KK, alamat dan RT di desa ini, lalu simpan untuk menerima.",
+                a.from, a.sent_by
+            )}</p>
+        })}
         <form class="form record-form" id="record-form" on:submit=submit novalidate>
             <fieldset>
                 <legend>"Identitas"</legend>
@@ -725,14 +807,14 @@ fn RecordForm(
                     <legend>{event_label(&event).to_string()}</legend>
                     {(event != "lahir").then(|| view! {
                         <label for="f-event_date">"Tanggal datang"</label>
-                        <input id="f-event_date" name="event_date" type="date" required/>
+                        <input id="f-event_date" name="event_date" type="date" required value=event_date.clone()/>
                         <label for="f-event_place">"Datang dari"</label>
-                        <input id="f-event_place" name="event_place" type="text" maxlength="200"/>
+                        <input id="f-event_place" name="event_place" type="text" maxlength="200" value=event_place.clone()/>
                     })}
                     <label for="f-document_number">{if event == "lahir" { "Nomor akta kelahiran" } else { "Nomor surat pindah (SKPWNI)" }}</label>
-                    <input id="f-document_number" name="document_number" type="text" maxlength="100"/>
+                    <input id="f-document_number" name="document_number" type="text" maxlength="100" value=event_doc.clone()/>
                     <label for="f-event_reason">"Keterangan"</label>
-                    <input id="f-event_reason" name="event_reason" type="text" maxlength="500"/>
+                    <input id="f-event_reason" name="event_reason" type="text" maxlength="500" value=event_reason.clone()/>
                     {field_error(errors, "date")}
                 </fieldset>
             })}
@@ -746,6 +828,7 @@ fn RecordForm(
             {move || (!errors.get().is_empty()).then(|| view! { <p class="form-error" role="alert">"Periksa isian yang ditandai."</p> })}
             {form_error(save.value())}
             {form_error(arrive.value())}
+            {form_error(accept.value())}
             <div class="row-actions">
                 <button type="submit" class="button" disabled=pending>"Simpan"</button>
                 <a class="button secondary" href=cancel>"Batal"</a>

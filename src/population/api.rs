@@ -16,8 +16,8 @@ pub async fn get_population_stats(slug: String, dusun: Option<i64>) -> Result<Po
 // The registry, for the village's officials.
 
 use super::model::{
-    CorrectionRow, EventInput, ImportState, MutationBook, RegistryOptions, ResidentDetail, ResidentFilter,
-    ResidentForm, ResidentPage, SaveOutcome,
+    Arrival, ArrivalRow, CorrectionRow, EventInput, ImportState, MutationBook, RegistryOptions, ResidentDetail,
+    ResidentFilter, ResidentForm, ResidentPage, SaveOutcome,
 };
 use crate::ui::PageAt;
 use leptos::server_fn::codec::Json;
@@ -67,6 +67,39 @@ pub async fn record_arrival(slug: String, data: ResidentForm, event: EventInput)
         return Err(AppError::Invalid("Pilih keluarga tempat anak ini dicatat.".into()));
     }
     super::registry::save(&state.db, village.id, &o, None, &data, Some((kind, &event))).await
+}
+
+/// Moves from other villages of the deployment waiting for this village's decision.
+#[server(endpoint = "population/arrivals")]
+pub async fn waiting_arrivals(slug: String) -> Result<Vec<ArrivalRow>, AppError> {
+    let (state, village, _) = official(&slug).await?;
+    super::moves::waiting(&state.db, village.id).await
+}
+
+/// One waiting move, with the record to fill the new one in from (audited).
+#[server(endpoint = "population/arrival-data")]
+pub async fn get_arrival(slug: String, id: i64) -> Result<Arrival, AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::moves::arrival(&state.db, village.id, &o, id).await
+}
+
+/// Accepts a waiting move: the new record, with its move-in event.
+#[server(endpoint = "population/accept-arrival", input = Json)]
+pub async fn accept_arrival(
+    slug: String,
+    id: i64,
+    data: ResidentForm,
+    event: EventInput,
+) -> Result<SaveOutcome, AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::moves::accept(&state.db, village.id, &o, id, &data, &event).await
+}
+
+/// Refuses a waiting move, with the reason.
+#[server(endpoint = "population/refuse-arrival")]
+pub async fn refuse_arrival(slug: String, id: i64, reason: String) -> Result<(), AppError> {
+    let (state, village, o) = official(&slug).await?;
+    super::moves::refuse(&state.db, village.id, &o, id, &reason).await
 }
 
 /// A death, a move out or a disappearance.
@@ -120,12 +153,15 @@ pub async fn get_import_state(slug: String, token: String) -> Result<ImportState
 pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
     use super::uploads;
     let (state, village, o) = official(&slug).await?;
-    let u = uploads::start(&state.db, &token, village.id, o.id)
-        .await?
-        .ok_or_else(|| AppError::Invalid("Impor ini sudah berjalan, sudah selesai, atau berkasnya ditolak.".into()))?;
+    // Tracked before it is marked running: a look at its state never finds it running nowhere.
+    let busy = || AppError::Conflict("Impor ini sudah berjalan, sudah selesai, atau berkasnya ditolak.".into());
+    let progress = uploads::track(&token).ok_or_else(busy)?;
+    let Some(u) = uploads::start(&state.db, &token, village.id, o.id).await? else {
+        uploads::untrack(&token);
+        return Err(busy());
+    };
     let by = super::import::Importer { official_id: Some(o.id), name: o.name.clone() };
     tokio::spawn(async move {
-        let progress = uploads::track(&token);
         let reporter = uploads::report_progress(state.db.clone(), u.village_id, token.clone(), progress.clone());
         let result = super::import::apply(&state.db, u.village_id, &u.file_name, &u.bytes, &by, Some(progress))
             .await

@@ -80,6 +80,7 @@ pub async fn download(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<ExportQuery>,
+    peer: Option<axum::Extension<crate::net::Peer>>,
     headers: HeaderMap,
 ) -> Response {
     let (village, official) = match official_of(&state, &headers, &slug).await {
@@ -111,7 +112,7 @@ pub async fn download(
         Ok(b) => b,
         Err(e) => return error_response(&e),
     };
-    let ip = None;
+    let ip = peer.and_then(|p| p.0.ip).map(|ip| ip.to_canonical().to_string());
     let entry = audit::Entry {
         village_id: Some(village.id),
         actor: Actor::Official { id: official.id, name: official.name.clone() },

@@ -191,9 +191,28 @@ fn issue(row: u32, column: &str, message: impl Into<String>) -> ImportIssue {
     ImportIssue { row, column: column.to_string(), message: message.into() }
 }
 
+/// One row's cells in the order of [`COLUMNS`] (a row of a 100,000-row file costs its cells,
+/// not a map of them).
+type RowCells = Vec<Cell>;
+
+/// The cell of column `name` in a row.
+fn column(cells: &RowCells, name: &str) -> Cell {
+    COLUMNS.iter().position(|c| *c == name).and_then(|i| cells.get(i)).cloned().unwrap_or(Cell::Empty)
+}
+
+/// Reads the file off the async runtime, within the parsing pool's limits (`bounded`).
+///
+/// # Errors
+/// The file refused as a whole, in words; `Busy` when too many files wait.
+pub async fn read_table(file_name: &str, bytes: &[u8]) -> AppResult<Vec<Vec<Cell>>> {
+    let (name, bytes) = (file_name.to_string(), std::sync::Arc::<[u8]>::from(bytes));
+    crate::bounded::parse(move |deadline| sheet::read_within(&name, &bytes, deadline))
+        .await?
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
+
 /// Rows of the file as `(row number, cells by column)`, or the reason the whole file is refused.
-fn rows_of(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(u32, HashMap<&'static str, Cell>)>> {
-    let table = sheet::read(file_name, bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+fn rows_of(table: &[Vec<Cell>]) -> AppResult<Vec<(u32, RowCells)>> {
     let Some(header_at) = table.iter().position(|r| r.iter().any(|c| !c.is_empty())) else {
         return Err(AppError::Invalid("Berkas tidak berisi data.".into()));
     };
@@ -236,7 +255,7 @@ fn rows_of(file_name: &str, bytes: &[u8]) -> AppResult<Vec<(u32, HashMap<&'stati
         if COLUMNS.iter().all(|c| cell(c).is_empty()) {
             continue;
         }
-        out.push((row, COLUMNS.iter().map(|c| (*c, cell(c))).collect()));
+        out.push((row, COLUMNS.iter().map(|c| cell(c)).collect()));
     }
     Ok(out)
 }
@@ -272,12 +291,12 @@ fn code_cell(list: CodeList, cell: &Cell, errors: &mut Vec<ImportIssue>, row: u3
 /// Checks one row. Errors go to `errors`; warnings to `warnings`.
 fn check_row(
     row: u32,
-    cells: &HashMap<&'static str, Cell>,
+    cells: &RowCells,
     today: NaiveDate,
     errors: &mut Vec<ImportIssue>,
     warnings: &mut Vec<ImportIssue>,
 ) -> Option<(Values, Option<String>, Option<String>, AreaKey)> {
-    let cell = |name: &str| cells.get(name).cloned().unwrap_or(Cell::Empty);
+    let cell = |name: &str| column(cells, name);
     let before = errors.len();
     let sex = match codes::sex_of_code(&cell("sex").text()) {
         Some(s) => s.to_string(),
@@ -530,7 +549,9 @@ async fn alive_elsewhere<C: ConnectionTrait>(db: &C, village_id: i64, niks: &[St
 /// # Errors
 /// `AppError::Invalid` for a file refused as a whole (its type, its header), database failures.
 pub async fn plan<C: ConnectionTrait>(db: &C, village_id: i64, file_name: &str, bytes: &[u8]) -> AppResult<Plan> {
-    let rows = rows_of(file_name, bytes)?;
+    let table = read_table(file_name, bytes).await?;
+    let rows = rows_of(&table)?;
+    drop(table);
     let today = Utc::now().date_naive();
     let mut report = ImportReport { file_name: file_name.to_string(), ..Default::default() };
     report.rows = u32::try_from(rows.len()).unwrap_or(u32::MAX);
@@ -722,6 +743,8 @@ pub async fn apply(
     // Residents: new ones in batches, changed ones one by one with their history.
     let mut inserts = Vec::new();
     let mut history = Vec::new();
+    // Residents the file says are no longer alive here: their PINs and sessions end.
+    let mut departed = Vec::new();
     let done = |n: usize| {
         if let Some(p) = &progress {
             p.fetch_add(u32::try_from(n).unwrap_or(u32::MAX), Ordering::Relaxed);
@@ -733,6 +756,9 @@ pub async fn apply(
         match &r.action {
             RowAction::Insert => inserts.push(active_model(village_id, &r.values, family_id, rt_id, now)),
             RowAction::Update { id, changes } => {
+                if r.values.status != "hidup" {
+                    departed.push(*id);
+                }
                 let mut m = active_model(village_id, &r.values, family_id, rt_id, now);
                 m.id = Set(*id);
                 m.created_at = sea_orm::ActiveValue::NotSet;
@@ -765,6 +791,9 @@ pub async fn apply(
     }
     for chunk in history.chunks(500) {
         resident_history::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    for chunk in departed.chunks(500) {
+        crate::auth::residents::forget_credentials(&txn, chunk).await?;
     }
     audit::record(
         &txn,

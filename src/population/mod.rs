@@ -14,6 +14,8 @@ pub mod http;
 #[cfg(feature = "ssr")]
 pub mod import;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod moves;
 pub mod nik;
 pub mod pages;
 pub mod record;

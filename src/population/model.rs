@@ -320,6 +320,37 @@ pub struct ResidentDetail {
     pub events: Vec<EventRow>,
     pub history: Vec<HistoryRow>,
     pub corrections: Vec<CorrectionRow>,
+    /// For a resident who moved to another village of the deployment: whether it took them in.
+    #[serde(default)]
+    pub move_outcome: Option<String>,
+}
+
+/// A move from another village of the deployment, waiting for this village's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalRow {
+    pub id: i64,
+    pub name: String,
+    pub nik_masked: String,
+    /// The village of origin.
+    pub from: String,
+    /// The day of the move (`dd-mm-yyyy`).
+    pub date: String,
+    /// When it was sent.
+    pub sent: String,
+}
+
+/// One waiting move, to fill the new record in from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrival {
+    pub id: i64,
+    /// The record as the village of origin kept it (whole NIKs).
+    pub input: super::record::ResidentInput,
+    pub from: String,
+    /// `yyyy-mm-dd`.
+    pub date: String,
+    pub document_number: String,
+    pub reason: String,
+    pub sent_by: String,
 }
 
 /// A new resident or an edit, from the officials' form.

@@ -38,7 +38,7 @@ fn age(birth: NaiveDate, today: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
-fn masked(nik: &str) -> String {
+pub(crate) fn masked(nik: &str) -> String {
     Nik::parse(nik).map(|n| n.masked()).unwrap_or_else(|_| "•".repeat(nik.len().min(16)))
 }
 
@@ -238,7 +238,7 @@ async fn find_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> 
         .ok_or(AppError::NotFound)
 }
 
-fn input_of(r: &resident::Model, full: bool) -> ResidentInput {
+pub(crate) fn input_of(r: &resident::Model, full: bool) -> ResidentInput {
     let show = |nik: &str| if full { nik.to_string() } else { masked(nik) };
     ResidentInput {
         nik: show(&r.nik),
@@ -384,6 +384,7 @@ pub async fn detail(
         events,
         history,
         corrections,
+        move_outcome: if r.status == "pindah" { super::moves::outcome_of(db, village_id, r.id).await? } else { None },
     })
 }
 
@@ -636,8 +637,29 @@ pub async fn save(
     event: Option<(&str, &EventInput)>,
 ) -> AppResult<SaveOutcome> {
     let txn = db.begin().await?;
+    let outcome = save_in(&txn, village_id, by, id, save, event, None).await?;
+    if matches!(outcome, SaveOutcome::Saved(_)) {
+        txn.commit().await?;
+    }
+    Ok(outcome)
+}
+
+/// [`save`] inside the caller's transaction (which commits it when the outcome is `Saved`);
+/// `other_village` goes with the event (a move in from another village of the deployment).
+///
+/// # Errors
+/// As [`save`].
+pub(crate) async fn save_in(
+    txn: &sea_orm::DatabaseTransaction,
+    village_id: i64,
+    by: &Official,
+    id: Option<i64>,
+    save: &ResidentForm,
+    event: Option<(&str, &EventInput)>,
+    other_village: Option<i64>,
+) -> AppResult<SaveOutcome> {
     let old = match id {
-        Some(id) => Some(find_resident(&txn, village_id, id).await?),
+        Some(id) => Some(find_resident(txn, village_id, id).await?),
         None => None,
     };
     let mut input = save.input.clone();
@@ -653,8 +675,8 @@ pub async fn save(
             }
         }
     }
-    let (valid, mut errors, warnings) = check_full(&txn, village_id, &input, id).await?;
-    let rt = rt_of(&txn, village_id, save.rt_id).await?;
+    let (valid, mut errors, warnings) = check_full(txn, village_id, &input, id).await?;
+    let rt = rt_of(txn, village_id, save.rt_id).await?;
     if let Err(e) = &rt {
         errors.push(e.clone());
     }
@@ -674,7 +696,7 @@ pub async fn save(
     if !warnings.is_empty() && reason.is_empty() && !old_warning {
         return Ok(SaveOutcome::NeedsReason(warnings));
     }
-    let family_id = match family_for(&txn, village_id, save, rt_id).await? {
+    let family_id = match family_for(txn, village_id, save, rt_id).await? {
         Ok(f) => f,
         Err(e) => return Ok(SaveOutcome::Invalid(vec![e])),
     };
@@ -687,14 +709,14 @@ pub async fn save(
             m.family_id = Set(family_id);
             m.rt_id = Set(rt_id);
             m.updated_at = Set(now);
-            let after = m.update(&txn).await?;
+            let after = m.update(txn).await?;
             let changes = changed_fields(&before, &after);
             if !changes.is_empty() {
-                add_history(&txn, village_id, after.id, &changes, Some(reason.clone()).filter(|r| !r.is_empty()), by)
+                add_history(txn, village_id, after.id, &changes, Some(reason.clone()).filter(|r| !r.is_empty()), by)
                     .await?;
                 let fields: Vec<&str> = changes.iter().map(|(f, _, _)| f.as_str()).collect();
                 audit::record(
-                    &txn,
+                    txn,
                     audit::Entry {
                         village_id: Some(village_id),
                         actor: actor(by),
@@ -720,14 +742,14 @@ pub async fn save(
             apply_values(&mut m, &v);
             m.family_id = Set(family_id);
             m.rt_id = Set(rt_id);
-            let created = m.insert(&txn).await?;
+            let created = m.insert(txn).await?;
             if !reason.is_empty() {
                 let note = warnings.iter().map(|w| w.message.clone()).collect::<Vec<_>>().join(" ");
                 let accepted = [("peringatan diterima".to_string(), note, String::new())];
-                add_history(&txn, village_id, created.id, &accepted, Some(reason.clone()), by).await?;
+                add_history(txn, village_id, created.id, &accepted, Some(reason.clone()), by).await?;
             }
             audit::record(
-                &txn,
+                txn,
                 audit::Entry {
                     village_id: Some(village_id),
                     actor: actor(by),
@@ -746,9 +768,8 @@ pub async fn save(
             Ok(d) => d,
             Err(m) => return Ok(SaveOutcome::Invalid(vec![FieldError::new("date", m)])),
         };
-        insert_event(&txn, village_id, saved_id, family_id, kind, date, e, None, by).await?;
+        insert_event(txn, village_id, saved_id, family_id, kind, date, e, other_village, by).await?;
     }
-    txn.commit().await?;
     Ok(SaveOutcome::Saved(saved_id))
 }
 
@@ -836,8 +857,10 @@ async fn insert_event<C: ConnectionTrait>(
 }
 
 /// A death, a move out (to anywhere, or to another village of the deployment) or a
-/// disappearance. The record stays, with its new status; a move within the deployment makes
-/// the resident a new record of the other village, with both events kept.
+/// disappearance. The record stays, with its new status; the person's PIN and sessions end
+/// (they only ever work for a living resident). A move to another village of the deployment
+/// only asks that village: a pending arrival its officials accept (making their own record) or
+/// refuse (`moves`). Nothing of the other village's registry is written here.
 ///
 /// # Errors
 /// `Invalid` with the reason; `NotFound` outside the village; database failures.
@@ -864,7 +887,7 @@ pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Officia
     let to = match (e.kind.as_str(), e.to_village.trim()) {
         ("pindah_keluar", slug) if !slug.is_empty() => {
             let target = village::Entity::find()
-                .filter(village::Column::Slug.eq(slug))
+                .filter(village::Column::Slug.eq(slug.to_lowercase()))
                 .one(&txn)
                 .await?
                 .ok_or_else(|| AppError::Invalid("Desa tujuan tidak ditemukan di Digdaya.".into()))?;
@@ -880,50 +903,16 @@ pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Officia
     m.status = Set(status.into());
     m.updated_at = Set(Utc::now());
     m.update(&txn).await?;
-    insert_event(&txn, village_id, r.id, family_id, &e.kind, date, e, to.as_ref().map(|t| t.id), by).await?;
+    crate::auth::residents::forget_credentials(&txn, &[r.id]).await?;
+    let mut event = e.clone();
+    if let Some(target) = &to
+        && event.place.trim().is_empty()
+    {
+        event.place = crate::village::service::to_info(target).title();
+    }
+    insert_event(&txn, village_id, r.id, family_id, &e.kind, date, &event, to.as_ref().map(|t| t.id), by).await?;
     if let Some(target) = to {
-        // The person moves: a living record in the other village (no family or RT there yet,
-        // its officials place them), with the move-in event, history kept on both sides.
-        let mut copy: resident::ActiveModel = r.clone().into();
-        copy.id = sea_orm::ActiveValue::NotSet;
-        copy.village_id = Set(target.id);
-        copy.family_id = Set(None);
-        copy.rt_id = Set(None);
-        copy.status = Set("hidup".into());
-        copy.created_at = Set(Utc::now());
-        copy.updated_at = Set(Utc::now());
-        let existing = resident::Entity::find()
-            .filter(resident::Column::VillageId.eq(target.id))
-            .filter(resident::Column::Nik.eq(r.nik.as_str()))
-            .one(&txn)
-            .await?;
-        let moved_id = match existing {
-            // Back to a village they lived in before: the old record lives again.
-            Some(old) => {
-                let mut back: resident::ActiveModel = old.into();
-                back.status = Set("hidup".into());
-                back.updated_at = Set(Utc::now());
-                back.update(&txn).await?.id
-            }
-            None => copy.insert(&txn).await?.id,
-        };
-        population_event::ActiveModel {
-            village_id: Set(target.id),
-            resident_id: Set(moved_id),
-            family_id: Set(None),
-            kind: Set("pindah_masuk".into()),
-            event_date: Set(date),
-            document_number: Set(Some(record::squash(&e.document_number)).filter(|s| !s.is_empty())),
-            place: Set(Some(crate::village::service::to_info(&find_village(&txn, village_id).await?).title())),
-            reason: Set(Some(record::squash(&e.reason)).filter(|s| !s.is_empty())),
-            other_village_id: Set(Some(village_id)),
-            recorded_by: Set(Some(by.id)),
-            recorded_by_name: Set(by.name.clone()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        super::moves::send(&txn, village_id, &r, &target, date, &event, by).await?;
     }
     txn.commit().await?;
     Ok(())
@@ -999,10 +988,6 @@ pub async fn update_family(
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-async fn find_village<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<village::Model> {
-    village::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
 /// A resident asks for a correction of their record.

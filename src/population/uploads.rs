@@ -72,6 +72,7 @@ pub async fn put(
         rows: Set(i32::try_from(rows).unwrap_or(i32::MAX)),
         progress: Set(0),
         created_at: Set(Utc::now()),
+        heartbeat_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -100,12 +101,35 @@ fn running_here() -> std::sync::MutexGuard<'static, HashMap<String, Arc<AtomicU3
     RUNNING_HERE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The counter this process's import of `token` advances; [`finish`] forgets it.
-pub fn track(token: &str) -> Arc<AtomicU32> {
-    running_here().entry(token.to_string()).or_default().clone()
+/// The counter this process's import of `token` advances ([`finish`] forgets it); `None` when
+/// this process runs it already.
+pub fn track(token: &str) -> Option<Arc<AtomicU32>> {
+    let mut here = running_here();
+    if here.contains_key(token) {
+        return None;
+    }
+    let counter = Arc::new(AtomicU32::new(0));
+    here.insert(token.to_string(), counter.clone());
+    Some(counter)
 }
 
-/// Where the upload `token` of this village and official stands.
+/// A running import on another server is alive while it writes its heartbeat this often…
+const HEARTBEAT: Duration = Duration::from_secs(2);
+/// …and stopped (its server died) after this long without one.
+const SILENT_AFTER: chrono::Duration = chrono::Duration::seconds(30);
+
+/// What an import whose server stopped midway says: its one transaction was never committed.
+pub const STOPPED: &str = "Impor terhenti karena server berhenti di tengah jalan. Tidak ada data yang tersimpan \
+                           (impor ditulis semua atau tidak sama sekali); unggah berkasnya lagi.";
+
+/// Forgets the counter of an import that did not start.
+pub fn untrack(token: &str) {
+    running_here().remove(token);
+}
+
+/// Where the upload `token` of this village and official stands. A "running" import that no
+/// live server runs — this process does not, and (PostgreSQL) no heartbeat came for
+/// [`SILENT_AFTER`]; SQLite is served by one process only — is recorded as stopped.
 ///
 /// # Errors
 /// Database failures.
@@ -115,13 +139,34 @@ pub async fn state(
     village_id: i64,
     official_id: i64,
 ) -> AppResult<Option<ImportState>> {
-    Ok(find(db, token, village_id, official_id).await?.map(|u| match u.stage.as_str() {
-        RUNNING => ImportState::Running {
-            done: running_here()
-                .get(token)
-                .map_or_else(|| u32::try_from(u.progress).unwrap_or(0), |here| here.load(Ordering::Relaxed)),
-            total: u32::try_from(u.rows).unwrap_or(0),
-        },
+    let Some(u) = find(db, token, village_id, official_id).await? else { return Ok(None) };
+    Ok(Some(match u.stage.as_str() {
+        RUNNING => {
+            let here = running_here().get(token).map(|n| n.load(Ordering::Relaxed));
+            let alive_elsewhere = db.get_database_backend() == sea_orm::DbBackend::Postgres
+                && u.heartbeat_at.is_some_and(|t| Utc::now() - t < SILENT_AFTER);
+            match here {
+                Some(done) => ImportState::Running { done, total: u32::try_from(u.rows).unwrap_or(0) },
+                None if alive_elsewhere => ImportState::Running {
+                    done: u32::try_from(u.progress).unwrap_or(0),
+                    total: u32::try_from(u.rows).unwrap_or(0),
+                },
+                None => {
+                    let stopped = Err(STOPPED.to_string());
+                    // Only if it is still the same run (nobody finished it meanwhile).
+                    import_upload::Entity::update_many()
+                        .col_expr(import_upload::Column::Stage, Expr::value(FINISHED))
+                        .col_expr(import_upload::Column::Outcome, Expr::value(outcome_json(&stopped)))
+                        .col_expr(import_upload::Column::Bytes, Expr::value(Vec::<u8>::new()))
+                        .filter(import_upload::Column::VillageId.eq(village_id))
+                        .filter(import_upload::Column::Token.eq(token))
+                        .filter(import_upload::Column::Stage.eq(RUNNING))
+                        .exec(db)
+                        .await?;
+                    ImportState::Finished(stopped)
+                }
+            }
+        }
         FINISHED => ImportState::Finished(outcome_of(u.outcome.as_deref())),
         _ => ImportState::Checked(outcome_of(u.outcome.as_deref())),
     }))
@@ -145,6 +190,7 @@ pub async fn start(
     let moved = import_upload::Entity::update_many()
         .col_expr(import_upload::Column::Stage, Expr::value(RUNNING))
         .col_expr(import_upload::Column::Progress, Expr::value(0))
+        .col_expr(import_upload::Column::HeartbeatAt, Expr::value(Utc::now()))
         .filter(import_upload::Column::VillageId.eq(village_id))
         .filter(import_upload::Column::Token.eq(token))
         .filter(import_upload::Column::Stage.eq(CHECKED))
@@ -153,8 +199,8 @@ pub async fn start(
     Ok((moved.rows_affected == 1).then_some(u))
 }
 
-/// Writes the running import's row count to the table every half second, for the other app
-/// servers, until aborted. PostgreSQL only (see the module's note on SQLite).
+/// Writes the running import's row count and a heartbeat to the table every two seconds, for
+/// the other app servers, until aborted. PostgreSQL only (see the module's note on SQLite).
 pub fn report_progress(
     db: DatabaseConnection,
     village_id: i64,
@@ -165,16 +211,12 @@ pub fn report_progress(
         if db.get_database_backend() != sea_orm::DbBackend::Postgres {
             return;
         }
-        let mut last = 0;
         loop {
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            tokio::time::sleep(HEARTBEAT).await;
             let now = progress.load(Ordering::Relaxed);
-            if now == last {
-                continue;
-            }
-            last = now;
             let _ = import_upload::Entity::update_many()
                 .col_expr(import_upload::Column::Progress, Expr::value(i32::try_from(now).unwrap_or(i32::MAX)))
+                .col_expr(import_upload::Column::HeartbeatAt, Expr::value(Utc::now()))
                 .filter(import_upload::Column::VillageId.eq(village_id))
                 .filter(import_upload::Column::Token.eq(token.as_str()))
                 .filter(import_upload::Column::Stage.eq(RUNNING))

@@ -103,7 +103,7 @@ pub async fn set_hero(
     by: &Official,
     bytes: &[u8],
 ) -> AppResult<()> {
-    let jpeg = crate::media::banner(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let jpeg = crate::media::checked(bytes, crate::media::banner).await?;
     let key = format!("portal/{}/beranda-{}.jpg", v.id, crate::media::random_name());
     files.put(&key, &jpeg).await.map_err(io)?;
     let mut p = stored_profile(db, v.id).await?;
@@ -294,7 +294,7 @@ pub async fn set_person_photo(
     bytes: &[u8],
 ) -> AppResult<()> {
     let p = find_person(db, v.id, id).await?;
-    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let photo = crate::media::checked(bytes, crate::media::market_photo).await?;
     let key = format!("portal/{}/perangkat-{}.jpg", v.id, crate::media::random_name());
     files.put(&key, &photo.thumb).await.map_err(io)?;
     let (old, name) = (p.photo_key.clone(), p.name.clone());
@@ -946,7 +946,7 @@ pub async fn add_photo(
             "Satu album memuat paling banyak {ALBUM_PHOTOS_MAX} foto; buat album baru."
         )));
     }
-    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let photo = crate::media::checked(bytes, crate::media::market_photo).await?;
     let base = format!("portal/{}/galeri-{}", v.id, crate::media::random_name());
     let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
     files.put(&key, &photo.display).await.map_err(io)?;

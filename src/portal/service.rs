@@ -197,7 +197,7 @@ pub async fn set_cover(
     bytes: &[u8],
 ) -> AppResult<()> {
     let a = find(db, v.id, id).await?;
-    let photo = crate::media::market_photo(bytes).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let photo = crate::media::checked(bytes, crate::media::market_photo).await?;
     let base = format!("portal/{}/{}", v.id, crate::media::random_name());
     let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
     let io = |e: std::io::Error| {

@@ -137,6 +137,55 @@ pub async fn service_worker(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// Pages that show personal data (NIK, KK, family, addresses, phone numbers, the audit log):
+/// answered `no-store`, so neither the browser nor the service worker keeps them. `rest` is the
+/// path inside a village (`akun/profil`) or of the deployment (`kelola`).
+pub fn personal(rest: &str) -> bool {
+    const PERSONAL: [&str; 7] =
+        ["akun", "admin", "layanan/permohonan", "pasar/kelola", "pengaduan/saya", "kelola", "wilayah"];
+    let rest = rest.trim_start_matches('/');
+    PERSONAL.iter().any(|p| rest == *p || rest.strip_prefix(p).is_some_and(|tail| tail.starts_with('/')))
+}
+
+/// What the edges of a request (`web::edges`) note of a page before it is made, to mark its
+/// answer after: personal pages are never kept (`Cache-Control: no-store`), and every page made
+/// for a request that looked its user up says whose it is (`X-Digdaya-Pemilik`, the outbox's
+/// owner tag, empty for a visitor), so the service worker drops what it kept for a user once a
+/// page shows that user's session has ended.
+pub struct PageFacts {
+    personal: bool,
+    scope: Option<crate::server::RequestScope>,
+}
+
+impl PageFacts {
+    pub fn of(req: &axum::extract::Request) -> PageFacts {
+        let path = req.uri().path();
+        let bound = req.extensions().get::<SiteMode>().is_some_and(|m| m.bound_slug().is_some());
+        let inside = if bound { path } else { path.trim_start_matches('/').split_once('/').map_or("", |(_, r)| r) };
+        PageFacts {
+            personal: personal(inside) || personal(path),
+            scope: req.extensions().get::<crate::server::RequestScope>().cloned(),
+        }
+    }
+
+    pub fn mark(&self, res: &mut Response) {
+        if self.personal {
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store, private"));
+        }
+        let html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        if html && let Some(looked_up) = self.scope.as_ref().and_then(crate::server::RequestScope::looked_up_user) {
+            let owner = looked_up.as_ref().map(crate::outbox::service::owner_tag).unwrap_or_default();
+            if let Ok(value) = HeaderValue::from_str(&owner) {
+                res.headers_mut().insert("x-digdaya-pemilik", value);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +195,17 @@ mod tests {
         let source = service_worker_source("abc123def456", "pkg");
         assert!(source.contains("\"abc123def456\""));
         assert!(!source.contains("__BUILD__") && !source.contains("__PKG__"));
+    }
+
+    #[test]
+    fn personal_pages_are_named_by_their_path() {
+        for p in
+            ["akun", "/akun/profil", "admin/penduduk/3", "layanan/permohonan/7", "pasar/kelola", "kelola", "wilayah"]
+        {
+            assert!(personal(p), "{p}");
+        }
+        for p in ["", "layanan", "layanan/surat/4", "pengaduan/baru", "pasar", "akunting", "berita/admin"] {
+            assert!(!personal(p), "{p}");
+        }
     }
 }

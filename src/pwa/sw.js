@@ -6,12 +6,15 @@
 // - /v/{build}/…: files whose content never changes under their address: cache first.
 // - Map layers, photos and tiles: data rather than code, kept across deployments (DATA), at most
 //   DATA_LIMIT entries, the oldest dropped first.
-// - Personal files (letters' attachments) and anything marked no-store are never kept; signing
-//   out empties the kept pages.
+// - Personal files (letters' attachments) and anything marked no-store (pages with NIK, KK,
+//   family, addresses: /akun, /admin…) are never kept; signing out empties the kept pages, and
+//   so does a page that shows another user, or none, where one was signed in (a session that
+//   ended elsewhere): each page says whose it is (X-Digdaya-Pemilik).
 const BUILD = "__BUILD__";
 const STATIC = `digdaya-static-${BUILD}`;
 const PAGES = `digdaya-pages-${BUILD}`;
 const DATA = "digdaya-data";
+const META = "digdaya-meta";
 const DATA_LIMIT = 500;
 const PAGE_WAIT_MS = 4000;
 const PRECACHE = [`/v/${BUILD}/__PKG__/digdaya.css`, "/pwa.js", "/favicon.svg"];
@@ -29,7 +32,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith("digdaya-") && ![STATIC, PAGES, DATA].includes(name)) {
+        if (name.startsWith("digdaya-") && ![STATIC, PAGES, DATA, META].includes(name)) {
           await caches.delete(name);
         }
       }
@@ -151,13 +154,30 @@ async function page(event) {
   }
 }
 
-function keepPage(request, response) {
-  if (/^text\/html/.test(response.headers.get("Content-Type") || "")) return remember(PAGES, request, response);
+async function keepPage(request, response) {
+  if (!/^text\/html/.test(response.headers.get("Content-Type") || "")) return;
+  await forgetOtherUsers(response);
+  return remember(PAGES, request, response);
+}
+
+// The pages kept belong to the user the last page was made for: another one (or nobody) now,
+// and they go.
+async function forgetOtherUsers(response) {
+  const owner = response.headers.get("X-Digdaya-Pemilik");
+  if (owner === null) return;
+  const meta = await caches.open(META);
+  const before = await (await meta.match("/__pemilik"))?.text();
+  if (before === owner) return;
+  if (before !== undefined) await caches.delete(PAGES);
+  await meta.put("/__pemilik", new Response(owner));
 }
 
 async function signOut(request) {
   const response = await fetch(request);
-  if (response.ok) await caches.delete(PAGES);
+  if (response.ok || response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+    await caches.delete(PAGES);
+    await (await caches.open(META)).delete("/__pemilik");
+  }
   return response;
 }
 

@@ -146,7 +146,13 @@ impl TestApp {
             s3: None,
         };
         let storage = digdaya::media::Storage::new(files);
-        let state = AppState { db: db.clone(), leptos_options: config.leptos_options(), files: storage.clone(), pages };
+        let state = AppState {
+            db: db.clone(),
+            leptos_options: config.leptos_options(),
+            files: storage.clone(),
+            pages,
+            outage: Default::default(),
+        };
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state)).await.expect("serve");
         });

@@ -23,6 +23,8 @@ pub struct Model {
     pub access_token: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The outbox item that made this row, if one did (unique in the village).
+    pub outbox_key: Option<String>,
     pub closed_at: Option<DateTimeUtc>,
 }
 

@@ -17,6 +17,8 @@ pub struct Model {
     pub rows: i32,
     pub progress: i32,
     pub created_at: DateTimeUtc,
+    /// Written every few seconds while the import runs: a silent one has stopped.
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,8 @@ pub struct Model {
     pub signature: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The outbox item that made this row, if one did (unique in the village).
+    pub outbox_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub kind: String,
     pub result: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Whose session sent it (`outbox::service::owner_tag`); `None` for an anonymous visitor.
+    pub owner: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

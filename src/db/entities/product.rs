@@ -19,6 +19,8 @@ pub struct Model {
     pub hidden_reason: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The outbox item that made this row, if one did (unique in the village).
+    pub outbox_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
