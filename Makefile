@@ -18,7 +18,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit fuzz e2e api-check bench province load lighthouse fmt lint FORCE
+.PHONY: run test setup setup-test build precompress unit fuzz guard wasm-budget e2e api-check bench province load lighthouse fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -28,7 +28,7 @@ run: setup build
 	@echo ""
 	@exec $(BIN) serve
 
-test: setup-test build unit fuzz api-check e2e
+test: setup-test guard build wasm-budget unit fuzz api-check e2e
 
 setup:
 	@.ci/setup.sh
@@ -64,6 +64,18 @@ precompress:
 	  [ "$$f.br" -nt "$$f" ] || brotli -q 11 -f -k "$$f"; \
 	  [ "$$f.gz" -nt "$$f" ] || gzip -9 -f -k "$$f"; \
 	done
+
+# Guardrails that need no build: the code formatted as rustfmt.toml says, and the import rules
+# of the house (.ci/imports.py: no slice imports the assembly, no circle between slices; the
+# breaks still left are listed in .ci/imports.allow, which may only shrink).
+guard:
+	cargo fmt --check
+	python3 .ci/imports.py
+
+# After the build: the main WASM module within 250 KB brotli, and wasm-split not falling back
+# to keeping the whole data segment in it (.ci/wasm-budget.py).
+wasm-budget:
+	python3 .ci/wasm-budget.py
 
 # Unit and integration tests, with the release profile so that they reuse the server build.
 # PostgreSQL variants run when DATABASE_URL_PG is set (.ci/run sets it).
