@@ -167,10 +167,10 @@ async fn main() {
         db: db.clone(),
         leptos_options: config.leptos_options(),
         files: digdaya::media::Storage::new(&config.files_dir),
-        pages: digdaya::cache::PageCache::off(),
         outage: Default::default(),
     };
-    tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state)).await });
+    let pages = digdaya::cache::PageCache::off();
+    tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state, pages)).await });
     // A first burst opens the database pool's connections (PostgreSQL's cost ~150 ms once after
     // a start, reported apart); then five bursts, each from fresh HTTP connections (a new client),
     // so that one unlucky moment on a shared machine does not decide the figure; the

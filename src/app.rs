@@ -93,7 +93,7 @@ fn content_security_policy() {
         return;
     };
     // The map's base tiles come from the deployment's tile server.
-    let tiles = crate::complaints::service::tile_origin().map(|o| format!(" {o}")).unwrap_or_default();
+    let tiles = crate::geo::village::tile_origin().map(|o| format!(" {o}")).unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; connect-src 'self'; \

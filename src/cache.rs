@@ -32,6 +32,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::server_fn::ServerFn;
 
+use crate::state::Touched;
+
 /// An answer larger than this is served but not kept (a large village's map layer may be).
 const MAX_BODY: usize = 1024 * 1024;
 
@@ -110,39 +112,6 @@ struct Entry {
     body: Bytes,
     /// The village the answer is of; `None`: of the deployment, or of several villages.
     village: Option<String>,
-}
-
-/// The villages a request's handlers looked up, so that an answer can be filed under its
-/// village and a write forget only its village's answers. Travels in the request's extensions.
-#[derive(Clone, Default)]
-pub struct Touched(Arc<Mutex<Vec<String>>>);
-
-impl Touched {
-    fn add(&self, slug: &str) {
-        let mut slugs = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !slugs.iter().any(|s| s == slug) {
-            slugs.push(slug.to_string());
-        }
-    }
-
-    /// The one village looked up, if exactly one was.
-    fn single(&self) -> Option<String> {
-        let slugs = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match slugs.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// Notes that the current request (a page render or a server function) acts in the village
-/// `slug`. Outside a request, nothing.
-pub fn touched(slug: &str) {
-    if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>()
-        && let Some(t) = parts.extensions.get::<Touched>()
-    {
-        t.add(slug);
-    }
 }
 
 /// The village of the addresses whose handlers serve one village by its slug in the path (the

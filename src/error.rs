@@ -82,11 +82,29 @@ impl From<sea_orm::DbErr> for AppError {
             return AppError::Invalid("Isian terlalu panjang atau berisi karakter yang tidak sah.".into());
         }
         tracing::error!(error = %short(&err.to_string()), "database error");
-        if crate::db::outage::is_outage(&err) { AppError::Busy } else { AppError::Internal }
+        if is_outage(&err) { AppError::Busy } else { AppError::Internal }
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Whether `err` says the database itself is unreachable (not a bad query): answered 503,
+/// and it opens `db::outage`'s circuit.
+#[cfg(feature = "ssr")]
+pub fn is_outage(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+        ),
+        _ => false,
+    }
+}
 
 /// At most 200 characters of `text` (messages and logs stay bounded whatever was sent).
 fn short(text: &str) -> String {

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod complaints;
 pub mod error;
 pub mod geo;
+pub mod kit;
 pub mod letters;
 pub mod map;
 pub mod market;
@@ -41,6 +42,8 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod edges;
+#[cfg(feature = "ssr")]
 pub mod media;
 #[cfg(feature = "ssr")]
 pub mod net;
@@ -48,6 +51,8 @@ pub mod net;
 pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod state;
 #[cfg(feature = "ssr")]
 pub mod web;
 

@@ -139,11 +139,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 db: conn,
                 leptos_options: config.leptos_options(),
                 files: config.storage()?,
-                pages: digdaya::cache::PageCache::from_env()?,
                 outage: Default::default(),
             };
+            let pages = digdaya::cache::PageCache::from_env()?;
             tracing::info!("Digdaya listening on http://{}", config.addr);
-            serve(listener, router(state)).await.map_err(|e| format!("server stopped: {e}"))
+            serve(listener, router(state, pages)).await.map_err(|e| format!("server stopped: {e}"))
         }
         Command::CreateToken { name, villages, write } => {
             let mut ids = Vec::new();

@@ -133,11 +133,13 @@ pub fn admit<B>(req: &mut http::Request<B>, addr: std::net::SocketAddr) {
     req.extensions_mut().insert(found);
 }
 
-/// Over HTTPS the session and device cookies are the `__Host-` ones (Secure, this host only);
-/// a plain-named one came from an insecure page or was planted by a neighbouring host, and is
-/// not read at all.
+/// The plain names of the cookies that are `__Host-` ones over HTTPS (Secure, this host only):
+/// the session's and the known device's (`auth` names them; its tests hold the two lists equal).
+pub const HOST_ONLY_COOKIES: [&str; 2] = ["digdaya_session", "digdaya_perangkat"];
+
+/// Over HTTPS the session and device cookies are the `__Host-` ones; a plain-named one came from
+/// an insecure page or was planted by a neighbouring host, and is not read at all.
 fn drop_plain_cookies(headers: &mut HeaderMap) {
-    const PLAIN: [&str; 2] = [crate::auth::session::COOKIE, crate::auth::throttle::DEVICE_COOKIE];
     let kept: Vec<String> = headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -145,7 +147,7 @@ fn drop_plain_cookies(headers: &mut HeaderMap) {
         .flat_map(|v| v.split(';'))
         .map(str::trim)
         .filter(|pair| !pair.is_empty())
-        .filter(|pair| !PLAIN.iter().any(|name| pair.split('=').next() == Some(*name)))
+        .filter(|pair| !HOST_ONLY_COOKIES.iter().any(|name| pair.split('=').next() == Some(*name)))
         .map(str::to_string)
         .collect();
     headers.remove(http::header::COOKIE);

@@ -7,13 +7,11 @@
 //! a server function under `/api/*`, or a Leptos route rendered with `AppState` in the reactive
 //! context (and, for a GET, a `RequestScope` in the request's extensions).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::{
     Json, Router,
-    extract::{FromRef, Request, State},
+    extract::{Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -21,8 +19,6 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list_with_exclusions_and_ssg_and_context};
-use sea_orm::DatabaseConnection;
-use tokio::sync::OnceCell;
 use tower_http::{
     CompressionLevel,
     compression::CompressionLayer,
@@ -31,102 +27,13 @@ use tower_http::{
 };
 
 use crate::app::{App, shell};
-use crate::auth::guard::User;
-use crate::db::entities::village;
-use crate::error::AppError;
+use crate::cache::PageCache;
 use crate::site::SiteMode;
-
-/// What every handler and server function may use. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub leptos_options: LeptosOptions,
-    /// Uploaded files (letters' attachments, complaint, map and market photos).
-    pub files: crate::media::Storage,
-    /// Public answers kept for a few seconds (`cache`).
-    pub pages: crate::cache::PageCache,
-    /// Whether the database answers (`db::outage`).
-    pub outage: crate::db::outage::Circuit,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-/// The `AppState` of the current request, inside a server function or a rendered page.
-///
-/// # Errors
-/// `AppError::Internal` when called outside a request (a programming error, logged).
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the reactive context");
-        AppError::Internal
-    })
-}
-
-/// What the server functions of one page read once and share: the village of a slug and who
-/// is signed in. A page render runs several server functions (the layout's village, the page's
-/// data), each of which would otherwise look both up again. Given to GET requests only, so a
-/// write never acts on a snapshot taken before it; it lives as long as the request.
-///
-/// It travels in the request's own extensions (`resolve_site_mode` puts it there), read back
-/// through the request's `Parts`, never through a context of its own: a reactive owner made
-/// for a server function can have another request's owner as its parent, and a context looked
-/// up there answered with that request's scope — its signed-in user (seen under load as a
-/// resident's write refused as "not found" while other residents' pages rendered).
-#[derive(Clone, Default)]
-pub struct RequestScope(Arc<ScopeInner>);
-
-#[derive(Default)]
-struct ScopeInner {
-    villages: Mutex<HashMap<String, Arc<OnceCell<Option<village::Model>>>>>,
-    user: OnceCell<Option<User>>,
-}
-
-impl RequestScope {
-    /// The request's scope, if it has one (a GET request).
-    pub fn current() -> Option<Self> {
-        use_context::<http::request::Parts>()?.extensions.get::<Self>().cloned()
-    }
-
-    /// The village of `slug`, found by `load` the first time this request asks.
-    ///
-    /// # Errors
-    /// What `load` returns (a failure is not kept).
-    pub async fn village<F, Fut>(&self, slug: &str, load: F) -> Result<Option<village::Model>, AppError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<village::Model>, AppError>>,
-    {
-        let cell = {
-            let mut villages = self.0.villages.lock().unwrap_or_else(PoisonError::into_inner);
-            villages.entry(slug.to_string()).or_default().clone()
-        };
-        cell.get_or_try_init(load).await.cloned()
-    }
-
-    /// Who is signed in, if this request looked it up (nothing is looked up here).
-    pub fn looked_up_user(&self) -> Option<Option<User>> {
-        self.0.user.get().cloned()
-    }
-
-    /// Who is signed in, found by `load` the first time this request asks.
-    ///
-    /// # Errors
-    /// What `load` returns (a failure is not kept).
-    pub async fn user<F, Fut>(&self, load: F) -> Result<Option<User>, AppError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<User>, AppError>>,
-    {
-        self.0.user.get_or_try_init(load).await.cloned()
-    }
-}
+pub use crate::state::AppState;
+use crate::state::RequestScope;
 
 /// The whole application router.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, pages: PageCache) -> Router {
     let options = state.leptos_options.clone();
     // Register the routes of both site modes: path-based villages and host-bound villages.
     let mut routes = Vec::new();
@@ -144,7 +51,13 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/healthz", get(healthz))
         // The partner API, documented at /api/v1/openapi.json.
-        .nest("/api/v1", crate::api::routes(state.clone(), crate::api::Limits::from_env()))
+        .nest(
+            "/api/v1",
+            crate::api::routes(state.clone(), crate::api::Limits::from_env(), |endpoints| {
+                // Anonymous public reads are kept briefly; the limit counts them all the same.
+                endpoints.layer(middleware::from_fn_with_state(pages.clone(), crate::cache::api))
+            }),
+        )
         // Registry files: an import upload (multipart form, up to 25 MB) and exports.
         .route(
             "/api/population/import/{slug}",
@@ -279,8 +192,8 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     })
     .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-    .layer(middleware::from_fn(crate::web::edges))
-    .layer(middleware::from_fn_with_state(state.clone(), resolve_site_mode))
+    .layer(middleware::from_fn(crate::edges::edges))
+    .layer(middleware::from_fn_with_state((state.clone(), pages.clone()), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
     // No request may hang a connection: after 30 s the client gets a 503 and the work is dropped.
     .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -294,7 +207,7 @@ pub fn router(state: AppState) -> Router {
     .layer(CompressionLayer::new().no_br().quality(CompressionLevel::Precise(4)))
     // Public answers are kept as sent, compressed: a kept page costs neither a render nor a
     // compression (the key holds `Accept-Encoding`).
-    .layer(middleware::from_fn_with_state(state.pages.clone(), crate::cache::pages))
+    .layer(middleware::from_fn_with_state(pages.clone(), crate::cache::pages))
     .layer(middleware::from_fn(strict_transport_over_https))
     .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
     .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -371,7 +284,11 @@ fn authority_of(url: &str) -> Option<&str> {
 
 /// Decides from the `Host` header whether this request is for a host-bound village (the page
 /// cache remembers each host's binding for its time-to-live).
-async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+async fn resolve_site_mode(
+    State((state, pages)): State<(AppState, PageCache)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     // A database known not to answer: 503 at once (`db::outage`), before the host's lookup.
     let circuit = match crate::db::outage::admit(&state.outage, req.uri().path()) {
         Ok(circuit) => circuit,
@@ -384,7 +301,7 @@ async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next
         .map(|h| h.rsplit_once(':').map_or(h, |(name, _port)| name).to_ascii_lowercase());
     let mode = match host {
         Some(host) if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
-            match state.pages.host(&host, || crate::village::service::slug_for_host(&state.db, &host)).await {
+            match pages.host(&host, || crate::village::service::slug_for_host(&state.db, &host)).await {
                 Ok(Some(slug)) => SiteMode::Bound { slug },
                 Ok(None) => SiteMode::Deployment,
                 Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
@@ -397,7 +314,7 @@ async fn resolve_site_mode(State(state): State<AppState>, mut req: Request, next
         req.extensions_mut().insert(RequestScope::default());
     }
     let res = mode.within(next.run(req)).await;
-    crate::db::outage::observe(&state, circuit, res.status()).await;
+    crate::db::outage::observe(&state.db, &state.outage, circuit, res.status()).await;
     res
 }
 
@@ -494,40 +411,4 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use super::*;
-
-    #[tokio::test]
-    async fn a_request_looks_each_village_and_the_user_up_once_and_keeps_no_failure() {
-        let scope = RequestScope::default();
-        let calls = AtomicUsize::new(0);
-        let load = || async {
-            calls.fetch_add(1, Ordering::SeqCst);
-            Ok(None)
-        };
-        assert_eq!(scope.village("a", load).await, Ok(None));
-        assert_eq!(scope.village("a", load).await, Ok(None));
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert_eq!(scope.village("b", load).await, Ok(None));
-        assert_eq!(calls.load(Ordering::SeqCst), 2, "another slug is another lookup");
-
-        let tries = AtomicUsize::new(0);
-        let failing = || async {
-            tries.fetch_add(1, Ordering::SeqCst);
-            Err(AppError::Internal)
-        };
-        assert!(scope.user(failing).await.is_err());
-        let answering = || async {
-            tries.fetch_add(1, Ordering::SeqCst);
-            Ok(None)
-        };
-        assert!(scope.user(answering).await.unwrap().is_none(), "a failure is not kept");
-        assert!(scope.user(answering).await.unwrap().is_none());
-        assert_eq!(tries.load(Ordering::SeqCst), 2);
-    }
 }

@@ -41,71 +41,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
 }
 
-/// Where a keyset-paged list is (see `db::keyset`): the page number, only shown, and the row to
-/// continue after or before, as the server's opaque cursor. In the address: `hal`, `setelah`,
-/// `sebelum`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct PageAt {
-    pub page: u64,
-    pub after: String,
-    pub before: String,
-}
-
-impl PageAt {
-    /// Read from the page's address.
-    pub fn from_query(q: &leptos_router::params::ParamsMap) -> Self {
-        Self::of(|name| q.get(name))
-    }
-
-    /// Read from address parameters as [`PageAt::query`] writes them.
-    pub fn parse(query: &str) -> Self {
-        Self::of(|name| {
-            query
-                .split('&')
-                .find_map(|pair| pair.split_once('=').filter(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
-        })
-    }
-
-    fn of(get: impl Fn(&str) -> Option<String>) -> Self {
-        let cursor = |name: &str| {
-            get(name)
-                .filter(|c| c.len() <= 2048 && c.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-                .unwrap_or_default()
-        };
-        Self {
-            page: get("hal").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
-            after: cursor("setelah"),
-            before: cursor("sebelum"),
-        }
-    }
-
-    /// As address parameters (`hal=2&setelah=…`), empty for the first page.
-    pub fn query(&self) -> String {
-        let mut out = String::new();
-        if self.page > 1 {
-            out.push_str(&format!("hal={}", self.page));
-        }
-        for (name, value) in [("setelah", &self.after), ("sebelum", &self.before)] {
-            if !value.is_empty() {
-                if !out.is_empty() {
-                    out.push('&');
-                }
-                out.push_str(&format!("{name}={value}"));
-            }
-        }
-        out
-    }
-}
-
-/// The links of a keyset-paged list around the page shown.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PageLinks {
-    pub page: u64,
-    pub pages: u64,
-    pub prev: Option<PageAt>,
-    pub next: Option<PageAt>,
-}
+pub use crate::kit::page::{PageAt, PageLinks};
 
 /// Previous/next links of a keyset-paged list. `href` gets the address parameters of the page
 /// to link to (`hal=2&setelah=…`, empty for the first page).
@@ -273,13 +209,13 @@ pub fn form_values(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::FormData> {
 }
 
 /// The message for `field` among a form's problems, if any.
-pub fn problem_of(problems: &[crate::letters::model::Problem], field: &str) -> Option<String> {
+pub fn problem_of(problems: &[crate::kit::form::Problem], field: &str) -> Option<String> {
     problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
 }
 
 /// The problem of `field` under its input, while there is one.
 pub fn field_problem(
-    problems: RwSignal<Vec<crate::letters::model::Problem>>,
+    problems: RwSignal<Vec<crate::kit::form::Problem>>,
     field: impl Into<String>,
 ) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
     let field = field.into();

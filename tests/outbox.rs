@@ -59,7 +59,7 @@ async fn send_owned(app: &TestApp, cookie: Option<&str>, owner: &str, items: &[I
 async fn owner_of(app: &TestApp, cookie: &str) -> String {
     let token = cookie.trim_start_matches("digdaya_session=").to_string();
     let user = digdaya::auth::guard::signed_in_with(&app.db, Some(token)).await.unwrap().unwrap();
-    service::owner_tag(&user)
+    digdaya::auth::owner::owner_tag(&user)
 }
 
 async fn send(app: &TestApp, cookie: Option<&str>, items: &[Item<'_>]) -> (u16, Vec<Outcome>) {

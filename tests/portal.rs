@@ -271,7 +271,7 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
 }
 
 async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backend: Backend) {
-    use digdaya::letters::service::long_date;
+    use digdaya::kit::time::long_date;
     use digdaya::portal::content::{AnnouncementInput, EventInput};
     use digdaya::portal::content_service as content;
     let app = TestApp::spawn(&backend).await;

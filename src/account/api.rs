@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[server(endpoint = "account/profile")]
 #[lazy]
 pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
     super::service::profile(&state.db, &village, me.id).await
@@ -19,7 +19,7 @@ pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
 #[server(endpoint = "account/access")]
 #[lazy]
 pub async fn my_access(slug: String, at: crate::ui::PageAt) -> Result<AccessPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
     crate::audit::service::about_resident(&state.db, &village, me.id, &at).await

@@ -20,7 +20,7 @@ use super::{ApiPath, ApiQuery, ApiResult, Caller, Failure, Scope};
 use crate::db::entities::{area, family, letter_request, letter_type, product, resident, shop, village};
 use crate::db::keyset;
 use crate::population::model::Count;
-use crate::server::AppState;
+use crate::state::AppState;
 use crate::ui::PageAt;
 
 /// Items per page and where to start.

@@ -27,7 +27,7 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::guard::{self, Official, User};
 use crate::error::AppError;
-use crate::server::AppState;
+use crate::state::AppState;
 use model::ApiError;
 use tokens::Partner;
 
@@ -281,10 +281,16 @@ async fn unknown() -> Failure {
     Failure::new(StatusCode::NOT_FOUND, "not_found", "Alamat API ini tidak ada. Lihat /api/v1/openapi.json.")
 }
 
-/// The API's routes, rate limited, to nest at `/api/v1`.
-pub fn routes(state: AppState, limits: Limits) -> Router<AppState> {
+/// The API's routes, rate limited, to nest at `/api/v1`. `within` is what the assembly wraps
+/// round the endpoints inside the rate limit (the page cache's public reads: a kept answer is
+/// counted all the same).
+pub fn routes(
+    state: AppState,
+    limits: Limits,
+    within: impl FnOnce(Router<AppState>) -> Router<AppState>,
+) -> Router<AppState> {
     use handlers as h;
-    Router::new()
+    let endpoints = Router::new()
         .route("/openapi.json", get(doc::openapi))
         .route("/villages", get(h::list_villages))
         .route("/villages/{slug}", get(h::get_village))
@@ -297,10 +303,8 @@ pub fn routes(state: AppState, limits: Limits) -> Router<AppState> {
         .route("/villages/{slug}/map/layers/{layer}", get(h::map_layer))
         .route("/villages/{slug}/residents", get(h::list_residents))
         .route("/villages/{slug}/letter-requests", get(h::list_letter_requests).post(h::create_letter_request))
-        .fallback(unknown)
-        // Anonymous public reads are kept briefly; the limit counts them all the same.
-        .layer(axum::middleware::from_fn_with_state(state.pages.clone(), crate::cache::api))
-        .layer(axum::middleware::from_fn_with_state((state, limits), limit))
+        .fallback(unknown);
+    within(endpoints).layer(axum::middleware::from_fn_with_state((state, limits), limit))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub async fn list_audit(
     at: crate::ui::PageAt,
 ) -> Result<AuditPage, AppError> {
     use crate::auth::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     crate::auth::guard::require(&state.db, &village, &[Role::Kades, Role::Sekdes]).await?;
     let filter = super::model::AuditFilter { action, who, from, to };

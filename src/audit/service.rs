@@ -86,7 +86,7 @@ pub async fn list(
     let items = rows
         .iter()
         .map(|r| AuditRow {
-            time: crate::auth::api::wib(r.created_at),
+            time: crate::kit::time::wib_with_zone(r.created_at),
             actor: actor_label(r),
             action: action_label(&r.action),
             subject: match (&r.subject_kind, r.subject_id) {
@@ -159,7 +159,7 @@ pub async fn about_resident(
                 }
                 _ => action_label(&r.action),
             };
-            AccessEntry { time: crate::auth::api::wib(r.created_at), who, what }
+            AccessEntry { time: crate::kit::time::wib_with_zone(r.created_at), who, what }
         })
         .collect();
     Ok(AccessPage { items, links })

@@ -48,15 +48,9 @@ async fn replace_session(
     set_cookie(&super::throttle::device_cookie(&signed_in.device, https));
     // Whose the phone's queued items are (not a secret, not personal data: a keyed hash).
     if let Some(user) = super::guard::signed_in_with(db, Some(signed_in.session.clone())).await? {
-        set_cookie(&crate::outbox::service::owner_cookie(&user, https));
+        set_cookie(&super::owner::owner_cookie(&user, https));
     }
     Ok(())
-}
-
-/// Western Indonesian Time, as officials and residents read it.
-#[cfg(feature = "ssr")]
-pub fn wib(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M WIB").to_string()
 }
 
 /// Signs an official in at the village `slug` and goes to its admin dashboard; with an empty
@@ -64,7 +58,7 @@ pub fn wib(t: chrono::DateTime<chrono::Utc>) -> String {
 /// `/wilayah`).
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(slug: String, username: String, password: String) -> Result<(), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = match slug.as_str() {
         "" => None,
         slug => Some(crate::village::service::scope(&state.db, slug).await?),
@@ -91,7 +85,7 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
 /// changing the PIN they were issued.
 #[server(endpoint = "auth/resident-sign-in")]
 pub async fn resident_sign_in(slug: String, nik: String, pin: String) -> Result<(), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let client = super::guard::client();
     let (signed_in, must_change) = super::residents::sign_in(&state.db, &village, &nik, &pin, &client).await?;
@@ -106,7 +100,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
     use crate::audit::{self, Action, Actor, Entry};
     use crate::db::entities::{official, resident};
     use sea_orm::EntityTrait;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let client = super::guard::client();
     if let Some(token) = super::guard::request_token()
         && let Some(ended) = super::session::end(&state.db, &token).await?
@@ -133,7 +127,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
         audit::record(&state.db, entry).await?;
     }
     set_cookie(&super::session::clear_cookie(client.https));
-    set_cookie(&crate::outbox::service::clear_owner_cookie(client.https));
+    set_cookie(&super::owner::clear_owner_cookie(client.https));
     go(&slug, if slug.is_empty() { "/kelola/masuk" } else { "/masuk" });
     Ok(())
 }
@@ -143,7 +137,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
 #[lazy]
 pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let official = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
     let counts = crate::population::service::summary(&state.db, village.id, None).await?;
@@ -163,7 +157,7 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
 pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
     use super::guard::Allow;
     use super::model::device_of;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
     Ok(super::session::of_holder(&state.db, me.holder(), chrono::Utc::now())
@@ -171,8 +165,8 @@ pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
         .into_iter()
         .map(|s| SessionInfo {
             current: s.id == me.session_id(),
-            started: wib(s.created_at),
-            last_seen: wib(s.last_seen_at),
+            started: crate::kit::time::wib_with_zone(s.created_at),
+            last_seen: crate::kit::time::wib_with_zone(s.last_seen_at),
             ip: s.ip,
             device: device_of(s.user_agent.as_deref()),
             id: s.id,
@@ -185,7 +179,7 @@ pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
 pub async fn end_session(slug: String, id: String) -> Result<(), AppError> {
     use super::guard::Allow;
     use super::session::Kind;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
     if id == me.session_id() {
@@ -200,7 +194,7 @@ pub async fn end_session(slug: String, id: String) -> Result<(), AppError> {
 #[server(endpoint = "auth/change-password")]
 pub async fn change_password(slug: String, current: String, new: String, repeat: String) -> Result<(), AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
     let client = super::guard::client();
@@ -210,7 +204,7 @@ pub async fn change_password(slug: String, current: String, new: String, repeat:
 /// The signed-in resident replaces their PIN (required after an official issued it).
 #[server(endpoint = "auth/change-pin")]
 pub async fn change_pin(slug: String, current: String, new: String, repeat: String) -> Result<(), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require_resident(&state.db, &village, true).await?;
     let client = super::guard::client();
@@ -228,7 +222,7 @@ const MANAGERS: &[super::model::Role] = &[super::model::Role::Kades, super::mode
 #[lazy]
 pub async fn list_officials(slug: String) -> Result<Vec<OfficialRow>, AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, MANAGERS).await?;
     Ok(super::officials::list(&state.db, &village)
@@ -256,7 +250,7 @@ pub async fn create_official(
     role: String,
 ) -> Result<NewCredential, AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, MANAGERS).await?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
@@ -270,7 +264,7 @@ pub async fn create_official(
 #[server(endpoint = "auth/set-official-role")]
 pub async fn set_official_role(slug: String, id: i64, role: String) -> Result<(), AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, MANAGERS).await?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
@@ -280,7 +274,7 @@ pub async fn set_official_role(slug: String, id: i64, role: String) -> Result<()
 /// Deactivates (ending their sessions) or reactivates an official of the village `slug`.
 #[server(endpoint = "auth/set-official-active")]
 pub async fn set_official_active(slug: String, id: i64, active: bool) -> Result<(), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, MANAGERS).await?;
     super::officials::set_active(&state.db, &village, &me, id, active, &super::guard::client()).await
@@ -289,7 +283,7 @@ pub async fn set_official_active(slug: String, id: i64, active: bool) -> Result<
 /// Gives an official of the village `slug` a new password, returned once.
 #[server(endpoint = "auth/reset-password")]
 pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, MANAGERS).await?;
     let (o, password) = super::officials::reset_password(&state.db, &village, &me, id, &super::guard::client()).await?;
@@ -301,7 +295,7 @@ pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppE
 #[lazy]
 pub async fn pin_residents(slug: String, query: String, at: crate::ui::PageAt) -> Result<PinCandidatePage, AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::guard::require(&state.db, &village, Role::VILLAGE).await?;
     super::residents::search(&state.db, &village, &query, &at).await
@@ -311,7 +305,7 @@ pub async fn pin_residents(slug: String, query: String, at: crate::ui::PageAt) -
 #[server(endpoint = "auth/issue-pin")]
 pub async fn issue_pin(slug: String, resident_id: i64) -> Result<PinSlip, AppError> {
     use super::model::Role;
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
     let slip = super::residents::issue_pin(&state.db, &village, &me, resident_id, &super::guard::client()).await?;
@@ -323,7 +317,7 @@ pub async fn issue_pin(slug: String, resident_id: i64) -> Result<PinSlip, AppErr
         name: slip.resident.name,
         nik_masked: nik,
         pin: slip.pin,
-        issued: wib(chrono::Utc::now()),
+        issued: crate::kit::time::wib_with_zone(chrono::Utc::now()),
         issued_by: format!("{} ({})", me.name, me.role.label()),
         sign_in_path: crate::site::SiteMode::of_request().path(&village.slug, "/masuk"),
     })

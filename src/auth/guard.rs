@@ -11,33 +11,7 @@ use super::session::{self, Client, Holder, Kind};
 use crate::db::entities::village;
 use crate::error::{AppError, AppResult};
 
-/// A signed-in official, as the server knows them.
-#[derive(Debug, Clone)]
-pub struct Official {
-    pub id: i64,
-    pub village_id: Option<i64>,
-    pub name: String,
-    pub role: Role,
-    pub session_id: String,
-}
-
-/// A signed-in resident, as the server knows them.
-#[derive(Debug, Clone)]
-pub struct Resident {
-    pub id: i64,
-    pub village_id: i64,
-    pub name: String,
-    /// The PIN is still the one an official issued: only changing it is allowed.
-    pub must_change_pin: bool,
-    pub session_id: String,
-}
-
-/// Whoever is signed in on a request.
-#[derive(Debug, Clone)]
-pub enum User {
-    Official(Official),
-    Resident(Resident),
-}
+pub use crate::kit::caller::{Official, Resident, User};
 
 impl User {
     /// The session's holder, for the session list and revocation.
@@ -45,20 +19,6 @@ impl User {
         match self {
             User::Official(o) => (Kind::Official, o.id),
             User::Resident(r) => (Kind::Resident, r.id),
-        }
-    }
-
-    pub fn session_id(&self) -> &str {
-        match self {
-            User::Official(o) => &o.session_id,
-            User::Resident(r) => &r.session_id,
-        }
-    }
-
-    fn village_id(&self) -> Option<i64> {
-        match self {
-            User::Official(o) => o.village_id,
-            User::Resident(r) => Some(r.village_id),
         }
     }
 }
@@ -96,12 +56,12 @@ pub fn token_in(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// Whoever is signed in on this request, if anybody (looked up once per page render:
-/// `server::RequestScope`).
+/// `state::RequestScope`).
 ///
 /// # Errors
 /// Database failures.
 pub async fn signed_in(db: &DatabaseConnection) -> AppResult<Option<User>> {
-    match crate::server::RequestScope::current() {
+    match crate::state::RequestScope::current() {
         Some(request) => request.user(|| signed_in_with(db, request_token())).await,
         None => signed_in_with(db, request_token()).await,
     }
@@ -195,8 +155,8 @@ pub async fn require(db: &DatabaseConnection, village: &village::Model, allowed:
 ///
 /// # Errors
 /// As [`require`], plus a missing app state.
-pub async fn village_official(slug: &str) -> AppResult<(crate::server::AppState, village::Model, Official)> {
-    let state = crate::server::state()?;
+pub async fn village_official(slug: &str) -> AppResult<(crate::state::AppState, village::Model, Official)> {
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     let official = require(&state.db, &village, Role::VILLAGE).await?;
     Ok((state, village, official))

@@ -12,6 +12,8 @@ pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod officials;
 #[cfg(feature = "ssr")]
+pub mod owner;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod residents;

@@ -2,58 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An official's role. Village roles act in their own village only; the superadmin acts for the
-/// deployment (villages and their first accounts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    /// Data entry (operator / staf).
-    Operator,
-    /// Sekretaris desa: verifies.
-    Sekdes,
-    /// Kepala desa: signs.
-    Kades,
-    /// Deployment-wide administrator.
-    Superadmin,
-    /// A kecamatan's or kabupaten's (or province's) officer: sees figures of the villages in
-    /// that region, never a record of a person (`regency`).
-    Wilayah,
-}
-
-impl Role {
-    pub const VILLAGE: &'static [Role] = &[Role::Operator, Role::Sekdes, Role::Kades];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Operator => "operator",
-            Role::Sekdes => "sekdes",
-            Role::Kades => "kades",
-            Role::Superadmin => "superadmin",
-            Role::Wilayah => "wilayah",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "operator" => Some(Role::Operator),
-            "sekdes" => Some(Role::Sekdes),
-            "kades" => Some(Role::Kades),
-            "superadmin" => Some(Role::Superadmin),
-            "wilayah" => Some(Role::Wilayah),
-            _ => None,
-        }
-    }
-
-    /// The title as villagers say it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Operator => "Operator Desa",
-            Role::Sekdes => "Sekretaris Desa",
-            Role::Kades => "Kepala Desa",
-            Role::Superadmin => "Superadmin",
-            Role::Wilayah => "Pemantau Wilayah",
-        }
-    }
-}
+pub use crate::kit::caller::Role;
 
 /// The admin dashboard of a village, for a signed-in official.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -287,12 +287,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let (a, b) = (new_token(), new_token());
-        assert_eq!(a.len(), 32);
-        assert_ne!(a, b);
-        assert_eq!(token_id(&a).len(), 64);
-        assert_ne!(token_id(&a), a);
+    fn the_plain_cookies_are_the_ones_https_drops() {
+        let ours = [COOKIE, super::super::throttle::DEVICE_COOKIE];
+        assert_eq!(crate::net::HOST_ONLY_COOKIES, ours);
+        for (plain, secure) in ours.iter().zip([SECURE_COOKIE, super::super::throttle::SECURE_DEVICE_COOKIE]) {
+            assert_eq!(format!("__Host-{plain}"), secure);
+        }
     }
 
     #[test]

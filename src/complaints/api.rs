@@ -13,8 +13,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 async fn caller(
     slug: &str,
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model, super::service::Who), AppError> {
-    let state = crate::server::state()?;
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::Who), AppError> {
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     let user = crate::auth::guard::signed_in(&state.db).await?;
     let who = super::service::Who::of(user, &village)?;
@@ -25,8 +25,8 @@ async fn caller(
 async fn official(
     slug: &str,
     roles: &[crate::auth::model::Role],
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model), AppError> {
-    let state = crate::server::state()?;
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model), AppError> {
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     crate::auth::guard::require(&state.db, &village, roles).await?;
     Ok((state, village))
@@ -94,7 +94,7 @@ pub async fn complaints_queue(
 /// Resolved reports, where the village publishes them (public, without reporters).
 #[server(endpoint = "complaints/public")]
 pub async fn public_reports(slug: String, at: crate::ui::PageAt) -> Result<PublicList, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::public_list(&state.db, &village, &at).await
 }

@@ -15,8 +15,8 @@ use super::service::{self, Who};
 use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::{back_to, error_response, jpeg};
 
 async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, Who), AppError> {

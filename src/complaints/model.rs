@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::letters::model::Problem;
+pub use crate::geo::map::VillageMap;
+pub use crate::kit::form::Problem;
 use crate::population::record::{name_problem, parse_phone};
 
 /// What a report is about.
@@ -131,19 +132,6 @@ impl ReportInput {
 /// A reply (or the reporter's follow-up).
 pub fn reply_problem(text: &str) -> Option<String> {
     text_problem(text)
-}
-
-/// The map of a village: its boundary and its dusun, GeoJSON as text (coordinates trimmed).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct VillageMap {
-    /// `[lat, lng]` of the village office area (the centroid of the boundary).
-    pub center: Option<(f64, f64)>,
-    pub boundary: Option<String>,
-    /// A FeatureCollection of the dusun with their names (`properties.name`).
-    pub areas: Option<String>,
-    /// The base map's tile address (`{z}/{x}/{y}`), empty for none, and its attribution.
-    pub tiles: String,
-    pub attribution: String,
 }
 
 /// What the report form needs.

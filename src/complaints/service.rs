@@ -19,7 +19,7 @@ use crate::db::entities::{area, complaint, complaint_file, complaint_message, re
 use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::Shape;
-use crate::letters::service::wib;
+use crate::kit::time::wib;
 use crate::ui::PageAt;
 
 /// Reports per page (officials' queue, the public list).
@@ -77,34 +77,6 @@ fn token() -> String {
     format!("{}{}", crate::media::random_name(), crate::media::random_name())
 }
 
-/// The base map for every village of the deployment: `DIGDAYA_TILE_URL` (`none` for no base
-/// map), OpenStreetMap by default.
-pub fn tiles() -> (String, String) {
-    match std::env::var("DIGDAYA_TILE_URL").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) {
-        Some(v) if v == "none" => (String::new(), String::new()),
-        Some(v) => (v, std::env::var("DIGDAYA_TILE_ATTRIBUTION").unwrap_or_default()),
-        None => (
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
-            "© <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>".into(),
-        ),
-    }
-}
-
-/// The origin (scheme and host) of the tile server, for the pages' Content-Security-Policy.
-pub fn tile_origin() -> Option<String> {
-    let (url, _) = tiles();
-    let rest = url
-        .strip_prefix("https://")
-        .map(|r| ("https", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http", r)))?;
-    let host = rest.1.split('/').next()?;
-    // A `{s}` subdomain placeholder becomes a wildcard.
-    let host = host.replace("{s}", "*");
-    host.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'))
-        .then(|| format!("{}://{host}", rest.0))
-}
-
 /// The village's areas, by id.
 async fn areas<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<HashMap<i64, area::Model>> {
     Ok(area::Entity::find()
@@ -149,29 +121,6 @@ pub fn locate(all: &HashMap<i64, area::Model>, lng: f64, lat: f64) -> Option<i64
         .map(|(a, _)| a.id)
 }
 
-/// The village's boundary and dusun for a map, coordinates trimmed to about a metre.
-pub async fn village_map<C: ConnectionTrait>(db: &C, v: &village::Model) -> AppResult<VillageMap> {
-    let boundary = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.to_geojson(5).to_string());
-    let mut dusun: Vec<area::Model> =
-        areas(db, v.id).await?.into_values().filter(|a| a.level == area::DUSUN && a.boundary.is_some()).collect();
-    dusun.sort_by(|a, b| a.name.cmp(&b.name));
-    let features: Vec<serde_json::Value> = dusun
-        .iter()
-        .filter_map(|a| {
-            let shape = Shape::parse(a.boundary.as_deref()?).ok()?;
-            Some(serde_json::json!({
-                "type": "Feature",
-                "properties": { "name": format!("{} {}", v.dusun_label, a.name) },
-                "geometry": shape.to_geojson(5),
-            }))
-        })
-        .collect();
-    let areas = (!features.is_empty())
-        .then(|| serde_json::json!({ "type": "FeatureCollection", "features": features }).to_string());
-    let (tiles, attribution) = tiles();
-    Ok(VillageMap { center: v.center_lat.zip(v.center_lng), boundary, areas, tiles, attribution })
-}
-
 /// What the report form needs: who reports, whether visitors may, the dusun and the map.
 pub async fn form(db: &DatabaseConnection, v: &village::Model, who: &Who) -> AppResult<ReportForm> {
     let s = settings(v);
@@ -188,7 +137,7 @@ pub async fn form(db: &DatabaseConnection, v: &village::Model, who: &Who) -> App
         .map(|a| (a.id, format!("{} {}", v.dusun_label, a.name)))
         .collect();
     dusun.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(ReportForm { reporter, visitors: s.visitors, dusun, map: village_map(db, v).await? })
+    Ok(ReportForm { reporter, visitors: s.visitors, dusun, map: crate::geo::village::village_map(db, v).await? })
 }
 
 /// Files a new report.
@@ -402,7 +351,7 @@ pub async fn detail(
         official,
         moves: if official { status.moves().to_vec() } else { Vec::new() },
         can_write: official || status != Status::Selesai,
-        map: if c.lat.is_some() { village_map(db, v).await? } else { VillageMap::default() },
+        map: if c.lat.is_some() { crate::geo::village::village_map(db, v).await? } else { VillageMap::default() },
     })
 }
 

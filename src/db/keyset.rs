@@ -3,7 +3,7 @@
 //! list is sorted by, so page 4,000 of a list costs what page 1 costs.
 //!
 //! The position travels in the page's address as an opaque cursor (`setelah=` / `sebelum=`,
-//! see [`crate::ui::PageAt`]): the sort key's values, encoded here on the server. A cursor that
+//! see [`crate::kit::page::PageAt`]): the sort key's values, encoded here on the server. A cursor that
 //! does not decode starts the list from the top. The columns a list sorts by must not be null,
 //! and the last must make the order total (the id).
 
@@ -16,7 +16,7 @@ use sea_orm::{
     Select, Value,
 };
 
-use crate::ui::{PageAt, PageLinks};
+use crate::kit::page::{PageAt, PageLinks};
 
 const SEP: char = '\u{1f}';
 

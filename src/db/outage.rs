@@ -12,28 +12,12 @@ use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::{DbErr, RuntimeErr};
 
 /// How long the circuit stays open after a failure before a request may try again.
 const OPEN_MS: i64 = 2_000;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// Whether `err` says the database itself is unreachable (not a bad query).
-pub fn is_outage(err: &DbErr) -> bool {
-    match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            sea_orm::sqlx::Error::Io(_)
-                | sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::WorkerCrashed
-        ),
-        _ => false,
-    }
 }
 
 /// One server's view of its database: answering, or not since a moment (cheap to clone).
@@ -111,21 +95,23 @@ pub fn admit(circuit: &Circuit, path: &str) -> Result<Flow, Response> {
 
 /// After a request: a server error followed by a database that does not answer a one-second
 /// ping opens the circuit; the one try that went through closes it again.
-pub async fn observe(state: &crate::server::AppState, flow: Flow, status: StatusCode) {
+pub async fn observe(db: &sea_orm::DatabaseConnection, circuit: &Circuit, flow: Flow, status: StatusCode) {
     if status.is_server_error() {
-        if matches!(tokio::time::timeout(Duration::from_secs(1), state.db.ping()).await, Ok(Ok(()))) {
-            state.outage.close();
+        if matches!(tokio::time::timeout(Duration::from_secs(1), db.ping()).await, Ok(Ok(()))) {
+            circuit.close();
         } else {
-            state.outage.open();
+            circuit.open();
         }
     } else if flow == Flow::Try {
-        state.outage.close();
+        circuit.close();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::is_outage;
+    use sea_orm::DbErr;
 
     #[test]
     fn an_outage_opens_the_circuit_and_one_try_goes_through_later() {

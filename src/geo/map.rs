@@ -6,8 +6,20 @@
 //! With `pin` and `editable`, a tap (or the phone's location) puts the pin where the problem is.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use crate::complaints::model::VillageMap;
+/// The map of a village: its boundary and its dusun, GeoJSON as text (coordinates trimmed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VillageMap {
+    /// `[lat, lng]` of the village office area (the centroid of the boundary).
+    pub center: Option<(f64, f64)>,
+    pub boundary: Option<String>,
+    /// A FeatureCollection of the dusun with their names (`properties.name`).
+    pub areas: Option<String>,
+    /// The base map's tile address (`{z}/{x}/{y}`), empty for none, and its attribution.
+    pub tiles: String,
+    pub attribution: String,
+}
 
 /// A map of the village. `pin` (lat, lng) is shown as a marker; `editable` lets a tap or the
 /// phone's location move it.
@@ -61,7 +73,7 @@ pub(crate) mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 
-    use crate::complaints::model::VillageMap;
+    use super::VillageMap;
 
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {

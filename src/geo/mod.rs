@@ -10,3 +10,5 @@ pub mod map;
 pub mod feature;
 #[cfg(feature = "ssr")]
 pub mod shape;
+#[cfg(feature = "ssr")]
+pub mod village;

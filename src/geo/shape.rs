@@ -57,6 +57,24 @@ fn polygon(v: &Value) -> Result<Polygon, GeoError> {
 }
 
 impl Shape {
+    /// The point nearest to the fraction (`fx`, `fy`) of the box that lies inside the shape
+    /// (searched outwards on a fine grid), for placing demo features.
+    pub fn inside_near(&self, fx: f64, fy: f64) -> Option<[f64; 2]> {
+        let [x0, y0, x1, y1] = self.bbox();
+        let (w, h) = (x1 - x0, y1 - y0);
+        for ring in 0..40 {
+            for step in 0..=(8 * ring).max(1) {
+                let angle = step as f64 / (8 * ring).max(1) as f64 * std::f64::consts::TAU;
+                let r = ring as f64 / 80.0;
+                let (x, y) = (x0 + w * (fx + r * angle.cos()), y0 + h * (fy + r * angle.sin()));
+                if self.contains(x, y) {
+                    return Some([x, y]);
+                }
+            }
+        }
+        None
+    }
+
     /// A GeoJSON geometry (or a Feature holding one) that is a Polygon or MultiPolygon.
     pub fn parse(text: &str) -> Result<Shape, GeoError> {
         let value: Value = serde_json::from_str(text).map_err(|_| GeoError::NotJson)?;

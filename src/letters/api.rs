@@ -29,8 +29,8 @@ impl From<Result<i64, Vec<Problem>>> for Saved {
 }
 
 #[cfg(feature = "ssr")]
-async fn village(slug: &str) -> Result<(crate::server::AppState, crate::db::entities::village::Model), AppError> {
-    let state = crate::server::state()?;
+async fn village(slug: &str) -> Result<(crate::state::AppState, crate::db::entities::village::Model), AppError> {
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     Ok((state, village))
 }
@@ -39,7 +39,7 @@ async fn village(slug: &str) -> Result<(crate::server::AppState, crate::db::enti
 #[cfg(feature = "ssr")]
 async fn caller(
     slug: &str,
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model, super::service::By), AppError> {
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::By), AppError> {
     use crate::auth::guard::{self, Allow, User};
     let (state, village) = village(slug).await?;
     let who = guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
@@ -55,7 +55,7 @@ async fn caller(
 async fn official(
     slug: &str,
     roles: &[crate::auth::model::Role],
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model, crate::auth::guard::Official), AppError> {
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model, crate::auth::guard::Official), AppError> {
     let (state, village) = village(slug).await?;
     let o = crate::auth::guard::require(&state.db, &village, roles).await?;
     Ok((state, village, o))

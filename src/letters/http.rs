@@ -20,8 +20,8 @@ use super::service::{self, By};
 use crate::auth::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::{back_to, error_response, jpeg};
 
 /// The village and whoever is signed in to it (its resident with their own PIN, or an official).

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::kit::form::Problem;
+
 /// The kind of a letter type's own field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldKind {
@@ -142,19 +144,6 @@ pub struct Settings {
 pub struct SettingsView {
     pub settings: Settings,
     pub has_logo: bool,
-}
-
-/// A problem in a form, by field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
 }
 
 fn is_key(text: &str, extra: char) -> bool {

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
+
+use crate::kit::time::{long_date, wib, wib_date};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -66,35 +68,6 @@ impl By {
             By::Partner { id, name } => Actor::Partner { id: *id, name: name.clone() },
         }
     }
-}
-
-/// A moment as officials read it: day, month, year, hours and minutes in WIB.
-pub fn wib(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7)).format("%d-%m-%Y %H:%M").to_string()
-}
-
-/// `2026-11-28` → `28 November 2026`.
-pub fn long_date(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
-/// The date of `t` in WIB.
-fn wib_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + chrono::Duration::hours(7)).date_naive()
 }
 
 // Letter types.

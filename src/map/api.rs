@@ -14,7 +14,7 @@ use crate::auth::guard::village_official as official;
 /// The public map page: base map, layers and legend (officials also get the complaints layer).
 #[server(endpoint = "map/page")]
 pub async fn get_map_page(slug: String) -> Result<MapPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let user = crate::auth::guard::signed_in(&state.db).await?;
     let official = crate::auth::guard::decide(
@@ -55,6 +55,6 @@ pub async fn delete_feature(slug: String, id: i64) -> Result<(), AppError> {
 /// The deployment's overview map: the base map and how many villages it shows.
 #[server(endpoint = "map/overview")]
 pub async fn get_overview() -> Result<OverviewPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     super::service::overview_page(&state.db).await
 }

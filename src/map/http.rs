@@ -19,8 +19,8 @@ use serde::Deserialize;
 use super::{model::category, service};
 use crate::error::AppError;
 use crate::geo::feature::parse_bbox;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::{back_to, error_response, jpeg, official_of};
 
 fn geojson(text: String, cache: &'static str) -> Response {

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::complaints::model::VillageMap;
-pub use crate::letters::model::Problem;
+pub use crate::geo::map::VillageMap;
+pub use crate::kit::form::Problem;
 
 /// A kind of thing on the map. `kind` is what it is usually drawn as; any category may be drawn
 /// as any geometry (a school as a point or as its yard).

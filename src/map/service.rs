@@ -553,7 +553,7 @@ pub async fn complaints_layer<C: ConnectionTrait>(
 /// # Errors
 /// Database failures.
 pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, prefix: &str) -> AppResult<MapPage> {
-    let (tiles, attribution) = crate::complaints::service::tiles();
+    let (tiles, attribution) = crate::geo::village::tiles();
     let map = VillageMap { center: v.center_lat.zip(v.center_lng), tiles, attribution, ..Default::default() };
     let bounds = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.bbox());
     let has_boundary = bounds.is_some();
@@ -667,7 +667,7 @@ pub async fn public_layer(
 /// # Errors
 /// Database failures.
 pub async fn editor(db: &DatabaseConnection, v: &village::Model) -> AppResult<EditorPage> {
-    let map = crate::complaints::service::village_map(db, v).await?;
+    let map = crate::geo::village::village_map(db, v).await?;
     let features = features(db, v.id, None, None)
         .await?
         .into_iter()
@@ -825,7 +825,7 @@ pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, b
 /// Database failures.
 pub async fn overview_page(db: &DatabaseConnection) -> AppResult<OverviewPage> {
     let villages = village::Entity::find().filter(village::Column::Boundary.is_not_null()).count(db).await?;
-    let (tiles, attribution) = crate::complaints::service::tiles();
+    let (tiles, attribution) = crate::geo::village::tiles();
     Ok(OverviewPage { map: VillageMap { tiles, attribution, ..Default::default() }, villages })
 }
 
@@ -870,24 +870,6 @@ pub async fn overview(db: &DatabaseConnection, href: impl Fn(&str) -> String) ->
     Ok(json!({ "type": "FeatureCollection", "features": features }))
 }
 
-/// The point of `shape` nearest to the fraction (`fx`, `fy`) of its box that lies inside it
-/// (searched outwards on a fine grid), for placing demo features.
-pub(crate) fn inside_near(shape: &Shape, fx: f64, fy: f64) -> Option<[f64; 2]> {
-    let [x0, y0, x1, y1] = shape.bbox();
-    let (w, h) = (x1 - x0, y1 - y0);
-    for ring in 0..40 {
-        for step in 0..=(8 * ring).max(1) {
-            let angle = step as f64 / (8 * ring).max(1) as f64 * std::f64::consts::TAU;
-            let r = ring as f64 / 80.0;
-            let (x, y) = (x0 + w * (fx + r * angle.cos()), y0 + h * (fy + r * angle.sin()));
-            if shape.contains(x, y) {
-                return Some([x, y]);
-            }
-        }
-    }
-    None
-}
-
 /// The demo village's places, roads, a river and fields, laid inside its real boundary. Returns
 /// how many were added (none for a village without a boundary).
 ///
@@ -911,12 +893,12 @@ pub async fn seed_demo_features<C: ConnectionTrait>(db: &C, v: &village::Model) 
     ];
     let mut features: Vec<(String, String, String, Value)> = Vec::new();
     for (code, label, description, fx, fy) in places {
-        if let Some(p) = inside_near(&shape, fx, fy) {
+        if let Some(p) = shape.inside_near(fx, fy) {
             features.push((code.into(), label, description.into(), json!({ "type": "Point", "coordinates": p })));
         }
     }
     let line = |points: &[(f64, f64)]| -> Option<Value> {
-        let coordinates: Vec<[f64; 2]> = points.iter().filter_map(|(fx, fy)| inside_near(&shape, *fx, *fy)).collect();
+        let coordinates: Vec<[f64; 2]> = points.iter().filter_map(|(fx, fy)| shape.inside_near(*fx, *fy)).collect();
         (coordinates.len() >= 2).then(|| json!({ "type": "LineString", "coordinates": coordinates }))
     };
     let lines = [
@@ -940,7 +922,7 @@ pub async fn seed_demo_features<C: ConnectionTrait>(db: &C, v: &village::Model) 
             features.push((code.into(), label.into(), description.into(), g));
         }
     }
-    if let Some([x, y]) = inside_near(&shape, 0.72, 0.25) {
+    if let Some([x, y]) = shape.inside_near(0.72, 0.25) {
         let d = 0.0015;
         let ring = [[x, y], [x + d, y], [x + d, y + d * 0.8], [x, y + d * 0.8], [x, y]];
         if ring.iter().all(|[px, py]| shape.contains(*px, *py)) {

@@ -15,8 +15,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 async fn seller(
     slug: &str,
-) -> Result<(crate::server::AppState, crate::db::entities::village::Model, super::service::Seller), AppError> {
-    let state = crate::server::state()?;
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::Seller), AppError> {
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     let who = super::service::Seller::of(crate::auth::guard::signed_in(&state.db).await?, &village)?;
     Ok((state, village, who))
@@ -29,7 +29,7 @@ use crate::auth::guard::village_official as official;
 /// The public catalogue of one village.
 #[server(endpoint = "market/catalogue", input = Json)]
 pub async fn get_catalogue(slug: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let mut catalogue =
         super::service::catalogue(&state.db, &super::service::Region::Village(village.id), &query).await?;
@@ -51,7 +51,7 @@ pub async fn get_catalogue(slug: String, query: CatalogueQuery) -> Result<Catalo
 /// the deployment; an empty `code` is the first kabupaten.
 #[server(endpoint = "market/region", input = Json)]
 pub async fn get_region_catalogue(code: String, query: CatalogueQuery) -> Result<Catalogue, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let regions = super::service::region_choices(&state.db).await?;
     let code = if code.trim().is_empty() { regions.first().map(|r| r.0.clone()).unwrap_or_default() } else { code };
     let Some(region) = regions.iter().find(|r| r.0 == code).map(|r| r.1.clone()) else {
@@ -69,7 +69,7 @@ pub async fn get_region_catalogue(code: String, query: CatalogueQuery) -> Result
 /// A product's public page.
 #[server(endpoint = "market/product")]
 pub async fn get_product(slug: String, id: i64) -> Result<ProductDetail, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let path = if village.host.is_some() {
         format!("/pasar/produk/{id}")
@@ -83,7 +83,7 @@ pub async fn get_product(slug: String, id: i64) -> Result<ProductDetail, AppErro
 /// A shop's public page.
 #[server(endpoint = "market/shop")]
 pub async fn get_shop(slug: String, id: i64) -> Result<ShopPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::shop_page(&state.db, &village, id).await
 }
@@ -97,7 +97,7 @@ pub async fn my_shops(slug: String) -> Result<SellerPage, AppError> {
     }
     let shops = super::service::managed(&state.db, &village, &who, None).await?;
     let can_open = (shops.len() as u64) < super::service::MAX_SHOPS;
-    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    let map = crate::geo::village::village_map(&state.db, &village).await?;
     Ok(SellerPage { shops, map, can_open })
 }
 
@@ -106,7 +106,7 @@ pub async fn my_shops(slug: String) -> Result<SellerPage, AppError> {
 pub async fn get_managed_shop(slug: String, id: i64) -> Result<ManagePage, AppError> {
     let (state, village, who) = seller(&slug).await?;
     let shop = super::service::managed(&state.db, &village, &who, Some(id)).await?.pop().ok_or(AppError::NotFound)?;
-    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    let map = crate::geo::village::village_map(&state.db, &village).await?;
     let official = matches!(who, super::service::Seller::Official(_));
     Ok(ManagePage { shop, map, official })
 }
@@ -172,6 +172,6 @@ pub async fn list_shops(
     let (state, village, _) = official(&slug).await?;
     let (rows, links) = super::service::shop_rows(&state.db, &village, status, &at).await?;
     let report = super::service::report(&state.db, &village).await?;
-    let map = crate::complaints::service::village_map(&state.db, &village).await?;
+    let map = crate::geo::village::village_map(&state.db, &village).await?;
     Ok(MarketAdmin { rows, links, report, map })
 }

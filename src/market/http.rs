@@ -16,8 +16,8 @@ use serde::Deserialize;
 use super::service::{self, Seller};
 use crate::auth::guard;
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::{self, back_to, error_response};
 
 /// The village and who acts on its market, for plain HTTP handlers.

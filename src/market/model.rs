@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::money::{Rupiah, rupiah};
-pub use crate::letters::model::Problem;
+pub use crate::kit::form::Problem;
 use crate::population::record::parse_phone;
 
 /// What a shop sells (a product has one too; a new product starts with its shop's).
@@ -485,14 +485,14 @@ pub struct ShopPage {
     pub shop: ShopView,
     pub products: Vec<ProductCard>,
     /// The village map for the shop's place (empty when it has none).
-    pub map: crate::complaints::model::VillageMap,
+    pub map: crate::geo::map::VillageMap,
 }
 
 /// "Lapak saya": the resident's shops, and the village map to place a new one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SellerPage {
     pub shops: Vec<MyShop>,
-    pub map: crate::complaints::model::VillageMap,
+    pub map: crate::geo::map::VillageMap,
     /// Whether another shop may be opened.
     pub can_open: bool,
 }
@@ -501,7 +501,7 @@ pub struct SellerPage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagePage {
     pub shop: MyShop,
-    pub map: crate::complaints::model::VillageMap,
+    pub map: crate::geo::map::VillageMap,
     /// The viewer is an official (who may hide products).
     pub official: bool,
 }
@@ -512,7 +512,7 @@ pub struct MarketAdmin {
     pub rows: Vec<ShopRow>,
     pub links: crate::ui::PageLinks,
     pub report: MarketReport,
-    pub map: crate::complaints::model::VillageMap,
+    pub map: crate::geo::map::VillageMap,
 }
 
 /// A product as its seller manages it.

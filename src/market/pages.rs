@@ -20,8 +20,8 @@ use super::model::{
     Availability, CATEGORIES, Catalogue, CatalogueQuery, ManagePage, MyProduct, MyShop, Problem, ProductCard,
     ProductDetail, ProductInput, ResultsMap, SellerPage, ShopInput, ShopPage, ShopStatus, Sort, UNITS,
 };
-use crate::complaints::model::VillageMap;
 use crate::error::AppError;
+use crate::geo::map::VillageMap;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{

@@ -1066,9 +1066,9 @@ pub async fn shop_page(db: &DatabaseConnection, v: &village::Model, id: i64) -> 
         })
         .collect();
     let map = if s.lat.is_some() {
-        crate::complaints::service::village_map(db, v).await?
+        crate::geo::village::village_map(db, v).await?
     } else {
-        crate::complaints::model::VillageMap::default()
+        crate::geo::map::VillageMap::default()
     };
     Ok(ShopPage { shop: shop_view(&v.slug, &s, dusun), products, map })
 }
@@ -1214,7 +1214,7 @@ pub async fn shop_rows(
             status: ShopStatus::parse(&s.status).unwrap_or(ShopStatus::Menunggu),
             note: s.moderation_note.clone(),
             products,
-            created: crate::letters::service::wib(s.created_at),
+            created: crate::kit::time::wib(s.created_at),
             name: s.name,
         });
     }
@@ -1427,7 +1427,7 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
     let mut added = 0;
     for (i, (name, category, description, hours, fx, fy, products)) in shops.into_iter().enumerate() {
         let Some(owner) = owners.get(i * 3).or_else(|| owners.get(i)) else { break };
-        let place = shape.as_ref().and_then(|s| crate::map::service::inside_near(s, fx, fy));
+        let place = shape.as_ref().and_then(|s| s.inside_near(fx, fy));
         let dusun = dusun_of(db, v.id, place.map(|[x, y]| (y, x)), owner.rt_id).await?;
         let shop = shop::ActiveModel {
             village_id: Set(v.id),

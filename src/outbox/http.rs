@@ -19,8 +19,8 @@ use super::service::{self, Claim};
 use crate::auth::guard::{self, User};
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 
 /// Items in one batch (a phone sends more in several).
 pub const MAX_ITEMS: usize = 100;
@@ -141,7 +141,7 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
     }
     // Whose it is decides whose session applies it: a visitor's item goes out as a visitor's
     // even if somebody is signed in now; a user's only under that user's session.
-    let current = user.as_ref().map(service::owner_tag);
+    let current = user.as_ref().map(crate::auth::owner::owner_tag);
     let user = match item.owner.as_deref() {
         Some("") => None,
         Some(owner) if current.as_deref() != Some(owner) => {
@@ -153,7 +153,7 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
         // Named by its owner, or from a phone whose script does not name owners yet.
         _ => user,
     };
-    let owner = user.as_ref().map(service::owner_tag);
+    let owner = user.as_ref().map(crate::auth::owner::owner_tag);
     match service::claim(&state.db, village.id, &item.key, kind, owner.as_deref()).await {
         Ok(Claim::New) => {}
         Ok(Claim::Done(Outcome::Terkirim { alamat, catatan, .. })) => {

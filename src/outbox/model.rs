@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::letters::model::Problem;
+pub use crate::kit::form::Problem;
 
 /// The kinds of item a phone may keep until there is a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

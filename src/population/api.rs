@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// The statistics of the village `slug`, or of one of its dusun.
 #[server(endpoint = "population/stats")]
 pub async fn get_population_stats(slug: String, dusun: Option<i64>) -> Result<PopulationStats, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::stats(&state.db, village.id, dusun).await
 }
@@ -179,7 +179,7 @@ pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
 /// A signed-in resident asks the officials to correct their record.
 #[server(endpoint = "population/request-correction")]
 pub async fn ask_correction(slug: String, message: String) -> Result<(), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
     super::registry::request_correction(&state.db, village.id, me.id, &me.name, &message).await
@@ -188,7 +188,7 @@ pub async fn ask_correction(slug: String, message: String) -> Result<(), AppErro
 /// The signed-in resident's correction requests.
 #[server(endpoint = "population/my-corrections")]
 pub async fn my_corrections(slug: String) -> Result<Vec<CorrectionRow>, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
     super::registry::corrections_of(&state.db, village.id, Some(me.id), None).await

@@ -17,8 +17,8 @@ use super::export::{self, Format};
 use super::{books, sheet, uploads};
 use crate::audit::{self, Action, Actor};
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::{error_response, official_of};
 
 /// Receives an import file, checks it (dry run) and sends the official to the report.

@@ -16,14 +16,11 @@ use crate::audit::{self, Action, Actor};
 use crate::auth::guard::Official;
 use crate::db::entities::{resident, resident_move, village};
 use crate::error::{AppError, AppResult};
+use crate::kit::time::wib;
 
 pub const WAITING: &str = "menunggu";
 pub const ACCEPTED: &str = "diterima";
 pub const REFUSED: &str = "ditolak";
-
-fn wib(t: chrono::DateTime<Utc>) -> String {
-    crate::letters::service::wib(t)
-}
 
 /// Sends `r` (a resident of `from`, just recorded as moved out) to `to`'s officials.
 ///

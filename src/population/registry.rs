@@ -21,11 +21,11 @@ use super::model::{
 use super::nik::{KkNumber, Nik};
 use super::record::{self, FieldError, ResidentInput, ValidResident, check_codes};
 use crate::audit::{self, Action, Actor};
-use crate::auth::api::wib;
 use crate::auth::guard::Official;
 use crate::db::entities::{area, correction_request, family, population_event, resident, resident_history, village};
 use crate::db::keyset;
 use crate::error::{AppError, AppResult};
+use crate::kit::time::wib_with_zone as wib;
 use crate::ui::PageAt;
 
 pub const PER_PAGE: u64 = 25;

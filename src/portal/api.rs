@@ -16,7 +16,7 @@ pub async fn get_articles(
     slug: String,
     at: crate::ui::PageAt,
 ) -> Result<(Vec<ArticleCard>, crate::ui::PageLinks), AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::published(&state.db, &village, &at, chrono::Utc::now()).await
 }
@@ -24,7 +24,7 @@ pub async fn get_articles(
 /// A published article by its address.
 #[server(endpoint = "portal/article")]
 pub async fn get_article(slug: String, article: String) -> Result<ArticlePage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::service::article_page(&state.db, &village, &article, chrono::Utc::now()).await
 }
@@ -81,7 +81,7 @@ use super::content::{
 /// The village's home page.
 #[server(endpoint = "portal/home")]
 pub async fn get_home(slug: String) -> Result<Home, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::content_service::home(&state.db, &village, chrono::Utc::now()).await
 }
@@ -89,7 +89,7 @@ pub async fn get_home(slug: String) -> Result<Home, AppError> {
 /// The village's profile.
 #[server(endpoint = "portal/profile")]
 pub async fn get_profile(slug: String) -> Result<ProfilePage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::content_service::profile_page(&state.db, &village).await
 }
@@ -97,7 +97,7 @@ pub async fn get_profile(slug: String) -> Result<ProfilePage, AppError> {
 /// The current announcements and the agenda (coming events and the last ones).
 #[server(endpoint = "portal/notices")]
 pub async fn get_notices(slug: String) -> Result<Notices, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let today = super::content_service::today(chrono::Utc::now());
     use super::content_service as s;
@@ -111,7 +111,7 @@ pub async fn get_notices(slug: String) -> Result<Notices, AppError> {
 /// The village budget of `year` (the latest when `None`) and every year's totals.
 #[server(endpoint = "portal/budget")]
 pub async fn get_budget(slug: String, year: Option<i32>) -> Result<BudgetPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::content_service::budget_page(&state.db, &village, year).await
 }
@@ -223,14 +223,14 @@ pub async fn save_budget(slug: String, input: BudgetInput) -> Result<Result<(), 
 /// The deployment's home page: its villages (`query`, `page`), their places, the latest news.
 #[server(endpoint = "portal/directory")]
 pub async fn get_directory(query: String, at: crate::ui::PageAt) -> Result<super::content::Directory, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     super::content_service::directory(&state.db, &query, &at, chrono::Utc::now()).await
 }
 
 /// The village's gallery: its albums.
 #[server(endpoint = "portal/gallery")]
 pub async fn get_gallery(slug: String) -> Result<Vec<super::content::AlbumCard>, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::content_service::albums(&state.db, &village).await
 }
@@ -238,7 +238,7 @@ pub async fn get_gallery(slug: String) -> Result<Vec<super::content::AlbumCard>,
 /// An album with its photos.
 #[server(endpoint = "portal/album")]
 pub async fn get_album(slug: String, id: i64) -> Result<super::content::AlbumPage, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     super::content_service::album(&state.db, &village, id).await
 }

@@ -20,7 +20,7 @@ use crate::auth::guard::Official;
 use crate::db::entities::{album, album_photo, announcement, area, budget_line, event, village, village_person};
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::{Shape, Sketch};
-use crate::letters::service::long_date;
+use crate::kit::time::long_date;
 use crate::media::Storage;
 
 const PROFILE: &str = "profil";

@@ -31,8 +31,8 @@ use chrono::Utc;
 
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::ui::escape;
 use crate::web::{back_to, error_response, official_of};
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::letters::model::Problem;
+pub use crate::kit::form::Problem;
 
 /// What an article is about.
 pub const CATEGORIES: &[(&str, &str)] = &[

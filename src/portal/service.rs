@@ -19,7 +19,7 @@ use crate::audit::{Action, Actor, Entry, record};
 use crate::auth::guard::Official;
 use crate::db::entities::{article, village};
 use crate::error::{AppError, AppResult};
-use crate::letters::service::long_date;
+use crate::kit::time::long_date;
 use crate::ui::{PageAt, PageLinks};
 
 /// Articles per page of a list.

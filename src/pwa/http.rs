@@ -13,8 +13,8 @@ use axum::{
 use serde_json::json;
 
 use crate::db::entities::village;
-use crate::server::AppState;
 use crate::site::SiteMode;
+use crate::state::AppState;
 use crate::web::error_response;
 
 /// The manifest of a village (its name, its pages as the app's scope) or, for `None`, of the
@@ -147,14 +147,14 @@ pub fn personal(rest: &str) -> bool {
     PERSONAL.iter().any(|p| rest == *p || rest.strip_prefix(p).is_some_and(|tail| tail.starts_with('/')))
 }
 
-/// What the edges of a request (`web::edges`) note of a page before it is made, to mark its
+/// What the edges of a request (`edges::edges`) note of a page before it is made, to mark its
 /// answer after: personal pages are never kept (`Cache-Control: no-store`), and every page made
 /// for a request that looked its user up says whose it is (`X-Digdaya-Pemilik`, the outbox's
 /// owner tag, empty for a visitor), so the service worker drops what it kept for a user once a
 /// page shows that user's session has ended.
 pub struct PageFacts {
     personal: bool,
-    scope: Option<crate::server::RequestScope>,
+    scope: Option<crate::state::RequestScope>,
 }
 
 impl PageFacts {
@@ -164,7 +164,7 @@ impl PageFacts {
         let inside = if bound { path } else { path.trim_start_matches('/').split_once('/').map_or("", |(_, r)| r) };
         PageFacts {
             personal: personal(inside) || personal(path),
-            scope: req.extensions().get::<crate::server::RequestScope>().cloned(),
+            scope: req.extensions().get::<crate::state::RequestScope>().cloned(),
         }
     }
 
@@ -177,8 +177,8 @@ impl PageFacts {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("text/html"));
-        if html && let Some(looked_up) = self.scope.as_ref().and_then(crate::server::RequestScope::looked_up_user) {
-            let owner = looked_up.as_ref().map(crate::outbox::service::owner_tag).unwrap_or_default();
+        if html && let Some(looked_up) = self.scope.as_ref().and_then(crate::state::RequestScope::looked_up_user) {
+            let owner = looked_up.as_ref().map(crate::auth::owner::owner_tag).unwrap_or_default();
             if let Ok(value) = HeaderValue::from_str(&owner) {
                 res.headers_mut().insert("x-digdaya-pemilik", value);
             }

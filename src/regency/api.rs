@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[server(endpoint = "regency/overview")]
 #[lazy]
 pub async fn get_region_overview() -> Result<RegionOverview, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let officer = super::service::require_officer(&state.db).await?;
     super::service::overview(&state.db, &officer, chrono::Utc::now()).await
 }

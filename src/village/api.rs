@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// Public facts about the village `slug`.
 #[server(endpoint = "village/info")]
 pub async fn get_village(slug: String) -> Result<VillageInfo, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let village = super::service::scope(&state.db, &slug).await?;
     Ok(super::service::to_info(&village))
 }
@@ -17,7 +17,7 @@ pub async fn get_village(slug: String) -> Result<VillageInfo, AppError> {
 #[server(endpoint = "village/managed")]
 #[lazy]
 pub async fn managed_villages() -> Result<Vec<super::model::ManagedVillage>, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     crate::auth::guard::require_superadmin(&state.db).await?;
     super::service::managed(&state.db).await
 }
@@ -26,7 +26,7 @@ pub async fn managed_villages() -> Result<Vec<super::model::ManagedVillage>, App
 #[server(endpoint = "village/regions")]
 #[lazy]
 pub async fn search_regions(query: String) -> Result<Vec<super::model::RegionHit>, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     crate::auth::guard::require_superadmin(&state.db).await?;
     super::service::search_regions(&state.db, &query).await
 }
@@ -34,7 +34,7 @@ pub async fn search_regions(query: String) -> Result<Vec<super::model::RegionHit
 /// Adds the village of the official code `code` to the deployment; returns its slug.
 #[server(endpoint = "village/create")]
 pub async fn create_village(code: String) -> Result<String, AppError> {
-    let state = crate::server::state()?;
+    let state = crate::state::app()?;
     let me = crate::auth::guard::require_superadmin(&state.db).await?;
     let created = super::service::create_from_code(&state.db, &code, None, None).await.map_err(|e| {
         use super::service::CreateVillageError as E;

@@ -35,13 +35,13 @@ pub async fn scope_for(db: &DatabaseConnection, slug: &str, mode: &SiteMode) -> 
     {
         return Err(AppError::NotFound);
     }
-    let found = match crate::server::RequestScope::current() {
+    let found = match crate::state::RequestScope::current() {
         Some(request) => request.village(slug, || find_by_slug(db, slug)).await?,
         None => find_by_slug(db, slug).await?,
     };
     let village = found.ok_or(AppError::NotFound)?;
     // The page cache files this request's answer (or forgets answers after this write) by village.
-    crate::cache::touched(&village.slug);
+    crate::state::touched(&village.slug);
     Ok(village)
 }
 

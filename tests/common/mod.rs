@@ -150,11 +150,10 @@ impl TestApp {
             db: db.clone(),
             leptos_options: config.leptos_options(),
             files: storage.clone(),
-            pages,
             outage: Default::default(),
         };
         tokio::spawn(async move {
-            digdaya::server::serve(listener, router(state)).await.expect("serve");
+            digdaya::server::serve(listener, router(state, pages)).await.expect("serve");
         });
         // A fresh connection per request and a deadline: a stuck request fails its test instead
         // of hanging the run.
