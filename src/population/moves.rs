@@ -76,18 +76,28 @@ pub async fn waiting(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<
         .order_by_asc(resident_move::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for m in rows {
-        out.push(ArrivalRow {
+    // The villages of origin in one query, not one per row.
+    let mut from: Vec<i64> = rows.iter().map(|m| m.from_village_id).collect();
+    from.sort_unstable();
+    from.dedup();
+    let titles: std::collections::HashMap<i64, String> = village::Entity::find()
+        .filter(village::Column::Id.is_in(from))
+        .all(db)
+        .await?
+        .iter()
+        .map(|v| (v.id, crate::village::service::to_info(v).title()))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|m| ArrivalRow {
             id: m.id,
-            name: m.name.clone(),
             nik_masked: super::registry::masked(&m.nik),
-            from: village_title(db, m.from_village_id).await?,
+            from: titles.get(&m.from_village_id).cloned().unwrap_or_default(),
             date: m.event_date.format("%d-%m-%Y").to_string(),
             sent: wib(m.created_at),
-        });
-    }
-    Ok(out)
+            name: m.name,
+        })
+        .collect())
 }
 
 async fn find_waiting<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident_move::Model> {
