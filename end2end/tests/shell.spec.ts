@@ -12,7 +12,13 @@ function watchErrors(page: Page): string[] {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()}`));
+  page.on('requestfailed', (req) => {
+    // A navigation cancels what the page still had in flight (a deferred script, the service
+    // worker's background refresh): that is the browser leaving, not a failure of ours.
+    const why = req.failure()?.errorText ?? '';
+    if (why === 'net::ERR_ABORTED') return;
+    errors.push(`request failed: ${req.url()} (${why})`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
   });
