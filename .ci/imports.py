@@ -29,7 +29,7 @@ SRC = os.path.join(ROOT, "src")
 ALLOW = os.path.join(ROOT, ".ci", "imports.allow")
 
 # The assembly: what puts the slices together (and the binary's own modules).
-ASSEMBLY = {"server", "app", "cache", "edges", "main", "lib", "cli"}
+ASSEMBLY = {"server", "app", "cache", "edges", "slices", "main", "lib", "cli"}
 # Test-only modules of the library (compiled under cfg(test)).
 TEST_ONLY = {"fuzz", "test_alloc"}
 

@@ -8,8 +8,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use digdaya::auth::guard::Official;
-use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::access::guard::Official;
+use digdaya::access::session;
+use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{letter_request, letter_type, resident, resident_pin, village};
 use digdaya::letters::service::{self, By, Frozen};
 use digdaya::population::seed::{SeedOptions, seed_demo};
@@ -162,12 +163,14 @@ async fn main() {
         site_root: site.path().display().to_string(),
         files_dir: site.path().join("files").display().to_string(),
         s3: None,
+        ..digdaya::config::current().clone()
     };
     let state = digdaya::server::AppState {
         db: db.clone(),
         leptos_options: config.leptos_options(),
         files: digdaya::media::Storage::new(&config.files_dir),
         outage: Default::default(),
+        config: digdaya::config::current(),
     };
     let pages = digdaya::cache::PageCache::off();
     tokio::spawn(async move { digdaya::server::serve(listener, digdaya::server::router(state, pages)).await });

@@ -220,7 +220,7 @@ async fn add_photos(db: &DatabaseConnection, v: &village::Model, dir: &std::path
     )
     .await
     .expect("official");
-    let official = digdaya::auth::guard::Official {
+    let official = digdaya::access::guard::Official {
         id: o.id,
         village_id: o.village_id,
         name: o.name,

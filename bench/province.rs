@@ -190,8 +190,9 @@ async fn sessions(db: &DatabaseConnection, n: usize) {
                 .await
                 .expect("pin");
             }
-            let token =
-                digdaya::auth::session::start_resident(db, &r, &Default::default(), Utc::now()).await.expect("session");
+            let token = digdaya::access::session::start_resident(db, &r, &Default::default(), Utc::now())
+                .await
+                .expect("session");
             println!("{}\tdigdaya_session={token}", v.slug);
             made += 1;
         }

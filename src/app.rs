@@ -93,7 +93,7 @@ fn content_security_policy() {
         return;
     };
     // The map's base tiles come from the deployment's tile server.
-    let tiles = crate::geo::village::tile_origin().map(|o| format!(" {o}")).unwrap_or_default();
+    let tiles = crate::config::current().tiles.origin().map(|o| format!(" {o}")).unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; connect-src 'self'; \
@@ -237,10 +237,10 @@ macro_rules! lazy_page {
 }
 
 use crate::{
-    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth,
+    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, auth::villages,
     complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
     market::pages as market, population::admin as registry, population::pages as statistics, portal::admin as portal,
-    portal::directory, portal::pages as news, portal::site, regency::pages as regency, village::manage as villages,
+    portal::directory, portal::pages as news, portal::site, regency::pages as regency,
 };
 
 lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);

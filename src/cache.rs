@@ -10,7 +10,7 @@
 //! hit costs neither a render nor a compression.
 //!
 //! Freshness: every request that may change something (any method but GET/HEAD/OPTIONS, apart
-//! from the server functions listed in [`READS`]) makes this server forget answers when it ends,
+//! from the server functions the slices declare as reads, `slices.rs`) makes this server forget answers when it ends,
 //! so a change made here shows at once. A province has writes every second, so a write forgets
 //! only what it can have changed: an answer is filed under its village when its handlers looked
 //! up exactly one village ([`touched`], called by `village::service::scope`), and a write that
@@ -30,7 +30,6 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use leptos::server_fn::ServerFn;
 
 use crate::state::Touched;
 
@@ -45,37 +44,6 @@ const MAX_VILLAGES: usize = 100_000;
 
 /// The header that says whether an answer came from the cache (`hit`) or was made (`miss`).
 pub const HEADER: &str = "x-digdaya-cache";
-
-/// Server functions called with POST that only read: calling them leaves the cache as it is.
-/// Any other POST empties it (an unlisted read costs only a refill).
-const READS: &[&str] = &[
-    crate::village::api::GetVillage::PATH,
-    crate::portal::api::GetHome::PATH,
-    crate::portal::api::GetArticles::PATH,
-    crate::portal::api::GetArticle::PATH,
-    crate::portal::api::GetProfile::PATH,
-    crate::portal::api::GetNotices::PATH,
-    crate::portal::api::GetBudget::PATH,
-    crate::portal::api::GetGallery::PATH,
-    crate::portal::api::GetAlbum::PATH,
-    crate::portal::api::GetDirectory::PATH,
-    crate::population::api::GetPopulationStats::PATH,
-    crate::market::api::GetCatalogue::PATH,
-    crate::market::api::GetProduct::PATH,
-    crate::market::api::GetShop::PATH,
-    crate::market::api::MyShops::PATH,
-    crate::map::api::GetMapPage::PATH,
-    crate::map::api::GetOverview::PATH,
-    crate::complaints::api::PublicReports::PATH,
-    crate::complaints::api::MyReports::PATH,
-    crate::complaints::api::GetReportForm::PATH,
-    crate::letters::api::LetterTypes::PATH,
-    crate::letters::api::GetLetterTypeForm::PATH,
-    crate::letters::api::MyLetters::PATH,
-    crate::letters::api::MyFamily::PATH,
-    crate::account::api::MyProfile::PATH,
-    crate::account::api::MyAccess::PATH,
-];
 
 /// Path segments of pages that are never kept, whoever asks: sign-in, officials' and residents'
 /// own pages.
@@ -94,6 +62,10 @@ struct Inner {
     /// Host name → the slug of the village bound to it (or none), looked up on every request
     /// that names a host; kept like answers, at most [`MAX_HOSTS`] (a client picks the name).
     hosts: Mutex<HashMap<String, (Instant, Option<String>)>>,
+    /// The addresses of server functions that only read (the slices declare them): a POST to
+    /// one leaves the kept answers alone; any other POST forgets (an unlisted read costs only
+    /// a refill).
+    reads: std::sync::OnceLock<std::collections::HashSet<&'static str>>,
 }
 
 #[derive(Default)]
@@ -133,6 +105,7 @@ impl PageCache {
             generation: AtomicU64::new(0),
             store: Mutex::new(Store::default()),
             hosts: Mutex::new(HashMap::new()),
+            reads: std::sync::OnceLock::new(),
         }))
     }
 
@@ -141,20 +114,14 @@ impl PageCache {
         Self::new(Duration::ZERO, 0)
     }
 
-    /// From `DIGDAYA_PAGE_CACHE_SECONDS` (default 30, 0 = off) and `DIGDAYA_PAGE_CACHE_MB` (default 64).
-    ///
-    /// # Errors
-    /// A value that is not a whole number, with the variable's name.
-    pub fn from_env() -> Result<Self, String> {
-        let number = |name: &str, default: u64| -> Result<u64, String> {
-            match std::env::var(name) {
-                Ok(v) => v.trim().parse().map_err(|_| format!("{name} must be a whole number, not {v:?}")),
-                Err(_) => Ok(default),
-            }
-        };
-        let seconds = number("DIGDAYA_PAGE_CACHE_SECONDS", 30)?;
-        let megabytes = number("DIGDAYA_PAGE_CACHE_MB", 64)?;
-        Ok(Self::new(Duration::from_secs(seconds), usize::try_from(megabytes).unwrap_or(usize::MAX / 2) << 20))
+    /// As the deployment's settings say (`DIGDAYA_PAGE_CACHE_SECONDS`, `DIGDAYA_PAGE_CACHE_MB`).
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self::new(config.page_cache_ttl, config.page_cache_bytes)
+    }
+
+    /// Names the server functions that only read (the assembly does, once, from the slices).
+    pub fn reads(&self, reads: impl IntoIterator<Item = &'static str>) {
+        let _ = self.0.reads.set(reads.into_iter().collect());
     }
 
     fn enabled(&self) -> bool {
@@ -288,7 +255,7 @@ async fn through(cache: &PageCache, kind: Kind, mut req: Request, next: Next) ->
     req.extensions_mut().insert(touched.clone());
     // Writes are seen by the outer (pages) layer, which wraps the API's routes too.
     if kind == Kind::Pages && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        let changes = !READS.iter().any(|r| path.path() == *r);
+        let changes = !cache.0.reads.get().is_some_and(|reads| reads.contains(path.path()));
         let res = next.run(req).await;
         // Only a write that was done changes anything: a refused or broken POST (a flood of them)
         // leaves the kept answers alone.
@@ -390,7 +357,7 @@ fn anonymous(headers: &HeaderMap) -> bool {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|c| c.to_str().ok())
-        .any(|c| crate::auth::session::token_from_cookies(c).is_some());
+        .any(|c| crate::access::session::token_from_cookies(c).is_some());
     !session && !headers.contains_key(header::AUTHORIZATION)
 }
 
@@ -471,11 +438,6 @@ mod tests {
         }
         assert!(public(Kind::Api, "/api/v1/villages/kramatwatu/statistics"));
         assert!(!public(Kind::Api, "/api/v1/openapi.json"));
-    }
-
-    #[test]
-    fn the_reads_are_server_function_addresses() {
-        assert!(READS.iter().all(|r| r.starts_with("/api/") && !r.starts_with("/api/v1/")), "{READS:?}");
     }
 
     #[test]

@@ -115,6 +115,15 @@ fn short(text: &str) -> String {
     out
 }
 
+/// A plain HTTP handler's refusal: its status and its message as text.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.to_string()).into_response()
+    }
+}
+
 impl AppError {
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {

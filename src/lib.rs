@@ -28,6 +28,8 @@ pub mod ui;
 pub mod village;
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backup;
@@ -51,6 +53,8 @@ pub mod net;
 pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod slices;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

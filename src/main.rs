@@ -37,7 +37,7 @@ async fn main() -> ExitCode {
 
 /// Every failure becomes one line that says what to fix.
 async fn run(cli: Cli) -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let config = digdaya::config::install(Config::from_env().map_err(|e| e.to_string())?);
     if let Command::BackupKey { output } = &cli.command {
         let recipient = digdaya::backup::new_key(output).map_err(|e| e.to_string())?;
         println!("Identity written to {} (keep it safe, away from the server).", output.display());
@@ -131,7 +131,6 @@ async fn run(cli: Cli) -> Result<(), String> {
                 Ok(path) => Some(digdaya::backup::lock_serving(&path).map_err(|e| e.to_string())?),
                 Err(_) => None,
             };
-            digdaya::net::trusted()?;
             let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
                 format!("cannot listen on {}: {e}. Set LEPTOS_SITE_ADDR to a free address", config.addr)
             })?;
@@ -140,8 +139,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 leptos_options: config.leptos_options(),
                 files: config.storage()?,
                 outage: Default::default(),
+                config,
             };
-            let pages = digdaya::cache::PageCache::from_env()?;
+            let pages = digdaya::cache::PageCache::of(config);
             tracing::info!("Digdaya listening on http://{}", config.addr);
             serve(listener, router(state, pages)).await.map_err(|e| format!("server stopped: {e}"))
         }
@@ -315,7 +315,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let officials =
                 auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
             let as_official = |role: Role| {
-                officials.iter().find(|o| o.role == role.as_str()).map(|o| auth::guard::Official {
+                officials.iter().find(|o| o.role == role.as_str()).map(|o| digdaya::kit::caller::Official {
                     id: o.id,
                     village_id: o.village_id,
                     name: o.name.clone(),

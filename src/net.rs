@@ -6,72 +6,11 @@
 //! sign-in throttle, the rate limits or the audit log, nor claim HTTPS.
 
 use std::net::IpAddr;
-use std::sync::OnceLock;
 
 use axum::extract::ConnectInfo;
 use http::HeaderMap;
 
-/// Addresses of trusted proxies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proxies(Vec<(IpAddr, u8)>);
-
-impl Proxies {
-    /// `10.0.0.1, 10.1.0.0/16, ::1` (empty or `none`: no proxy is trusted).
-    ///
-    /// # Errors
-    /// The entry that is not an address or a range.
-    pub fn parse(text: &str) -> Result<Proxies, String> {
-        let mut out = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty() && *p != "none") {
-            let (addr, bits) = match part.split_once('/') {
-                Some((a, b)) => (a, Some(b)),
-                None => (part, None),
-            };
-            let bad = || format!("DIGDAYA_TRUSTED_PROXIES: {part:?} is not an address or a range like 10.0.0.0/8");
-            let ip: IpAddr = addr.parse().map_err(|_| bad())?;
-            let max = if ip.is_ipv4() { 32 } else { 128 };
-            let bits = match bits {
-                Some(b) => b.parse::<u8>().ok().filter(|b| *b <= max).ok_or_else(bad)?,
-                None => max,
-            };
-            out.push((ip, bits));
-        }
-        Ok(Proxies(out))
-    }
-
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        self.0.iter().any(|(net, bits)| in_range(ip, *net, *bits))
-    }
-}
-
-fn in_range(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
-    match (ip.to_canonical(), net.to_canonical()) {
-        (IpAddr::V4(a), IpAddr::V4(b)) => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - u32::from(bits)) };
-            u32::from(a) & mask == u32::from(b) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(b)) => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - u32::from(bits)) };
-            u128::from(a) & mask == u128::from(b) & mask
-        }
-        _ => false,
-    }
-}
-
-/// The deployment's trusted proxies, read once.
-///
-/// # Errors
-/// A bad `DIGDAYA_TRUSTED_PROXIES` (start-up refuses it).
-pub fn trusted() -> Result<&'static Proxies, String> {
-    static PROXIES: OnceLock<Result<Proxies, String>> = OnceLock::new();
-    PROXIES
-        .get_or_init(|| match std::env::var("DIGDAYA_TRUSTED_PROXIES") {
-            Ok(text) => Proxies::parse(&text),
-            Err(_) => Proxies::parse("127.0.0.1, ::1"),
-        })
-        .as_ref()
-        .map_err(Clone::clone)
-}
+use crate::config::Proxies;
 
 /// The client of a request as the server sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,10 +61,7 @@ pub fn resolve(connection: Option<IpAddr>, headers: &HeaderMap, proxies: &Proxie
 /// connection (`ConnectInfo`) and the request's [`Peer`] in its extensions, for every handler
 /// and server function; over HTTPS drops the plain-named session and device cookies.
 pub fn admit<B>(req: &mut http::Request<B>, addr: std::net::SocketAddr) {
-    let found = match trusted() {
-        Ok(proxies) => resolve(Some(addr.ip()), req.headers(), proxies),
-        Err(_) => Peer { ip: Some(addr.ip()), https: false },
-    };
+    let found = resolve(Some(addr.ip()), req.headers(), &crate::config::current().trusted_proxies);
     if found.https {
         drop_plain_cookies(req.headers_mut());
     }
@@ -210,7 +146,7 @@ mod tests {
     fn ranges_and_bad_settings() {
         assert!(Proxies::parse("10.0.0.0/33").is_err());
         assert!(Proxies::parse("proxy.local").is_err());
-        assert_eq!(Proxies::parse("none").unwrap(), Proxies(Vec::new()));
+        assert!(!Proxies::parse("none").unwrap().contains("127.0.0.1".parse().unwrap()));
         let p = Proxies::parse("fd00::/8").unwrap();
         assert!(p.contains("fd12::1".parse().unwrap()) && !p.contains("2001:db8::1".parse().unwrap()));
         assert!(Proxies::parse("127.0.0.1").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));

@@ -21,29 +21,12 @@ const NONCE: usize = 24;
 
 static KEY: OnceLock<Result<[u8; 32], String>> = OnceLock::new();
 
-/// The 32 bytes of a `DIGDAYA_SECRET_KEY` value (base64 with or without padding, or hex).
-///
-/// # Errors
-/// Anything that is not 32 bytes in one of those forms.
-pub fn parse_key(text: &str) -> Result<[u8; 32], String> {
-    let text = text.trim();
-    let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        (0..32).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap_or(0)).collect()
-    } else {
-        STANDARD
-            .decode(text)
-            .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
-            .map_err(|_| "DIGDAYA_SECRET_KEY must be 32 random bytes in base64 or hex (openssl rand -base64 32)")?
-    };
-    bytes.try_into().map_err(|_| "DIGDAYA_SECRET_KEY must be exactly 32 bytes (openssl rand -base64 32)".to_string())
-}
-
 /// The key kept in `dir/secret.key`, made (0600) when missing. Two processes starting at once
 /// agree on one: the file appears whole or not at all.
 fn key_file(dir: &std::path::Path) -> Result<[u8; 32], String> {
     let path = dir.join("secret.key");
     if let Ok(text) = std::fs::read_to_string(&path) {
-        return parse_key(&text).map_err(|e| format!("{}: {e}", path.display()));
+        return crate::config::parse_secret_key(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut fresh = [0u8; 32];
@@ -62,7 +45,7 @@ fn key_file(dir: &std::path::Path) -> Result<[u8; 32], String> {
         );
     }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_key(&text).map_err(|e| format!("{}: {e}", path.display()))
+    crate::config::parse_secret_key(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes `bytes` to a new file only its owner can read (0600 on Unix).
@@ -80,14 +63,11 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()
     file.sync_all()
 }
 
-fn data_dir() -> std::path::PathBuf {
-    std::env::var("DIGDAYA_DATA_DIR").ok().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| "data".into()).into()
-}
-
 fn key() -> Result<&'static [u8; 32], String> {
-    KEY.get_or_init(|| match std::env::var("DIGDAYA_SECRET_KEY") {
-        Ok(text) if !text.trim().is_empty() => parse_key(&text),
-        _ => key_file(&data_dir()),
+    let config = crate::config::current();
+    KEY.get_or_init(|| match config.secret_key {
+        Some(key) => Ok(key),
+        None => key_file(std::path::Path::new(&config.data_dir)),
     })
     .as_ref()
     .map_err(Clone::clone)
@@ -157,6 +137,7 @@ pub fn open(stored: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::parse_secret_key as parse_key;
 
     #[test]
     fn sealed_values_open_and_say_nothing() {

@@ -34,6 +34,7 @@ use crate::state::RequestScope;
 
 /// The whole application router.
 pub fn router(state: AppState, pages: PageCache) -> Router {
+    pages.reads(crate::slices::reads());
     let options = state.leptos_options.clone();
     // Register the routes of both site modes: path-based villages and host-bound villages.
     let mut routes = Vec::new();
@@ -53,109 +54,13 @@ pub fn router(state: AppState, pages: PageCache) -> Router {
         // The partner API, documented at /api/v1/openapi.json.
         .nest(
             "/api/v1",
-            crate::api::routes(state.clone(), crate::api::Limits::from_env(), |endpoints| {
+            crate::api::routes(state.clone(), crate::api::Limits::of(state.config), |endpoints| {
                 // Anonymous public reads are kept briefly; the limit counts them all the same.
                 endpoints.layer(middleware::from_fn_with_state(pages.clone(), crate::cache::api))
             }),
         )
-        // Registry files: an import upload (multipart form, up to 25 MB) and exports.
-        .route(
-            "/api/population/import/{slug}",
-            axum::routing::post(crate::population::http::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::population::sheet::MAX_BYTES + 64 * 1024)),
-        )
-        .route("/api/population/export/{slug}", get(crate::population::http::download))
-        // Letters: attachments (a photo or PDF, up to 5 MB), the signed PDF, attached files, the key.
-        // The body may be twice the file limit, so a file a little too large is read whole and
-        // refused with a message instead of a cut connection.
-        .route(
-            "/api/letters/{slug}/{id}/lampiran",
-            axum::routing::post(crate::letters::http::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route("/api/letters/{slug}/{id}/pdf", get(crate::letters::http::pdf))
-        .route("/api/letters/{slug}/berkas/{file}", get(crate::letters::http::file))
-        .route("/api/letters/{slug}/kunci", get(crate::letters::http::public_key))
-        .route(
-            "/api/letters/{slug}/logo",
-            get(crate::letters::http::logo)
-                .post(crate::letters::http::upload_logo)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        // Complaints: a photo (up to 5 MB, same rule) and the photos of a report.
-        .route(
-            "/api/complaints/{slug}/{id}/foto",
-            axum::routing::post(crate::complaints::http::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route("/api/complaints/{slug}/foto/{file}", get(crate::complaints::http::photo))
-        // The map: layers as GeoJSON, export, import (up to 5 MB), feature photos, the overview.
-        .route("/api/map/desa", get(crate::map::http::overview))
-        .route("/api/map/{slug}/lapisan/{layer}", get(crate::map::http::layer))
-        .route("/api/map/{slug}/ekspor", get(crate::map::http::export))
-        .route(
-            "/api/map/{slug}/impor",
-            axum::routing::post(crate::map::http::import)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::map::service::MAX_IMPORT_BYTES)),
-        )
-        .route(
-            "/api/map/{slug}/{id}/foto",
-            axum::routing::post(crate::map::http::upload_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route("/api/map/{slug}/foto/{id}", get(crate::map::http::photo))
-        // Market: product photos (up to 5 MB each), public while their product is.
-        .route(
-            "/api/market/{slug}/produk/{id}/foto",
-            axum::routing::post(crate::market::http::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route("/api/market/{slug}/foto/{id}", get(crate::market::http::photo))
-        .route(
-            "/api/portal/{slug}/sampul/{id}",
-            get(crate::portal::http::cover)
-                .post(crate::portal::http::upload_cover)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route(
-            "/api/portal/{slug}/beranda",
-            get(crate::portal::http::hero)
-                .post(crate::portal::http::upload_hero)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route(
-            "/api/portal/{slug}/perangkat/{id}",
-            get(crate::portal::http::person_photo)
-                .post(crate::portal::http::upload_person_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route(
-            "/api/portal/{slug}/galeri/{album}",
-            axum::routing::post(crate::portal::http::upload_gallery_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        )
-        .route("/api/portal/{slug}/galeri-foto/{id}", get(crate::portal::http::gallery_photo))
-        // The outbox: items a phone kept until there was a signal, applied once per key.
-        .route(
-            "/api/outbox/{slug}",
-            axum::routing::post(crate::outbox::http::send)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::outbox::http::MAX_BODY)),
-        )
-        // The installable app: manifests, icons, the service worker.
-        .route("/manifest.webmanifest", get(crate::pwa::http::root_manifest))
-        .route("/{slug}/manifest.webmanifest", get(crate::pwa::http::village_manifest))
-        .route("/ikon/{file}", get(crate::pwa::http::icon))
-        .route("/sw.js", get(crate::pwa::http::service_worker))
-        // What search engines read.
-        .route("/robots.txt", get(crate::portal::http::robots))
-        .route("/sitemap.xml", get(crate::portal::http::root_sitemap))
-        .route("/{slug}/sitemap.xml", get(crate::portal::http::sitemap))
-        .route(
-            "/api/market/{slug}/toko/{id}/foto",
-            get(crate::market::http::shop_photo)
-                .post(crate::market::http::upload_shop_photo)
-                .layer(axum::extract::DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
-        );
+        // Every slice's plain HTTP handlers (`slices.rs`).
+        .merge(crate::slices::routes());
     // Files of `public/` (favicon, later the manifest and service worker) sit at the root, where
     // `/{slug}` would otherwise claim them: route each one explicitly.
     for (name, path) in public_files(&options.site_root, &options.site_pkg_dir) {

@@ -18,6 +18,17 @@ pub enum SiteMode {
 
 pub const META_NAME: &str = "digdaya-village";
 
+/// A plain HTTP handler's site mode: what `server::resolve_site_mode` found for the request's
+/// host (path-based villages when it found nothing).
+#[cfg(feature = "ssr")]
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SiteMode {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<SiteMode>().cloned().unwrap_or(SiteMode::Deployment))
+    }
+}
+
 #[cfg(feature = "ssr")]
 tokio::task_local! {
     static REQUEST_MODE: SiteMode;
@@ -103,15 +114,32 @@ pub fn village_href(slug: &str, path: &str) -> String {
 /// request came to (`X-Forwarded-Proto: https` from a proxy makes it `https`).
 #[cfg(feature = "ssr")]
 pub fn public_root(headers: &http::HeaderMap) -> String {
-    if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
-        && !url.trim().is_empty()
-    {
-        return url.trim().trim_end_matches('/').to_string();
+    if let Some(url) = &crate::config::current().public_url {
+        return url.clone();
     }
     let https =
         headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p.eq_ignore_ascii_case("https"));
     let host = headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+#[cfg(feature = "ssr")]
+/// The deployment's public address for QR codes: `DIGDAYA_PUBLIC_URL` when set, else the
+/// village's own host (over HTTPS), else the address the server listens on. Never the `Host`
+/// of the request that signs: a letter's QR must not point wherever that request said.
+pub fn public_base(village: &crate::db::entities::village::Model) -> String {
+    let config = crate::config::current();
+    if let Some(url) = &config.public_url {
+        return url.clone();
+    }
+    if let Some(host) = &village.host {
+        return format!("https://{host}");
+    }
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!("DIGDAYA_PUBLIC_URL is not set: letters' QR codes point to the address the server listens on");
+    });
+    format!("http://{}", config.addr)
 }
 
 /// `path` (from the site's root) as an absolute address.

@@ -23,6 +23,8 @@ pub struct AppState {
     pub files: crate::media::Storage,
     /// Whether the database answers (`db::outage`).
     pub outage: crate::db::outage::Circuit,
+    /// The deployment's settings, parsed once at start-up (`config::current`).
+    pub config: &'static crate::config::Config,
 }
 
 impl FromRef<AppState> for LeptosOptions {

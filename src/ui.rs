@@ -233,5 +233,5 @@ pub fn today_wib() -> chrono::NaiveDate {
     let now = chrono::Utc::now();
     #[cfg(not(feature = "ssr"))]
     let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
-    (now + chrono::Duration::hours(7)).date_naive()
+    (now + crate::kit::time::WIB_OFFSET).date_naive()
 }

@@ -2,19 +2,19 @@
 //! signed-in official of a village, and the way back from a form posted without the WASM.
 
 use axum::{
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
 
-use crate::auth::{guard, model::Role};
+use crate::access::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
+use crate::kit::caller::Role;
 use crate::state::AppState;
 
 /// A refusal as plain text with its status.
 pub fn error_response(e: &AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], e.to_string()).into_response()
+    e.clone().into_response()
 }
 
 /// A stored photo (always a JPEG we encoded), or the refusal: served with `cache` and a
@@ -87,6 +87,7 @@ pub fn back_to(back: &str, result: Result<String, AppError>, anchor: &str) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn location(r: &Response) -> &str {
         r.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()

@@ -2,14 +2,16 @@
 //! not public names who may call it and the village it acts in; the village comes from the URL
 //! (`slug`) and the host binding, and must be the caller's own.
 
+use axum::extract::FromRequestParts;
 use chrono::Utc;
 use leptos::prelude::use_context;
 use sea_orm::DatabaseConnection;
 
-use super::model::Role;
 use super::session::{self, Client, Holder, Kind};
 use crate::db::entities::village;
 use crate::error::{AppError, AppResult};
+use crate::kit::caller::Role;
+use crate::state::AppState;
 
 pub use crate::kit::caller::{Official, Resident, User};
 
@@ -41,7 +43,7 @@ pub fn client_of(parts: &http::request::Parts) -> Client {
         address: peer.address_key(),
         user_agent: header(http::header::USER_AGENT),
         https: peer.https,
-        device: header(http::header::COOKIE).and_then(|c| super::throttle::device_from_cookies(&c)),
+        device: header(http::header::COOKIE).and_then(|c| session::device_from_cookies(&c)),
     }
 }
 
@@ -155,7 +157,7 @@ pub async fn require(db: &DatabaseConnection, village: &village::Model, allowed:
 ///
 /// # Errors
 /// As [`require`], plus a missing app state.
-pub async fn village_official(slug: &str) -> AppResult<(crate::state::AppState, village::Model, Official)> {
+pub async fn village_official(slug: &str) -> AppResult<(AppState, village::Model, Official)> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
     let official = require(&state.db, &village, Role::VILLAGE).await?;
@@ -187,6 +189,55 @@ pub async fn require_superadmin(db: &DatabaseConnection) -> AppResult<Official> 
         Some(User::Official(o)) if o.role == Role::Superadmin => Ok(o),
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthenticated),
+    }
+}
+
+/// The village of a plain HTTP route's `{slug}` (the host binding included, as
+/// `village::service::scope` finds it).
+async fn route_village(parts: &mut http::request::Parts, state: &AppState) -> AppResult<village::Model> {
+    use axum::extract::RawPathParams;
+    let params = RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+    let Some((_, slug)) = params.iter().find(|(name, _)| *name == "slug") else {
+        tracing::error!(path = %parts.uri.path(), "a village route without {{slug}}");
+        return Err(AppError::Internal);
+    };
+    crate::village::service::scope(&state.db, slug).await
+}
+
+/// A plain HTTP handler's village (the route's `{slug}`) and whoever is signed in, if anybody:
+/// what the handler may do is its slice's to decide (through [`decide`]).
+pub struct InVillage {
+    pub village: village::Model,
+    pub user: Option<User>,
+}
+
+impl axum::extract::FromRequestParts<AppState> for InVillage {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> AppResult<Self> {
+        let village = route_village(parts, state).await?;
+        let user = signed_in_with(&state.db, token_in(&parts.headers)).await?;
+        Ok(InVillage { village, user })
+    }
+}
+
+/// A plain HTTP handler's village (the route's `{slug}`) and its signed-in official (any
+/// village role), or the refusal [`decide`] gives anybody else.
+pub struct OfficialOf {
+    pub village: village::Model,
+    pub official: Official,
+}
+
+impl axum::extract::FromRequestParts<AppState> for OfficialOf {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> AppResult<Self> {
+        let InVillage { village, user } = InVillage::from_request_parts(parts, state).await?;
+        decide(user.as_ref(), village.id, Allow::Officials(Role::VILLAGE))?;
+        match user {
+            Some(User::Official(official)) => Ok(OfficialOf { village, official }),
+            _ => Err(AppError::Forbidden),
+        }
     }
 }
 

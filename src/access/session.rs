@@ -184,7 +184,7 @@ pub async fn find<C: ConnectionTrait>(
             .await?
             .map(Holder::Official),
         (None, Some(_)) => match (resident, pin) {
-            (Some(resident), Some(pin)) if resident.status == crate::population::model::STATUS_ALIVE => {
+            (Some(resident), Some(pin)) if resident.status == crate::kit::resident::STATUS_ALIVE => {
                 Some(Holder::Resident { resident, must_change: pin.must_change })
             }
             _ => None,
@@ -282,15 +282,49 @@ pub async fn end_all<C: ConnectionTrait>(
     Ok(delete.exec(db).await?.rows_affected)
 }
 
+/// Ends the PINs and sessions of residents who are no longer living residents of their
+/// village (died, moved, missing): were a record ever alive again, nothing of before works.
+///
+/// # Errors
+/// Database failures.
+pub async fn forget_credentials<C: ConnectionTrait>(db: &C, resident_ids: &[i64]) -> Result<(), sea_orm::DbErr> {
+    if resident_ids.is_empty() {
+        return Ok(());
+    }
+    crate::db::entities::resident_pin::Entity::delete_many()
+        .filter(crate::db::entities::resident_pin::Column::ResidentId.is_in(resident_ids.to_vec()))
+        .exec(db)
+        .await?;
+    crate::db::entities::session::Entity::delete_many()
+        .filter(crate::db::entities::session::Column::ResidentId.is_in(resident_ids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The cookie of a known device (`auth::throttle`: a browser that signed in before is not
+/// locked out with everybody else), plain and over HTTPS.
+pub const DEVICE_COOKIE: &str = "digdaya_perangkat";
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-digdaya_perangkat";
+
+/// The device cookie's token in a `Cookie` header, if any (well-formed only).
+pub fn device_from_cookies(header: &str) -> Option<String> {
+    header.split(';').find_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        let valid = value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit());
+        ((name == DEVICE_COOKIE || name == SECURE_DEVICE_COOKIE) && valid).then(|| value.to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_plain_cookies_are_the_ones_https_drops() {
-        let ours = [COOKIE, super::super::throttle::DEVICE_COOKIE];
+        let ours = [COOKIE, DEVICE_COOKIE];
         assert_eq!(crate::net::HOST_ONLY_COOKIES, ours);
-        for (plain, secure) in ours.iter().zip([SECURE_COOKIE, super::super::throttle::SECURE_DEVICE_COOKIE]) {
+        for (plain, secure) in ours.iter().zip([SECURE_COOKIE, SECURE_DEVICE_COOKIE]) {
             assert_eq!(format!("__Host-{plain}"), secure);
         }
     }

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::model::{AccessPage, OwnProfile};
+use super::model::OwnProfile;
+use crate::audit::model::AccessPage;
 use crate::error::AppError;
 
 /// The signed-in resident's own record and family.
@@ -11,7 +12,7 @@ use crate::error::AppError;
 pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     super::service::profile(&state.db, &village, me.id).await
 }
 
@@ -21,6 +22,12 @@ pub async fn my_profile(slug: String) -> Result<OwnProfile, AppError> {
 pub async fn my_access(slug: String, at: crate::ui::PageAt) -> Result<AccessPage, AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     crate::audit::service::about_resident(&state.db, &village, me.id, &at).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] =
+    &[<MyProfile as leptos::server_fn::ServerFn>::PATH, <MyAccess as leptos::server_fn::ServerFn>::PATH];

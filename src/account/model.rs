@@ -33,22 +33,6 @@ pub struct FamilyMember {
     pub age: u32,
 }
 
-/// One line of "who accessed my data".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccessEntry {
-    pub time: String,
-    /// "Anda", "Asep Saepudin (Operator Desa)", "Tidak dikenal".
-    pub who: String,
-    pub what: String,
-}
-
-/// A page of "who accessed my data".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccessPage {
-    pub items: Vec<AccessEntry>,
-    pub links: crate::ui::PageLinks,
-}
-
 /// "KEPALA KELUARGA" → "Kepala Keluarga", as the registry's upper-case code values read best.
 /// ASCII only, like the code values (runs in the browser, see `village::model::capitalise`).
 pub fn title_case(text: &str) -> String {

@@ -161,7 +161,7 @@ pub fn my_access_page((slug, entries): MyAccessData) -> impl IntoView {
         <p class="muted">"Setiap kali perangkat desa memberi PIN, mengubah atau melihat data Anda, dan setiap percobaan masuk ke akun Anda, tercatat di sini."</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match from_json::<super::model::AccessPage>(entries.await) {
+                match from_json::<crate::audit::model::AccessPage>(entries.await) {
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">"Belum ada catatan."</p> }.into_any(),
                     Ok(p) => {
                         let base = village_href(&slug.get_untracked(), "/akun/akses");

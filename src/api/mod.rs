@@ -25,7 +25,7 @@ use axum::{
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 
-use crate::auth::guard::{self, Official, User};
+use crate::access::guard::{self, Official, User};
 use crate::error::AppError;
 use crate::state::AppState;
 use model::ApiError;
@@ -164,8 +164,9 @@ pub enum Scope {
 
 impl Caller {
     /// May this caller reach the personal data of `village_id` for `scope`? Officials of the
-    /// village (operator, sekdes, kades) may; a partner token may when it was made for the
-    /// village, and for writing only when it was made to write.
+    /// village (operator, sekdes, kades) may, as `access::guard::decide` says for every server
+    /// function; a partner token may when it was made for the village, and for writing only
+    /// when it was made to write.
     ///
     /// # Errors
     /// `Unauthenticated` for nobody; `Forbidden` otherwise.
@@ -177,11 +178,10 @@ impl Caller {
                 "Data ini memerlukan token API mitra atau sesi perangkat desa.",
             )),
             Caller::Official(o) => {
-                if o.village_id == Some(village_id) && crate::auth::model::Role::VILLAGE.contains(&o.role) {
-                    Ok(())
-                } else {
-                    Err(Failure::new(StatusCode::FORBIDDEN, "forbidden", "Anda bukan perangkat desa ini."))
-                }
+                use crate::access::guard::{Allow, decide};
+                let who = User::Official(o.clone());
+                decide(Some(&who), village_id, Allow::Officials(crate::kit::caller::Role::VILLAGE))
+                    .map_err(|_| Failure::new(StatusCode::FORBIDDEN, "forbidden", "Anda bukan perangkat desa ini."))
             }
             Caller::Partner(p) if !p.reaches(village_id) => {
                 Err(Failure::new(StatusCode::FORBIDDEN, "forbidden", "Token ini tidak berlaku untuk desa ini."))
@@ -214,12 +214,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub fn from_env() -> Self {
-        let per_address = std::env::var("DIGDAYA_API_RATE_LIMIT")
-            .ok()
-            .and_then(|v| v.trim().parse::<u32>().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(300);
+    pub fn of(config: &crate::config::Config) -> Self {
+        let per_address = config.api_rate_limit;
         Self { per_address, per_token: per_address.saturating_mul(10) }
     }
 }

@@ -44,7 +44,7 @@ pub struct TokenInfo {
 
 /// What the database keeps of a token: its SHA-256, as for session tokens.
 fn hash(token: &str) -> String {
-    crate::auth::session::token_id(token)
+    crate::access::session::token_id(token)
 }
 
 /// Makes a token named `name` for `villages`; returns its id and the token, which is shown

@@ -17,10 +17,10 @@ pub async fn list_audit(
     to: String,
     at: crate::ui::PageAt,
 ) -> Result<AuditPage, AppError> {
-    use crate::auth::model::Role;
+    use crate::kit::caller::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    crate::auth::guard::require(&state.db, &village, &[Role::Kades, Role::Sekdes]).await?;
+    crate::access::guard::require(&state.db, &village, &[Role::Kades, Role::Sekdes]).await?;
     let filter = super::model::AuditFilter { action, who, from, to };
     super::service::list(&state.db, &village, &filter, &at).await
 }

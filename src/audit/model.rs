@@ -71,3 +71,19 @@ pub struct AuditPage {
 }
 
 pub const PER_PAGE: u64 = 50;
+
+/// One line of "who accessed my data".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessEntry {
+    pub time: String,
+    /// "Anda", "Asep Saepudin (Operator Desa)", "Tidak dikenal".
+    pub who: String,
+    pub what: String,
+}
+
+/// A page of "who accessed my data".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessPage {
+    pub items: Vec<AccessEntry>,
+    pub links: crate::ui::PageLinks,
+}

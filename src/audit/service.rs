@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter};
 
+use super::model::{AccessEntry, AccessPage};
 use super::model::{AuditFilter, AuditPage, AuditRow, PER_PAGE, action_label};
-use crate::account::model::{AccessEntry, AccessPage};
-use crate::auth::model::Role;
 use crate::db::entities::{audit_entry, official, resident, village};
 use crate::db::keyset;
 use crate::error::{AppError, AppResult};
+use crate::kit::caller::Role;
 use crate::ui::PageAt;
 
 /// The log's order: newest first (the index `(village_id, created_at)` serves it).
@@ -26,7 +26,7 @@ fn wib_day(text: &str, days: i64) -> AppResult<Option<chrono::DateTime<Utc>>> {
     }
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| AppError::Invalid(format!("Tanggal {text} tidak valid; gunakan format tahun-bulan-tanggal.")))?;
-    let start = Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)) - chrono::Duration::hours(7);
+    let start = Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)) - crate::kit::time::WIB_OFFSET;
     Ok(Some(start + chrono::Duration::days(days)))
 }
 

@@ -38,16 +38,16 @@ fn go(slug: &str, path: &str) {
 async fn replace_session(
     db: &sea_orm::DatabaseConnection,
     signed_in: &super::service::SignedIn,
-    kind: super::session::Kind,
+    kind: crate::access::session::Kind,
     https: bool,
 ) -> Result<(), AppError> {
-    if let Some(old) = super::guard::request_token() {
-        super::session::end(db, &old).await?;
+    if let Some(old) = crate::access::guard::request_token() {
+        crate::access::session::end(db, &old).await?;
     }
-    set_cookie(&super::session::cookie(&signed_in.session, kind, https));
+    set_cookie(&crate::access::session::cookie(&signed_in.session, kind, https));
     set_cookie(&super::throttle::device_cookie(&signed_in.device, https));
     // Whose the phone's queued items are (not a secret, not personal data: a keyed hash).
-    if let Some(user) = super::guard::signed_in_with(db, Some(signed_in.session.clone())).await? {
+    if let Some(user) = crate::access::guard::signed_in_with(db, Some(signed_in.session.clone())).await? {
         set_cookie(&super::owner::owner_cookie(&user, https));
     }
     Ok(())
@@ -66,13 +66,13 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
     if username.trim().is_empty() || password.is_empty() {
         return Err(AppError::Invalid("Isi nama pengguna dan kata sandi.".into()));
     }
-    let client = super::guard::client();
+    let client = crate::access::guard::client();
     let signed_in =
         super::service::sign_in_official(&state.db, village.as_ref(), &username, &password, &client).await?;
-    replace_session(&state.db, &signed_in, super::session::Kind::Official, client.https).await?;
+    replace_session(&state.db, &signed_in, crate::access::session::Kind::Official, client.https).await?;
     let to = match slug.as_str() {
-        "" => match super::guard::signed_in_with(&state.db, Some(signed_in.session)).await? {
-            Some(super::guard::User::Official(o)) if o.role == super::model::Role::Wilayah => "/wilayah",
+        "" => match crate::access::guard::signed_in_with(&state.db, Some(signed_in.session)).await? {
+            Some(crate::access::guard::User::Official(o)) if o.role == super::model::Role::Wilayah => "/wilayah",
             _ => "/kelola",
         },
         _ => "/admin",
@@ -87,9 +87,9 @@ pub async fn sign_in(slug: String, username: String, password: String) -> Result
 pub async fn resident_sign_in(slug: String, nik: String, pin: String) -> Result<(), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let client = super::guard::client();
+    let client = crate::access::guard::client();
     let (signed_in, must_change) = super::residents::sign_in(&state.db, &village, &nik, &pin, &client).await?;
-    replace_session(&state.db, &signed_in, super::session::Kind::Resident, client.https).await?;
+    replace_session(&state.db, &signed_in, crate::access::session::Kind::Resident, client.https).await?;
     go(&slug, if must_change { "/akun/ganti-pin" } else { "/akun" });
     Ok(())
 }
@@ -101,9 +101,9 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
     use crate::db::entities::{official, resident};
     use sea_orm::EntityTrait;
     let state = crate::state::app()?;
-    let client = super::guard::client();
-    if let Some(token) = super::guard::request_token()
-        && let Some(ended) = super::session::end(&state.db, &token).await?
+    let client = crate::access::guard::client();
+    if let Some(token) = crate::access::guard::request_token()
+        && let Some(ended) = crate::access::session::end(&state.db, &token).await?
     {
         let (actor, subject) = match (ended.official_id, ended.resident_id) {
             (Some(id), _) => {
@@ -126,7 +126,7 @@ pub async fn sign_out(slug: String) -> Result<(), AppError> {
         };
         audit::record(&state.db, entry).await?;
     }
-    set_cookie(&super::session::clear_cookie(client.https));
+    set_cookie(&crate::access::session::clear_cookie(client.https));
     set_cookie(&super::owner::clear_owner_cookie(client.https));
     go(&slug, if slug.is_empty() { "/kelola/masuk" } else { "/masuk" });
     Ok(())
@@ -139,7 +139,7 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let official = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let official = crate::access::guard::require(&state.db, &village, Role::VILLAGE).await?;
     let counts = crate::population::service::summary(&state.db, village.id, None).await?;
     Ok(AdminOverview {
         official_name: official.name,
@@ -155,12 +155,12 @@ pub async fn get_admin_overview(slug: String) -> Result<AdminOverview, AppError>
 #[server(endpoint = "auth/sessions")]
 #[lazy]
 pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
-    use super::guard::Allow;
     use super::model::device_of;
+    use crate::access::guard::Allow;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
-    Ok(super::session::of_holder(&state.db, me.holder(), chrono::Utc::now())
+    let me = crate::access::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
+    Ok(crate::access::session::of_holder(&state.db, me.holder(), chrono::Utc::now())
         .await?
         .into_iter()
         .map(|s| SessionInfo {
@@ -177,15 +177,15 @@ pub async fn list_sessions(slug: String) -> Result<Vec<SessionInfo>, AppError> {
 /// Ends one of the signed-in user's other sessions (e.g. a phone left signed in).
 #[server(endpoint = "auth/end-session")]
 pub async fn end_session(slug: String, id: String) -> Result<(), AppError> {
-    use super::guard::Allow;
-    use super::session::Kind;
+    use crate::access::guard::Allow;
+    use crate::access::session::Kind;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
+    let me = crate::access::guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
     if id == me.session_id() {
         return Err(AppError::Invalid("Sesi ini sedang Anda pakai. Gunakan tombol Keluar.".into()));
     }
-    super::session::end_own(&state.db, me.holder(), &id).await?;
+    crate::access::session::end_own(&state.db, me.holder(), &id).await?;
     go(&slug, if me.holder().0 == Kind::Resident { "/akun/sesi" } else { "/admin/sesi" });
     Ok(())
 }
@@ -196,8 +196,8 @@ pub async fn change_password(slug: String, current: String, new: String, repeat:
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
-    let client = super::guard::client();
+    let me = crate::access::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let client = crate::access::guard::client();
     super::officials::change_own_password(&state.db, &me, &current, &new, &repeat, &client).await
 }
 
@@ -206,8 +206,8 @@ pub async fn change_password(slug: String, current: String, new: String, repeat:
 pub async fn change_pin(slug: String, current: String, new: String, repeat: String) -> Result<(), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require_resident(&state.db, &village, true).await?;
-    let client = super::guard::client();
+    let me = crate::access::guard::require_resident(&state.db, &village, true).await?;
+    let client = crate::access::guard::client();
     super::residents::change_pin(&state.db, &me, &current, &new, &repeat, &client).await?;
     go(&slug, "/akun");
     Ok(())
@@ -224,7 +224,7 @@ pub async fn list_officials(slug: String) -> Result<Vec<OfficialRow>, AppError> 
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
     Ok(super::officials::list(&state.db, &village)
         .await?
         .into_iter()
@@ -252,9 +252,9 @@ pub async fn create_official(
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
-    let client = super::guard::client();
+    let client = crate::access::guard::client();
     let (created, password) =
         super::officials::create(&state.db, &village, &me, &username, &name, role, &client).await?;
     Ok(NewCredential { username: created.username, name: created.name, password })
@@ -266,9 +266,9 @@ pub async fn set_official_role(slug: String, id: i64, role: String) -> Result<()
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
+    let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
     let role = Role::parse(&role).ok_or_else(|| AppError::Invalid("Pilih peran.".into()))?;
-    super::officials::change_role(&state.db, &village, &me, id, role, &super::guard::client()).await
+    super::officials::change_role(&state.db, &village, &me, id, role, &crate::access::guard::client()).await
 }
 
 /// Deactivates (ending their sessions) or reactivates an official of the village `slug`.
@@ -276,8 +276,8 @@ pub async fn set_official_role(slug: String, id: i64, role: String) -> Result<()
 pub async fn set_official_active(slug: String, id: i64, active: bool) -> Result<(), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
-    super::officials::set_active(&state.db, &village, &me, id, active, &super::guard::client()).await
+    let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
+    super::officials::set_active(&state.db, &village, &me, id, active, &crate::access::guard::client()).await
 }
 
 /// Gives an official of the village `slug` a new password, returned once.
@@ -285,8 +285,9 @@ pub async fn set_official_active(slug: String, id: i64, active: bool) -> Result<
 pub async fn reset_password(slug: String, id: i64) -> Result<NewCredential, AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, MANAGERS).await?;
-    let (o, password) = super::officials::reset_password(&state.db, &village, &me, id, &super::guard::client()).await?;
+    let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
+    let (o, password) =
+        super::officials::reset_password(&state.db, &village, &me, id, &crate::access::guard::client()).await?;
     Ok(NewCredential { username: o.username, name: o.name, password })
 }
 
@@ -297,7 +298,7 @@ pub async fn pin_residents(slug: String, query: String, at: crate::ui::PageAt) -
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    super::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    crate::access::guard::require(&state.db, &village, Role::VILLAGE).await?;
     super::residents::search(&state.db, &village, &query, &at).await
 }
 
@@ -307,8 +308,9 @@ pub async fn issue_pin(slug: String, resident_id: i64) -> Result<PinSlip, AppErr
     use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = super::guard::require(&state.db, &village, Role::VILLAGE).await?;
-    let slip = super::residents::issue_pin(&state.db, &village, &me, resident_id, &super::guard::client()).await?;
+    let me = crate::access::guard::require(&state.db, &village, Role::VILLAGE).await?;
+    let slip =
+        super::residents::issue_pin(&state.db, &village, &me, resident_id, &crate::access::guard::client()).await?;
     let nik = crate::population::nik::Nik::parse(&slip.resident.nik)
         .map(|n| n.masked())
         .unwrap_or_else(|_| "••••••••••••••••".into());
@@ -321,4 +323,52 @@ pub async fn issue_pin(slug: String, resident_id: i64) -> Result<PinSlip, AppErr
         issued_by: format!("{} ({})", me.name, me.role.label()),
         sign_in_path: crate::site::SiteMode::of_request().path(&village.slug, "/masuk"),
     })
+}
+
+/// The deployment's villages with how many officials each has: for the superadmin.
+#[server(endpoint = "village/managed")]
+#[lazy]
+pub async fn managed_villages() -> Result<Vec<crate::village::model::ManagedVillage>, AppError> {
+    let state = crate::state::app()?;
+    crate::access::guard::require_superadmin(&state.db).await?;
+    crate::village::service::managed(&state.db).await
+}
+
+/// Desa/kelurahan of the official code list by name or code: for the superadmin adding one.
+#[server(endpoint = "village/regions")]
+#[lazy]
+pub async fn search_regions(query: String) -> Result<Vec<crate::village::model::RegionHit>, AppError> {
+    let state = crate::state::app()?;
+    crate::access::guard::require_superadmin(&state.db).await?;
+    crate::village::service::search_regions(&state.db, &query).await
+}
+
+/// Adds the village of the official code `code` to the deployment; returns its slug.
+#[server(endpoint = "village/create")]
+pub async fn create_village(code: String) -> Result<String, AppError> {
+    let state = crate::state::app()?;
+    let me = crate::access::guard::require_superadmin(&state.db).await?;
+    let created = crate::village::service::create_from_code(&state.db, &code, None, None).await.map_err(|e| {
+        use crate::village::service::CreateVillageError as E;
+        match e {
+            E::Format(_) => AppError::Invalid("Kode wilayah harus 10 angka, misalnya 36.04.05.2001.".into()),
+            E::UnknownCode(c) => AppError::Invalid(format!("Kode {c} tidak ada dalam daftar resmi desa/kelurahan.")),
+            E::Exists(c, s) => AppError::Invalid(format!("Desa dengan kode {c} sudah ada (alamat /{s}).")),
+            E::Db(e) => e.into(),
+            _ => AppError::Internal,
+        }
+    })?;
+    crate::audit::record(
+        &state.db,
+        crate::audit::Entry {
+            village_id: Some(created.id),
+            actor: crate::audit::Actor::Official { id: me.id, name: me.name },
+            action: crate::audit::Action::VillageCreated,
+            subject: Some(("village", created.id)),
+            detail: Some(format!("{} {}", created.code, created.name)),
+            ip: crate::access::guard::client().ip,
+        },
+    )
+    .await?;
+    Ok(created.slug)
 }

@@ -1,14 +1,14 @@
-//! Identity and access: officials' and residents' accounts, server-side sessions, the one
-//! authorisation check (`guard`), sign-in, PINs, and managing officials.
+//! Identity: officials' and residents' accounts, sign-in, PINs, managing officials, and the
+//! superadmin's villages with their first accounts. The sessions and the one authorisation
+//! check are the kernel's (`access`).
 
 pub mod api;
 pub mod manage;
 pub mod model;
 pub mod pages;
 pub mod pin;
+pub mod villages;
 
-#[cfg(feature = "ssr")]
-pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod officials;
 #[cfg(feature = "ssr")]
@@ -19,7 +19,5 @@ pub mod password;
 pub mod residents;
 #[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(feature = "ssr")]
-pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;

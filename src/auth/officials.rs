@@ -6,11 +6,11 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use super::guard::Official;
 use super::model::Role;
 use super::password;
 use super::service::{CreateOfficialError, create_official, generate_password};
-use super::session::{self, Client, Kind};
+use crate::access::guard::Official;
+use crate::access::session::{self, Client, Kind};
 use crate::audit;
 use crate::db::entities::{official, village};
 use crate::error::{AppError, AppResult};
@@ -94,11 +94,7 @@ async fn other_of_village(
     by: &Official,
     id: i64,
 ) -> AppResult<official::Model> {
-    let target = official::Entity::find_by_id(id)
-        .filter(official::Column::VillageId.eq(village.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target = crate::db::owned::find_in::<official::Entity, _>(db, village.id, id).await?;
     if target.id == by.id {
         return Err(AppError::Invalid(
             "Anda tidak dapat mengubah peran, menonaktifkan atau mengatur ulang akun Anda sendiri.".into(),

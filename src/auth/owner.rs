@@ -2,8 +2,8 @@
 //! cookie the page script reads on sign-in and removed on sign-out. The outbox sends an item only
 //! under the session of the user whose tag it carries.
 
-use super::guard::User;
-use super::session::Kind;
+use crate::access::guard::User;
+use crate::access::session::Kind;
 
 /// The owner tag of a signed-in user: what the phone writes on the items it queues for them and
 /// sends back with each, so an item goes out only under the session of whoever made it.

@@ -11,11 +11,11 @@ use sea_orm::{
     TransactionTrait, sea_query::OnConflict,
 };
 
-use super::guard::{Official, Resident};
 use super::model::{PinCandidate, PinCandidatePage, PinStatus};
 use super::service::SignedIn;
-use super::session::{self, Client, Kind};
 use super::{password, pin, throttle};
+use crate::access::guard::{Official, Resident};
+use crate::access::session::{self, Client, Kind};
 use crate::audit;
 use crate::db::entities::{resident, resident_pin, village};
 use crate::error::{AppError, AppResult};
@@ -137,26 +137,6 @@ pub async fn sign_in(
 /// there are counted (and locked) apart from sign-ins.
 pub fn reentry_key(kind: Kind, id: i64) -> String {
     format!("reentry:{}:{id}", if kind == Kind::Resident { "resident" } else { "official" })
-}
-
-/// Ends the PINs and sessions of residents who are no longer living residents of their
-/// village (died, moved, missing): were a record ever alive again, nothing of before works.
-///
-/// # Errors
-/// Database failures.
-pub async fn forget_credentials<C: ConnectionTrait>(db: &C, resident_ids: &[i64]) -> Result<(), sea_orm::DbErr> {
-    if resident_ids.is_empty() {
-        return Ok(());
-    }
-    resident_pin::Entity::delete_many()
-        .filter(resident_pin::Column::ResidentId.is_in(resident_ids.to_vec()))
-        .exec(db)
-        .await?;
-    crate::db::entities::session::Entity::delete_many()
-        .filter(crate::db::entities::session::Column::ResidentId.is_in(resident_ids.to_vec()))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// Issues a new PIN to a living resident of `village` (a first PIN or a reset): the old PIN and

@@ -5,8 +5,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection
 
 use super::model::Role;
 use super::password;
-use super::session::{self, Client};
 use super::throttle;
+use crate::access::session::{self, Client};
 use crate::audit;
 use crate::db::entities::{official, village};
 use crate::error::{AppError, AppResult};

@@ -16,6 +16,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Value};
 
+use crate::access::session::{DEVICE_COOKIE, SECURE_DEVICE_COOKIE};
 use crate::db::entities::{known_device, login_failure};
 use crate::db::sql;
 use crate::error::{AppError, AppResult};
@@ -30,9 +31,6 @@ const WINDOW: Duration = Duration::hours(1);
 /// How long a device is remembered after its last sign-in, and how many per account.
 pub const DEVICE_DAYS: i64 = 180;
 const DEVICES_PER_ACCOUNT: usize = 10;
-/// The device cookie.
-pub const DEVICE_COOKIE: &str = "digdaya_perangkat";
-pub const SECURE_DEVICE_COOKIE: &str = "__Host-digdaya_perangkat";
 
 pub fn account_key(username: &str) -> String {
     format!("account:{}", username.trim().to_lowercase())
@@ -223,15 +221,6 @@ pub async fn clear<C: ConnectionTrait>(db: &C, keys: &[String]) -> AppResult<()>
     Ok(())
 }
 
-/// The device cookie's token in a `Cookie` header, if any (well-formed only).
-pub fn device_from_cookies(header: &str) -> Option<String> {
-    header.split(';').find_map(|pair| {
-        let (name, value) = pair.trim().split_once('=')?;
-        let valid = value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit());
-        ((name == DEVICE_COOKIE || name == SECURE_DEVICE_COOKIE) && valid).then(|| value.to_string())
-    })
-}
-
 /// The stored id of a device token if this browser is a known device of `account`.
 ///
 /// # Errors
@@ -243,7 +232,7 @@ pub async fn known_device<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Option<String>> {
     let Some(token) = token else { return Ok(None) };
-    let id = super::session::token_id(token);
+    let id = crate::access::session::token_id(token);
     let found = known_device::Entity::find_by_id(id.clone())
         .filter(known_device::Column::Account.eq(account))
         .filter(known_device::Column::LastUsedAt.gt(now - Duration::days(DEVICE_DAYS)))
@@ -275,9 +264,9 @@ pub async fn remember_device<C: ConnectionTrait>(
             .await?;
         return Ok(token.to_string());
     }
-    let token = super::session::new_token();
+    let token = crate::access::session::new_token();
     known_device::ActiveModel {
-        id: Set(super::session::token_id(&token)),
+        id: Set(crate::access::session::token_id(&token)),
         account: Set(account.to_string()),
         created_at: Set(now),
         last_used_at: Set(now),
@@ -315,6 +304,7 @@ pub fn device_cookie(token: &str, https: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::access::session::device_from_cookies;
 
     #[test]
     fn delays_grow_and_stop_growing() {

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use super::api::{CreateVillage, managed_villages, search_regions};
-use crate::auth::api::CreateOfficial;
-use crate::auth::manage::CredentialCard;
-use crate::auth::pages::SignOutButton;
+use super::api::{CreateOfficial, CreateVillage, managed_villages, search_regions};
+use super::manage::CredentialCard;
+use super::pages::SignOutButton;
 use crate::error::AppError;
 use crate::ui::{ErrorView, Loading, PageData, form_error, from_json, to_json, value_of};
 
@@ -72,7 +71,7 @@ pub fn manage_page(data: ManageData) -> impl IntoView {
         <h1>"Kelola desa"</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match from_json::<Vec<super::model::ManagedVillage>>(villages.await) {
+                match from_json::<Vec<crate::village::model::ManagedVillage>>(villages.await) {
                     Ok(list) if list.is_empty() => view! { <p class="empty">"Belum ada desa. Tambahkan dari daftar kode wilayah di bawah."</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="village-admin-list">
@@ -105,7 +104,7 @@ pub fn manage_page(data: ManageData) -> impl IntoView {
             })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match from_json::<Vec<super::model::RegionHit>>(regions.await) {
+                    match from_json::<Vec<crate::village::model::RegionHit>>(regions.await) {
                         Ok(hits) if hits.is_empty() && region_query.get_untracked().trim().len() >= 3 => {
                             view! { <p class="empty">"Tidak ada desa/kelurahan yang cocok."</p> }.into_any()
                         }

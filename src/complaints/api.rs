@@ -16,7 +16,7 @@ async fn caller(
 ) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::Who), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let user = crate::auth::guard::signed_in(&state.db).await?;
+    let user = crate::access::guard::signed_in(&state.db).await?;
     let who = super::service::Who::of(user, &village)?;
     Ok((state, village, who))
 }
@@ -28,7 +28,7 @@ async fn official(
 ) -> Result<(crate::state::AppState, crate::db::entities::village::Model), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
-    crate::auth::guard::require(&state.db, &village, roles).await?;
+    crate::access::guard::require(&state.db, &village, roles).await?;
     Ok((state, village))
 }
 
@@ -113,3 +113,12 @@ pub async fn save_complaint_settings(slug: String, settings: Settings) -> Result
     let (state, village) = official(&slug, &[Role::Kades, Role::Sekdes]).await?;
     crate::village::service::save_setting(&state.db, village.id, "complaints", &settings).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] = &[
+    <PublicReports as leptos::server_fn::ServerFn>::PATH,
+    <MyReports as leptos::server_fn::ServerFn>::PATH,
+    <GetReportForm as leptos::server_fn::ServerFn>::PATH,
+];

@@ -5,54 +5,42 @@
 //! `GET  /api/complaints/{slug}/foto/{file}[?kecil=1][&t=…]`
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
-    http::HeaderMap,
+    extract::{Path, Query, State},
     response::Response,
 };
 use serde::Deserialize;
 
 use super::service::{self, Who};
-use crate::auth::guard;
-use crate::db::entities::village;
+use crate::access::guard::InVillage;
 use crate::error::AppError;
+use crate::media::Upload;
+use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
-use crate::web::{back_to, error_response, jpeg};
-
-async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, Who), AppError> {
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = guard::token_in(headers);
-    let user = guard::signed_in_with(&state.db, token).await?;
-    let who = Who::of(user, &village)?;
-    Ok((village, who))
-}
+use crate::web::{back_to, jpeg};
 
 /// Receives one photo and returns to the report's page (with `?galat=` on a refusal).
 pub async fn upload(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    let (village, who) = match caller(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let secret = upload.text("t").to_string();
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    InVillage { village, user }: InVillage,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
+    let who = Who::of(user, &village)?;
+    let secret = upload.text("t");
     let token = Some(secret.as_str()).filter(|t| !t.is_empty());
-    let result = match upload.file("Pilih foto yang akan dilampirkan.") {
-        Err(m) => Err(AppError::Invalid(m)),
+    let result = match upload.file("foto", "Pilih foto yang akan dilampirkan.") {
         Ok(bytes) => service::attach(&state.db, &state.files, &village, &who, id, token, &bytes).await,
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let page = match (&who, token) {
         (Who::Official(_), _) => format!("/admin/pengaduan/{id}"),
         (_, Some(t)) => format!("/pengaduan/{id}?t={}", crate::ui::urlencode(t)),
         _ => format!("/pengaduan/{id}"),
     };
-    back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "foto")
+    Ok(back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "foto"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,17 +52,67 @@ pub struct PhotoQuery {
 /// A report's photo (or its thumbnail), for whoever may see the report.
 pub async fn photo(
     State(state): State<AppState>,
-    Path((slug, file_id)): Path<(String, i64)>,
+    Path((_, file_id)): Path<(String, i64)>,
     Query(q): Query<PhotoQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let (village, who) = match caller(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
+    InVillage { village, user }: InVillage,
+) -> Result<Response, AppError> {
+    let who = Who::of(user, &village)?;
     let token = q.t.as_deref().filter(|t| !t.is_empty());
-    jpeg(
+    Ok(jpeg(
         service::photo(&state.db, &state.files, village.id, &who, file_id, token, q.kecil == Some(1)).await,
         "private, max-age=86400",
-    )
+    ))
+}
+
+/// The reports phones kept until there was a signal (`outbox`; registered in `slices.rs`).
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+
+/// A report, then its photos.
+async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
+    use crate::complaints::{model::Reported, service as complaints};
+    let input: super::model::ReportInput = d.data()?;
+    let Delivery { state, village, user, mode, key, files, .. } = d;
+    let who = complaints::Who::of(user, village)?;
+    let visitor = matches!(who, complaints::Who::Visitor);
+    // Made before the server stopped midway (the key is on the report): its photos so far.
+    let (id, token, mut skip) = match complaints::made_by_outbox(&state.db, village.id, key).await? {
+        Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
+        None => match complaints::report_from(&state.db, village, &who, &input, Some(key)).await? {
+            Reported::Done { id, token } => (id, token, 0),
+            Reported::Problems(problems) => return Ok(Outcome::problems(problems)),
+        },
+    };
+    let mut catatan = Vec::new();
+    for (field, bytes) in files {
+        if field != "foto" {
+            continue;
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if let Err(e) = complaints::attach(&state.db, &state.files, village, &who, id, token.as_deref(), bytes).await {
+            catatan.push(format!("Satu foto tidak diterima: {e}"));
+        }
+    }
+    let query = token.map(|t| format!("?t={t}")).unwrap_or_default();
+    Ok(Outcome::Terkirim {
+        alamat: mode.path(&village.slug, &format!("/pengaduan/{id}{query}")),
+        ulang: false,
+        catatan,
+    })
+}
+
+/// The complaints' photos.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        // A photo (up to 5 MB; the body may be twice that, see `letters::http::routes`) and the
+        // photos of a report.
+        .route(
+            "/api/complaints/{slug}/{id}/foto",
+            post(upload).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/complaints/{slug}/foto/{file}", get(photo))
 }

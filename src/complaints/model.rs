@@ -70,6 +70,10 @@ impl Status {
     }
 }
 
+/// A report with its place and photos (files `foto`), kept on a phone until there is a signal
+/// (`outbox`); it travels as a `ReportInput`.
+pub const OUTBOX_KIND: crate::outbox::model::Kind = crate::outbox::model::Kind::new("pengaduan");
+
 /// A new report, as the form sends it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -177,10 +177,7 @@ fn new_page(slug: Signal<String>, data: PageData) -> impl IntoView {
 
 #[component]
 fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
-    use crate::outbox::{
-        client::{self, OutboxForm},
-        model::Kind,
-    };
+    use crate::outbox::client::{self, OutboxForm};
     let outbox = OutboxForm::new();
     let problems = outbox.problems;
     let pin = RwSignal::new(None::<(f64, f64)>);
@@ -205,7 +202,7 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
         }
         problems.set(Vec::new());
         let label = format!("Laporan {}", input.category);
-        outbox.send(element, slug.clone(), Kind::Report, input, label);
+        outbox.send(element, slug.clone(), super::model::OUTBOX_KIND, input, label);
     };
 
     let problem = move |field: &'static str| {

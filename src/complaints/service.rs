@@ -14,7 +14,7 @@ use super::model::{
     ComplaintDetail, ComplaintQueue, ComplaintRow, MAX_PHOTOS, Message, Problem, PublicList, PublicReport, ReportForm,
     ReportInput, Reported, Settings, Status, VillageMap, reply_problem,
 };
-use crate::auth::guard::Official;
+use crate::access::guard::Official;
 use crate::db::entities::{area, complaint, complaint_file, complaint_message, resident, village};
 use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
@@ -46,8 +46,8 @@ impl Who {
     ///
     /// # Errors
     /// `PinChangeRequired`; `NotFound` for users of another village.
-    pub fn of(user: Option<crate::auth::guard::User>, v: &village::Model) -> AppResult<Who> {
-        use crate::auth::guard::User;
+    pub fn of(user: Option<crate::access::guard::User>, v: &village::Model) -> AppResult<Who> {
+        use crate::access::guard::User;
         match user {
             Some(User::Official(o)) if o.village_id == Some(v.id) => Ok(Who::Official(o)),
             Some(User::Resident(r)) if r.village_id == v.id && r.must_change_pin => Err(AppError::PinChangeRequired),
@@ -257,11 +257,7 @@ pub async fn report_from(
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<complaint::Model> {
-    complaint::Entity::find_by_id(id)
-        .filter(complaint::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<complaint::Entity, _>(db, village_id, id).await
 }
 
 /// May `who` (with the link's `token`, if any) see this report? Officials of the village, the
@@ -323,7 +319,7 @@ pub async fn detail(
         .collect();
     let official = matches!(who, Who::Official(_));
     let whatsapp =
-        official.then(|| c.reporter_phone.as_deref().and_then(crate::letters::service::wa_number)).flatten().map(|n| {
+        official.then(|| c.reporter_phone.as_deref().and_then(crate::kit::phone::wa_number)).flatten().map(|n| {
             let text = format!(
                 "Yth. {}, laporan Anda ({}) di {} {} berstatus: {}. Terima kasih.",
                 c.reporter_name,
@@ -612,11 +608,7 @@ pub async fn photo(
     token: Option<&str>,
     thumb: bool,
 ) -> AppResult<Vec<u8>> {
-    let f = complaint_file::Entity::find_by_id(file_id)
-        .filter(complaint_file::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let f = crate::db::owned::find_in::<complaint_file::Entity, _>(db, village_id, file_id).await?;
     let c = find(db, village_id, f.complaint_id).await?;
     check_view(who, &c, token)?;
     let key = if thumb { f.thumb_key.as_deref().unwrap_or(&f.storage_key) } else { &f.storage_key };

@@ -7,6 +7,7 @@
 pub mod entities;
 pub mod keyset;
 pub mod outage;
+pub mod owned;
 pub mod rate;
 
 use std::time::Duration;
@@ -27,10 +28,6 @@ pub enum DbSetupError {
         "cannot connect to the database at {url}: {cause}. Check DATABASE_URL and that the database server is running"
     )]
     Connect { url: String, cause: String },
-    #[error("DATABASE_MAX_CONNECTIONS {0:?} is not a number of connections from 1 to 200")]
-    Pool(String),
-    #[error("DATABASE_STATEMENT_TIMEOUT {0:?} is not a number of seconds from 1 to 3600")]
-    Timeout(String),
     #[error("database migration failed: {0}")]
     Migrate(String),
 }
@@ -71,8 +68,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
     // Short waits: when the database is down, a request learns it in seconds (and `outage`
     // answers the next ones at once).
     opts.connect_timeout(Duration::from_secs(3)).acquire_timeout(Duration::from_secs(3)).sqlx_logging(false);
-    let pool = pool_size(is_sqlite)?;
-    let timeout = statement_timeout(is_sqlite)?;
+    let pool = pool_size(is_sqlite);
+    let timeout = statement_timeout(is_sqlite);
     if is_sqlite {
         opts.max_connections(pool).min_connections(1).map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -88,27 +85,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbSetupError> {
 
 /// Connections in the pool: `DATABASE_MAX_CONNECTIONS`, or 8 for SQLite (readers in parallel,
 /// writers one at a time through [`Write`]) and 16 for PostgreSQL.
-fn pool_size(is_sqlite: bool) -> Result<u32, DbSetupError> {
-    match std::env::var("DATABASE_MAX_CONNECTIONS") {
-        Err(_) => Ok(if is_sqlite { 8 } else { 16 }),
-        Ok(v) => v.trim().parse::<u32>().ok().filter(|n| (1..=200).contains(n)).ok_or(DbSetupError::Pool(v)),
-    }
+fn pool_size(is_sqlite: bool) -> u32 {
+    crate::config::current().database.max_connections.unwrap_or(if is_sqlite { 8 } else { 16 })
 }
 
-/// How long one statement may take: `DATABASE_STATEMENT_TIMEOUT` in seconds, or 15 on
-/// PostgreSQL (the server cancels the statement) and 5 on SQLite (where a statement cannot be
-/// cancelled from outside, this bounds the wait for the write lock).
-fn statement_timeout(is_sqlite: bool) -> Result<Duration, DbSetupError> {
-    match std::env::var("DATABASE_STATEMENT_TIMEOUT") {
-        Err(_) => Ok(Duration::from_secs(if is_sqlite { 5 } else { 15 })),
-        Ok(v) => v
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=3600).contains(n))
-            .map(Duration::from_secs)
-            .ok_or(DbSetupError::Timeout(v)),
-    }
+/// How long one statement may take: `DATABASE_STATEMENT_TIMEOUT`, or 15 s on PostgreSQL (the
+/// server cancels the statement) and 5 s on SQLite (where a statement cannot be cancelled from
+/// outside, this bounds the wait for the write lock).
+fn statement_timeout(is_sqlite: bool) -> Duration {
+    crate::config::current().database.statement_timeout.unwrap_or(Duration::from_secs(if is_sqlite { 5 } else { 15 }))
 }
 
 /// A write transaction that waits its turn in the process before it starts on SQLite.

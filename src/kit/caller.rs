@@ -1,5 +1,5 @@
 //! Who calls: the roles of officials and the signed-in user as the server knows them. Every
-//! slice speaks of its caller in these words (`auth` finds them from the session; `auth::guard`
+//! slice speaks of its caller in these words (`access::session` finds them; `access::guard`
 //! decides what they may do).
 
 use serde::{Deserialize, Serialize};

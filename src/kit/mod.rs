@@ -6,4 +6,6 @@
 pub mod caller;
 pub mod form;
 pub mod page;
+pub mod phone;
+pub mod resident;
 pub mod time;

@@ -40,7 +40,7 @@ async fn village(slug: &str) -> Result<(crate::state::AppState, crate::db::entit
 async fn caller(
     slug: &str,
 ) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::By), AppError> {
-    use crate::auth::guard::{self, Allow, User};
+    use crate::access::guard::{self, Allow, User};
     let (state, village) = village(slug).await?;
     let who = guard::require_user(&state.db, &village, Allow::AnySignedIn).await?;
     let by = match who {
@@ -55,9 +55,9 @@ async fn caller(
 async fn official(
     slug: &str,
     roles: &[crate::auth::model::Role],
-) -> Result<(crate::state::AppState, crate::db::entities::village::Model, crate::auth::guard::Official), AppError> {
+) -> Result<(crate::state::AppState, crate::db::entities::village::Model, crate::access::guard::Official), AppError> {
     let (state, village) = village(slug).await?;
-    let o = crate::auth::guard::require(&state.db, &village, roles).await?;
+    let o = crate::access::guard::require(&state.db, &village, roles).await?;
     Ok((state, village, o))
 }
 
@@ -101,7 +101,7 @@ pub async fn save_letter_type(slug: String, id: Option<i64>, form: LetterTypeFor
 #[server(endpoint = "letters/request", input = Json)]
 pub async fn request_letter(slug: String, type_id: i64, values: Values) -> Result<Saved, AppError> {
     let (state, village) = village(&slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     let by = super::service::By::Resident { id: me.id, name: me.name };
     Ok(super::service::create_request(&state.db, &village, &by, me.id, type_id, &values).await?.into())
 }
@@ -118,7 +118,7 @@ pub async fn walk_in_letter(slug: String, resident_id: i64, type_id: i64, values
 #[server(endpoint = "letters/mine")]
 pub async fn my_letters(slug: String) -> Result<Vec<RequestRow>, AppError> {
     let (state, village) = village(&slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     super::service::mine(&state.db, village.id, me.id).await
 }
 
@@ -126,7 +126,7 @@ pub async fn my_letters(slug: String) -> Result<Vec<RequestRow>, AppError> {
 #[server(endpoint = "letters/family")]
 pub async fn my_family(slug: String) -> Result<Vec<(i64, String)>, AppError> {
     let (state, village) = village(&slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     super::service::family_choices(&state.db, village.id, me.id).await
 }
 
@@ -148,7 +148,7 @@ pub async fn letter_step(slug: String, id: i64, step: Step, reason: String) -> R
 #[server(endpoint = "letters/sign")]
 pub async fn sign_letter(slug: String, id: i64) -> Result<String, AppError> {
     let (state, village, o) = official(&slug, crate::auth::model::Role::VILLAGE).await?;
-    let base = super::service::public_base(&village);
+    let base = crate::site::public_base(&village);
     super::service::sign(&state.db, &village, &o, id, &base).await
 }
 
@@ -185,3 +185,13 @@ pub async fn save_letter_settings(slug: String, settings: Settings) -> Result<()
     let settings = Settings { paper, ..settings };
     crate::village::service::save_setting(&state.db, village.id, "letters", &settings).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] = &[
+    <LetterTypes as leptos::server_fn::ServerFn>::PATH,
+    <GetLetterTypeForm as leptos::server_fn::ServerFn>::PATH,
+    <MyLetters as leptos::server_fn::ServerFn>::PATH,
+    <MyFamily as leptos::server_fn::ServerFn>::PATH,
+];

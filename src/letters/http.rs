@@ -10,27 +10,31 @@
 //! `GET  /api/letters/{slug}/logo` (public: the letterhead's logo)
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    extract::{Path, Query, State},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
+use super::model::LetterItem;
 use super::service::{self, By};
-use crate::auth::guard;
+use crate::access::guard;
+use crate::access::guard::InVillage;
 use crate::db::entities::village;
 use crate::error::AppError;
+use crate::kit::caller::User;
+use crate::media::Upload;
+use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
 use crate::web::{back_to, error_response, jpeg};
 
 /// The village and whoever is signed in to it (its resident with their own PIN, or an official).
-async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(village::Model, By), AppError> {
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = guard::token_in(headers);
-    let who = guard::signed_in_with(&state.db, token).await?;
-    guard::decide(who.as_ref(), village.id, guard::Allow::AnySignedIn)?;
-    match who {
+fn caller(here: InVillage) -> Result<(village::Model, By), AppError> {
+    let InVillage { village, user } = here;
+    guard::decide(user.as_ref(), village.id, guard::Allow::AnySignedIn)?;
+    match user {
         Some(guard::User::Official(o)) => Ok((village, By::Official(o))),
         Some(guard::User::Resident(r)) if r.must_change_pin => Err(AppError::PinChangeRequired),
         Some(guard::User::Resident(r)) => Ok((village, By::Resident { id: r.id, name: r.name })),
@@ -41,38 +45,34 @@ async fn caller(state: &AppState, headers: &HeaderMap, slug: &str) -> Result<(vi
 /// Receives one attachment and returns to the request's page (with `?galat=` on a refusal).
 pub async fn upload(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    let (village, by) = match caller(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "berkas").await;
-    let result = match upload.file("Pilih foto atau berkas PDF yang akan dilampirkan.") {
-        Err(m) => Err(AppError::Invalid(m)),
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    here: InVillage,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
+    let (village, by) = caller(here)?;
+    let result = match upload.file("berkas", "Pilih foto atau berkas PDF yang akan dilampirkan.") {
         Ok(bytes) => {
-            service::attach(&state.db, &state.files, village.id, &by, id, upload.text("lampiran"), &bytes).await
+            service::attach(&state.db, &state.files, village.id, &by, id, &upload.text("lampiran"), &bytes).await
         }
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let page = match by {
         By::Resident { .. } => format!("/layanan/permohonan/{id}"),
         By::Official(_) | By::Partner { .. } => format!("/admin/surat/{id}"),
     };
-    back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "lampiran")
+    Ok(back_to(&mode.path(&village.slug, &page), result.map(|_| String::new()), "lampiran"))
 }
 
 /// The signed letter as a PDF.
-pub async fn pdf(State(state): State<AppState>, Path((slug, id)): Path<(String, i64)>, headers: HeaderMap) -> Response {
-    let (village, by) = match caller(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
+pub async fn pdf(
+    State(state): State<AppState>,
+    Path((_, id)): Path<(String, i64)>,
+    here: InVillage,
+) -> Result<Response, AppError> {
+    let (village, by) = caller(here)?;
     match service::pdf(&state.db, &state.files, village.id, &by, id).await {
-        Ok((name, bytes)) => {
+        Ok((name, bytes)) => Ok({
             let disposition = format!("attachment; filename=\"{name}\"");
             (
                 [
@@ -86,8 +86,8 @@ pub async fn pdf(State(state): State<AppState>, Path((slug, id)): Path<(String, 
                 bytes,
             )
                 .into_response()
-        }
-        Err(e) => error_response(&e),
+        }),
+        Err(e) => Err(e),
     }
 }
 
@@ -99,16 +99,13 @@ pub struct FileQuery {
 /// An attachment (or its thumbnail), never shown inline as anything but itself.
 pub async fn file(
     State(state): State<AppState>,
-    Path((slug, file_id)): Path<(String, i64)>,
+    Path((_, file_id)): Path<(String, i64)>,
     Query(q): Query<FileQuery>,
-    headers: HeaderMap,
-) -> Response {
-    let (village, by) = match caller(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
+    here: InVillage,
+) -> Result<Response, AppError> {
+    let (village, by) = caller(here)?;
     match service::file(&state.db, &state.files, village.id, &by, file_id, q.kecil == Some(1)).await {
-        Ok((content_type, bytes)) => {
+        Ok((content_type, bytes)) => Ok({
             let disposition = if content_type == "application/pdf" { "attachment" } else { "inline" };
             (
                 [
@@ -124,8 +121,8 @@ pub async fn file(
                 bytes,
             )
                 .into_response()
-        }
-        Err(e) => error_response(&e),
+        }),
+        Err(e) => Err(e),
     }
 }
 
@@ -160,30 +157,17 @@ pub async fn public_key(State(state): State<AppState>, Path(slug): Path<String>)
 /// Receives the village's logo for the letterhead (kades or sekdes) and returns to the settings.
 pub async fn upload_logo(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    use crate::auth::model::Role;
-    let village = match crate::village::service::scope(&state.db, &slug).await {
-        Ok(v) => v,
-        Err(e) => return error_response(&e),
-    };
-    let token = guard::token_in(&headers);
-    let allowed = match guard::signed_in_with(&state.db, token).await {
-        Ok(who) => guard::decide(who.as_ref(), village.id, guard::Allow::Officials(&[Role::Kades, Role::Sekdes])),
+    mode: SiteMode,
+    InVillage { village, user }: InVillage,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
+    use crate::kit::caller::Role;
+    guard::decide(user.as_ref(), village.id, guard::Allow::Officials(&[Role::Kades, Role::Sekdes]))?;
+    let result = match upload.file("logo", "Pilih berkas gambar logo desa.") {
+        Ok(bytes) => service::set_logo(&state.db, &state.files, &village, &bytes).await,
         Err(e) => Err(e),
     };
-    if let Err(e) = allowed {
-        return error_response(&e);
-    }
-    let result = match crate::media::Upload::read(&mut form, "logo").await.file("Pilih berkas gambar logo desa.") {
-        Err(m) => Err(AppError::Invalid(m)),
-        Ok(bytes) => service::set_logo(&state.db, &state.files, &village, &bytes).await,
-    };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
-    back_to(&mode.path(&village.slug, "/admin/surat/pengaturan"), result.map(|()| String::new()), "logo")
+    Ok(back_to(&mode.path(&village.slug, "/admin/surat/pengaturan"), result.map(|()| String::new()), "logo"))
 }
 
 /// The village's logo (public, as on its letters).
@@ -193,4 +177,95 @@ pub async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Re
         Err(e) => return error_response(&e),
     };
     jpeg(service::logo(&state.files, &village).await, "public, max-age=300")
+}
+
+/// The letter requests phones kept until there was a signal (`outbox`; registered in `slices.rs`).
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+
+/// A letter request: created, its photos attached, and handed in when every required
+/// attachment is there.
+async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
+    use crate::letters::{
+        service as letters,
+        status::{Status, Step},
+    };
+    let input: LetterItem = d.data()?;
+    let Delivery { state, village, user, mode, key, files, .. } = d;
+    guard::decide(user.as_ref(), village.id, guard::Allow::Residents)?;
+    let Some(User::Resident(me)) = user else { return Err(AppError::Forbidden) };
+    if me.must_change_pin {
+        return Err(AppError::PinChangeRequired);
+    }
+    let by = letters::By::Resident { id: me.id, name: me.name.clone() };
+    // Made before the server stopped midway (the key is on the request): carry on with it.
+    let (id, status) = match letters::made_by_outbox(&state.db, village.id, key).await? {
+        Some(made) => made,
+        None => {
+            match letters::create_request_from(&state.db, village, &by, me.id, input.type_id, &input.values, Some(key))
+                .await?
+            {
+                Ok(id) => (id, Status::BelumLengkap),
+                Err(problems) => return Ok(Outcome::problems(problems)),
+            }
+        }
+    };
+    let done = letters::attached(&state.db, id).await?;
+    let mut catatan = Vec::new();
+    for (field, bytes) in files {
+        let Some(attachment) = field.strip_prefix("berkas:") else { continue };
+        if done.iter().any(|a| a == attachment) {
+            continue;
+        }
+        if let Err(e) = letters::attach(&state.db, &state.files, village.id, &by, id, attachment, bytes).await {
+            catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan."));
+        }
+    }
+    if status != Status::BelumLengkap {
+        return Ok(Outcome::Terkirim {
+            alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
+            ulang: false,
+            catatan,
+        });
+    }
+    // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing (the
+    // resident adds it on the request's page), which is worth a note only if photos came along
+    // (and none was refused: that note already says to attach it again).
+    // The request exists from here on, so no failure may give the key back (a retry would make
+    // a second request): what did not happen is a note.
+    match letters::step(&state.db, village, &by, id, Step::Submit, "").await {
+        Ok(()) => {}
+        Err(AppError::Invalid(m)) if !files.is_empty() && catatan.is_empty() => {
+            catatan.push(format!("{m} Lengkapi di halaman permohonan, lalu kirim."));
+        }
+        Err(AppError::Invalid(_)) => {}
+        Err(e) => catatan.push(format!(
+            "Permohonan tersimpan, tetapi belum terkirim ke petugas ({e}) Kirim dari halaman permohonan."
+        )),
+    }
+    Ok(Outcome::Terkirim {
+        alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
+        ulang: false,
+        catatan,
+    })
+}
+
+/// The letters' files.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        // Attachments (a photo or PDF, up to 5 MB), the signed PDF, attached files, the key. The
+        // body may be twice the file limit, so a file a little too large is read whole and
+        // refused with a message instead of a cut connection.
+        .route(
+            "/api/letters/{slug}/{id}/lampiran",
+            post(upload).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/letters/{slug}/{id}/pdf", get(pdf))
+        .route("/api/letters/{slug}/berkas/{file}", get(file))
+        .route("/api/letters/{slug}/kunci", get(public_key))
+        .route(
+            "/api/letters/{slug}/logo",
+            get(logo).post(upload_logo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
 }

@@ -365,6 +365,17 @@ pub fn mask_name(name: &str) -> String {
 /// The values a request was made with: the type's fields by key.
 pub type Values = BTreeMap<String, String>;
 
+/// A letter request kept on a phone until there is a signal (`outbox`), with photos of its
+/// attachments (files `berkas:{attachment}`).
+pub const OUTBOX_KIND: crate::outbox::model::Kind = crate::outbox::model::Kind::new("surat");
+
+/// A letter request as the outbox carries it: the type and the values of its fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LetterItem {
+    pub type_id: i64,
+    pub values: Values,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

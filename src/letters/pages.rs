@@ -195,10 +195,8 @@ pub fn field_input(f: &super::model::FieldDef, people: Option<&[(i64, String)]>,
 
 #[component]
 fn RequestForm(t: LetterTypeView, family: Vec<(i64, String)>, slug: String) -> impl IntoView {
-    use crate::outbox::{
-        client::{self, OutboxForm},
-        model::{Kind, LetterItem},
-    };
+    use super::model::{LetterItem, OUTBOX_KIND};
+    use crate::outbox::client::{self, OutboxForm};
     let outbox = OutboxForm::new();
     let problems = outbox.problems;
     let fields = t.fields.clone();
@@ -209,7 +207,7 @@ fn RequestForm(t: LetterTypeView, family: Vec<(i64, String)>, slug: String) -> i
         let (Some(form), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
         let values: Values =
             fields.iter().map(|f| (f.key.clone(), data.get(&f.key).as_string().unwrap_or_default())).collect();
-        outbox.send(form, slug.clone(), Kind::Letter, LetterItem { type_id, values }, label.clone());
+        outbox.send(form, slug.clone(), OUTBOX_KIND, LetterItem { type_id, values }, label.clone());
     };
     let files = t.attachments.clone();
     let fields = t.fields.clone();

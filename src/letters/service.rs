@@ -22,8 +22,8 @@ use super::numbering::{NumberFormat, NumberParts};
 use super::sign::{self, Canonical};
 use super::status::{Status, Step, next};
 use super::template::{Template, blocks};
+use crate::access::guard::Official;
 use crate::audit::{self, Action, Actor};
-use crate::auth::guard::Official;
 use crate::auth::model::Role;
 use crate::db::entities::{
     area, family, letter_event, letter_file, letter_request, letter_type, resident, village, village_key,
@@ -164,11 +164,7 @@ pub async fn types(db: &DatabaseConnection, village_id: i64, online_only: bool) 
 }
 
 async fn find_type<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<letter_type::Model> {
-    letter_type::Entity::find_by_id(id)
-        .filter(letter_type::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<letter_type::Entity, _>(db, village_id, id).await
 }
 
 /// A letter type for its editor.
@@ -254,7 +250,7 @@ pub async fn save_type(
             action: Action::LetterTypeSaved,
             subject: Some(("letter_type", saved_id)),
             detail: Some(form.title.trim().to_string()),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -264,20 +260,12 @@ pub async fn save_type(
 // Requests.
 
 async fn find_request<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<letter_request::Model> {
-    letter_request::Entity::find_by_id(id)
-        .filter(letter_request::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<letter_request::Entity, _>(db, village_id, id).await
 }
 
 /// A resident of the village, whatever their status.
 async fn village_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {
-    resident::Entity::find_by_id(id)
-        .filter(resident::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<resident::Entity, _>(db, village_id, id).await
 }
 
 /// Checks the values of a request against the type's fields; the kept values (trimmed, known
@@ -492,7 +480,7 @@ pub async fn create_request_from(
             action: Action::LetterRequested,
             subject: Some(("letter_request", r.id)),
             detail: Some(t.title.clone()),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -613,7 +601,7 @@ pub async fn step(
                 action: Action::LetterRevoked,
                 subject: Some(("letter_request", r.id)),
                 detail: Some(format!("{}: {reason}", r.number.clone().unwrap_or_default())),
-                ip: crate::auth::guard::client().ip,
+                ip: crate::access::guard::client().ip,
             },
         )
         .await?;
@@ -889,26 +877,6 @@ pub async fn public_key(db: &DatabaseConnection, village_id: i64) -> AppResult<S
     Ok(village_key(db, village_id).await?.public_key)
 }
 
-/// The deployment's public address for QR codes: `DIGDAYA_PUBLIC_URL` when set, else the
-/// village's own host (over HTTPS), else the address the server listens on. Never the `Host`
-/// of the request that signs: a letter's QR must not point wherever that request said.
-pub fn public_base(village: &village::Model) -> String {
-    if let Ok(url) = std::env::var("DIGDAYA_PUBLIC_URL")
-        && !url.trim().is_empty()
-    {
-        return url.trim().trim_end_matches('/').to_string();
-    }
-    if let Some(host) = &village.host {
-        return format!("https://{host}");
-    }
-    static WARNED: std::sync::Once = std::sync::Once::new();
-    WARNED.call_once(|| {
-        tracing::warn!("DIGDAYA_PUBLIC_URL is not set: letters' QR codes point to the address the server listens on");
-    });
-    let addr = std::env::var("LEPTOS_SITE_ADDR").ok().filter(|a| !a.trim().is_empty());
-    format!("http://{}", addr.as_deref().unwrap_or("127.0.0.1:3000"))
-}
-
 /// The living members of a resident's family (themselves included): whom a resident may name
 /// in a letter's "resident" field.
 ///
@@ -1121,7 +1089,7 @@ pub async fn sign(
             action: Action::LetterSigned,
             subject: Some(("letter_request", id)),
             detail: Some(number.clone()),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -1283,7 +1251,7 @@ pub async fn detail(db: &DatabaseConnection, village: &village::Model, by: &By, 
         None => preview_text(db, village, &t, &r).await?,
     };
     let whatsapp = match (by, &frozen, person.phone.as_deref()) {
-        (By::Official(_), Some(f), Some(phone)) if status == Status::Siap => wa_number(phone).map(|n| {
+        (By::Official(_), Some(f), Some(phone)) if status == Status::Siap => crate::kit::phone::wa_number(phone).map(|n| {
             let text = format!(
                 "Yth. {}, surat {} Anda nomor {} sudah ditandatangani dan dapat diunduh di aplikasi desa. Terima kasih. — {}",
                 person.name,
@@ -1311,20 +1279,6 @@ pub async fn detail(db: &DatabaseConnection, village: &village::Model, by: &By, 
         verify_url: frozen.map(|f| f.qr_url.split('?').next().unwrap_or_default().to_string()),
         whatsapp,
     })
-}
-
-/// `0812…` / `+62812…` / `62812…` → `62812…`; None for something that is not an Indonesian
-/// mobile number.
-pub fn wa_number(phone: &str) -> Option<String> {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = digits.strip_prefix("62") {
-        rest.to_string()
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest.to_string()
-    } else {
-        return None;
-    };
-    (national.starts_with('8') && (9..=12).contains(&national.len())).then(|| format!("62{national}"))
 }
 
 fn row(r: letter_request::Model, kind: String, resident: String) -> RequestRow {
@@ -1516,11 +1470,7 @@ pub async fn file(
     file_id: i64,
     thumb: bool,
 ) -> AppResult<(String, Vec<u8>)> {
-    let f = letter_file::Entity::find_by_id(file_id)
-        .filter(letter_file::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let f = crate::db::owned::find_in::<letter_file::Entity, _>(db, village_id, file_id).await?;
     let r = find_request(db, village_id, f.request_id).await?;
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
@@ -1637,14 +1587,6 @@ pub async fn seed_demo_letters(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn whatsapp_numbers() {
-        assert_eq!(wa_number("0812-3456-7890").as_deref(), Some("6281234567890"));
-        assert_eq!(wa_number("+62 812 3456 789").as_deref(), Some("62812345678 9".replace(' ', "").as_str()));
-        assert_eq!(wa_number("021 555 1234"), None, "a landline");
-        assert_eq!(wa_number("12345"), None);
-    }
 
     #[test]
     fn dates_in_words() {

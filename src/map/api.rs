@@ -9,18 +9,18 @@ use crate::error::AppError;
 
 /// Every official of the village edits the map.
 #[cfg(feature = "ssr")]
-use crate::auth::guard::village_official as official;
+use crate::access::guard::village_official as official;
 
 /// The public map page: base map, layers and legend (officials also get the complaints layer).
 #[server(endpoint = "map/page")]
 pub async fn get_map_page(slug: String) -> Result<MapPage, AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let user = crate::auth::guard::signed_in(&state.db).await?;
-    let official = crate::auth::guard::decide(
+    let user = crate::access::guard::signed_in(&state.db).await?;
+    let official = crate::access::guard::decide(
         user.as_ref(),
         village.id,
-        crate::auth::guard::Allow::Officials(crate::auth::model::Role::VILLAGE),
+        crate::access::guard::Allow::Officials(crate::auth::model::Role::VILLAGE),
     )
     .is_ok();
     super::service::page(&state.db, &village, official, &format!("/api/map/{}", village.slug)).await
@@ -58,3 +58,9 @@ pub async fn get_overview() -> Result<OverviewPage, AppError> {
     let state = crate::state::app()?;
     super::service::overview_page(&state.db).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] =
+    &[<GetMapPage as leptos::server_fn::ServerFn>::PATH, <GetOverview as leptos::server_fn::ServerFn>::PATH];

@@ -10,15 +10,17 @@
 //! `GET  /api/map/desa` → every village of the deployment with a boundary, simplified
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
 use super::{model::category, service};
+use crate::access::guard::OfficialOf;
 use crate::error::AppError;
 use crate::geo::feature::parse_bbox;
+use crate::media::Upload;
 use crate::site::SiteMode;
 use crate::state::AppState;
 use crate::web::{back_to, error_response, jpeg, official_of};
@@ -45,7 +47,7 @@ pub async fn layer(
     State(state): State<AppState>,
     Path((slug, key)): Path<(String, String)>,
     Query(q): Query<LayerQuery>,
-    mode: Option<axum::Extension<SiteMode>>,
+    mode: SiteMode,
     headers: HeaderMap,
 ) -> Response {
     let bbox = match q.bbox.as_deref().map(parse_bbox) {
@@ -63,7 +65,6 @@ pub async fn layer(
             return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
         let village = crate::village::service::scope(&state.db, &slug).await?;
-        let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
         let shop = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
         let text = service::public_layer(&state.db, &village, &key, bbox, shop).await?;
         Ok((text, "public, max-age=60"))
@@ -120,8 +121,7 @@ pub async fn export(
     }
 }
 
-fn editor_address(mode: Option<axum::Extension<SiteMode>>, slug: &str, query: &str) -> String {
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+fn editor_address(mode: &SiteMode, slug: &str, query: &str) -> String {
     let page = mode.path(slug, "/admin/peta");
     if query.is_empty() { page } else { format!("{page}?{query}") }
 }
@@ -130,41 +130,30 @@ fn editor_address(mode: Option<axum::Extension<SiteMode>>, slug: &str, query: &s
 /// refused (nothing of a refused file is kept).
 pub async fn import(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    mode: SiteMode,
+    OfficialOf { village, official }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, official) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "berkas").await;
-    let result = match upload.file(service::NO_FILE) {
-        Err(m) => Err(AppError::Invalid(m)),
+    let result = match upload.file("berkas", service::NO_FILE) {
         Ok(bytes) => service::import(&state.db, &village, &official, &bytes).await,
+        Err(e) => Err(e),
     };
-    back_to(&editor_address(mode, &village.slug, ""), result.map(|done| format!("impor={}", done.added)), "")
+    back_to(&editor_address(&mode, &village.slug, ""), result.map(|done| format!("impor={}", done.added)), "")
 }
 
 /// Receives a feature's photo and returns to the editor.
 pub async fn upload_photo(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    OfficialOf { village, official }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, official) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let result = match upload.file("Pilih foto yang akan dipasang.") {
-        Err(m) => Err(AppError::Invalid(m)),
+    let result = match upload.file("foto", "Pilih foto yang akan dipasang.") {
         Ok(bytes) => service::attach_photo(&state.db, &state.files, &village, &official, id, &bytes).await,
+        Err(e) => Err(e),
     };
-    back_to(&editor_address(mode, &village.slug, &format!("fitur={id}")), result.map(|()| String::new()), "")
+    back_to(&editor_address(&mode, &village.slug, &format!("fitur={id}")), result.map(|()| String::new()), "")
 }
 
 #[derive(Deserialize)]
@@ -192,4 +181,21 @@ pub async fn overview(State(state): State<AppState>) -> Response {
         Ok(value) => geojson(value.to_string(), "public, max-age=300"),
         Err(e) => error_response(&e),
     }
+}
+
+/// The map's data and photos.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        // Layers as GeoJSON, export, import (up to 5 MB), feature photos, the overview.
+        .route("/api/map/desa", get(overview))
+        .route("/api/map/{slug}/lapisan/{layer}", get(layer))
+        .route("/api/map/{slug}/ekspor", get(export))
+        .route("/api/map/{slug}/impor", post(import).layer(DefaultBodyLimit::max(2 * super::service::MAX_IMPORT_BYTES)))
+        .route(
+            "/api/map/{slug}/{id}/foto",
+            post(upload_photo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/map/{slug}/foto/{id}", get(photo))
 }

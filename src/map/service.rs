@@ -17,8 +17,8 @@ use super::model::{
     CATEGORIES, EditorPage, FeatureFields, FeatureRow, LayerInfo, MapPage, OverviewPage, Problem, SHADES, Saved, Shade,
     VillageMap, category,
 };
+use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
-use crate::auth::guard::Official;
 use crate::db::entities::{area, complaint, map_feature, village};
 use crate::error::{AppError, AppResult};
 use crate::geo::feature::{Geometry, bbox_intersects};
@@ -185,11 +185,7 @@ fn label(code: &str) -> &'static str {
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<map_feature::Model> {
-    map_feature::Entity::find_by_id(id)
-        .filter(map_feature::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<map_feature::Entity, _>(db, village_id, id).await
 }
 
 /// Removes a feature and its photo.
@@ -553,7 +549,7 @@ pub async fn complaints_layer<C: ConnectionTrait>(
 /// # Errors
 /// Database failures.
 pub async fn page(db: &DatabaseConnection, v: &village::Model, official: bool, prefix: &str) -> AppResult<MapPage> {
-    let (tiles, attribution) = crate::geo::village::tiles();
+    let crate::config::Tiles { url: tiles, attribution } = crate::config::current().tiles.clone();
     let map = VillageMap { center: v.center_lat.zip(v.center_lng), tiles, attribution, ..Default::default() };
     let bounds = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok()).map(|s| s.bbox());
     let has_boundary = bounds.is_some();
@@ -825,7 +821,7 @@ pub async fn import(db: &DatabaseConnection, v: &village::Model, o: &Official, b
 /// Database failures.
 pub async fn overview_page(db: &DatabaseConnection) -> AppResult<OverviewPage> {
     let villages = village::Entity::find().filter(village::Column::Boundary.is_not_null()).count(db).await?;
-    let (tiles, attribution) = crate::geo::village::tiles();
+    let crate::config::Tiles { url: tiles, attribution } = crate::config::current().tiles.clone();
     Ok(OverviewPage { map: VillageMap { tiles, attribution, ..Default::default() }, villages })
 }
 

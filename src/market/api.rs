@@ -18,13 +18,13 @@ async fn seller(
 ) -> Result<(crate::state::AppState, crate::db::entities::village::Model, super::service::Seller), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let who = super::service::Seller::of(crate::auth::guard::signed_in(&state.db).await?, &village)?;
+    let who = super::service::Seller::of(crate::access::guard::signed_in(&state.db).await?, &village)?;
     Ok((state, village, who))
 }
 
 /// Every official of the village moderates the market.
 #[cfg(feature = "ssr")]
-use crate::auth::guard::village_official as official;
+use crate::access::guard::village_official as official;
 
 /// The public catalogue of one village.
 #[server(endpoint = "market/catalogue", input = Json)]
@@ -175,3 +175,13 @@ pub async fn list_shops(
     let map = crate::geo::village::village_map(&state.db, &village).await?;
     Ok(MarketAdmin { rows, links, report, map })
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] = &[
+    <GetCatalogue as leptos::server_fn::ServerFn>::PATH,
+    <GetProduct as leptos::server_fn::ServerFn>::PATH,
+    <GetShop as leptos::server_fn::ServerFn>::PATH,
+    <MyShops as leptos::server_fn::ServerFn>::PATH,
+];

@@ -7,29 +7,22 @@
 //! `GET  /api/market/{slug}/toko/{id}/foto[?kecil=1]`
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Path, Query, State},
     http::HeaderMap,
     response::Response,
 };
 use serde::Deserialize;
 
 use super::service::{self, Seller};
-use crate::auth::guard;
+use crate::access::guard;
+use crate::access::guard::InVillage;
 use crate::error::AppError;
+use crate::media::Upload;
+use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
-use crate::web::{self, back_to, error_response};
-
-/// The village and who acts on its market, for plain HTTP handlers.
-async fn seller_of(
-    state: &AppState,
-    headers: &HeaderMap,
-    slug: &str,
-) -> Result<(crate::db::entities::village::Model, Seller), AppError> {
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let seller = Seller::of(guard::signed_in_with(&state.db, guard::token_in(headers)).await?, &village)?;
-    Ok((village, seller))
-}
+use crate::web::{self, back_to};
 
 /// Who asks for a photo that is not public: a seller or official of the village, or "not
 /// found" for anyone else (the photo's existence is not told).
@@ -51,24 +44,19 @@ pub struct UploadQuery {
 /// Receives one product photo and returns to the shop's management page.
 pub async fn upload(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((_, id)): Path<(String, i64)>,
     Query(q): Query<UploadQuery>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    let (village, who) = match seller_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let result = match upload.file("Pilih foto produk (JPEG, PNG atau WebP).") {
-        Err(m) => Err(AppError::Invalid(m)),
+    mode: SiteMode,
+    InVillage { village, user }: InVillage,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
+    let who = Seller::of(user, &village)?;
+    let result = match upload.file("foto", "Pilih foto produk (JPEG, PNG atau WebP).") {
         Ok(bytes) => service::add_photo(&state.db, &state.files, &village, &who, id, &bytes).await,
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let back = format!("{}?produk={id}", mode.path(&village.slug, &format!("/pasar/kelola/{}", q.toko)));
-    back_to(&back, result.map(|_| String::new()), &format!("produk-{id}"))
+    Ok(back_to(&back, result.map(|_| String::new()), &format!("produk-{id}")))
 }
 
 #[derive(Deserialize)]
@@ -104,23 +92,18 @@ pub async fn photo(
 /// Receives a shop's photo and returns to the shop's management page.
 pub async fn upload_shop_photo(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    let (village, who) = match seller_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let result = match upload.file("Pilih foto lapak (JPEG, PNG atau WebP).") {
-        Err(m) => Err(AppError::Invalid(m)),
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    InVillage { village, user }: InVillage,
+    mut upload: Upload,
+) -> Result<Response, AppError> {
+    let who = Seller::of(user, &village)?;
+    let result = match upload.file("foto", "Pilih foto lapak (JPEG, PNG atau WebP).") {
         Ok(bytes) => service::set_shop_photo(&state.db, &state.files, &village, &who, id, &bytes).await,
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let back = mode.path(&village.slug, &format!("/pasar/kelola/{id}"));
-    back_to(&back, result.map(|()| String::new()), "foto-lapak")
+    Ok(back_to(&back, result.map(|()| String::new()), "foto-lapak"))
 }
 
 /// A shop's photo: for everybody while the shop is approved, before that for its seller and
@@ -144,4 +127,45 @@ pub async fn shop_photo(
     }
     .await;
     web::photo(result)
+}
+
+/// The product edits phones kept until there was a signal (`outbox`; registered in `slices.rs`).
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+
+/// A product added or changed in one of the seller's shops.
+async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
+    let input: super::model::ProductItem = d.data()?;
+    let Delivery { state, village, user, mode, key, .. } = d;
+    use crate::market::service as market;
+    let seller = market::Seller::of(user, village)?;
+    // A product this item added before the server stopped midway is changed, not added again.
+    let id = match input.id {
+        Some(id) => Some(id),
+        None => market::made_by_outbox(&state.db, village.id, key).await?,
+    };
+    match market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(key)).await? {
+        Ok(id) => Ok(Outcome::Terkirim {
+            alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
+            ulang: false,
+            catatan: Vec::new(),
+        }),
+        Err(problems) => Ok(Outcome::problems(problems)),
+    }
+}
+
+/// The market's photos.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        // Product and shop photos (up to 5 MB each), public while their product or shop is.
+        .route(
+            "/api/market/{slug}/produk/{id}/foto",
+            post(upload).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/market/{slug}/foto/{id}", get(photo))
+        .route(
+            "/api/market/{slug}/toko/{id}/foto",
+            get(shop_photo).post(upload_shop_photo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
 }

@@ -216,6 +216,17 @@ impl ShopInput {
     }
 }
 
+/// A product added or changed, kept on a phone until there is a signal (`outbox`).
+pub const OUTBOX_KIND: crate::outbox::model::Kind = crate::outbox::model::Kind::new("produk");
+
+/// A product added (`id` `None`) or changed in one of the seller's shops, as the outbox carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductItem {
+    pub shop: i64,
+    pub id: Option<i64>,
+    pub input: ProductInput,
+}
+
 /// A product's fields as the form sends them (prices as typed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

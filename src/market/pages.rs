@@ -815,10 +815,8 @@ fn Manage(page: ManagePage, slug: String, data: PageData) -> impl IntoView {
 /// The product form: adding (`id` `None`) or changing a product.
 #[component]
 fn ProductForm(slug: String, shop: i64, initial: ProductInput, #[prop(optional)] id: Option<i64>) -> impl IntoView {
-    use crate::outbox::{
-        client::{self, OutboxForm},
-        model::{Kind, ProductItem},
-    };
+    use super::model::{OUTBOX_KIND, ProductItem};
+    use crate::outbox::client::{self, OutboxForm};
     let outbox = OutboxForm::new();
     let problems = outbox.problems;
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -839,7 +837,7 @@ fn ProductForm(slug: String, shop: i64, initial: ProductInput, #[prop(optional)]
         }
         problems.set(Vec::new());
         let label = format!("Produk {}", input.name);
-        outbox.send(element, slug.clone(), Kind::Product, ProductItem { shop, id, input }, label);
+        outbox.send(element, slug.clone(), OUTBOX_KIND, ProductItem { shop, id, input }, label);
     };
     let p = move |f: &'static str| problem_view(problems, f);
 

@@ -16,8 +16,8 @@ use super::model::{
     Problem, ProductCard, ProductDetail, ProductFields, ProductInput, Rupiah, ShopInput, ShopPage, ShopRow, ShopStatus,
     ShopView, Sort, phone_display, rupiah, whatsapp_link,
 };
+use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
-use crate::auth::guard::Official;
 use crate::db::entities::{area, product, product_photo, resident, shop, village};
 use crate::db::{keyset, sql};
 use crate::error::{AppError, AppResult};
@@ -50,8 +50,8 @@ impl Seller {
     /// # Errors
     /// `Unauthenticated` for nobody, `NotFound` for users of another village (and the
     /// superadmin), `PinChangeRequired`.
-    pub fn of(user: Option<crate::auth::guard::User>, v: &village::Model) -> AppResult<Seller> {
-        use crate::auth::guard::{self, User};
+    pub fn of(user: Option<crate::access::guard::User>, v: &village::Model) -> AppResult<Seller> {
+        use crate::access::guard::{self, User};
         guard::decide(user.as_ref(), v.id, guard::Allow::AnySignedIn)?;
         match user {
             Some(User::Official(o)) => Ok(Seller::Official(o)),
@@ -84,7 +84,7 @@ async fn audit<C: ConnectionTrait>(db: &C, v: &village::Model, who: &Seller, id:
 
 /// A shop of the village (`NotFound` for another village's).
 async fn find_shop<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<shop::Model> {
-    shop::Entity::find_by_id(id).filter(shop::Column::VillageId.eq(village_id)).one(db).await?.ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<shop::Entity, _>(db, village_id, id).await
 }
 
 /// The shop, when `who` may change it: its owner or an official of its village. Anyone else is
@@ -105,11 +105,7 @@ async fn managed_product<C: ConnectionTrait>(
     who: &Seller,
     id: i64,
 ) -> AppResult<(product::Model, shop::Model)> {
-    let p = product::Entity::find_by_id(id)
-        .filter(product::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = crate::db::owned::find_in::<product::Entity, _>(db, v.id, id).await?;
     let s = managed_shop(db, v, who, p.shop_id).await?;
     Ok((p, s))
 }
@@ -495,11 +491,7 @@ pub async fn delete_photo(
     who: &Seller,
     photo_id: i64,
 ) -> AppResult<()> {
-    let ph = product_photo::Entity::find_by_id(photo_id)
-        .filter(product_photo::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let ph = crate::db::owned::find_in::<product_photo::Entity, _>(db, v.id, photo_id).await?;
     managed_product(db, v, who, ph.product_id).await?;
     product_photo::Entity::delete_by_id(ph.id).exec(db).await?;
     let rest = product_photo::Entity::find()
@@ -627,11 +619,7 @@ pub async fn photo(
     photo_id: i64,
     thumb: bool,
 ) -> AppResult<(Vec<u8>, bool)> {
-    let ph = product_photo::Entity::find_by_id(photo_id)
-        .filter(product_photo::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let ph = crate::db::owned::find_in::<product_photo::Entity, _>(db, v.id, photo_id).await?;
     let public = match visible_product(db, v.id, ph.product_id).await {
         Ok(_) => true,
         Err(AppError::NotFound) => {

@@ -286,29 +286,29 @@ pub async fn checked<T: Send + 'static>(
     crate::bounded::parse(move |_| check(&bytes)).await?.map_err(|e| crate::error::AppError::Invalid(e.to_string()))
 }
 
-/// What an upload form sent: its short text fields and its one file.
+/// What an upload form sent, read whole within the route's body limit: its fields by name (the
+/// last of a name counts). A plain handler takes it as its last argument (it reads the body),
+/// after the extractors that say who may upload — so nobody else's body is ever read.
 #[derive(Debug, Default)]
 pub struct Upload {
-    pub texts: std::collections::HashMap<String, String>,
-    file: Option<Vec<u8>>,
+    fields: std::collections::HashMap<String, Vec<u8>>,
     problem: Option<String>,
 }
 
 impl Upload {
-    /// Reads a multipart form: text fields by name, and the file in `file_field` (an empty file
-    /// input counts as none). A cut or oversized body is remembered as the problem.
-    pub async fn read(form: &mut axum::extract::Multipart, file_field: &str) -> Upload {
+    /// Reads a multipart form. A cut or oversized body is remembered as the problem.
+    pub async fn read(form: &mut axum::extract::Multipart) -> Upload {
         let mut out = Upload::default();
         loop {
             match form.next_field().await {
-                Ok(Some(field)) if field.name() == Some(file_field) => match field.bytes().await {
-                    Ok(b) if !b.is_empty() => out.file = Some(b.to_vec()),
-                    Ok(_) => {}
-                    Err(_) => out.problem = Some(MediaError::TooLarge.to_string()),
-                },
                 Ok(Some(field)) => {
                     let name = field.name().unwrap_or_default().to_string();
-                    out.texts.insert(name, field.text().await.unwrap_or_default().trim().to_string());
+                    match field.bytes().await {
+                        Ok(b) => {
+                            out.fields.insert(name, b.to_vec());
+                        }
+                        Err(_) => out.problem = Some(MediaError::TooLarge.to_string()),
+                    }
                 }
                 Ok(None) => break,
                 Err(_) => {
@@ -320,18 +320,34 @@ impl Upload {
         out
     }
 
-    /// A text field (empty when missing).
-    pub fn text(&self, name: &str) -> &str {
-        self.texts.get(name).map_or("", String::as_str)
+    /// A text field, trimmed (empty when missing).
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).map(|b| String::from_utf8_lossy(b).trim().to_string()).unwrap_or_default()
     }
 
-    /// The file, or the message to show: the problem reading it, or `missing` when none was chosen.
-    pub fn file(&mut self, missing: &str) -> Result<Vec<u8>, String> {
-        match (self.problem.take(), self.file.take()) {
-            (Some(p), _) => Err(p),
-            (None, None) => Err(missing.to_string()),
-            (None, Some(bytes)) => Ok(bytes),
+    /// The file in the field `name` (an empty file input counts as none), or the refusal: the
+    /// problem reading the form, or `missing` when no file was chosen.
+    ///
+    /// # Errors
+    /// `Invalid` with that message.
+    pub fn file(&mut self, name: &str, missing: &str) -> crate::error::AppResult<Vec<u8>> {
+        if let Some(problem) = self.problem.take() {
+            return Err(crate::error::AppError::Invalid(problem));
         }
+        match self.fields.remove(name) {
+            Some(bytes) if !bytes.is_empty() => Ok(bytes),
+            _ => Err(crate::error::AppError::Invalid(missing.to_string())),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let mut form = axum::extract::Multipart::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Upload::read(&mut form).await)
     }
 }
 

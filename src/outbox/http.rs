@@ -2,10 +2,13 @@
 //!
 //! `POST /api/outbox/{slug}`: a multipart batch of up to `MAX_ITEMS` items. Item `i` is the
 //! fields `{i}/kunci` (its key, UUID v4), `{i}/jenis` (`surat`, `pengaduan`, `produk`),
-//! `{i}/data` (JSON: `LetterItem`, `ReportInput`, `ProductItem`) and its files `{i}/foto`
-//! (a report's photos) or `{i}/berkas:{attachment}` (a letter's). The answer is JSON `Answer`:
-//! one `Outcome` per item, in order. Each item is applied with the sender's session (the
-//! cookie), through its slice's service, once per key.
+//! `{i}/data` (JSON: what the kind's slice reads, e.g. `LetterItem`, `ReportInput`,
+//! `ProductItem`) and its files `{i}/foto` (a report's photos) or `{i}/berkas:{attachment}` (a
+//! letter's). The answer is JSON `Answer`: one `Outcome` per item, in order. Each item is
+//! applied with the sender's session (the cookie), once per key, by the [`Taker`] its slice
+//! registered for its kind (`slices.rs` lists them); the outbox knows no slice.
+use std::future::Future;
+use std::pin::Pin;
 
 use axum::{
     Json,
@@ -14,9 +17,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::model::{Answer, Kind, LetterItem, Outcome, ProductItem, valid_key};
+use super::model::{Answer, Kind, Outcome, valid_key};
 use super::service::{self, Claim};
-use crate::auth::guard::{self, User};
+use crate::access::guard::{self, User};
 use crate::db::entities::village;
 use crate::error::AppError;
 use crate::site::SiteMode;
@@ -48,15 +51,58 @@ fn refusal(status: StatusCode, pesan: String) -> Response {
     (status, Json(Answer { hasil: vec![Outcome::refused(pesan)] })).into_response()
 }
 
+/// One item handed to its slice: where, by whom, and what it carries.
+pub struct Delivery<'a> {
+    pub state: &'a AppState,
+    pub village: &'a village::Model,
+    /// The session the item is applied under (`None`: a visitor's item).
+    pub user: Option<User>,
+    pub mode: &'a SiteMode,
+    /// The item's idempotency key, for the slice to keep on what it makes (`made_by_outbox`).
+    pub key: &'a str,
+    /// Its files: (field name after `{i}/`, bytes), each within `media::MAX_BYTES`.
+    pub files: &'a [(String, Vec<u8>)],
+    data: &'a str,
+}
+
+impl Delivery<'_> {
+    /// What the item carries, as the slice's type.
+    ///
+    /// # Errors
+    /// `Invalid` (the phone deletes the item) when it is not that type's JSON.
+    pub fn data<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        serde_json::from_str(self.data)
+            .map_err(|_| AppError::Invalid("Isi kiriman ini tidak terbaca. Hapus, lalu buat lagi.".into()))
+    }
+}
+
+/// What applying an item comes to: its outcome, or an error (the server's own trouble keeps the
+/// item on the phone; anything else refuses it).
+pub type Applied<'a> = Pin<Box<dyn Future<Output = Result<Outcome, AppError>> + Send + 'a>>;
+
+/// How a slice takes the items of its kind.
+#[derive(Clone, Copy)]
+pub struct Taker {
+    pub kind: Kind,
+    pub apply: for<'a> fn(Delivery<'a>) -> Applied<'a>,
+}
+
+/// The outbox's route, taking the items of the kinds in `takers`.
+pub fn routes(takers: &'static [Taker]) -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/outbox/{slug}", axum::routing::post(send).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)))
+        .layer(axum::Extension(takers))
+}
+
 /// `POST /api/outbox/{slug}`
-pub async fn send(
+async fn send(
     State(state): State<AppState>,
+    axum::Extension(takers): axum::Extension<&'static [Taker]>,
     Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
+    mode: SiteMode,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let village = match crate::village::service::scope_for(&state.db, &slug, &mode).await {
         Ok(v) => v,
         Err(e) => return refusal(StatusCode::NOT_FOUND, e.to_string()),
@@ -82,7 +128,7 @@ pub async fn send(
     service::forget_old_now_and_then(&state.db).await;
     let mut hasil = Vec::with_capacity(items.len());
     for item in items {
-        hasil.push(apply(&state, &village, user.clone(), &mode, item).await);
+        hasil.push(apply(&state, takers, &village, user.clone(), &mode, item).await);
     }
     Json(Answer { hasil }).into_response()
 }
@@ -129,11 +175,18 @@ async fn read(form: &mut Multipart) -> Result<Vec<Item>, String> {
 }
 
 /// Applies one item once: a repeat of its key gets the first result.
-async fn apply(state: &AppState, village: &village::Model, user: Option<User>, mode: &SiteMode, item: Item) -> Outcome {
+async fn apply(
+    state: &AppState,
+    takers: &[Taker],
+    village: &village::Model,
+    user: Option<User>,
+    mode: &SiteMode,
+    item: Item,
+) -> Outcome {
     if !valid_key(&item.key) {
         return Outcome::refused("Kiriman ini rusak (tanpa kunci yang sah). Hapus, lalu buat lagi.");
     }
-    let Some(kind) = Kind::parse(&item.kind) else {
+    let Some(taker) = takers.iter().find(|t| t.kind.as_str() == item.kind) else {
         return Outcome::refused("Jenis kiriman ini tidak dikenal. Hapus, lalu buat lagi.");
     };
     if let Some(problem) = item.problem {
@@ -154,7 +207,7 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
         _ => user,
     };
     let owner = user.as_ref().map(crate::auth::owner::owner_tag);
-    match service::claim(&state.db, village.id, &item.key, kind, owner.as_deref()).await {
+    match service::claim(&state.db, village.id, &item.key, taker.kind, owner.as_deref()).await {
         Ok(Claim::New) => {}
         Ok(Claim::Done(Outcome::Terkirim { alamat, catatan, .. })) => {
             return Outcome::Terkirim { alamat, ulang: true, catatan };
@@ -164,11 +217,8 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
         Ok(Claim::Foreign) => return Outcome::refused("Kunci kiriman ini milik pengguna lain. Hapus, lalu buat lagi."),
         Err(_) => return Outcome::Menunggu { pesan: AppError::Internal.to_string() },
     }
-    let applied = match kind {
-        Kind::Letter => letter(state, village, user, mode, &item).await,
-        Kind::Report => report(state, village, user, mode, &item).await,
-        Kind::Product => product(state, village, user, mode, &item).await,
-    };
+    let delivery = Delivery { state, village, user, mode, key: &item.key, files: &item.files, data: &item.data };
+    let applied = (taker.apply)(delivery).await;
     let kept = match &applied {
         Ok(outcome @ Outcome::Terkirim { .. }) => service::finish(&state.db, village.id, &item.key, outcome).await,
         _ => service::release(&state.db, village.id, &item.key).await,
@@ -185,155 +235,5 @@ async fn apply(state: &AppState, village: &village::Model, user: Option<User>, m
             "Anda belum masuk (atau sesi sudah berakhir). Masuk lagi sebagai warga desa ini, lalu ketuk \"Kirim lagi\".",
         ),
         Err(e) => Outcome::refused(e.to_string()),
-    }
-}
-
-fn data<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T, AppError> {
-    serde_json::from_str(&item.data)
-        .map_err(|_| AppError::Invalid("Isi kiriman ini tidak terbaca. Hapus, lalu buat lagi.".into()))
-}
-
-/// A letter request: created, its photos attached, and handed in when every required
-/// attachment is there.
-async fn letter(
-    state: &AppState,
-    village: &village::Model,
-    user: Option<User>,
-    mode: &SiteMode,
-    item: &Item,
-) -> Result<Outcome, AppError> {
-    use crate::letters::{
-        service as letters,
-        status::{Status, Step},
-    };
-    let input: LetterItem = data(item)?;
-    guard::decide(user.as_ref(), village.id, guard::Allow::Residents)?;
-    let Some(User::Resident(me)) = user else { return Err(AppError::Forbidden) };
-    if me.must_change_pin {
-        return Err(AppError::PinChangeRequired);
-    }
-    let by = letters::By::Resident { id: me.id, name: me.name.clone() };
-    // Made before the server stopped midway (the key is on the request): carry on with it.
-    let (id, status) = match letters::made_by_outbox(&state.db, village.id, &item.key).await? {
-        Some(made) => made,
-        None => match letters::create_request_from(
-            &state.db,
-            village,
-            &by,
-            me.id,
-            input.type_id,
-            &input.values,
-            Some(&item.key),
-        )
-        .await?
-        {
-            Ok(id) => (id, Status::BelumLengkap),
-            Err(problems) => return Ok(Outcome::problems(problems)),
-        },
-    };
-    let done = letters::attached(&state.db, id).await?;
-    let mut catatan = Vec::new();
-    for (field, bytes) in &item.files {
-        let Some(attachment) = field.strip_prefix("berkas:") else { continue };
-        if done.iter().any(|a| a == attachment) {
-            continue;
-        }
-        if let Err(e) = letters::attach(&state.db, &state.files, village.id, &by, id, attachment, bytes).await {
-            catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan."));
-        }
-    }
-    if status != Status::BelumLengkap {
-        return Ok(Outcome::Terkirim {
-            alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
-            ulang: false,
-            catatan,
-        });
-    }
-    // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing (the
-    // resident adds it on the request's page), which is worth a note only if photos came along
-    // (and none was refused: that note already says to attach it again).
-    // The request exists from here on, so no failure may give the key back (a retry would make
-    // a second request): what did not happen is a note.
-    match letters::step(&state.db, village, &by, id, Step::Submit, "").await {
-        Ok(()) => {}
-        Err(AppError::Invalid(m)) if !item.files.is_empty() && catatan.is_empty() => {
-            catatan.push(format!("{m} Lengkapi di halaman permohonan, lalu kirim."));
-        }
-        Err(AppError::Invalid(_)) => {}
-        Err(e) => catatan.push(format!(
-            "Permohonan tersimpan, tetapi belum terkirim ke petugas ({e}) Kirim dari halaman permohonan."
-        )),
-    }
-    Ok(Outcome::Terkirim {
-        alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
-        ulang: false,
-        catatan,
-    })
-}
-
-/// A report, then its photos.
-async fn report(
-    state: &AppState,
-    village: &village::Model,
-    user: Option<User>,
-    mode: &SiteMode,
-    item: &Item,
-) -> Result<Outcome, AppError> {
-    use crate::complaints::{model::Reported, service as complaints};
-    let input: crate::complaints::model::ReportInput = data(item)?;
-    let who = complaints::Who::of(user, village)?;
-    let visitor = matches!(who, complaints::Who::Visitor);
-    // Made before the server stopped midway (the key is on the report): its photos so far.
-    let (id, token, mut skip) = match complaints::made_by_outbox(&state.db, village.id, &item.key).await? {
-        Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
-        None => match complaints::report_from(&state.db, village, &who, &input, Some(&item.key)).await? {
-            Reported::Done { id, token } => (id, token, 0),
-            Reported::Problems(problems) => return Ok(Outcome::problems(problems)),
-        },
-    };
-    let mut catatan = Vec::new();
-    for (field, bytes) in &item.files {
-        if field != "foto" {
-            continue;
-        }
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        if let Err(e) = complaints::attach(&state.db, &state.files, village, &who, id, token.as_deref(), bytes).await {
-            catatan.push(format!("Satu foto tidak diterima: {e}"));
-        }
-    }
-    let query = token.map(|t| format!("?t={t}")).unwrap_or_default();
-    Ok(Outcome::Terkirim {
-        alamat: mode.path(&village.slug, &format!("/pengaduan/{id}{query}")),
-        ulang: false,
-        catatan,
-    })
-}
-
-/// A product added or changed in one of the seller's shops.
-async fn product(
-    state: &AppState,
-    village: &village::Model,
-    user: Option<User>,
-    mode: &SiteMode,
-    item: &Item,
-) -> Result<Outcome, AppError> {
-    let input: ProductItem = data(item)?;
-    use crate::market::service as market;
-    let seller = market::Seller::of(user, village)?;
-    // A product this item added before the server stopped midway is changed, not added again.
-    let id = match input.id {
-        Some(id) => Some(id),
-        None => market::made_by_outbox(&state.db, village.id, &item.key).await?,
-    };
-    match market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(&item.key)).await? {
-        Ok(id) => Ok(Outcome::Terkirim {
-            alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
-            ulang: false,
-            catatan: Vec::new(),
-        }),
-        Err(problems) => Ok(Outcome::problems(problems)),
     }
 }

@@ -4,46 +4,20 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::kit::form::Problem;
 
-/// The kinds of item a phone may keep until there is a signal.
+/// A kind of item a phone may keep until there is a signal, by the name it travels and is
+/// kept under (`surat`, `pengaduan`, `produk`). The slice that takes the items names its kind
+/// beside what an item carries, and registers how it applies them (`outbox::http::Taker`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A letter request with photos of its attachments (files `berkas:{attachment}`).
-    Letter,
-    /// A report with its place and photos (files `foto`).
-    Report,
-    /// A product added or changed in a seller's shop.
-    Product,
-}
+pub struct Kind(&'static str);
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Letter, Kind::Report, Kind::Product];
+    pub const fn new(name: &'static str) -> Kind {
+        Kind(name)
+    }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Letter => "surat",
-            Kind::Report => "pengaduan",
-            Kind::Product => "produk",
-        }
+        self.0
     }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// A letter request: the type and the values of its fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LetterItem {
-    pub type_id: i64,
-    pub values: crate::letters::model::Values,
-}
-
-/// A product added (`id` `None`) or changed in one of the seller's shops.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProductItem {
-    pub shop: i64,
-    pub id: Option<i64>,
-    pub input: crate::market::model::ProductInput,
 }
 
 /// What became of one item. Written as JSON with a `state` tag; read through the flat
@@ -138,8 +112,5 @@ mod tests {
         assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), done);
         let refused: Outcome = serde_json::from_str(r#"{"state":"gagal","pesan":"Masuk dulu."}"#).unwrap();
         assert_eq!(refused, Outcome::refused("Masuk dulu."));
-        for k in Kind::ALL {
-            assert_eq!(Kind::parse(k.as_str()), Some(k));
-        }
     }
 }

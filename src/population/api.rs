@@ -24,7 +24,7 @@ use leptos::server_fn::codec::Json;
 
 /// Every official of the village keeps the registry.
 #[cfg(feature = "ssr")]
-use crate::auth::guard::village_official as official;
+use crate::access::guard::village_official as official;
 
 /// The choices of the registry's forms and filters.
 #[server(endpoint = "population/options")]
@@ -181,7 +181,7 @@ pub async fn run_import(slug: String, token: String) -> Result<(), AppError> {
 pub async fn ask_correction(slug: String, message: String) -> Result<(), AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     super::registry::request_correction(&state.db, village.id, me.id, &me.name, &message).await
 }
 
@@ -190,7 +190,7 @@ pub async fn ask_correction(slug: String, message: String) -> Result<(), AppErro
 pub async fn my_corrections(slug: String) -> Result<Vec<CorrectionRow>, AppError> {
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
-    let me = crate::auth::guard::require_resident(&state.db, &village, false).await?;
+    let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     super::registry::corrections_of(&state.db, village.id, Some(me.id), None).await
 }
 
@@ -200,3 +200,8 @@ pub async fn get_registry_stats(slug: String) -> Result<super::model::RegistrySt
     let (state, village, _) = official(&slug).await?;
     super::service::registry_stats(&state.db, village.id, chrono::Utc::now().date_naive()).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] = &[<GetPopulationStats as leptos::server_fn::ServerFn>::PATH];

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::export::{self, Format};
 use super::{books, sheet, uploads};
+use crate::access::guard::OfficialOf;
 use crate::audit::{self, Action, Actor};
 use crate::error::AppError;
 use crate::site::SiteMode;
@@ -24,48 +25,35 @@ use crate::web::{error_response, official_of};
 /// Receives an import file, checks it (dry run) and sends the official to the report.
 pub async fn upload(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
+    mode: SiteMode,
+    OfficialOf { village, official }: OfficialOf,
     mut form: Multipart,
-) -> Response {
-    let (village, official) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
+) -> Result<Response, AppError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
         match form.next_field().await {
             Ok(Some(field)) if field.name() == Some("berkas") => {
                 let name = field.file_name().unwrap_or("").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => {
-                        return error_response(&AppError::Invalid(
-                            "Berkas terlalu besar (paling besar 25 MB) atau unggahan terputus.".into(),
-                        ));
-                    }
-                }
+                let bytes = field.bytes().await.map_err(|_| {
+                    AppError::Invalid("Berkas terlalu besar (paling besar 25 MB) atau unggahan terputus.".into())
+                })?;
+                file = Some((name, bytes.to_vec()));
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return error_response(&AppError::Invalid("Unggahan tidak dapat dibaca; coba lagi.".into())),
+            Err(_) => return Err(AppError::Invalid("Unggahan tidak dapat dibaca; coba lagi.".into())),
         }
     }
     let Some((name, bytes)) = file.filter(|(n, _)| !n.is_empty()) else {
-        return error_response(&AppError::Invalid("Pilih berkas yang akan diimpor.".into()));
+        return Err(AppError::Invalid("Pilih berkas yang akan diimpor.".into()));
     };
     let checked = match super::import::plan(&state.db, village.id, &name, &bytes).await {
         Ok(plan) => Ok(plan.report),
         Err(AppError::Invalid(m)) => Err(m),
-        Err(e) => return error_response(&e),
+        Err(e) => return Err(e),
     };
-    let token = match uploads::put(&state.db, village.id, official.id, name, bytes, checked).await {
-        Ok(token) => token,
-        Err(e) => return error_response(&e),
-    };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
-    Redirect::to(&format!("{}?unggahan={token}", mode.path(&village.slug, "/admin/penduduk/impor"))).into_response()
+    let token = uploads::put(&state.db, village.id, official.id, name, bytes, checked).await?;
+    Ok(Redirect::to(&format!("{}?unggahan={token}", mode.path(&village.slug, "/admin/penduduk/impor"))).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,4 +121,16 @@ pub async fn download(
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// The registry's files: an import upload (multipart form, up to 25 MB) and exports.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/api/population/import/{slug}",
+            post(upload).layer(DefaultBodyLimit::max(super::sheet::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/api/population/export/{slug}", get(download))
 }

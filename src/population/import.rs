@@ -793,7 +793,7 @@ pub async fn apply(
         resident_history::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }
     for chunk in departed.chunks(500) {
-        crate::auth::residents::forget_credentials(&txn, chunk).await?;
+        crate::access::session::forget_credentials(&txn, chunk).await?;
     }
     audit::record(
         &txn,

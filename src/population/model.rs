@@ -13,7 +13,7 @@ pub enum Count {
 }
 
 /// The `status` of a living resident (the others: `mati`, `pindah`, `hilang`).
-pub const STATUS_ALIVE: &str = "hidup";
+pub use crate::kit::resident::STATUS_ALIVE;
 
 /// Below this, a public count is shown as "< 5".
 pub const SMALL_CELL: u64 = 5;

@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use super::model::{Arrival, ArrivalRow, EventInput, ResidentForm, SaveOutcome};
+use crate::access::guard::Official;
 use crate::audit::{self, Action, Actor};
-use crate::auth::guard::Official;
 use crate::db::entities::{resident, resident_move, village};
 use crate::error::{AppError, AppResult};
 use crate::kit::time::wib;
@@ -101,11 +101,7 @@ pub async fn waiting(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<
 }
 
 async fn find_waiting<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident_move::Model> {
-    let m = resident_move::Entity::find_by_id(id)
-        .filter(resident_move::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let m = crate::db::owned::find_in::<resident_move::Entity, _>(db, village_id, id).await?;
     if m.status != WAITING {
         return Err(AppError::Conflict("Kedatangan ini sudah diputuskan.".into()));
     }
@@ -127,7 +123,7 @@ pub async fn arrival(db: &DatabaseConnection, village_id: i64, by: &Official, id
             action: Action::ResidentViewed,
             subject: Some(("resident_move", m.id)),
             detail: Some(format!("Kedatangan {}", m.name)),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -228,7 +224,7 @@ pub async fn refuse(db: &DatabaseConnection, village_id: i64, by: &Official, id:
             action: Action::EventRecorded,
             subject: Some(("resident_move", m.id)),
             detail: Some(format!("Kedatangan {} ditolak: {reason}", m.name)),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;

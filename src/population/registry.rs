@@ -20,8 +20,8 @@ use super::model::{
 };
 use super::nik::{KkNumber, Nik};
 use super::record::{self, FieldError, ResidentInput, ValidResident, check_codes};
+use crate::access::guard::Official;
 use crate::audit::{self, Action, Actor};
-use crate::auth::guard::Official;
 use crate::db::entities::{area, correction_request, family, population_event, resident, resident_history, village};
 use crate::db::keyset;
 use crate::error::{AppError, AppResult};
@@ -231,11 +231,7 @@ pub async fn list(
 }
 
 async fn find_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {
-    resident::Entity::find_by_id(id)
-        .filter(resident::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<resident::Entity, _>(db, village_id, id).await
 }
 
 pub(crate) fn input_of(r: &resident::Model, full: bool) -> ResidentInput {
@@ -274,11 +270,7 @@ pub async fn family_card<C: ConnectionTrait>(
     full: bool,
     names: &AreaNames,
 ) -> AppResult<FamilyCard> {
-    let fam = family::Entity::find_by_id(family_id)
-        .filter(family::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let fam = crate::db::owned::find_in::<family::Entity, _>(db, village_id, family_id).await?;
     let mut members = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village_id))
         .filter(resident::Column::FamilyId.eq(family_id))
@@ -334,7 +326,7 @@ pub async fn detail(
                 action: Action::ResidentViewed,
                 subject: Some(("resident", r.id)),
                 detail: Some(format!("NIK dan No. KK lengkap {}", r.name)),
-                ip: crate::auth::guard::client().ip,
+                ip: crate::access::guard::client().ip,
             },
         )
         .await?;
@@ -723,7 +715,7 @@ pub(crate) async fn save_in(
                         action: Action::ResidentUpdated,
                         subject: Some(("resident", after.id)),
                         detail: Some(format!("{}: {}", after.name, fields.join(", "))),
-                        ip: crate::auth::guard::client().ip,
+                        ip: crate::access::guard::client().ip,
                     },
                 )
                 .await?;
@@ -756,7 +748,7 @@ pub(crate) async fn save_in(
                     action: Action::ResidentCreated,
                     subject: Some(("resident", created.id)),
                     detail: Some(created.name.clone()),
-                    ip: crate::auth::guard::client().ip,
+                    ip: crate::access::guard::client().ip,
                 },
             )
             .await?;
@@ -849,7 +841,7 @@ async fn insert_event<C: ConnectionTrait>(
             action: Action::EventRecorded,
             subject: Some(("resident", resident_id)),
             detail: Some(format!("{} {}", event_label(kind), date.format("%d-%m-%Y"))),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -903,7 +895,7 @@ pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Officia
     m.status = Set(status.into());
     m.updated_at = Set(Utc::now());
     m.update(&txn).await?;
-    crate::auth::residents::forget_credentials(&txn, &[r.id]).await?;
+    crate::access::session::forget_credentials(&txn, &[r.id]).await?;
     let mut event = e.clone();
     if let Some(target) = &to
         && event.place.trim().is_empty()
@@ -982,7 +974,7 @@ pub async fn update_family(
             action: Action::FamilyUpdated,
             subject: Some(("family", family_id)),
             detail: Some(format!("KK {}", masked(&fam.kk_number))),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -1040,7 +1032,7 @@ pub async fn request_correction(
             action: Action::CorrectionRequested,
             subject: Some(("resident", resident_id)),
             detail: Some(format!("permintaan #{}", created.id)),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;
@@ -1090,7 +1082,7 @@ pub async fn resolve_correction(
             action: Action::CorrectionResolved,
             subject: Some(("resident", resident_id)),
             detail: Some(format!("permintaan #{id} {}", if accept { "selesai" } else { "ditolak" })),
-            ip: crate::auth::guard::client().ip,
+            ip: crate::access::guard::client().ip,
         },
     )
     .await?;

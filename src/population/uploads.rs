@@ -59,7 +59,7 @@ pub async fn put(
         )
         .exec(db)
         .await?;
-    let token = crate::auth::session::new_token();
+    let token = crate::access::session::new_token();
     let rows = checked.as_ref().map(|r| r.rows).unwrap_or(0);
     import_upload::ActiveModel {
         village_id: Set(village_id),

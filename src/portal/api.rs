@@ -8,7 +8,7 @@ use super::model::{ArticleCard, ArticleInput, ArticlePage, Problem};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::auth::guard::village_official as official;
+use crate::access::guard::village_official as official;
 
 /// A page of the village's published articles and the links around it.
 #[server(endpoint = "portal/articles")]
@@ -270,3 +270,18 @@ pub async fn delete_photo(slug: String, id: i64) -> Result<(), AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::delete_photo(&state.db, &state.files, &village, &by, id).await
 }
+
+/// This slice's server functions that only read: calling one leaves the page cache's kept
+/// answers alone (`cache`; registered in `slices.rs`).
+#[cfg(feature = "ssr")]
+pub const READS: &[&str] = &[
+    <GetHome as leptos::server_fn::ServerFn>::PATH,
+    <GetArticles as leptos::server_fn::ServerFn>::PATH,
+    <GetArticle as leptos::server_fn::ServerFn>::PATH,
+    <GetProfile as leptos::server_fn::ServerFn>::PATH,
+    <GetNotices as leptos::server_fn::ServerFn>::PATH,
+    <GetBudget as leptos::server_fn::ServerFn>::PATH,
+    <GetGallery as leptos::server_fn::ServerFn>::PATH,
+    <GetAlbum as leptos::server_fn::ServerFn>::PATH,
+    <GetDirectory as leptos::server_fn::ServerFn>::PATH,
+];

@@ -15,9 +15,10 @@ use super::content::{
     VillageNews, album_problems,
 };
 use super::model::Problem;
+use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
-use crate::auth::guard::Official;
 use crate::db::entities::{album, album_photo, announcement, area, budget_line, event, village, village_person};
+use crate::db::owned::find_in;
 use crate::error::{AppError, AppResult};
 use crate::geo::shape::{Shape, Sketch};
 use crate::kit::time::long_date;
@@ -27,7 +28,7 @@ const PROFILE: &str = "profil";
 
 /// Today in the village (WIB).
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    (now + chrono::Duration::hours(7)).date_naive()
+    (now + crate::kit::time::WIB_OFFSET).date_naive()
 }
 
 async fn audit<C: ConnectionTrait>(db: &C, v: &village::Model, by: &Official, detail: String) -> AppResult<()> {
@@ -162,14 +163,6 @@ pub async fn people(db: &DatabaseConnection, v: &village::Model) -> AppResult<Ve
         .collect())
 }
 
-async fn find_person(db: &impl ConnectionTrait, village_id: i64, id: i64) -> AppResult<village_person::Model> {
-    village_person::Entity::find_by_id(id)
-        .filter(village_person::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Adds a person at the end of the list (`id` `None`) or changes one.
 ///
 /// # Errors
@@ -189,7 +182,8 @@ pub async fn save_person(
     let txn = db.begin().await?;
     let id = match id {
         Some(id) => {
-            let mut row: village_person::ActiveModel = find_person(&txn, v.id, id).await?.into();
+            let mut row: village_person::ActiveModel =
+                find_in::<village_person::Entity, _>(&txn, v.id, id).await?.into();
             row.name = Set(input.name.clone());
             row.title = Set(input.title.clone());
             row.update(&txn).await?.id
@@ -236,7 +230,7 @@ pub async fn move_person(
     up: bool,
 ) -> AppResult<()> {
     let txn = db.begin().await?;
-    let me = find_person(&txn, v.id, id).await?;
+    let me = find_in::<village_person::Entity, _>(&txn, v.id, id).await?;
     let all = village_person::Entity::find()
         .filter(village_person::Column::VillageId.eq(v.id))
         .order_by_asc(village_person::Column::Position)
@@ -273,7 +267,7 @@ pub async fn delete_person(
     by: &Official,
     id: i64,
 ) -> AppResult<()> {
-    let p = find_person(db, v.id, id).await?;
+    let p = find_in::<village_person::Entity, _>(db, v.id, id).await?;
     village_person::Entity::delete_by_id(p.id).exec(db).await?;
     if let Some(key) = &p.photo_key {
         files.remove(key).await;
@@ -293,7 +287,7 @@ pub async fn set_person_photo(
     id: i64,
     bytes: &[u8],
 ) -> AppResult<()> {
-    let p = find_person(db, v.id, id).await?;
+    let p = find_in::<village_person::Entity, _>(db, v.id, id).await?;
     let photo = crate::media::checked(bytes, crate::media::market_photo).await?;
     let key = format!("portal/{}/perangkat-{}.jpg", v.id, crate::media::random_name());
     files.put(&key, &photo.thumb).await.map_err(io)?;
@@ -312,7 +306,7 @@ pub async fn set_person_photo(
 /// # Errors
 /// `NotFound`.
 pub async fn person_photo(db: &DatabaseConnection, files: &Storage, v: &village::Model, id: i64) -> AppResult<Vec<u8>> {
-    let key = find_person(db, v.id, id).await?.photo_key.ok_or(AppError::NotFound)?;
+    let key = find_in::<village_person::Entity, _>(db, v.id, id).await?.photo_key.ok_or(AppError::NotFound)?;
     files.get(&key).await.map_err(|_| AppError::NotFound)
 }
 
@@ -392,11 +386,7 @@ pub async fn save_announcement(
     let body = input.body.trim().to_string();
     let id = match id {
         Some(id) => {
-            let found = announcement::Entity::find_by_id(id)
-                .filter(announcement::Column::VillageId.eq(v.id))
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let found = find_in::<announcement::Entity, _>(db, v.id, id).await?;
             let mut row: announcement::ActiveModel = found.into();
             row.title = Set(title.clone());
             row.body = Set(body);
@@ -426,11 +416,7 @@ pub async fn save_announcement(
 /// # Errors
 /// `NotFound`; database failures.
 pub async fn delete_announcement(db: &DatabaseConnection, v: &village::Model, by: &Official, id: i64) -> AppResult<()> {
-    let a = announcement::Entity::find_by_id(id)
-        .filter(announcement::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let a = find_in::<announcement::Entity, _>(db, v.id, id).await?;
     announcement::Entity::delete_by_id(a.id).exec(db).await?;
     audit(db, v, by, format!("pengumuman \"{}\" dihapus", a.title)).await
 }
@@ -497,11 +483,7 @@ pub async fn save_event(
         (words(&input.title), words(&input.place), input.note.trim().to_string(), input.clock());
     let id = match id {
         Some(id) => {
-            let found = event::Entity::find_by_id(id)
-                .filter(event::Column::VillageId.eq(v.id))
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let found = find_in::<event::Entity, _>(db, v.id, id).await?;
             let mut row: event::ActiveModel = found.into();
             row.title = Set(title.clone());
             row.day = Set(day);
@@ -535,11 +517,7 @@ pub async fn save_event(
 /// # Errors
 /// `NotFound`; database failures.
 pub async fn delete_event(db: &DatabaseConnection, v: &village::Model, by: &Official, id: i64) -> AppResult<()> {
-    let e = event::Entity::find_by_id(id)
-        .filter(event::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let e = find_in::<event::Entity, _>(db, v.id, id).await?;
     event::Entity::delete_by_id(e.id).exec(db).await?;
     audit(db, v, by, format!("agenda \"{}\" dihapus", e.title)).await
 }
@@ -781,14 +759,6 @@ fn gallery_photo(p: album_photo::Model, slug: &str) -> GalleryPhoto {
     }
 }
 
-async fn find_album(db: &impl ConnectionTrait, village_id: i64, id: i64) -> AppResult<album::Model> {
-    album::Entity::find_by_id(id)
-        .filter(album::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn photos_of(db: &impl ConnectionTrait, album_id: i64) -> AppResult<Vec<album_photo::Model>> {
     Ok(album_photo::Entity::find()
         .filter(album_photo::Column::AlbumId.eq(album_id))
@@ -847,7 +817,7 @@ async fn gallery(db: &DatabaseConnection, v: &village::Model) -> AppResult<Vec<A
 /// # Errors
 /// `NotFound`; database failures.
 pub async fn album(db: &DatabaseConnection, v: &village::Model, id: i64) -> AppResult<AlbumPage> {
-    let a = find_album(db, v.id, id).await?;
+    let a = find_in::<album::Entity, _>(db, v.id, id).await?;
     let photos = photos_of(db, a.id).await?.into_iter().map(|p| gallery_photo(p, &v.slug)).collect();
     Ok(AlbumPage { id: a.id, title: a.title, date: long_date(today(a.created_at)), photos })
 }
@@ -879,7 +849,7 @@ pub async fn save_album(
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let id = match id {
         Some(id) => {
-            let mut row: album::ActiveModel = find_album(db, v.id, id).await?.into();
+            let mut row: album::ActiveModel = find_in::<album::Entity, _>(db, v.id, id).await?.into();
             row.title = Set(title.clone());
             row.update(db).await?.id
         }
@@ -910,7 +880,7 @@ pub async fn delete_album(
     by: &Official,
     id: i64,
 ) -> AppResult<()> {
-    let a = find_album(db, v.id, id).await?;
+    let a = find_in::<album::Entity, _>(db, v.id, id).await?;
     let photos = photos_of(db, a.id).await?;
     album_photo::Entity::delete_many().filter(album_photo::Column::AlbumId.eq(a.id)).exec(db).await?;
     album::Entity::delete_by_id(a.id).exec(db).await?;
@@ -936,7 +906,7 @@ pub async fn add_photo(
     bytes: &[u8],
     caption: &str,
 ) -> AppResult<()> {
-    let a = find_album(db, v.id, album_id).await?;
+    let a = find_in::<album::Entity, _>(db, v.id, album_id).await?;
     let caption = caption.split_whitespace().collect::<Vec<_>>().join(" ");
     if caption.chars().count() > 200 {
         return Err(AppError::Invalid("Keterangan foto paling panjang 200 huruf.".into()));
@@ -978,11 +948,7 @@ pub async fn delete_photo(
     by: &Official,
     id: i64,
 ) -> AppResult<()> {
-    let p = album_photo::Entity::find_by_id(id)
-        .filter(album_photo::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = find_in::<album_photo::Entity, _>(db, v.id, id).await?;
     album_photo::Entity::delete_by_id(p.id).exec(db).await?;
     files.remove(&p.photo_key).await;
     files.remove(&p.thumb_key).await;
@@ -1000,11 +966,7 @@ pub async fn gallery_file(
     id: i64,
     thumb: bool,
 ) -> AppResult<Vec<u8>> {
-    let p = album_photo::Entity::find_by_id(id)
-        .filter(album_photo::Column::VillageId.eq(v.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = find_in::<album_photo::Entity, _>(db, v.id, id).await?;
     files.get(if thumb { &p.thumb_key } else { &p.photo_key }).await.map_err(|_| AppError::NotFound)
 }
 

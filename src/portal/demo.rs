@@ -10,7 +10,7 @@ use super::budget::{BudgetInput, LineInput};
 use super::content::{AnnouncementInput, EventInput, PersonInput, Profile};
 use super::content_service as content;
 use super::model::ArticleInput;
-use crate::auth::guard::Official;
+use crate::access::guard::Official;
 use crate::db::entities::village;
 use crate::error::{AppError, AppResult};
 use crate::media::Storage;
@@ -173,7 +173,7 @@ pub async fn seed_demo_portal(
         ),
     ];
     for (i, (title, category, body, ago)) in articles.into_iter().enumerate() {
-        let at = (now - Duration::days(ago) + Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string();
+        let at = (now - Duration::days(ago) + crate::kit::time::WIB_OFFSET).format("%Y-%m-%dT%H:%M").to_string();
         let input = ArticleInput {
             title: title.into(),
             category: category.into(),

@@ -23,14 +23,16 @@
 //! `GET  /api/portal/{slug}/galeri-foto/{id}[?kecil=1]` (public)
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
 
+use crate::access::guard::OfficialOf;
 use crate::db::entities::village;
 use crate::error::AppError;
+use crate::media::Upload;
 use crate::site::SiteMode;
 use crate::state::AppState;
 use crate::ui::escape;
@@ -102,10 +104,9 @@ pub async fn village_sitemap(
 pub async fn sitemap(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
+    mode: SiteMode,
     headers: HeaderMap,
 ) -> Response {
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let result = async {
         let v = crate::village::service::scope_for(&state.db, &slug, &mode).await?;
         village_sitemap(&state.db, &v, &format!("{}{}", crate::site::public_root(&headers), mode.path(&v.slug, "")))
@@ -119,15 +120,11 @@ pub async fn sitemap(
 }
 
 /// `/sitemap.xml`: a bound host's village, or the index of every village's sitemap.
-pub async fn root_sitemap(
-    State(state): State<AppState>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn root_sitemap(State(state): State<AppState>, mode: SiteMode, headers: HeaderMap) -> Response {
     use sea_orm::{EntityTrait, QueryOrder};
     let root = crate::site::public_root(&headers);
     let result = async {
-        match mode.map(|m| m.0).unwrap_or(SiteMode::Deployment) {
+        match mode {
             SiteMode::Bound { slug } => {
                 let v = crate::village::service::find_by_slug(&state.db, &slug).await?.ok_or(AppError::NotFound)?;
                 village_sitemap(&state.db, &v, &root).await
@@ -170,21 +167,15 @@ pub async fn robots(headers: HeaderMap) -> Response {
 /// Receives an article's cover and returns to its editor.
 pub async fn upload_cover(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    OfficialOf { village, official: by }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, by) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let result = match upload.file("Pilih gambar sampul (JPEG, PNG atau WebP).") {
-        Err(m) => Err(AppError::Invalid(m)),
+    let result = match upload.file("foto", "Pilih gambar sampul (JPEG, PNG atau WebP).") {
         Ok(bytes) => super::service::set_cover(&state.db, &state.files, &village, &by, id, &bytes).await,
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     let back = mode.path(&village.slug, &format!("/admin/berita/{id}"));
     back_to(&back, result.map(|()| String::new()), "sampul")
 }
@@ -206,7 +197,7 @@ pub async fn cover(
         let village = crate::village::service::scope(&state.db, &slug).await?;
         let thumb = q.kecil == Some(1);
         match super::service::cover(&state.db, &state.files, &village, id, thumb, false).await {
-            Err(AppError::NotFound) if crate::auth::guard::token_in(&headers).is_some() => {
+            Err(AppError::NotFound) if crate::access::guard::token_in(&headers).is_some() => {
                 official_of(&state, &headers, &slug).await.map_err(|_| AppError::NotFound)?;
                 super::service::cover(&state.db, &state.files, &village, id, thumb, true).await
             }
@@ -223,21 +214,14 @@ const VERSIONED: &str = "public, max-age=2592000";
 /// Receives the home page's photo and returns to the profile editor.
 pub async fn upload_hero(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    mode: SiteMode,
+    OfficialOf { village, official: by }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, by) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
+    let result = match upload.file("foto", "Pilih foto beranda (JPEG, PNG atau WebP).") {
+        Ok(bytes) => super::content_service::set_hero(&state.db, &state.files, &village, &by, &bytes).await,
+        Err(e) => Err(e),
     };
-    let result =
-        match crate::media::Upload::read(&mut form, "foto").await.file("Pilih foto beranda (JPEG, PNG atau WebP).") {
-            Err(m) => Err(AppError::Invalid(m)),
-            Ok(bytes) => super::content_service::set_hero(&state.db, &state.files, &village, &by, &bytes).await,
-        };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     back_to(&mode.path(&village.slug, "/admin/profil"), result.map(|()| String::new()), "foto-beranda")
 }
 
@@ -254,20 +238,15 @@ pub async fn hero(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 /// Receives the photo of a person on the profile and returns to the profile editor.
 pub async fn upload_person_photo(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    Path((_, id)): Path<(String, i64)>,
+    mode: SiteMode,
+    OfficialOf { village, official: by }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, by) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let result = match crate::media::Upload::read(&mut form, "foto").await.file("Pilih foto (JPEG, PNG atau WebP).") {
-        Err(m) => Err(AppError::Invalid(m)),
+    let result = match upload.file("foto", "Pilih foto (JPEG, PNG atau WebP).") {
         Ok(bytes) => super::content_service::set_person_photo(&state.db, &state.files, &village, &by, id, &bytes).await,
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     back_to(&mode.path(&village.slug, "/admin/profil"), result.map(|()| String::new()), &format!("orang-{id}"))
 }
 
@@ -284,24 +263,18 @@ pub async fn person_photo(State(state): State<AppState>, Path((slug, id)): Path<
 /// Receives a photo for an album and returns to the gallery editor.
 pub async fn upload_gallery_photo(
     State(state): State<AppState>,
-    Path((slug, album)): Path<(String, i64)>,
-    mode: Option<axum::Extension<SiteMode>>,
-    headers: HeaderMap,
-    mut form: Multipart,
+    Path((_, album)): Path<(String, i64)>,
+    mode: SiteMode,
+    OfficialOf { village, official: by }: OfficialOf,
+    mut upload: Upload,
 ) -> Response {
-    let (village, by) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
-    let mut upload = crate::media::Upload::read(&mut form, "foto").await;
-    let caption = upload.text("keterangan").to_string();
-    let result = match upload.file("Pilih foto (JPEG, PNG atau WebP).") {
-        Err(m) => Err(AppError::Invalid(m)),
+    let caption = upload.text("keterangan");
+    let result = match upload.file("foto", "Pilih foto (JPEG, PNG atau WebP).") {
         Ok(bytes) => {
             super::content_service::add_photo(&state.db, &state.files, &village, &by, album, &bytes, &caption).await
         }
+        Err(e) => Err(e),
     };
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
     back_to(&mode.path(&village.slug, "/admin/galeri"), result.map(|()| String::new()), &format!("album-{album}"))
 }
 
@@ -317,4 +290,33 @@ pub async fn gallery_photo(
     }
     .await;
     crate::web::jpeg(result, "public, max-age=86400")
+}
+
+/// The portal's photos, and what search engines read.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        // Photos: an article's cover, the home page's picture, an official's portrait, the gallery.
+        .route(
+            "/api/portal/{slug}/sampul/{id}",
+            get(cover).post(upload_cover).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route(
+            "/api/portal/{slug}/beranda",
+            get(hero).post(upload_hero).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route(
+            "/api/portal/{slug}/perangkat/{id}",
+            get(person_photo).post(upload_person_photo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route(
+            "/api/portal/{slug}/galeri/{album}",
+            post(upload_gallery_photo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
+        )
+        .route("/api/portal/{slug}/galeri-foto/{id}", get(gallery_photo))
+        // What search engines read.
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(root_sitemap))
+        .route("/{slug}/sitemap.xml", get(sitemap))
 }

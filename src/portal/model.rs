@@ -90,7 +90,7 @@ impl ArticleInput {
 /// `YYYY-MM-DDTHH:MM` (as a `datetime-local` field sends it) read as WIB (UTC+7).
 pub fn parse_local(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let local = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    Some((local - chrono::Duration::hours(7)).and_utc())
+    Some((local - crate::kit::time::WIB_OFFSET).and_utc())
 }
 
 /// An address-friendly form of a title: lowercase ASCII letters and digits joined by `-`, at

@@ -15,8 +15,8 @@ use super::markdown;
 use super::model::{
     ArticleCard, ArticleInput, ArticlePage, ArticleStatus, Problem, category_label, parse_local, slugify,
 };
+use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
-use crate::auth::guard::Official;
 use crate::db::entities::{article, village};
 use crate::error::{AppError, AppResult};
 use crate::kit::time::long_date;
@@ -45,7 +45,7 @@ fn status_of(a: &article::Model, now: DateTime<Utc>) -> ArticleStatus {
 }
 
 fn date_of(t: DateTime<Utc>) -> String {
-    long_date((t + chrono::Duration::hours(7)).date_naive())
+    long_date((t + crate::kit::time::WIB_OFFSET).date_naive())
 }
 
 pub fn card(a: article::Model, slug: &str, now: DateTime<Utc>) -> ArticleCard {
@@ -148,11 +148,7 @@ pub async fn save_article(
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<article::Model> {
-    article::Entity::find_by_id(id)
-        .filter(article::Column::VillageId.eq(village_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
+    crate::db::owned::find_in::<article::Entity, _>(db, village_id, id).await
 }
 
 /// Deletes one of the village's articles.
@@ -317,7 +313,7 @@ pub async fn article_input(
         category: a.category,
         body: a.body,
         publish: a.status == PUBLISHED,
-        publish_at: (a.publish_at + chrono::Duration::hours(7)).format("%Y-%m-%dT%H:%M").to_string(),
+        publish_at: (a.publish_at + crate::kit::time::WIB_OFFSET).format("%Y-%m-%dT%H:%M").to_string(),
     };
     Ok((input, cover))
 }

@@ -75,12 +75,7 @@ fn manifest_response(body: &serde_json::Value) -> Response {
 }
 
 /// `GET /{slug}/manifest.webmanifest`
-pub async fn village_manifest(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    mode: Option<axum::Extension<SiteMode>>,
-) -> Response {
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+pub async fn village_manifest(State(state): State<AppState>, Path(slug): Path<String>, mode: SiteMode) -> Response {
     match crate::village::service::scope_for(&state.db, &slug, &mode).await {
         Ok(v) => manifest_response(&manifest(Some(&v), &mode)),
         Err(e) => error_response(&e),
@@ -88,8 +83,7 @@ pub async fn village_manifest(
 }
 
 /// `GET /manifest.webmanifest`
-pub async fn root_manifest(State(state): State<AppState>, mode: Option<axum::Extension<SiteMode>>) -> Response {
-    let mode = mode.map(|m| m.0).unwrap_or(SiteMode::Deployment);
+pub async fn root_manifest(State(state): State<AppState>, mode: SiteMode) -> Response {
     match mode.bound_slug() {
         Some(slug) => match crate::village::service::scope_for(&state.db, slug, &mode).await {
             Ok(v) => manifest_response(&manifest(Some(&v), &mode)),
@@ -208,4 +202,14 @@ mod tests {
             assert!(!personal(p), "{p}");
         }
     }
+}
+
+/// The installable app: manifests, icons, the service worker.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/manifest.webmanifest", get(root_manifest))
+        .route("/{slug}/manifest.webmanifest", get(village_manifest))
+        .route("/ikon/{file}", get(icon))
+        .route("/sw.js", get(service_worker))
 }

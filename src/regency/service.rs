@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::model::{RegionOverview, VillageFigures, median};
-use crate::auth::guard::{self, User};
+use crate::access::guard::{self, User};
 use crate::auth::model::Role;
 use crate::db::entities::{complaint, family, letter_request, official, product, resident, shop, village};
 use crate::error::{AppError, AppResult};
@@ -42,7 +42,7 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Ag
 
 /// The twelve months up to `now`'s (in WIB) as (year, month), oldest first.
 fn last_twelve_months(now: DateTime<Utc>) -> Vec<(i32, u32)> {
-    let local = now + Duration::hours(7);
+    let local = now + crate::kit::time::WIB_OFFSET;
     let (mut y, mut m) = (local.year(), local.month());
     let mut out = Vec::with_capacity(12);
     for _ in 0..12 {
@@ -59,7 +59,7 @@ fn last_twelve_months(now: DateTime<Utc>) -> Vec<(i32, u32)> {
 }
 
 fn month_of(t: DateTime<Utc>) -> (i32, u32) {
-    let local = t + Duration::hours(7);
+    let local = t + crate::kit::time::WIB_OFFSET;
     (local.year(), local.month())
 }
 
@@ -152,7 +152,7 @@ pub async fn overview(db: &DatabaseConnection, officer: &Officer, now: DateTime<
     // The first moment of the first month shown, in WIB.
     let since = chrono::NaiveDate::from_ymd_opt(first_year, first_month, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc() - Duration::hours(7))
+        .map(|d| d.and_utc() - crate::kit::time::WIB_OFFSET)
         .unwrap_or(now);
     let signed: Vec<(i64, Option<DateTime<Utc>>)> = letter_request::Entity::find()
         .select_only()

@@ -2,7 +2,6 @@
 //! village a request is about, the deployment's village list, the village home and profile pages.
 
 pub mod api;
-pub mod manage;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

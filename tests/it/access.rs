@@ -1,11 +1,12 @@
 //! The access table: every server function with who may call it, checked for every kind of
 //! caller. A server function that is not in the table fails `every_server_function_is_listed`.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, TestApp};
-use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::access::session;
+use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{complaint, correction_request, letter_request, letter_type, resident, resident_pin};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 

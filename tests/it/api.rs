@@ -3,11 +3,12 @@
 //! kind of caller, like the roles in tests/access.rs), paging by cursor, JSON refusals, the
 //! OpenAPI document, the shared rate limiter.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, TestApp, resident_with_pin};
-use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::access::session;
+use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, letter_event, letter_request, official, resident};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! The running app over HTTP: pages, health, village isolation and host binding.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use digdaya::db::entities::{area, resident};

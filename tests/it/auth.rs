@@ -1,7 +1,7 @@
 //! Identity and access over HTTP: officials sign in, sessions end, villages stay apart,
 //! cross-site requests are refused.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};
@@ -57,7 +57,8 @@ async fn forty_guesses_at_once_get_five_checks(backend: Backend) {
     // Each from its own address, so that the account's limit is the one that counts.
     let mut tasks = Vec::new();
     for i in 0..40 {
-        let client = digdaya::auth::session::Client { address: Some(format!("198.51.100.{i}")), ..Default::default() };
+        let client =
+            digdaya::access::session::Client { address: Some(format!("198.51.100.{i}")), ..Default::default() };
         let (db, a) = (app.db.clone(), a.clone());
         tasks.push(tokio::spawn(async move {
             counting_verifications(sign_in_official(&db, Some(&a), "kades.a", "salah-salah-salah", &client)).await

@@ -2,14 +2,15 @@
 //! page and any partner token never do; a change made through the app shows at once, and a
 //! change of one village leaves the other villages' kept pages alone.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use chrono::Utc;
 use common::{Backend, TestApp, get_with};
+use digdaya::access::session;
 use digdaya::auth::model::Role;
-use digdaya::auth::{service::create_official, session};
+use digdaya::auth::service::create_official;
 use digdaya::cache::{HEADER, PageCache};
 use digdaya::db::entities::{announcement, official};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};

@@ -1,6 +1,6 @@
 //! The operator's command line, run as a real process against a fresh database.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 
@@ -119,6 +119,24 @@ fn bad_database_urls_fail_with_one_line() {
         stderr_lines(&out),
         ["error: DATABASE_STATEMENT_TIMEOUT \"0\" is not a number of seconds from 1 to 3600"]
     );
+
+    // Every setting is parsed at start-up: a bad one stops the program (it used to become 300
+    // silently) before anything is served.
+    for (name, value, must) in [
+        ("DIGDAYA_API_RATE_LIMIT", "banyak", "a whole number of requests a minute (1 or more)"),
+        ("DIGDAYA_PAGE_CACHE_SECONDS", "-1", "a whole number of seconds (0 turns the page cache off)"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_digdaya"))
+            .args(["serve"])
+            .env("DATABASE_URL", &url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env(name, value)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run digdaya");
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(stderr_lines(&out), [format!("error: {name} {value:?} is not {must}")]);
+    }
 }
 
 /// The operator's tool with a data folder of its own.

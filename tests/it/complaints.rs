@@ -3,10 +3,10 @@
 //! those allowed, visitors report only where the village allows and follow their report by its
 //! secret link, and the public list carries no reporter.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp, png};
-use digdaya::auth::guard::Official;
+use digdaya::access::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::complaints::model::{ReportInput, Reported, Settings, Status};
 use digdaya::complaints::service::{self, Who, inner_point};

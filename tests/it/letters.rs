@@ -2,12 +2,13 @@
 //! under concurrent signing, who may take which step, letter types with checked templates, and
 //! uploads refused by content.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Utc};
 use common::{Backend, TestApp, png};
-use digdaya::auth::guard::Official;
-use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::access::guard::Official;
+use digdaya::access::session;
+use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{letter_type, resident, village};
 use digdaya::error::AppError;
 use digdaya::letters::model::Verdict;

@@ -1,11 +1,11 @@
 //! Managing access: the kades manages officials, officials change their passwords, the audit
 //! log is browsed and filtered, and the superadmin adds villages and their first accounts.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};
-use digdaya::auth::session::{self, Client};
+use digdaya::access::session::{self, Client};
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, official, village};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};

@@ -3,12 +3,12 @@
 //! coordinates, the complaints layer is for officials only, GeoJSON import is all or nothing,
 //! export keeps full precision, and the deployment's overview shows every village.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, TestApp, png};
-use digdaya::auth::guard::Official;
-use digdaya::auth::session::{self, Client};
+use digdaya::access::guard::Official;
+use digdaya::access::session::{self, Client};
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, map_feature, village};
 use digdaya::geo::shape::Shape;

@@ -3,11 +3,11 @@
 //! their own shop and products, photos are checked and kept within budget, and the catalogue
 //! searches, filters, sorts and pages within a village or a region.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, TestApp, png};
-use digdaya::auth::guard::Official;
+use digdaya::access::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, product_photo, resident, village};
 use digdaya::error::AppError;
@@ -421,7 +421,7 @@ async fn upload(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> (u16
 }
 
 async fn photos_go_up_as_forms_and_come_down_only_while_public(backend: Backend) {
-    use digdaya::auth::session::{self, Client};
+    use digdaya::access::session::{self, Client};
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 30, 17, None).await.village;
     let o = official(&app, &v, "operator.foto").await;

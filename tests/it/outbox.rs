@@ -3,7 +3,7 @@
 //! (also when both arrive at the same moment), a refusal applies nothing and frees the key for
 //! the corrected item, and keys are forgotten after 30 days.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp, png};
@@ -58,7 +58,7 @@ async fn send_owned(app: &TestApp, cookie: Option<&str>, owner: &str, items: &[I
 /// The owner tag of the resident holding `cookie`.
 async fn owner_of(app: &TestApp, cookie: &str) -> String {
     let token = cookie.trim_start_matches("digdaya_session=").to_string();
-    let user = digdaya::auth::guard::signed_in_with(&app.db, Some(token)).await.unwrap().unwrap();
+    let user = digdaya::access::guard::signed_in_with(&app.db, Some(token)).await.unwrap().unwrap();
     digdaya::auth::owner::owner_tag(&user)
 }
 
@@ -297,7 +297,7 @@ async fn keys_are_forgotten_after_thirty_days(backend: Backend) {
     let left: Vec<String> = outbox_key::Entity::find().all(&app.db).await.unwrap().into_iter().map(|k| k.key).collect();
     assert_eq!(left, vec![KEY_B.to_string()]);
     // A key still kept answers with its first result.
-    let claim = service::claim(&app.db, v.id, KEY_B, digdaya::outbox::model::Kind::Report, None).await.unwrap();
+    let claim = service::claim(&app.db, v.id, KEY_B, digdaya::complaints::model::OUTBOX_KIND, None).await.unwrap();
     assert!(matches!(claim, service::Claim::Done(Outcome::Terkirim { .. })));
 }
 

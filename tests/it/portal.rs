@@ -3,11 +3,11 @@
 //! the stored HTML is sanitised, and another village sees nothing. The home page, profile,
 //! announcements, agenda and APBDes: what is current, what adds up, what stays in its village.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::{Backend, TestApp, png};
-use digdaya::auth::guard::Official;
+use digdaya::access::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, village};
 use digdaya::error::AppError;
@@ -226,7 +226,7 @@ async fn upload(app: &TestApp, path: &str, cookie: &str, bytes: Vec<u8>) -> (u16
 }
 
 async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Backend) {
-    use digdaya::auth::session::{self, Client};
+    use digdaya::access::session::{self, Client};
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 20, 8, None).await.village;
     let o = official(&app, &v, "sekdes.sampul").await;
@@ -571,7 +571,7 @@ async fn the_budget_adds_up_by_year_and_bad_amounts_save_nothing(backend: Backen
 }
 
 async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) {
-    use digdaya::auth::session::{self, Client};
+    use digdaya::access::session::{self, Client};
     use digdaya::portal::content::PersonInput;
     use digdaya::portal::content_service as content;
     let app = TestApp::spawn(&backend).await;

@@ -2,7 +2,7 @@
 //! build's version, the build's files under their versioned address (cached for a year, another
 //! build's address refused), and pages that link all of it.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 

@@ -1,7 +1,7 @@
 //! The regency view: a regional officer signs in at the deployment, sees figures of the villages
 //! in their region only, and never a person's record.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};

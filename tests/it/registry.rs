@@ -2,12 +2,13 @@
 //! trips, search and filters, events with history, duplicate NIKs across villages, audited full
 //! views, correction requests, and the upload/download over HTTP.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, TestApp};
-use digdaya::auth::guard::Official;
-use digdaya::auth::{model::Role, service::create_official, session};
+use digdaya::access::guard::Official;
+use digdaya::access::session;
+use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, import_upload, population_event, resident, village};
 use digdaya::population::export::{self, Format};
 use digdaya::population::import::{self, Importer};

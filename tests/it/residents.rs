@@ -1,11 +1,11 @@
 //! Residents sign in with NIK and PIN: the PIN an official issues, the forced change, their own
 //! page, lockout, indistinguishable unknown NIKs, sessions, and "who accessed my data".
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use common::{Backend, TestApp, get_with, pair, post_as, session_cookie};
-use digdaya::auth::session::{self, Client};
+use digdaya::access::session::{self, Client};
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{area, audit_entry, family, resident, resident_pin, session as session_row, village};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};

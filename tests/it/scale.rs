@@ -1,7 +1,7 @@
 //! Running at scale: keys a sharded PostgreSQL can distribute by village, cascades that still
 //! hold with those keys.
 
-mod common;
+use crate::common;
 
 use common::{Backend, TestApp};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};

@@ -5,14 +5,15 @@
 //! personal pages never kept, slow clients, a visitor's oversized batch, an import whose server
 //! died, and host bindings on plain routes. Each test fails on the code before the issue.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use base64::Engine as _;
 use common::{Backend, TestApp, get_with};
+use digdaya::access::session;
 use digdaya::auth::model::Role;
-use digdaya::auth::{service::create_official, session};
+use digdaya::auth::service::create_official;
 use digdaya::cache::{HEADER, PageCache};
 use sea_orm::EntityTrait;
 
@@ -313,7 +314,11 @@ async fn made_up_api_tokens_are_counted_and_refused(backend: Backend) {
             .unwrap();
         assert_eq!(res.status().as_u16(), 401);
         let h = |n: &str| res.headers()[n].to_str().unwrap().parse::<u32>().unwrap();
-        assert_eq!(h("ratelimit-limit"), digdaya::api::Limits::from_env().per_address, "the address's budget");
+        assert_eq!(
+            h("ratelimit-limit"),
+            digdaya::api::Limits::of(digdaya::config::current()).per_address,
+            "the address's budget"
+        );
         remaining.push(h("ratelimit-remaining"));
     }
     assert!(remaining.windows(2).all(|w| w[1] + 1 == w[0]), "each counted on the address: {remaining:?}");

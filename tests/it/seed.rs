@@ -1,6 +1,6 @@
 //! The demo population: valid identity numbers, plausible structure, deterministic.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -3,7 +3,7 @@
 //! rate limits and uploaded files included, the files kept in an S3-compatible store (s3rver
 //! from npm).
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -174,7 +174,7 @@ async fn admin_status(client: &reqwest::Client, server: &Server, cookie: &str) -
 /// `n` letter requests of the demo village made at the counter, ready to sign, and the last
 /// sequence number their type has this year.
 async fn letters_to_sign(db: &sea_orm::DatabaseConnection, n: usize) -> (Vec<i64>, i64) {
-    use digdaya::auth::guard::Official;
+    use digdaya::access::guard::Official;
     use digdaya::auth::model::Role;
     use digdaya::db::entities::{letter_request, letter_type, official, resident, village};
     use digdaya::letters::service::{self, By};

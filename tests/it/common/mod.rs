@@ -144,6 +144,7 @@ impl TestApp {
             site_root: site.path().display().to_string(),
             files_dir: files.clone(),
             s3: None,
+            ..digdaya::config::current().clone()
         };
         let storage = digdaya::media::Storage::new(files);
         let state = AppState {
@@ -151,6 +152,7 @@ impl TestApp {
             leptos_options: config.leptos_options(),
             files: storage.clone(),
             outage: Default::default(),
+            config: digdaya::config::current(),
         };
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state, pages)).await.expect("serve");
@@ -334,7 +336,7 @@ pub async fn resident_with_pin(
     .await
     .unwrap();
     let token =
-        digdaya::auth::session::start_resident(&app.db, &r, &Default::default(), chrono::Utc::now()).await.unwrap();
+        digdaya::access::session::start_resident(&app.db, &r, &Default::default(), chrono::Utc::now()).await.unwrap();
     (r, format!("digdaya_session={token}"))
 }
 
