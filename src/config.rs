@@ -259,7 +259,7 @@ impl Config {
         }
         .map_err(ConfigError::Invalid)?;
         let api_rate_limit =
-            number("DIGDAYA_API_RATE_LIMIT", 1..=1_000_000, "a whole number of requests a minute (1 or more)")?
+            number("DIGDAYA_API_RATE_LIMIT", 1..=u64::from(u32::MAX), "a whole number of requests a minute (1 or more)")?
                 .map_or(300, |n| u32::try_from(n).unwrap_or(u32::MAX));
         let page_cache_seconds =
             number("DIGDAYA_PAGE_CACHE_SECONDS", 0..=86_400, "a whole number of seconds (0 turns the page cache off)")?;
