@@ -258,9 +258,12 @@ impl Config {
             None => Proxies::parse("127.0.0.1, ::1"),
         }
         .map_err(ConfigError::Invalid)?;
-        let api_rate_limit =
-            number("DIGDAYA_API_RATE_LIMIT", 1..=u64::from(u32::MAX), "a whole number of requests a minute (1 or more)")?
-                .map_or(300, |n| u32::try_from(n).unwrap_or(u32::MAX));
+        let api_rate_limit = number(
+            "DIGDAYA_API_RATE_LIMIT",
+            1..=u64::from(u32::MAX),
+            "a whole number of requests a minute (1 or more)",
+        )?
+        .map_or(300, |n| u32::try_from(n).unwrap_or(u32::MAX));
         let page_cache_seconds =
             number("DIGDAYA_PAGE_CACHE_SECONDS", 0..=86_400, "a whole number of seconds (0 turns the page cache off)")?;
         let page_cache_mb = number("DIGDAYA_PAGE_CACHE_MB", 0..=1 << 20, "a whole number of megabytes")?;

@@ -184,7 +184,7 @@ pub async fn find<C: ConnectionTrait>(
             .await?
             .map(Holder::Official),
         (None, Some(_)) => match (resident, pin) {
-            (Some(resident), Some(pin)) if resident.status == crate::kit::resident::STATUS_ALIVE => {
+            (Some(resident), Some(pin)) if resident.status == crate::kit::resident::Status::Hidup => {
                 Some(Holder::Resident { resident, must_change: pin.must_change })
             }
             _ => None,

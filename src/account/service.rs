@@ -7,7 +7,7 @@ use super::model::{FamilyMember, OwnProfile, title_case};
 use crate::db::entities::{area, family, resident, village};
 use crate::db::sql;
 use crate::error::{AppError, AppResult};
-use crate::population::model::STATUS_ALIVE;
+use crate::kit::resident::Status;
 
 fn age(birth: NaiveDate, today: NaiveDate) -> u32 {
     let mut years = today.year() - birth.year();
@@ -70,7 +70,7 @@ pub async fn profile(db: &DatabaseConnection, village: &village::Model, resident
             resident::Entity::find()
                 .filter(resident::Column::FamilyId.eq(f.id))
                 .filter(resident::Column::VillageId.eq(village.id))
-                .filter(resident::Column::Status.eq(STATUS_ALIVE))
+                .filter(resident::Column::Status.eq(Status::Hidup))
                 .filter(resident::Column::Id.ne(me.id))
                 .order_by_asc(resident::Column::BirthDate)
                 .all(db)

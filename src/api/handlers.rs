@@ -524,7 +524,7 @@ pub async fn list_residents(
                 education: r.education,
                 occupation: r.occupation,
                 marital_status: r.marital_status,
-                status: r.status,
+                status: r.status.as_str().to_string(),
                 rt_id: r.rt_id,
             }
         })

@@ -19,7 +19,7 @@ use crate::access::session::{self, Client, Kind};
 use crate::audit;
 use crate::db::entities::{resident, resident_pin, village};
 use crate::error::{AppError, AppResult};
-use crate::population::model::STATUS_ALIVE;
+use crate::kit::resident::Status;
 use crate::population::nik::Nik;
 
 /// The one answer to every failed resident sign-in.
@@ -80,7 +80,7 @@ pub async fn sign_in(
                     .from(resident::Entity)
                     .and_where(resident::Column::VillageId.eq(village.id))
                     .and_where(resident::Column::Nik.eq(&nik))
-                    .and_where(resident::Column::Status.eq(STATUS_ALIVE))
+                    .and_where(resident::Column::Status.eq(Status::Hidup))
                     .to_owned(),
             ),
         )
@@ -153,7 +153,7 @@ pub async fn issue_pin(
 ) -> AppResult<Slip> {
     let person = resident::Entity::find_by_id(resident_id)
         .filter(resident::Column::VillageId.eq(village.id))
-        .filter(resident::Column::Status.eq(STATUS_ALIVE))
+        .filter(resident::Column::Status.eq(Status::Hidup))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -294,7 +294,7 @@ pub async fn create_demo_pin<C: ConnectionTrait>(db: &C, village: &village::Mode
     let head = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village.id))
         .filter(resident::Column::Relationship.eq("KEPALA KELUARGA"))
-        .filter(resident::Column::Status.eq(STATUS_ALIVE))
+        .filter(resident::Column::Status.eq(Status::Hidup))
         .order_by_asc(resident::Column::Id)
         .one(db)
         .await?
@@ -332,7 +332,7 @@ pub async fn search(
     let query = query.trim();
     let mut find = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village.id))
-        .filter(resident::Column::Status.eq(STATUS_ALIVE));
+        .filter(resident::Column::Status.eq(Status::Hidup));
     let digits: String = query.chars().filter(|c| !c.is_whitespace()).collect();
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         find = find.filter(resident::Column::Nik.starts_with(digits.as_str()));

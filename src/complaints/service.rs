@@ -652,7 +652,7 @@ pub async fn seed_demo_complaints(db: &DatabaseConnection, v: &village::Model) -
     ];
     let residents = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(v.id))
-        .filter(resident::Column::Status.eq("hidup"))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .order_by_asc(resident::Column::Id)
         .paginate(db, 5)
         .fetch_page(0)

@@ -419,7 +419,7 @@ pub async fn create_request_from(
         ));
     }
     let person = village_resident(db, village.id, resident_id).await?;
-    if person.status != "hidup" {
+    if person.status != crate::kit::resident::Status::Hidup {
         return Err(AppError::Invalid(format!("{} tidak tercatat sebagai penduduk hidup di desa ini.", person.name)));
     }
     let (fields, _) = parse_type(&t);
@@ -1530,7 +1530,7 @@ pub async fn seed_demo_letters(
     ensure_types(db, village.id).await?;
     let people = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(village.id))
-        .filter(resident::Column::Status.eq("hidup"))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .order_by_asc(resident::Column::Id)
         .paginate(db, 12)
         .fetch_page(1)

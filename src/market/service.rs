@@ -141,7 +141,7 @@ async fn dusun_of<C: ConnectionTrait>(
 async fn living_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident::Model> {
     resident::Entity::find_by_id(id)
         .filter(resident::Column::VillageId.eq(village_id))
-        .filter(resident::Column::Status.eq("hidup"))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
@@ -166,7 +166,7 @@ pub async fn open_shop(
             let found = resident::Entity::find()
                 .filter(resident::Column::VillageId.eq(v.id))
                 .filter(resident::Column::Nik.eq(nik))
-                .filter(resident::Column::Status.eq("hidup"))
+                .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
                 .one(db)
                 .await?;
             if found.is_none() {
@@ -1321,7 +1321,7 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
     let shape = v.boundary.as_deref().and_then(|b| Shape::parse(b).ok());
     let owners = resident::Entity::find()
         .filter(resident::Column::VillageId.eq(v.id))
-        .filter(resident::Column::Status.eq("hidup"))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .filter(resident::Column::Relationship.eq(crate::population::codes::HEAD))
         .order_by_asc(resident::Column::Id)
         .all(db)

@@ -91,7 +91,11 @@ pub async fn induk_rows<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResul
             r.relationship,
             r.nik,
             fam.map(|f| f.kk_number.clone()).unwrap_or_default(),
-            if r.status == "hidup" { String::new() } else { codes::status_label(&r.status).to_string() },
+            if r.status == crate::kit::resident::Status::Hidup {
+                String::new()
+            } else {
+                codes::status_label(r.status.as_str()).to_string()
+            },
         ]);
     }
     Ok(rows)

@@ -99,7 +99,7 @@ pub async fn rows<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<Vec<
         row.insert("nama_ibu", r.mother_name.clone().unwrap_or_default());
         row.insert("golongan_darah_id", code(codes::BLOOD_TYPE, &r.blood_type));
         row.insert("cacat_id", code(codes::DISABILITY, r.disability.as_deref().unwrap_or("")));
-        row.insert("status_dasar", codes::code_of_status(&r.status).to_string());
+        row.insert("status_dasar", codes::code_of_status(r.status.as_str()).to_string());
         for column in DOCUMENT_COLUMNS {
             row.insert(column, documents.get(column).cloned().unwrap_or_default());
         }

@@ -24,6 +24,7 @@ use super::sheet::{self, Cell};
 use crate::audit::{self, Action, Actor};
 use crate::db::entities::{area, family, resident, resident_history};
 use crate::error::{AppError, AppResult};
+use crate::kit::resident::Status;
 use crate::region::{self, RegionCode};
 
 /// The header of the import format, in its order (the export writes the same).
@@ -150,7 +151,7 @@ fn area_match(name: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Values {
     pub(crate) v: ValidResident,
-    status: &'static str,
+    status: Status,
     documents: Option<String>,
 }
 
@@ -375,9 +376,9 @@ fn check_row(
         }
         Some(kk_text)
     };
-    let status = match codes::status_of_code(&cell("status_dasar").text()) {
+    let status = match codes::status_of_code(&cell("status_dasar").text()).and_then(Status::parse) {
         Some(s) => s,
-        None if cell("status_dasar").is_empty() => "hidup",
+        None if cell("status_dasar").is_empty() => Status::Hidup,
         None => {
             errors.push(issue(
                 row,
@@ -387,7 +388,7 @@ fn check_row(
                     cell("status_dasar").text()
                 ),
             ));
-            "hidup"
+            Status::Hidup
         }
     };
     let dusun = record::squash(&cell("dusun").text());
@@ -444,7 +445,7 @@ pub(crate) fn values_of(m: &resident::Model) -> Option<Values> {
             disability: m.disability.clone(),
             phone: m.phone.clone(),
         },
-        status: codes::STATUSES.iter().find(|(_, k, _)| *k == m.status).map_or("hidup", |(_, k, _)| *k),
+        status: m.status,
         documents: m.documents.clone(),
     })
 }
@@ -461,7 +462,7 @@ fn diff(old: &Values, old_kk: &str, old_area: Option<&AreaKey>, new: &Values, kk
     let mut changes = old.v.changes_to(&after);
     let place = |k: &AreaKey| format!("{}/{}/{}", k.dusun, k.rw, k.rt);
     let more = [
-        ("status", old.status.to_string(), new.status.to_string()),
+        ("status", old.status.as_str().to_string(), new.status.as_str().to_string()),
         ("dokumen", opt(&old.documents), opt(&new.documents)),
         ("No. KK", old_kk.to_string(), kk.to_string()),
         ("wilayah", old_area.map(place).unwrap_or_default(), place(area)),
@@ -534,7 +535,7 @@ async fn alive_elsewhere<C: ConnectionTrait>(db: &C, village_id: i64, niks: &[St
             .select_only()
             .column(resident::Column::Nik)
             .filter(resident::Column::VillageId.ne(village_id))
-            .filter(resident::Column::Status.eq("hidup"))
+            .filter(resident::Column::Status.eq(Status::Hidup))
             .filter(resident::Column::Nik.is_in(chunk.iter().cloned()))
             .into_tuple()
             .all(db)
@@ -599,7 +600,7 @@ pub async fn plan<C: ConnectionTrait>(db: &C, village_id: i64, file_name: &str, 
     for (row, (values, kk, address, area)) in checked {
         let nik = values.v.nik.as_str();
         let old = existing.get(nik);
-        if old.is_none_or(|o| o.status != "hidup") && values.status == "hidup" && elsewhere.contains(nik) {
+        if old.is_none_or(|o| o.status != Status::Hidup) && values.status == Status::Hidup && elsewhere.contains(nik) {
             report.rejected += 1;
             report.errors.push(issue(row, "nik", "NIK sudah terdaftar sebagai penduduk hidup di desa lain."));
             continue;
@@ -756,7 +757,7 @@ pub async fn apply(
         match &r.action {
             RowAction::Insert => inserts.push(active_model(village_id, &r.values, family_id, rt_id, now)),
             RowAction::Update { id, changes } => {
-                if r.values.status != "hidup" {
+                if r.values.status != Status::Hidup {
                     departed.push(*id);
                 }
                 let mut m = active_model(village_id, &r.values, family_id, rt_id, now);
@@ -864,7 +865,7 @@ fn active_model(
         disability: Set(v.disability.clone()),
         phone: Set(v.phone.clone()),
         documents: Set(values.documents.clone()),
-        status: Set(values.status.to_string()),
+        status: Set(values.status),
         rt_id: Set(rt_id),
         created_at: Set(now),
         updated_at: Set(now),

@@ -12,9 +12,6 @@ pub enum Count {
     Exact(u64),
 }
 
-/// The `status` of a living resident (the others: `mati`, `pindah`, `hilang`).
-pub use crate::kit::resident::STATUS_ALIVE;
-
 /// Below this, a public count is shown as "< 5".
 pub const SMALL_CELL: u64 = 5;
 

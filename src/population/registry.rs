@@ -115,7 +115,7 @@ fn prefix_end(prefix: &str) -> String {
 fn conditions(village_id: i64, f: &ResidentFilter, names: &AreaNames, today: NaiveDate) -> AppResult<Condition> {
     let mut c = Condition::all().add(resident::Column::VillageId.eq(village_id));
     match f.status.as_str() {
-        "" | "hidup" => c = c.add(resident::Column::Status.eq("hidup")),
+        "" | "hidup" => c = c.add(resident::Column::Status.eq(crate::kit::resident::Status::Hidup)),
         "semua" => {}
         s if codes::STATUSES.iter().any(|(_, k, _)| *k == s) => c = c.add(resident::Column::Status.eq(s)),
         _ => return Err(AppError::Invalid("Status tidak dikenal.".into())),
@@ -223,7 +223,7 @@ pub async fn list(
             age: age(r.birth_date, today),
             area: r.rt_id.and_then(|id| names.rt.get(&id)).map(|(_, l)| l.clone()).unwrap_or_default(),
             relationship: r.relationship.clone(),
-            status: codes::status_label(&r.status).to_string(),
+            status: codes::status_label(r.status.as_str()).to_string(),
             name: r.name,
         })
         .collect();
@@ -279,8 +279,11 @@ pub async fn family_card<C: ConnectionTrait>(
         .await?;
     // The card's order: head, spouse, children by age, then the others.
     let rank = |rel: &str| codes::RELATIONSHIP.code(rel).unwrap_or(99);
-    members.sort_by_key(|m| (m.status != "hidup", rank(&m.relationship), m.birth_date));
-    let head = members.iter().find(|m| m.relationship == codes::HEAD && m.status == "hidup").map(|m| m.name.clone());
+    members.sort_by_key(|m| (m.status != crate::kit::resident::Status::Hidup, rank(&m.relationship), m.birth_date));
+    let head = members
+        .iter()
+        .find(|m| m.relationship == codes::HEAD && m.status == crate::kit::resident::Status::Hidup)
+        .map(|m| m.name.clone());
     Ok(FamilyCard {
         id: fam.id,
         kk: if full { fam.kk_number.clone() } else { masked(&fam.kk_number) },
@@ -296,7 +299,7 @@ pub async fn family_card<C: ConnectionTrait>(
                 sex: m.sex,
                 birth: format!("{}, {}", m.birth_place, m.birth_date.format("%d-%m-%Y")),
                 relationship: m.relationship,
-                status: codes::status_label(&m.status).to_string(),
+                status: codes::status_label(m.status.as_str()).to_string(),
                 name: m.name,
             })
             .collect(),
@@ -368,7 +371,7 @@ pub async fn detail(
         id: r.id,
         input: input_of(&r, full),
         full,
-        status: codes::status_label(&r.status).to_string(),
+        status: codes::status_label(r.status.as_str()).to_string(),
         age: age(r.birth_date, Utc::now().date_naive()),
         area: r.rt_id.and_then(|id| names.rt.get(&id)).map(|(_, l)| l.clone()).unwrap_or_default(),
         rt_id: r.rt_id,
@@ -376,7 +379,11 @@ pub async fn detail(
         events,
         history,
         corrections,
-        move_outcome: if r.status == "pindah" { super::moves::outcome_of(db, village_id, r.id).await? } else { None },
+        move_outcome: if r.status == crate::kit::resident::Status::Pindah {
+            super::moves::outcome_of(db, village_id, r.id).await?
+        } else {
+            None
+        },
     })
 }
 
@@ -487,8 +494,9 @@ async fn living_holder<C: ConnectionTrait>(
     nik: &str,
     except: Option<i64>,
 ) -> AppResult<Option<resident::Model>> {
-    let mut q =
-        resident::Entity::find().filter(resident::Column::Nik.eq(nik)).filter(resident::Column::Status.eq("hidup"));
+    let mut q = resident::Entity::find()
+        .filter(resident::Column::Nik.eq(nik))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup));
     if let Some(id) = except {
         q = q.filter(resident::Column::Id.ne(id));
     }
@@ -725,7 +733,7 @@ pub(crate) async fn save_in(
         None => {
             let mut m = resident::ActiveModel {
                 village_id: Set(village_id),
-                status: Set("hidup".into()),
+                status: Set(crate::kit::resident::Status::Hidup),
                 created_at: Set(now),
                 updated_at: Set(now),
                 documents: Set(None),
@@ -857,20 +865,21 @@ async fn insert_event<C: ConnectionTrait>(
 /// # Errors
 /// `Invalid` with the reason; `NotFound` outside the village; database failures.
 pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Official, e: &EventInput) -> AppResult<()> {
+    use crate::kit::resident::Status;
     let status = match e.kind.as_str() {
-        "mati" => "mati",
-        "pindah_keluar" => "pindah",
-        "hilang" => "hilang",
+        "mati" => Status::Mati,
+        "pindah_keluar" => Status::Pindah,
+        "hilang" => Status::Hilang,
         _ => return Err(AppError::Invalid("Jenis peristiwa tidak dikenal.".into())),
     };
     let date = record::parse_date(&e.date, Utc::now().date_naive()).map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
     let r = find_resident(&txn, village_id, e.resident_id).await?;
-    if r.status != "hidup" {
+    if r.status != crate::kit::resident::Status::Hidup {
         return Err(AppError::Invalid(format!(
             "{} tidak lagi tercatat hidup di desa ini (status: {}).",
             r.name,
-            codes::status_label(&r.status)
+            codes::status_label(r.status.as_str())
         )));
     }
     if date < r.birth_date {
@@ -892,7 +901,7 @@ pub async fn record_event(db: &DatabaseConnection, village_id: i64, by: &Officia
     };
     let family_id = r.family_id;
     let mut m: resident::ActiveModel = r.clone().into();
-    m.status = Set(status.into());
+    m.status = Set(status);
     m.updated_at = Set(Utc::now());
     m.update(&txn).await?;
     crate::access::session::forget_credentials(&txn, &[r.id]).await?;
@@ -951,7 +960,7 @@ pub async fn update_family(
         let mut members = resident::Entity::find()
             .filter(resident::Column::VillageId.eq(village_id))
             .filter(resident::Column::FamilyId.eq(family_id))
-            .filter(resident::Column::Status.eq("hidup"));
+            .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup));
         members = match old_rt {
             Some(rt) => members.filter(resident::Column::RtId.eq(rt).or(resident::Column::RtId.is_null())),
             None => members.filter(resident::Column::RtId.is_null()),

@@ -639,7 +639,7 @@ pub async fn seed_demo(db: &DatabaseConnection, opts: &SeedOptions) -> Result<Se
                 occupation: Set(occupation(&mut generator.rng, age, p.female).into()),
                 marital_status: Set(p.marital.into()),
                 relationship: Set(p.relationship.into()),
-                status: Set("hidup".into()),
+                status: Set(crate::kit::resident::Status::Hidup),
                 rt_id: Set(Some(rt_ids[plan.rt_index])),
                 created_at: Set(now),
                 updated_at: Set(now),

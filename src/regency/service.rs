@@ -108,7 +108,7 @@ pub async fn overview(db: &DatabaseConnection, officer: &Officer, now: DateTime<
         .column(resident::Column::Sex)
         .column_as(resident::Column::Id.count(), "n")
         .filter(resident::Column::VillageId.is_in(ids.clone()))
-        .filter(resident::Column::Status.eq("hidup"))
+        .filter(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .group_by(resident::Column::VillageId)
         .group_by(resident::Column::Sex)
         .into_tuple()
@@ -129,7 +129,7 @@ pub async fn overview(db: &DatabaseConnection, officer: &Officer, now: DateTime<
         .column(resident::Column::FamilyId)
         .from(resident::Entity)
         .and_where(resident::Column::VillageId.is_in(ids.clone()))
-        .and_where(resident::Column::Status.eq("hidup"))
+        .and_where(resident::Column::Status.eq(crate::kit::resident::Status::Hidup))
         .to_owned();
     let families: Vec<(i64, i64)> = family::Entity::find()
         .select_only()

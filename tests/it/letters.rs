@@ -251,7 +251,7 @@ async fn fifty_signings_at_once_get_fifty_consecutive_numbers(backend: Backend) 
     let people = resident::Entity::find().filter(resident::Column::VillageId.eq(v.id)).all(&app.db).await.unwrap();
     let by = By::Official(operator);
     let mut ids = Vec::new();
-    for p in people.iter().filter(|p| p.status == "hidup").take(50) {
+    for p in people.iter().filter(|p| p.status == digdaya::kit::resident::Status::Hidup).take(50) {
         let id = service::create_request(&app.db, &v, &by, p.id, sktm, &values(&[("keperluan", "administrasi bank")]))
             .await
             .unwrap()
@@ -273,7 +273,7 @@ async fn fifty_signings_at_once_get_fifty_consecutive_numbers(backend: Backend) 
     assert_eq!(seqs, (1..=50).collect::<Vec<u32>>(), "no duplicate, no gap");
     // Another type has its own sequence.
     let other = type_id(&app, &v, "domisili").await;
-    let p = people.iter().find(|p| p.status == "hidup").unwrap();
+    let p = people.iter().find(|p| p.status == digdaya::kit::resident::Status::Hidup).unwrap();
     let id =
         service::create_request(&app.db, &v, &by, p.id, other, &values(&[("keperluan", "x")])).await.unwrap().unwrap();
     assert_eq!(service::sign(&app.db, &v, &kades, id, "http://desa.test").await.unwrap(), first_number("470"));

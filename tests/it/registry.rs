@@ -451,7 +451,7 @@ async fn events_change_status_and_keep_history(backend: Backend) {
     };
     registry::record_event(&app.db, a.id, &o, &death).await.unwrap();
     let after = resident::Entity::find_by_id(dies.id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(after.status, "mati");
+    assert_eq!(after.status, digdaya::kit::resident::Status::Mati);
     let again = registry::record_event(&app.db, a.id, &o, &death).await.unwrap_err();
     assert!(again.to_string().contains("tidak lagi tercatat hidup"), "{again}");
 
@@ -469,7 +469,7 @@ async fn events_change_status_and_keep_history(backend: Backend) {
     };
     registry::record_event(&app.db, a.id, &o, &moving).await.unwrap();
     let old = resident::Entity::find_by_id(mover.id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(old.status, "pindah");
+    assert_eq!(old.status, digdaya::kit::resident::Status::Pindah);
     let (ob, _) = official(&app, &b, "operator.b").await;
     accept_move(&app, &b, &ob).await;
     let there = resident::Entity::find()

@@ -312,7 +312,7 @@ async fn resident_sessions_idle_out_after_a_week_and_end_on_a_pin_reset(backend:
     assert_eq!(get_with(app, "/kramatwatu/akun", &me).await.status().as_u16(), 200);
     let mut dead: resident::ActiveModel =
         resident::Entity::find_by_id(head.id).one(&app.db).await.unwrap().unwrap().into();
-    dead.status = Set("mati".into());
+    dead.status = Set(digdaya::kit::resident::Status::Mati);
     dead.update(&app.db).await.unwrap();
     assert_ne!(profile(me).await, 200, "the dead hold no session");
 }

@@ -17,7 +17,7 @@ pub struct Model {
     pub occupation: String,
     pub marital_status: String,
     pub relationship: String,
-    pub status: String,
+    pub status: crate::kit::resident::Status,
     pub rt_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
