@@ -18,7 +18,7 @@ export PATH := $(HOME)/.cache/digdaya/tools/node_modules/.bin:$(PATH)
 export DIGDAYA_BIN := $(BIN)
 export DATABASE_URL ?= sqlite://data/digdaya.db?mode=rwc
 
-.PHONY: run test setup setup-test build precompress unit fuzz guard wasm-budget e2e api-check bench province load lighthouse fmt lint FORCE
+.PHONY: run test setup setup-test build front precompress unit fuzz guard wasm-budget e2e api-check bench province load lighthouse fmt lint FORCE
 
 run: setup build
 	@$(BIN) migrate
@@ -28,7 +28,11 @@ run: setup build
 	@echo ""
 	@exec $(BIN) serve
 
-test: setup-test guard build wasm-budget unit fuzz api-check e2e
+# The tests build the server themselves: `cargo test` compiles the crate with the
+# dev-dependencies' features (reqwest's json and multipart, lopdf's crypto crates), so a server
+# built apart (`make build`) would have the whole crate compiled a second time. The browser's
+# side comes from cargo-leptos alone (`front`), and the tests' binary serves the browser tests.
+test: setup-test guard front wasm-budget unit fuzz api-check e2e
 
 setup:
 	@.ci/setup.sh
@@ -53,6 +57,17 @@ $(STAMP): $(SOURCES) $(if $(wildcard $(BIN)),,FORCE)
 	@mv target/.build-start $@
 
 FORCE:
+
+# Only what the browser gets (WASM, JS, CSS, public/), for `make test`.
+FRONT := $(LEPTOS_SITE_ROOT)/.front
+
+front: $(FRONT)
+
+$(FRONT): $(SOURCES)
+	@mkdir -p target && touch target/.front-start
+	cargo leptos build --release --split --frontend-only
+	@$(MAKE) --no-print-directory precompress
+	@mv target/.front-start $@
 
 # Serve pkg and vendored files precompressed (brotli 11, gzip 9), as a real deployment would;
 # the WASM files first lose the custom sections browsers ignore (.ci/strip-wasm.mjs).
