@@ -9,7 +9,6 @@ use axum::{
 use crate::access::guard;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::kit::caller::Role;
 use crate::state::AppState;
 
 /// A refusal as plain text with its status.
@@ -54,13 +53,9 @@ pub async fn official_of(
     slug: &str,
 ) -> Result<(village::Model, guard::Official), AppError> {
     let village = crate::village::service::scope(&state.db, slug).await?;
-    let token = guard::token_in(headers);
-    let who = guard::signed_in_with(&state.db, token).await?;
-    guard::decide(who.as_ref(), village.id, guard::Allow::Officials(Role::VILLAGE))?;
-    match who {
-        Some(guard::User::Official(o)) => Ok((village, o)),
-        _ => Err(AppError::Forbidden),
-    }
+    let who = guard::signed_in_with(&state.db, guard::token_in(headers)).await?;
+    let official = guard::official_in(who, village.id)?;
+    Ok((village, official))
 }
 
 /// After a form post (an upload, which works before the WASM arrives): back to the page `back`

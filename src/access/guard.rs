@@ -131,6 +131,18 @@ pub fn decide(who: Option<&User>, village_id: i64, allow: Allow) -> AppResult<()
     }
 }
 
+/// `user`, when they are an official (any village role) of `village_id`.
+///
+/// # Errors
+/// The refusal [`decide`] gives anybody else.
+pub fn official_in(user: Option<User>, village_id: i64) -> AppResult<Official> {
+    decide(user.as_ref(), village_id, Allow::Officials(Role::VILLAGE))?;
+    match user {
+        Some(User::Official(o)) => Ok(o),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 /// The signed-in user, allowed to act in `village` as `allow` says.
 ///
 /// # Errors
@@ -233,11 +245,8 @@ impl axum::extract::FromRequestParts<AppState> for OfficialOf {
 
     async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> AppResult<Self> {
         let InVillage { village, user } = InVillage::from_request_parts(parts, state).await?;
-        decide(user.as_ref(), village.id, Allow::Officials(Role::VILLAGE))?;
-        match user {
-            Some(User::Official(official)) => Ok(OfficialOf { village, official }),
-            _ => Err(AppError::Forbidden),
-        }
+        let official = official_in(user, village.id)?;
+        Ok(OfficialOf { village, official })
     }
 }
 
