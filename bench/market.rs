@@ -8,6 +8,7 @@
 //! `… --example market -- photos DIR` only makes the same market in `DIR/market.db` (SQLite), with
 //! photos (`DIR/files`) on the newest products, for `bench/market-wire.sh` to serve and weigh.
 
+use digdaya::kit::shop::Availability;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -98,7 +99,7 @@ async fn main() {
             whatsapp: Set(format!("62812{:08}", s)),
             address: Set("Kampung Kramat".into()),
             hours: Set("Setiap hari".into()),
-            status: Set("aktif".into()),
+            status: Set(digdaya::kit::shop::ShopStatus::Aktif),
             moderation_note: Set(String::new()),
             created_at: Set(now),
             updated_at: Set(now),
@@ -119,7 +120,7 @@ async fn main() {
                     price: Set(price),
                     discount_price: Set((n % 6 == 0).then_some(price - 500)),
                     unit: Set(UNITS[n % UNITS.len()].into()),
-                    availability: Set(if n % 10 == 0 { "habis" } else { "tersedia" }.into()),
+                    availability: Set(if n % 10 == 0 { Availability::Habis } else { Availability::Tersedia }),
                     hidden: Set(n % 97 == 0),
                     hidden_reason: Set(String::new()),
                     created_at: Set(now - chrono::Duration::seconds(i64::try_from(n).unwrap())),

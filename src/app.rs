@@ -3,15 +3,33 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, LazyRoute, SsrMode,
+    Lazy, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
-    lazy_route, path,
+    path,
 };
 
-use crate::auth::pages::SignInPage;
 use crate::site::{META_NAME, SiteMode};
 use crate::ui::NotFound;
 use crate::village::pages::VillageLayout;
+use crate::{
+    account::pages::{ChangePinRoute, MyAccess, MyAccount},
+    audit::pages::AuditLog,
+    auth::manage::{Officials, Pins},
+    auth::pages::{Admin, ChangePasswordRoute, Sessions, SignInRoute, SuperadminSignIn},
+    auth::villages::Manage,
+    complaints::pages::Complaints,
+    letters::admin::AdminLetters,
+    letters::pages::Letters,
+    map::pages::{MapEditor, Overview, VillageMap},
+    market::pages::Market,
+    population::admin::{Books, Corrections, Import, RecordRoute, Registry, ResidentRoute, Stats},
+    population::pages::Statistics,
+    portal::admin::PortalAdmin,
+    portal::directory::DirectoryRoute,
+    portal::pages::News,
+    portal::site::Site,
+    regency::pages::Region,
+};
 
 /// The HTML document around the app (server only renders it; the browser hydrates `<body>`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -151,28 +169,28 @@ macro_rules! routes_with_village {
                     <Route path=path!("pasar/*rest") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("peta") view={Lazy::<VillageMap>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("masuk") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("masuk") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/sesi") view={Lazy::<Sessions>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("admin/kata-sandi") view={Lazy::<ChangePassword>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/kata-sandi") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/perangkat") view={Lazy::<Officials>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pin") view={Lazy::<Pins>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/peta") view={Lazy::<MapEditor>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view={Lazy::<AuditLog>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk") view={Lazy::<Registry>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("admin/penduduk/baru") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/baru") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/impor") view={Lazy::<Import>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/buku") view={Lazy::<Books>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/perbaikan") view={Lazy::<Corrections>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/penduduk/statistik") view={Lazy::<Stats>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("admin/penduduk/:id") view={Lazy::<ResidentPage>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("admin/penduduk/:id/ubah") view={Lazy::<RecordForm>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/:id") view={Lazy::<ResidentRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("admin/penduduk/:id/ubah") view={Lazy::<RecordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/surat") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/surat/*rest") view={Lazy::<AdminLetters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun") view={Lazy::<MyAccount>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePin>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("akun/ganti-pin") view={Lazy::<ChangePinRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/akses") view={Lazy::<MyAccess>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("akun/sesi") view={Lazy::<Sessions>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
@@ -187,7 +205,7 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
     match mode {
         SiteMode::Deployment => routes_with_village!(
             path!(":slug");
-            <Route path=path!("") view={Lazy::<Directory>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("") view={Lazy::<DirectoryRoute>::new()} ssr=SsrMode::Async/>
             <Route path=path!("kelola") view={Lazy::<Manage>::new()} ssr=SsrMode::Async/>
             <Route path=path!("peta") view={Lazy::<Overview>::new()} ssr=SsrMode::Async/>
             <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
@@ -198,79 +216,3 @@ fn AppRoutes(mode: SiteMode) -> impl IntoView {
         SiteMode::Bound { .. } => routes_with_village!(path!("");).into_any(),
     }
 }
-
-/// A page whose code is split off the main WASM bundle and loaded when the route is first
-/// visited: the admin side and a resident's own pages, which most visitors never open.
-macro_rules! lazy_page {
-    // A page without data of its own.
-    ($name:ident => $($page:ident)::+) => {
-        struct $name;
-
-        #[lazy_route]
-        impl LazyRoute for $name {
-            fn data() -> Self {
-                $name
-            }
-
-            fn view(_this: Self) -> AnyView {
-                $($page)::+().into_any()
-            }
-        }
-    };
-    // A page whose resources are created by `$data` when the route matches, before its code has
-    // arrived: the browser then creates them in the same order as the server did, which keeps
-    // hydration of a page loaded directly on this route in step with the server's HTML.
-    ($name:ident($ty:ty) = $data:path => $page:path) => {
-        struct $name($ty);
-
-        #[lazy_route]
-        impl LazyRoute for $name {
-            fn data() -> Self {
-                $name($data())
-            }
-
-            fn view(this: Self) -> AnyView {
-                $page(this.0).into_any()
-            }
-        }
-    };
-}
-
-use crate::{
-    account::pages as account, audit::pages as audit, auth::manage, auth::pages as auth, auth::villages,
-    complaints::pages as complaints, letters::admin as letters_admin, letters::pages as letters, map::pages as map,
-    market::pages as market, population::admin as registry, population::pages as statistics, portal::admin as portal,
-    portal::directory, portal::pages as news, portal::site, regency::pages as regency,
-};
-
-lazy_page!(Admin(auth::AdminData) = auth::admin_data => auth::admin_page);
-lazy_page!(Sessions(auth::SessionsData) = auth::sessions_data => auth::sessions_page);
-lazy_page!(ChangePassword => crate::auth::pages::ChangePasswordPage);
-lazy_page!(Officials(manage::OfficialsData) = manage::officials_data => manage::officials_page);
-lazy_page!(Pins(manage::PinData) = manage::pin_data => manage::pin_page);
-lazy_page!(AuditLog(audit::AuditLogData) = audit::audit_log_data => audit::audit_log_page);
-lazy_page!(MyAccount(account::MyAccountData) = account::my_account_data => account::my_account_page);
-lazy_page!(ChangePin => crate::account::pages::ChangePinPage);
-lazy_page!(MyAccess(account::MyAccessData) = account::my_access_data => account::my_access_page);
-lazy_page!(Manage(villages::ManageData) = villages::manage_data => villages::manage_page);
-lazy_page!(SuperadminSignIn => crate::auth::pages::SuperadminSignInPage);
-lazy_page!(Region(regency::RegionData) = regency::region_data => regency::region_page);
-lazy_page!(Statistics(statistics::StatisticsData) = statistics::statistics_data => statistics::statistics_page);
-lazy_page!(Registry(registry::RegistryData) = registry::registry_data => registry::registry_page);
-lazy_page!(ResidentPage(registry::ResidentData) = registry::resident_data => registry::resident_page);
-lazy_page!(RecordForm(registry::RecordFormData) = registry::record_form_data => registry::record_form_page);
-lazy_page!(Import(registry::ImportData) = registry::import_data => registry::import_page);
-lazy_page!(Books(registry::BooksData) = registry::books_data => registry::books_page);
-lazy_page!(Corrections(registry::CorrectionsData) = registry::corrections_data => registry::corrections_page);
-lazy_page!(Stats(registry::StatsData) = registry::stats_data => registry::stats_page);
-lazy_page!(Letters(letters::LettersData) = letters::letters_data => letters::letters_page);
-lazy_page!(AdminLetters(letters_admin::AdminLettersData) = letters_admin::admin_letters_data => letters_admin::admin_letters_page);
-lazy_page!(Complaints(complaints::ComplaintsData) = complaints::complaints_data => complaints::complaints_page);
-lazy_page!(VillageMap(map::PublicMapData) = map::public_map_data => map::public_map_page);
-lazy_page!(MapEditor(map::EditorData) = map::editor_data => map::editor_page);
-lazy_page!(Overview(map::OverviewData) = map::overview_data => map::overview_page);
-lazy_page!(Market(market::MarketData) = market::market_data => market::market_page);
-lazy_page!(News(news::NewsData) = news::news_data => news::news_page);
-lazy_page!(Site(site::SiteData) = site::site_data => site::site_page);
-lazy_page!(PortalAdmin(portal::PortalAdminData) = portal::portal_admin_data => portal::portal_admin_page);
-lazy_page!(Directory(directory::DirectoryData) = directory::directory_data => directory::directory_page);

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use server_fn_error::*;
 
+use crate::kit::form::Problem;
+
 mod server_fn_error {
     pub use leptos::server_fn::codec::JsonEncoding;
     pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -28,6 +30,10 @@ pub enum AppError {
     /// The request was wrong; the message says how, in words a user understands.
     #[error("{0}")]
     Invalid(String),
+    /// A form refused: what to fix, field by field (nothing was saved). Every slice's forms
+    /// answer this way; the page shows each problem beside its field.
+    #[error("Periksa kembali isian yang ditandai.")]
+    Refused(Vec<Problem>),
     /// The request conflicts with the thing's state now (changed meanwhile, revoked, taken).
     #[error("{0}")]
     Conflict(String),
@@ -88,6 +94,14 @@ impl From<sea_orm::DbErr> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Nothing to fix, or the form's refusal with `problems`.
+///
+/// # Errors
+/// [`AppError::Refused`] when there is a problem.
+pub fn refuse_any(problems: Vec<Problem>) -> AppResult<()> {
+    if problems.is_empty() { Ok(()) } else { Err(AppError::Refused(problems)) }
+}
+
 /// Whether `err` says the database itself is unreachable (not a bad query): answered 503,
 /// and it opens `db::outage`'s circuit.
 #[cfg(feature = "ssr")]
@@ -132,6 +146,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::PinChangeRequired => 403,
             AppError::Invalid(_) => 400,
+            AppError::Refused(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
             AppError::TooMany(_) => 429,

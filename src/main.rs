@@ -315,7 +315,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let officials =
                 auth::service::create_demo_officials(&conn, &report.village).await.map_err(|e| e.to_string())?;
             let as_official = |role: Role| {
-                officials.iter().find(|o| o.role == role.as_str()).map(|o| digdaya::kit::caller::Official {
+                officials.iter().find(|o| o.role == role).map(|o| digdaya::kit::caller::Official {
                     id: o.id,
                     village_id: o.village_id,
                     name: o.name.clone(),
@@ -403,7 +403,7 @@ async fn print_demo_logins(conn: &sea_orm::DatabaseConnection) {
     };
     println!("Demo logins at /{slug}/masuk (password {}):", auth::service::DEMO_PASSWORD);
     for a in accounts {
-        let role = Role::parse(&a.role).map(Role::label).unwrap_or("?");
+        let role = a.role.label();
         println!("  {:<24} {role}", a.username);
     }
     // The demo resident, while the demo PIN has not been changed yet.

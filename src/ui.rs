@@ -235,3 +235,45 @@ pub fn today_wib() -> chrono::NaiveDate {
     let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
     (now + crate::kit::time::WIB_OFFSET).date_naive()
 }
+
+/// Declares a page's lazy route beside the page: its code is split off the main WASM bundle
+/// and loaded when the route is first visited (the admin side, a resident's own pages and the
+/// village's interactive pages, which most visitors of a page never open). `app.rs` puts the
+/// route in the route list.
+///
+/// `lazy_page!(pub Name => Page)` for a page without data of its own;
+/// `lazy_page!(pub Name(Data) = data => page)` for a page whose resources `data` creates
+/// when the route matches, before its code has arrived: the browser then creates them in the
+/// same order as the server did, which keeps hydration of a page loaded directly on this route
+/// in step with the server's HTML.
+macro_rules! lazy_page {
+    ($vis:vis $name:ident => $page:path) => {
+        $vis struct $name;
+
+        #[::leptos_router::lazy_route]
+        impl ::leptos_router::LazyRoute for $name {
+            fn data() -> Self {
+                $name
+            }
+
+            fn view(_this: Self) -> ::leptos::prelude::AnyView {
+                ::leptos::prelude::IntoAny::into_any($page())
+            }
+        }
+    };
+    ($vis:vis $name:ident($ty:ty) = $data:path => $page:path) => {
+        $vis struct $name($ty);
+
+        #[::leptos_router::lazy_route]
+        impl ::leptos_router::LazyRoute for $name {
+            fn data() -> Self {
+                $name($data())
+            }
+
+            fn view(this: Self) -> ::leptos::prelude::AnyView {
+                ::leptos::prelude::IntoAny::into_any($page(this.0))
+            }
+        }
+    };
+}
+pub(crate) use lazy_page;

@@ -1,15 +1,12 @@
-//! What the plain HTTP handlers of every slice share (server only): a refusal as a response, the
-//! signed-in official of a village, and the way back from a form posted without the WASM.
+//! What the plain HTTP handlers of every slice share (server only): a refusal as a response, a
+//! stored photo as a response, and the way back from a form posted without the WASM.
 
 use axum::{
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
 
-use crate::access::guard;
-use crate::db::entities::village;
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// A refusal as plain text with its status.
 pub fn error_response(e: &AppError) -> Response {
@@ -41,21 +38,6 @@ pub fn photo(result: Result<(Vec<u8>, bool), AppError>) -> Response {
         Ok((bytes, false)) => jpeg(Ok(bytes), "private, no-store"),
         Err(e) => jpeg(Err(e), ""),
     }
-}
-
-/// The village of `slug` and its signed-in official.
-///
-/// # Errors
-/// `NotFound` for an unknown village, `Unauthenticated`/`Forbidden` for anyone but its officials.
-pub async fn official_of(
-    state: &AppState,
-    headers: &HeaderMap,
-    slug: &str,
-) -> Result<(village::Model, guard::Official), AppError> {
-    let village = crate::village::service::scope(&state.db, slug).await?;
-    let who = guard::signed_in_with(&state.db, guard::token_in(headers)).await?;
-    let official = guard::official_in(who, village.id)?;
-    Ok((village, official))
 }
 
 /// After a form post (an upload, which works before the WASM arrives): back to the page `back`

@@ -79,9 +79,13 @@ pub async fn signed_in_with(db: &DatabaseConnection, token: Option<String>) -> A
         return Ok(None);
     };
     Ok(match holder {
-        Holder::Official(o) => Role::parse(&o.role).map(|role| {
-            User::Official(Official { id: o.id, village_id: o.village_id, name: o.name, role, session_id: s.id })
-        }),
+        Holder::Official(o) => Some(User::Official(Official {
+            id: o.id,
+            village_id: o.village_id,
+            name: o.name,
+            role: o.role,
+            session_id: s.id,
+        })),
         Holder::Resident { resident, must_change } => Some(User::Resident(Resident {
             id: resident.id,
             village_id: resident.village_id,
@@ -143,6 +147,20 @@ pub fn official_in(user: Option<User>, village_id: i64) -> AppResult<Official> {
     }
 }
 
+/// `user`, when they are a resident of `village_id` who may act there (who has chosen their own
+/// PIN, unless `changing_pin`).
+///
+/// # Errors
+/// The refusal [`decide`] gives anybody else.
+pub fn resident_in(user: Option<User>, village_id: i64, changing_pin: bool) -> AppResult<Resident> {
+    let allow = if changing_pin { Allow::ResidentsChangingPin } else { Allow::Residents };
+    decide(user.as_ref(), village_id, allow)?;
+    match user {
+        Some(User::Resident(r)) => Ok(r),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
 /// The signed-in user, allowed to act in `village` as `allow` says.
 ///
 /// # Errors
@@ -185,11 +203,7 @@ pub async fn require_resident(
     village: &village::Model,
     changing_pin: bool,
 ) -> AppResult<Resident> {
-    let allow = if changing_pin { Allow::ResidentsChangingPin } else { Allow::Residents };
-    match require_user(db, village, allow).await? {
-        User::Resident(r) => Ok(r),
-        User::Official(_) => Err(AppError::Forbidden),
-    }
+    resident_in(signed_in(db).await?, village.id, changing_pin)
 }
 
 /// The deployment's signed-in superadmin (villages and their first accounts).

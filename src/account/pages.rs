@@ -226,3 +226,7 @@ fn CorrectionRequest(slug: String, mine: Vec<CorrectionRow>, profile: PageData) 
         </section>
     }
 }
+
+crate::ui::lazy_page!(pub MyAccount(MyAccountData) = my_account_data => my_account_page);
+crate::ui::lazy_page!(pub ChangePinRoute => ChangePinPage);
+crate::ui::lazy_page!(pub MyAccess(MyAccessData) = my_access_data => my_access_page);

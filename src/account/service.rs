@@ -35,20 +35,15 @@ async fn area_of(db: &DatabaseConnection, village_id: i64, dusun_label: &str, rt
         ))
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let mut names = Vec::new();
+    let mut up = Vec::new();
     for i in 0..3 {
         let level: Option<i16> = row.try_get_by_index(2 * i)?;
         let name: Option<String> = row.try_get_by_index(2 * i + 1)?;
         let (Some(level), Some(name)) = (level, name) else { break };
-        let label = match level {
-            area::DUSUN => dusun_label,
-            area::RW => "RW",
-            _ => "RT",
-        };
-        names.push(format!("{label} {name}"));
+        up.push((level, name));
     }
-    names.reverse();
-    Ok((!names.is_empty()).then(|| names.join(", ")))
+    let label = area::label(up.iter().map(|(level, name)| (*level, name.as_str())), dusun_label);
+    Ok((!label.is_empty()).then_some(label))
 }
 
 /// The resident `resident_id` of `village` with their family's living members.

@@ -19,6 +19,7 @@ use super::model::*;
 use super::{ApiPath, ApiQuery, ApiResult, Caller, Failure, Scope};
 use crate::db::entities::{area, family, letter_request, letter_type, product, resident, shop, village};
 use crate::db::keyset;
+use crate::error::AppError;
 use crate::population::model::Count;
 use crate::state::AppState;
 use crate::ui::PageAt;
@@ -567,7 +568,7 @@ pub async fn list_letter_requests(
     let mut select = letter_request::Entity::find().filter(letter_request::Column::VillageId.eq(v.id));
     if let Some(s) = f.status.as_deref() {
         let s = Status::parse(s).ok_or_else(|| Failure::invalid("status surat tidak dikenal."))?;
-        select = select.filter(letter_request::Column::Status.eq(s.as_str()));
+        select = select.filter(letter_request::Column::Status.eq(s));
     }
     let total = select.clone().count(&state.db).await?;
     let (rows, links) =
@@ -589,20 +590,17 @@ pub async fn list_letter_requests(
         .collect();
     let items = rows
         .into_iter()
-        .map(|r| {
-            let status = Status::parse(&r.status);
-            LetterRequest {
-                kind: kinds.get(&r.type_id).cloned().unwrap_or_default(),
-                status_label: status.map(|s| s.label().to_string()).unwrap_or_default(),
-                resident_name: people.get(&r.resident_id).cloned().unwrap_or_default(),
-                created_at: rfc3339(r.created_at),
-                updated_at: rfc3339(r.updated_at),
-                id: r.id,
-                status: r.status,
-                resident_id: r.resident_id,
-                number: r.number,
-                online: r.online,
-            }
+        .map(|r| LetterRequest {
+            kind: kinds.get(&r.type_id).cloned().unwrap_or_default(),
+            status_label: r.status.label().to_string(),
+            resident_name: people.get(&r.resident_id).cloned().unwrap_or_default(),
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+            id: r.id,
+            status: r.status.as_str().to_string(),
+            resident_id: r.resident_id,
+            number: r.number,
+            online: r.online,
         })
         .collect();
     Ok(Json(LetterRequestList { items, total, next_cursor: next_cursor(&links) }))
@@ -701,13 +699,13 @@ pub async fn create_letter_request(
         .ok_or_else(|| Failure::invalid("kind: jenis surat tidak dikenal di desa ini."))?;
     let by = By::Partner { id: partner.id, name: partner.name.clone() };
     let values = input.values.into_iter().collect();
-    match crate::letters::service::create_request(&state.db, &v, &by, person.id, kind.id, &values).await? {
+    match crate::letters::service::create_request(&state.db, &v, &by, person.id, kind.id, &values).await {
         Ok(id) => Ok((
             StatusCode::CREATED,
             Json(CreatedLetterRequest { id, status: crate::letters::status::Status::Diperiksa.as_str().into() }),
         )
             .into_response()),
-        Err(problems) => Ok((
+        Err(AppError::Refused(problems)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(FieldProblems {
                 error: "invalid".into(),
@@ -716,5 +714,6 @@ pub async fn create_letter_request(
             }),
         )
             .into_response()),
+        Err(e) => Err(e.into()),
     }
 }

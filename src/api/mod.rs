@@ -55,7 +55,7 @@ impl From<AppError> for Failure {
             AppError::NotFound => "not_found",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden | AppError::PinChangeRequired => "forbidden",
-            AppError::Invalid(_) => "invalid",
+            AppError::Invalid(_) | AppError::Refused(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge(_) => "too_large",
             AppError::TooMany(_) => "rate_limited",

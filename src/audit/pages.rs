@@ -100,3 +100,5 @@ pub fn audit_log_page((slug, query, log): AuditLogData) -> impl IntoView {
         </Suspense>
     }
 }
+
+crate::ui::lazy_page!(pub AuditLog(AuditLogData) = audit_log_data => audit_log_page);

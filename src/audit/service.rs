@@ -11,7 +11,6 @@ use super::model::{AuditFilter, AuditPage, AuditRow, PER_PAGE, action_label};
 use crate::db::entities::{audit_entry, official, resident, village};
 use crate::db::keyset;
 use crate::error::{AppError, AppResult};
-use crate::kit::caller::Role;
 use crate::ui::PageAt;
 
 /// The log's order: newest first (the index `(village_id, created_at)` serves it).
@@ -137,7 +136,7 @@ pub async fn about_resident(
             .all(db)
             .await?
             .into_iter()
-            .filter_map(|o| Some((o.id, Role::parse(&o.role)?.label())))
+            .filter_map(|o| Some((o.id, o.role.label())))
             .collect()
     };
     let items = rows

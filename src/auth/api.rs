@@ -221,22 +221,19 @@ const MANAGERS: &[super::model::Role] = &[super::model::Role::Kades, super::mode
 #[server(endpoint = "auth/officials")]
 #[lazy]
 pub async fn list_officials(slug: String) -> Result<Vec<OfficialRow>, AppError> {
-    use super::model::Role;
     let state = crate::state::app()?;
     let village = crate::village::service::scope(&state.db, &slug).await?;
     let me = crate::access::guard::require(&state.db, &village, MANAGERS).await?;
     Ok(super::officials::list(&state.db, &village)
         .await?
         .into_iter()
-        .filter_map(|o| {
-            Some(OfficialRow {
-                role: Role::parse(&o.role)?,
-                me: o.id == me.id,
-                id: o.id,
-                username: o.username,
-                name: o.name,
-                active: o.active,
-            })
+        .map(|o| OfficialRow {
+            role: o.role,
+            me: o.id == me.id,
+            id: o.id,
+            username: o.username,
+            name: o.name,
+            active: o.active,
         })
         .collect())
 }

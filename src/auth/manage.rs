@@ -256,3 +256,6 @@ fn Slip(slip: PinSlip) -> impl IntoView {
         </div>
     }
 }
+
+crate::ui::lazy_page!(pub Officials(OfficialsData) = officials_data => officials_page);
+crate::ui::lazy_page!(pub Pins(PinData) = pin_data => pin_page);

@@ -25,12 +25,12 @@ pub async fn list(db: &DatabaseConnection, village: &village::Model) -> AppResul
         .order_by_asc(official::Column::Name)
         .all(db)
         .await?;
-    let rank = |role: &str| match Role::parse(role) {
-        Some(Role::Kades) => 0,
-        Some(Role::Sekdes) => 1,
+    let rank = |role: Role| match role {
+        Role::Kades => 0,
+        Role::Sekdes => 1,
         _ => 2,
     };
-    all.sort_by_key(|o| (rank(&o.role), !o.active));
+    all.sort_by_key(|o| (rank(o.role), !o.active));
     Ok(all)
 }
 
@@ -120,12 +120,12 @@ pub async fn change_role(
         return Err(AppError::Invalid("Peran harus operator, sekdes atau kades.".into()));
     }
     let target = other_of_village(db, village, by, id).await?;
-    if target.role == role.as_str() {
+    if target.role == role {
         return Ok(());
     }
-    let detail = format!("{}: peran {} → {}", target.username, target.role, role.as_str());
+    let detail = format!("{}: peran {} → {}", target.username, target.role.as_str(), role.as_str());
     let mut active: official::ActiveModel = target.into();
-    active.role = Set(role.as_str().to_string());
+    active.role = Set(role);
     active.updated_at = Set(Utc::now());
     active.update(db).await?;
     audit::record(db, audit_entry(by, village.id, audit::Action::OfficialChanged, id, detail, client)).await?;

@@ -273,3 +273,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
         </section>
     }
 }
+
+crate::ui::lazy_page!(pub Admin(AdminData) = admin_data => admin_page);
+crate::ui::lazy_page!(pub Sessions(SessionsData) = sessions_data => sessions_page);
+crate::ui::lazy_page!(pub ChangePasswordRoute => ChangePasswordPage);
+crate::ui::lazy_page!(pub SignInRoute => SignInPage);
+crate::ui::lazy_page!(pub SuperadminSignIn => SuperadminSignInPage);

@@ -150,7 +150,7 @@ pub async fn create_official<C: ConnectionTrait>(
         village_id: Set(village.map(|v| v.id)),
         username: Set(username),
         name: Set(name.trim().to_string()),
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         password_hash: Set(hash),
         active: Set(true),
         created_at: Set(now),

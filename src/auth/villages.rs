@@ -150,3 +150,5 @@ pub fn manage_page(data: ManageData) -> impl IntoView {
         <SignOutButton slug=String::new()/>
     }
 }
+
+crate::ui::lazy_page!(pub Manage(ManageData) = manage_data => manage_page);

@@ -77,10 +77,10 @@ async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
     // Made before the server stopped midway (the key is on the report): its photos so far.
     let (id, token, mut skip) = match complaints::made_by_outbox(&state.db, village.id, key).await? {
         Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
-        None => match complaints::report_from(&state.db, village, &who, &input, Some(key)).await? {
-            Reported::Done { id, token } => (id, token, 0),
-            Reported::Problems(problems) => return Ok(Outcome::problems(problems)),
-        },
+        None => {
+            let Reported { id, token } = complaints::report_from(&state.db, village, &who, &input, Some(key)).await?;
+            (id, token, 0)
+        }
     };
     let mut catatan = Vec::new();
     for (field, bytes) in files {

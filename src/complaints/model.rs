@@ -29,46 +29,8 @@ pub const MAX_TEXT: usize = 2000;
 /// Photos on one report (the reporter's and the officials').
 pub const MAX_PHOTOS: usize = 6;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Status {
-    Baru,
-    Diproses,
-    Selesai,
-}
-
-impl Status {
-    pub const ALL: [Status; 3] = [Status::Baru, Status::Diproses, Status::Selesai];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Baru => "baru",
-            Status::Diproses => "diproses",
-            Status::Selesai => "selesai",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Baru => "Baru",
-            Status::Diproses => "Diproses",
-            Status::Selesai => "Selesai",
-        }
-    }
-
-    /// Where officials may move a report from here: on to the next status, or a closed report
-    /// back to work (reopened).
-    pub fn moves(self) -> &'static [Status] {
-        match self {
-            Status::Baru => &[Status::Diproses],
-            Status::Diproses => &[Status::Selesai],
-            Status::Selesai => &[Status::Diproses],
-        }
-    }
-}
+/// The stored words live in the kernel, beside the entities that store them.
+pub use crate::kit::complaint::Status;
 
 /// A report with its place and photos (files `foto`), kept on a phone until there is a signal
 /// (`outbox`); it travels as a `ReportInput`.
@@ -149,11 +111,11 @@ pub struct ReportForm {
     pub map: VillageMap,
 }
 
-/// What a report answers: where to follow it (a visitor's link carries the token), or what to fix.
+/// A filed report: where to follow it (a visitor's link carries the token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Reported {
-    Done { id: i64, token: Option<String> },
-    Problems(Vec<Problem>),
+pub struct Reported {
+    pub id: i64,
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -423,3 +423,5 @@ fn Detail(d: ComplaintDetail, slug: String, reply: ServerAction<ReplyReport>) ->
         </section>
     }
 }
+
+crate::ui::lazy_page!(pub Complaints(ComplaintsData) = complaints_data => complaints_page);

@@ -17,7 +17,7 @@ use super::model::{
 use crate::access::guard::Official;
 use crate::db::entities::{area, complaint, complaint_file, complaint_message, resident, village};
 use crate::db::{keyset, sql};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
 use crate::geo::shape::Shape;
 use crate::kit::time::wib;
 use crate::ui::PageAt;
@@ -90,18 +90,8 @@ async fn areas<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<HashMap
 
 /// "Dusun Krajan, RW 002, RT 003" for an area (walking up to its dusun).
 fn area_label(all: &HashMap<i64, area::Model>, id: i64, dusun_label: &str) -> String {
-    let mut parts = Vec::new();
-    let mut next = all.get(&id);
-    while let Some(a) = next {
-        parts.push(match a.level {
-            area::DUSUN => format!("{dusun_label} {}", a.name),
-            area::RW => format!("RW {}", a.name),
-            _ => format!("RT {}", a.name),
-        });
-        next = a.parent_id.and_then(|p| all.get(&p));
-    }
-    parts.reverse();
-    parts.join(", ")
+    let up = std::iter::successors(all.get(&id), |a| a.parent_id.and_then(|p| all.get(&p)));
+    area::label(up.map(|a| (a.level, a.name.as_str())), dusun_label)
 }
 
 fn dusun_of(all: &HashMap<i64, area::Model>, id: i64) -> Option<&area::Model> {
@@ -144,7 +134,7 @@ pub async fn form(db: &DatabaseConnection, v: &village::Model, who: &Who) -> App
 ///
 /// # Errors
 /// `Unauthenticated` for a visitor where the village does not take visitors' reports;
-/// database failures. Problems with the report come back as `Reported::Problems`.
+/// `Refused` with what to fix in the report; database failures.
 pub async fn report(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -209,9 +199,7 @@ pub async fn report_from(
             _ => problems.push(Problem::new("place", "Pilih dusun dari daftar.")),
         }
     }
-    if !problems.is_empty() {
-        return Ok(Reported::Problems(problems));
-    }
+    refuse_any(problems)?;
     let place = match area_id {
         Some(id) => area_label(&all, id, &v.dusun_label),
         None => format!("{} {} (dusun belum diketahui)", crate::village::model::capitalise(&v.kind), v.name),
@@ -240,7 +228,7 @@ pub async fn report_from(
         lng: Set(input.lng.filter(|_| input.lat.is_some())),
         area_id: Set(area_id),
         place: Set(place.chars().take(120).collect()),
-        status: Set(Status::Baru.as_str().into()),
+        status: Set(Status::Baru),
         resident_id: Set(resident_id),
         reporter_name: Set(name),
         reporter_phone: Set(phone),
@@ -253,7 +241,7 @@ pub async fn report_from(
     }
     .insert(db)
     .await?;
-    Ok(Reported::Done { id: saved.id, token: visitor.then_some(secret) })
+    Ok(Reported { id: saved.id, token: visitor.then_some(secret) })
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<complaint::Model> {
@@ -294,7 +282,7 @@ pub async fn detail(
 ) -> AppResult<ComplaintDetail> {
     let c = find(db, v.id, id).await?;
     check_view(who, &c, token)?;
-    let status = Status::parse(&c.status).ok_or(AppError::Internal)?;
+    let status = c.status;
     let messages = complaint_message::Entity::find()
         .filter(complaint_message::Column::ComplaintId.eq(c.id))
         .order_by_asc(complaint_message::Column::Id)
@@ -305,7 +293,7 @@ pub async fn detail(
             from_official: m.from_official,
             author: m.author_name,
             body: m.body,
-            status: m.status.as_deref().and_then(Status::parse),
+            status: m.status,
             when: wib(m.created_at),
         })
         .collect();
@@ -371,7 +359,7 @@ pub async fn reply(
     if let Some(m) = reply_problem(body) {
         return Err(AppError::Invalid(m));
     }
-    let status = Status::parse(&c.status).ok_or(AppError::Internal)?;
+    let status = c.status;
     let author = match (who, to) {
         (Who::Official(o), Some(next)) if status.moves().contains(&next) => o.name.clone(),
         (Who::Official(_), Some(next)) => {
@@ -418,7 +406,7 @@ pub async fn reply(
         from_official: Set(matches!(who, Who::Official(_))),
         author_name: Set(author),
         body: Set(body.trim().to_string()),
-        status: Set(to.map(|s| s.as_str().to_string())),
+        status: Set(to),
         created_at: Set(now),
         ..Default::default()
     }
@@ -432,7 +420,7 @@ fn rows(list: Vec<complaint::Model>, official: bool) -> Vec<ComplaintRow> {
     list.into_iter()
         .map(|c| ComplaintRow {
             id: c.id,
-            status: Status::parse(&c.status).unwrap_or(Status::Baru),
+            status: c.status,
             excerpt: excerpt(&c.body),
             reporter: official.then_some(c.reporter_name),
             created: wib(c.created_at),
@@ -471,7 +459,7 @@ pub async fn queue(
     }
     let mut q = complaint::Entity::find().filter(complaint::Column::VillageId.eq(village_id));
     if let Some(s) = status {
-        q = q.filter(complaint::Column::Status.eq(s.as_str()));
+        q = q.filter(complaint::Column::Status.eq(s));
     }
     if let Some(c) = category.filter(|c| !c.is_empty()) {
         q = q.filter(complaint::Column::Category.eq(c));
@@ -510,7 +498,7 @@ pub async fn public_list(db: &DatabaseConnection, v: &village::Model, at: &PageA
     // Resolved reports always have their closing time; the filter keeps the sort key non-null.
     let q = complaint::Entity::find()
         .filter(complaint::Column::VillageId.eq(v.id))
-        .filter(complaint::Column::Status.eq(Status::Selesai.as_str()))
+        .filter(complaint::Column::Status.eq(Status::Selesai))
         .filter(complaint::Column::ClosedAt.is_not_null());
     let total = q.clone().count(db).await?;
     let order = [(complaint::Column::ClosedAt, Order::Desc), (complaint::Column::Id, Order::Desc)];
@@ -561,7 +549,7 @@ pub async fn attach(
 ) -> AppResult<i64> {
     let c = find(db, v.id, id).await?;
     check_view(who, &c, token)?;
-    if c.status == Status::Selesai.as_str() {
+    if c.status == Status::Selesai {
         return Err(AppError::Invalid("Laporan ini sudah selesai; foto tidak dapat ditambah lagi.".into()));
     }
     let count = complaint_file::Entity::find().filter(complaint_file::Column::ComplaintId.eq(c.id)).count(db).await?;
@@ -680,7 +668,10 @@ pub async fn seed_demo_complaints(db: &DatabaseConnection, v: &village::Model) -
             Some(r) => Who::Resident { id: r.id, name: r.name.clone() },
             None => continue,
         };
-        let Reported::Done { id, .. } = report(db, v, &reporter, &input).await? else { continue };
+        let id = match report(db, v, &reporter, &input).await {
+            Err(AppError::Refused(_)) => continue,
+            made => made?.id,
+        };
         if let Some(answer) = answer {
             let official = Who::Official(Official {
                 id: 0,

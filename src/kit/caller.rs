@@ -2,22 +2,32 @@
 //! slice speaks of its caller in these words (`access::session` finds them; `access::guard`
 //! decides what they may do).
 
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 
-/// An official's role. Village roles act in their own village only; the superadmin acts for the
-/// deployment (villages and their first accounts).
+/// An official's role, stored as its word (`operator`, `sekdes`, ...). Village roles act in
+/// their own village only; the superadmin acts for the deployment (villages and their first
+/// accounts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
 pub enum Role {
     /// Data entry (operator / staf).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "operator"))]
     Operator,
     /// Sekretaris desa: verifies.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sekdes"))]
     Sekdes,
     /// Kepala desa: signs.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "kades"))]
     Kades,
     /// Deployment-wide administrator.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "superadmin"))]
     Superadmin,
     /// A kecamatan's or kabupaten's (or province's) officer: sees figures of the villages in
     /// that region, never a record of a person (`regency`).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "wilayah"))]
     Wilayah,
 }
 

@@ -3,9 +3,13 @@
 //! (this, `error`, `db`, `state`, `web`, ...) and other slices' services, never the assembly
 //! (`server`, `app`, `cache`): see ARCHITECTURE.md, "Slices", and `.ci/imports.py`.
 
+pub mod article;
 pub mod caller;
+pub mod complaint;
 pub mod form;
+pub mod letter;
 pub mod page;
 pub mod phone;
 pub mod resident;
+pub mod shop;
 pub mod time;

@@ -40,6 +40,46 @@ impl Status {
     }
 }
 
+/// Where a resident's request to correct their record stands, stored as its word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))"))]
+pub enum CorrectionStatus {
+    /// Waiting for an official.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "baru"))]
+    Baru,
+    /// Done as asked.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "selesai"))]
+    Selesai,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "ditolak"))]
+    Ditolak,
+}
+
+impl CorrectionStatus {
+    /// The stored word.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CorrectionStatus::Baru => "baru",
+            CorrectionStatus::Selesai => "selesai",
+            CorrectionStatus::Ditolak => "ditolak",
+        }
+    }
+}
+
+/// Where a move between two villages of the deployment stands (the destination decides),
+/// stored as its word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))"))]
+pub enum MoveStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "menunggu"))]
+    Menunggu,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "diterima"))]
+    Diterima,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "ditolak"))]
+    Ditolak,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 use wasm_bindgen::JsCast;
 
 use super::api::{
-    SaveLetterSettings, SaveLetterType, Saved, WalkInLetter, admin_letter_types, get_letter_type_form, letter_queue,
+    SaveLetterSettings, SaveLetterType, WalkInLetter, admin_letter_types, get_letter_type_form, letter_queue,
     letter_settings, letter_type,
 };
 use super::model::{
@@ -310,7 +310,7 @@ fn TypeEditor(id: Option<i64>, form: LetterTypeForm, slug: String) -> impl IntoV
     let problems = RwSignal::new(Vec::<Problem>::new());
     let target = slug.clone();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Saved::Done(new_id))) => {
+        Some(Ok(new_id)) => {
             problems.set(Vec::new());
             if id.is_none() {
                 {
@@ -319,7 +319,7 @@ fn TypeEditor(id: Option<i64>, form: LetterTypeForm, slug: String) -> impl IntoV
                 };
             }
         }
-        Some(Ok(Saved::Problems(p))) => problems.set(p),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     // The preview follows every keystroke, with the same template code as the server.
@@ -411,7 +411,7 @@ fn TypeEditor(id: Option<i64>, form: LetterTypeForm, slug: String) -> impl IntoV
             <p class="hint">{format!("Isian yang tersedia: {}", STANDARD_SLOTS.iter().map(|(k, _)| format!("{{{{{k}}}}}")).collect::<Vec<_>>().join(" "))}". Baris \"Label | nilai\" menjadi tabel data."</p>
             {problem("body")}
             {form_error(save.value())}
-            {move || matches!(save.value().get(), Some(Ok(Saved::Done(_)))).then(|| view! { <p class="ok" role="status">"Tersimpan."</p> })}
+            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="ok" role="status">"Tersimpan."</p> })}
             <button type="submit" class="button" disabled=move || save.pending().get()>"Simpan"</button>
         </form>
         <section class="card">
@@ -464,10 +464,10 @@ fn WalkIn(
     let problems = RwSignal::new(Vec::<Problem>::new());
     let target = slug.clone();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Saved::Done(id))) => {
+        Some(Ok(id)) => {
             let _ = window().location().set_href(&village_href(&target, &format!("/admin/surat/{id}")));
         }
-        Some(Ok(Saved::Problems(p))) => problems.set(p),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     let chosen_id = chosen.as_ref().map(|t| t.id);
@@ -586,3 +586,5 @@ fn SettingsForm(view: super::model::SettingsView, slug: String) -> impl IntoView
         </section>
     }
 }
+
+crate::ui::lazy_page!(pub AdminLetters(AdminLettersData) = admin_letters_data => admin_letters_page);

@@ -3,30 +3,13 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
 
 use super::model::{
-    LetterTypeForm, LetterTypeRow, LetterTypeView, Problem, QueuePage, RequestDetail, RequestRow, Settings,
-    SettingsView, Values, Verdict,
+    LetterTypeForm, LetterTypeRow, LetterTypeView, QueuePage, RequestDetail, RequestRow, Settings, SettingsView,
+    Values, Verdict,
 };
 use super::status::{Status, Step};
 use crate::error::AppError;
-
-/// What a save answers: the new id, or what to fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Saved {
-    Done(i64),
-    Problems(Vec<Problem>),
-}
-
-impl From<Result<i64, Vec<Problem>>> for Saved {
-    fn from(r: Result<i64, Vec<Problem>>) -> Self {
-        match r {
-            Ok(id) => Saved::Done(id),
-            Err(p) => Saved::Problems(p),
-        }
-    }
-}
 
 #[cfg(feature = "ssr")]
 async fn village(slug: &str) -> Result<(crate::state::AppState, crate::db::entities::village::Model), AppError> {
@@ -91,27 +74,27 @@ pub async fn get_letter_type_form(slug: String, id: i64) -> Result<LetterTypeFor
 
 /// Creates or changes a letter type (the kades and sekdes).
 #[server(endpoint = "letters/save-type", input = Json)]
-pub async fn save_letter_type(slug: String, id: Option<i64>, form: LetterTypeForm) -> Result<Saved, AppError> {
+pub async fn save_letter_type(slug: String, id: Option<i64>, form: LetterTypeForm) -> Result<i64, AppError> {
     use crate::auth::model::Role;
     let (state, village, o) = official(&slug, &[Role::Kades, Role::Sekdes]).await?;
-    Ok(super::service::save_type(&state.db, village.id, &o, id, &form).await?.into())
+    super::service::save_type(&state.db, village.id, &o, id, &form).await
 }
 
 /// A resident asks for a letter about themselves (saved as Belum Lengkap until sent).
 #[server(endpoint = "letters/request", input = Json)]
-pub async fn request_letter(slug: String, type_id: i64, values: Values) -> Result<Saved, AppError> {
+pub async fn request_letter(slug: String, type_id: i64, values: Values) -> Result<i64, AppError> {
     let (state, village) = village(&slug).await?;
     let me = crate::access::guard::require_resident(&state.db, &village, false).await?;
     let by = super::service::By::Resident { id: me.id, name: me.name };
-    Ok(super::service::create_request(&state.db, &village, &by, me.id, type_id, &values).await?.into())
+    super::service::create_request(&state.db, &village, &by, me.id, type_id, &values).await
 }
 
 /// An official makes a letter for a resident at the counter (straight to the signer).
 #[server(endpoint = "letters/walk-in", input = Json)]
-pub async fn walk_in_letter(slug: String, resident_id: i64, type_id: i64, values: Values) -> Result<Saved, AppError> {
+pub async fn walk_in_letter(slug: String, resident_id: i64, type_id: i64, values: Values) -> Result<i64, AppError> {
     let (state, village, o) = official(&slug, crate::auth::model::Role::VILLAGE).await?;
     let by = super::service::By::Official(o);
-    Ok(super::service::create_request(&state.db, &village, &by, resident_id, type_id, &values).await?.into())
+    super::service::create_request(&state.db, &village, &by, resident_id, type_id, &values).await
 }
 
 /// The signed-in resident's requests.

@@ -22,7 +22,6 @@ use crate::access::guard;
 use crate::access::guard::InVillage;
 use crate::db::entities::village;
 use crate::error::AppError;
-use crate::kit::caller::User;
 use crate::media::Upload;
 use crate::outbox::http::{Delivery, Taker};
 use crate::outbox::model::Outcome;
@@ -191,22 +190,15 @@ async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
     };
     let input: LetterItem = d.data()?;
     let Delivery { state, village, user, mode, key, files, .. } = d;
-    guard::decide(user.as_ref(), village.id, guard::Allow::Residents)?;
-    let Some(User::Resident(me)) = user else { return Err(AppError::Forbidden) };
-    if me.must_change_pin {
-        return Err(AppError::PinChangeRequired);
-    }
+    let me = guard::resident_in(user, village.id, false)?;
     let by = letters::By::Resident { id: me.id, name: me.name.clone() };
     // Made before the server stopped midway (the key is on the request): carry on with it.
     let (id, status) = match letters::made_by_outbox(&state.db, village.id, key).await? {
         Some(made) => made,
         None => {
-            match letters::create_request_from(&state.db, village, &by, me.id, input.type_id, &input.values, Some(key))
-                .await?
-            {
-                Ok(id) => (id, Status::BelumLengkap),
-                Err(problems) => return Ok(Outcome::problems(problems)),
-            }
+            let made =
+                letters::create_request_from(&state.db, village, &by, me.id, input.type_id, &input.values, Some(key));
+            (made.await?, Status::BelumLengkap)
         }
     };
     let done = letters::attached(&state.db, id).await?;

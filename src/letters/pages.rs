@@ -547,3 +547,5 @@ pub fn verify_page((slug, verdict): VerifyData) -> impl IntoView {
         </p>
     }
 }
+
+crate::ui::lazy_page!(pub Letters(LettersData) = letters_data => letters_page);

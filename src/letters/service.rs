@@ -29,7 +29,7 @@ use crate::db::entities::{
     area, family, letter_event, letter_file, letter_request, letter_type, resident, village, village_key,
 };
 use crate::db::{keyset, sql};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
 use crate::ui::PageAt;
 
 pub use super::model::Settings;
@@ -204,14 +204,14 @@ pub async fn type_view(db: &DatabaseConnection, village_id: i64, id: i64) -> App
 /// Creates (`id` None) or changes a letter type.
 ///
 /// # Errors
-/// `NotFound` outside the village; database failures. Rule breaks come back as problems.
+/// `NotFound` outside the village; `Refused` with the rules the form breaks; database failures.
 pub async fn save_type(
     db: &DatabaseConnection,
     village_id: i64,
     by: &Official,
     id: Option<i64>,
     form: &LetterTypeForm,
-) -> AppResult<Result<i64, Vec<Problem>>> {
+) -> AppResult<i64> {
     let mut problems = form.problems();
     let taken = letter_type::Entity::find()
         .filter(letter_type::Column::VillageId.eq(village_id))
@@ -221,9 +221,7 @@ pub async fn save_type(
     if taken.is_some_and(|t| Some(t.id) != id) {
         problems.push(Problem::new("slug", "Kode alamat ini sudah dipakai jenis surat lain."));
     }
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+    refuse_any(problems)?;
     let now = Utc::now();
     let mut m = match id {
         Some(id) => find_type(db, village_id, id).await?.into(),
@@ -254,7 +252,7 @@ pub async fn save_type(
         },
     )
     .await?;
-    Ok(Ok(saved_id))
+    Ok(saved_id)
 }
 
 // Requests.
@@ -268,14 +266,14 @@ async fn village_resident<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) 
     crate::db::owned::find_in::<resident::Entity, _>(db, village_id, id).await
 }
 
-/// Checks the values of a request against the type's fields; the kept values (trimmed, known
-/// keys only) or the problems.
+/// Checks the values of a request against the type's fields: the kept values (trimmed, known
+/// keys only), or `Refused` with the problems.
 async fn check_values<C: ConnectionTrait>(
     db: &C,
     village_id: i64,
     fields: &[FieldDef],
     values: &Values,
-) -> AppResult<Result<Values, Vec<Problem>>> {
+) -> AppResult<Values> {
     let mut kept = Values::new();
     let mut problems = Vec::new();
     for f in fields {
@@ -331,7 +329,8 @@ async fn check_values<C: ConnectionTrait>(
             Err(m) => problems.push(Problem::new(&f.key, m)),
         }
     }
-    Ok(if problems.is_empty() { Ok(kept) } else { Err(problems) })
+    refuse_any(problems)?;
+    Ok(kept)
 }
 
 async fn add_event<C: ConnectionTrait>(
@@ -344,7 +343,7 @@ async fn add_event<C: ConnectionTrait>(
     letter_event::ActiveModel {
         village_id: Set(r.village_id),
         request_id: Set(r.id),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         note: Set(note),
         actor_name: Set(who.to_string()),
         created_at: Set(Utc::now()),
@@ -361,7 +360,7 @@ async fn add_event<C: ConnectionTrait>(
 ///
 /// # Errors
 /// `NotFound` for a type or resident outside the village; `Invalid` for a type residents may
-/// not request online; database failures. Field problems come back as such.
+/// not request online; `Refused` with the fields to fix; database failures.
 pub async fn create_request(
     db: &DatabaseConnection,
     village: &village::Model,
@@ -369,7 +368,7 @@ pub async fn create_request(
     resident_id: i64,
     type_id: i64,
     values: &Values,
-) -> AppResult<Result<i64, Vec<Problem>>> {
+) -> AppResult<i64> {
     create_request_from(db, village, by, resident_id, type_id, values, None).await
 }
 
@@ -384,7 +383,7 @@ pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str)
         .filter(letter_request::Column::OutboxKey.eq(key))
         .one(db)
         .await?
-        .and_then(|r| Some((r.id, Status::parse(&r.status)?))))
+        .map(|r| (r.id, r.status)))
 }
 
 /// The attachment keys a request already has a file for.
@@ -408,7 +407,7 @@ pub async fn create_request_from(
     type_id: i64,
     values: &Values,
     outbox_key: Option<&str>,
-) -> AppResult<Result<i64, Vec<Problem>>> {
+) -> AppResult<i64> {
     let t = find_type(db, village.id, type_id).await?;
     if !t.active {
         return Err(AppError::NotFound);
@@ -423,10 +422,7 @@ pub async fn create_request_from(
         return Err(AppError::Invalid(format!("{} tidak tercatat sebagai penduduk hidup di desa ini.", person.name)));
     }
     let (fields, _) = parse_type(&t);
-    let kept = match check_values(db, village.id, &fields, values).await? {
-        Ok(v) => v,
-        Err(p) => return Ok(Err(p)),
-    };
+    let kept = check_values(db, village.id, &fields, values).await?;
     // A resident may name only the people of their own family card: a letter's preview shows
     // the named person's NIK, which is nobody else's business.
     let names_someone = fields.iter().any(|f| f.kind == FieldKind::Resident && kept.contains_key(&f.key));
@@ -439,9 +435,7 @@ pub async fn create_request_from(
             .filter(|f| kept.get(&f.key).is_some_and(|v| !family.contains(v)))
             .map(|f| Problem::new(&f.key, format!("{}: pilih anggota keluarga Anda sendiri.", f.label)))
             .collect();
-        if !strangers.is_empty() {
-            return Ok(Err(strangers));
-        }
+        refuse_any(strangers)?;
     }
     let (online, created_by, status) = match by {
         By::Resident { .. } => (true, None, Status::BelumLengkap),
@@ -455,7 +449,7 @@ pub async fn create_request_from(
         village_id: Set(village.id),
         type_id: Set(t.id),
         resident_id: Set(person.id),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         field_values: Set(serde_json::to_string(&kept).map_err(|_| AppError::Internal)?),
         online: Set(online),
         created_by: Set(created_by),
@@ -485,7 +479,7 @@ pub async fn create_request_from(
     )
     .await?;
     txn.commit().await?;
-    Ok(Ok(r.id))
+    Ok(r.id)
 }
 
 /// Whether `by` may look at the request (its resident, or an official of the village).
@@ -554,7 +548,7 @@ pub async fn step(
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
-    let now_status = Status::parse(&r.status).ok_or(AppError::Internal)?;
+    let now_status = r.status;
     let after = next(now_status, step, s.rt_step).map_err(|m| AppError::Invalid(m.into()))?;
     if !steps_for(by, now_status, &s).contains(&step) {
         return Err(AppError::Forbidden);
@@ -563,8 +557,11 @@ pub async fn step(
         let t = find_type(&*txn, village.id, r.type_id).await?;
         let (fields, attachments) = parse_type(&t);
         let values: Values = serde_json::from_str(&r.field_values).unwrap_or_default();
-        if let Err(p) = check_values(&*txn, village.id, &fields, &values).await? {
-            return Err(AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ")));
+        match check_values(&*txn, village.id, &fields, &values).await {
+            Err(AppError::Refused(p)) => {
+                return Err(AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ")));
+            }
+            checked => checked.map(drop)?,
         }
         let files = letter_file::Entity::find().filter(letter_file::Column::RequestId.eq(r.id)).all(&*txn).await?;
         let missing: Vec<&str> = attachments
@@ -578,14 +575,14 @@ pub async fn step(
     }
     // Only if nobody moved it meanwhile (another official, another tab).
     let moved = letter_request::Entity::update_many()
-        .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(after.as_str()))
+        .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(after))
         .col_expr(
             letter_request::Column::Reason,
             sea_orm::sea_query::Expr::value((!reason.is_empty()).then(|| reason.clone())),
         )
         .col_expr(letter_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(letter_request::Column::Id.eq(r.id))
-        .filter(letter_request::Column::Status.eq(r.status.as_str()))
+        .filter(letter_request::Column::Status.eq(r.status))
         .exec(&*txn)
         .await?;
     if moved.rows_affected != 1 {
@@ -960,7 +957,7 @@ pub async fn sign(
         .ok_or(AppError::Internal)?
         .try_get_by_index(0)?;
     let current = find_request(&*txn, village.id, id).await?;
-    let status = Status::parse(&current.status).ok_or(AppError::Internal)?;
+    let status = current.status;
     next(status, Step::Sign, s.rt_step).map_err(|m| AppError::Invalid(m.into()))?;
     let village_code = village.code.replace('.', "");
     let number = format.render(
@@ -1058,7 +1055,7 @@ pub async fn sign(
         ));
     }
     let moved = letter_request::Entity::update_many()
-        .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(Status::Siap.as_str()))
+        .col_expr(letter_request::Column::Status, sea_orm::sea_query::Expr::value(Status::Siap))
         .col_expr(letter_request::Column::Number, sea_orm::sea_query::Expr::value(number.clone()))
         .col_expr(letter_request::Column::Year, sea_orm::sea_query::Expr::value(year))
         .col_expr(letter_request::Column::Seq, sea_orm::sea_query::Expr::value(seq))
@@ -1074,7 +1071,7 @@ pub async fn sign(
         .col_expr(letter_request::Column::Reason, sea_orm::sea_query::Expr::value(Option::<String>::None))
         .col_expr(letter_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
         .filter(letter_request::Column::Id.eq(id))
-        .filter(letter_request::Column::Status.eq(Status::MenungguTtd.as_str()))
+        .filter(letter_request::Column::Status.eq(Status::MenungguTtd))
         .exec(&*txn)
         .await?;
     if moved.rows_affected != 1 {
@@ -1112,7 +1109,7 @@ pub async fn pdf(
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
-    if r.status == Status::Dicabut.as_str() && !matches!(by, By::Official(_)) {
+    if r.status == Status::Dicabut && !matches!(by, By::Official(_)) {
         return Err(AppError::Conflict(
             "Surat ini telah dicabut oleh kepala desa dan tidak dapat diunduh lagi.".into(),
         ));
@@ -1172,8 +1169,7 @@ pub async fn verify(
     }
     let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
     let until = day(&c.valid_until);
-    let status = Status::parse(&r.status);
-    let revoked = (status == Some(Status::Dicabut))
+    let revoked = (r.status == Status::Dicabut)
         .then(|| (long_date(wib_date(r.updated_at)), r.reason.clone().unwrap_or_default()));
     Ok(Verdict::Genuine(VerifiedFacts {
         number: c.number,
@@ -1238,13 +1234,13 @@ pub async fn detail(db: &DatabaseConnection, village: &village::Model, by: &By, 
         .await?
         .into_iter()
         .map(|e| TimelineEntry {
-            status: Status::parse(&e.status).unwrap_or(Status::Diperiksa),
+            status: e.status,
             note: e.note.unwrap_or_default(),
             who: e.actor_name,
             when: wib(e.created_at),
         })
         .collect();
-    let status = Status::parse(&r.status).ok_or(AppError::Internal)?;
+    let status = r.status;
     let frozen: Option<Frozen> = r.document.as_deref().and_then(|d| serde_json::from_str(d).ok());
     let preview = match &frozen {
         Some(f) => f.body.clone(),
@@ -1282,14 +1278,7 @@ pub async fn detail(db: &DatabaseConnection, village: &village::Model, by: &By, 
 }
 
 fn row(r: letter_request::Model, kind: String, resident: String) -> RequestRow {
-    RequestRow {
-        id: r.id,
-        kind,
-        resident,
-        status: Status::parse(&r.status).unwrap_or(Status::Diperiksa),
-        number: r.number,
-        updated: wib(r.updated_at),
-    }
+    RequestRow { id: r.id, kind, resident, status: r.status, number: r.number, updated: wib(r.updated_at) }
 }
 
 async fn type_titles<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<BTreeMap<i64, String>> {
@@ -1357,11 +1346,10 @@ pub async fn queue(
     }
     let mut q = letter_request::Entity::find().filter(letter_request::Column::VillageId.eq(village_id));
     q = match status {
-        Some(s) => q.filter(letter_request::Column::Status.eq(s.as_str())),
-        None => q.filter(
-            letter_request::Column::Status
-                .is_in([Status::Diperiksa, Status::MenungguRt, Status::MenungguTtd].map(|s| s.as_str())),
-        ),
+        Some(s) => q.filter(letter_request::Column::Status.eq(s)),
+        None => {
+            q.filter(letter_request::Column::Status.is_in([Status::Diperiksa, Status::MenungguRt, Status::MenungguTtd]))
+        }
     };
     let total = q.clone().count(db).await?;
     let order = [(letter_request::Column::UpdatedAt, Order::Asc), (letter_request::Column::Id, Order::Asc)];
@@ -1405,7 +1393,7 @@ pub async fn attach(
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
-    let status = Status::parse(&r.status).ok_or(AppError::Internal)?;
+    let status = r.status;
     let open = match by {
         By::Resident { .. } => status == Status::BelumLengkap,
         By::Official(_) => status.before_signing(),
@@ -1572,7 +1560,10 @@ pub async fn seed_demo_letters(
             continue;
         };
         let values: Values = fields.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
-        let Ok(id) = create_request(db, village, &by, person.id, t.id, &values).await? else { continue };
+        let id = match create_request(db, village, &by, person.id, t.id, &values).await {
+            Err(AppError::Refused(_)) => continue,
+            made => made?,
+        };
         if *stage >= 1 {
             sign(db, village, kades, id, base_url).await?;
         }

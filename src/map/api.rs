@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::model::{EditorPage, FeatureFields, MapPage, OverviewPage, Saved};
+use super::model::{EditorPage, FeatureFields, MapPage, OverviewPage};
 use crate::error::AppError;
 
 /// Every official of the village edits the map.
@@ -40,7 +40,7 @@ pub async fn save_feature(
     id: Option<i64>,
     fields: FeatureFields,
     geometry: Option<String>,
-) -> Result<Saved, AppError> {
+) -> Result<i64, AppError> {
     let (state, village, official) = official(&slug).await?;
     super::service::save(&state.db, &village, &official, id, &fields, geometry.as_deref()).await
 }

@@ -11,19 +11,19 @@
 
 use axum::{
     extract::{Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
 use super::{model::category, service};
-use crate::access::guard::OfficialOf;
+use crate::access::guard::{self, InVillage, OfficialOf};
 use crate::error::AppError;
 use crate::geo::feature::parse_bbox;
 use crate::media::Upload;
 use crate::site::SiteMode;
 use crate::state::AppState;
-use crate::web::{back_to, error_response, jpeg, official_of};
+use crate::web::{back_to, error_response, jpeg};
 
 fn geojson(text: String, cache: &'static str) -> Response {
     (
@@ -45,10 +45,10 @@ pub struct LayerQuery {
 /// is for the village's officials and never cached by a shared cache.
 pub async fn layer(
     State(state): State<AppState>,
-    Path((slug, key)): Path<(String, String)>,
+    Path((_, key)): Path<(String, String)>,
     Query(q): Query<LayerQuery>,
     mode: SiteMode,
-    headers: HeaderMap,
+    here: Result<InVillage, AppError>,
 ) -> Response {
     let bbox = match q.bbox.as_deref().map(parse_bbox) {
         None => None,
@@ -60,11 +60,11 @@ pub async fn layer(
         }
     };
     let result = async {
+        let InVillage { village, user } = here?;
         if key == service::LAYER_COMPLAINTS {
-            let (village, _) = official_of(&state, &headers, &slug).await?;
+            guard::official_in(user, village.id)?;
             return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
-        let village = crate::village::service::scope(&state.db, &slug).await?;
         let shop = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
         let text = service::public_layer(&state.db, &village, &key, bbox, shop).await?;
         Ok((text, "public, max-age=60"))
@@ -84,12 +84,11 @@ pub struct ExportQuery {
 /// A layer (or all drawn features, without `lapisan`) as a GeoJSON file, at full precision.
 pub async fn export(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
     Query(q): Query<ExportQuery>,
-    headers: HeaderMap,
+    here: Result<OfficialOf, AppError>,
 ) -> Response {
     let result = async {
-        let (village, _) = official_of(&state, &headers, &slug).await?;
+        let OfficialOf { village, .. } = here?;
         let key = q.lapisan.unwrap_or_default();
         let text = match key.as_str() {
             "" => {

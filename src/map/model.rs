@@ -92,13 +92,6 @@ impl FeatureFields {
     }
 }
 
-/// What saving a feature answers: its id, or what to fix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum Saved {
-    Done { id: i64 },
-    Problems(Vec<Problem>),
-}
-
 /// The deployment's overview layer: every village with a boundary.
 pub const OVERVIEW_URL: &str = "/api/map/desa";
 

@@ -299,7 +299,7 @@ fn FeatureForm(
             let answer = super::api::save_feature(slug, id, fields.clone(), geometry.clone()).await;
             busy.set(false);
             match answer {
-                Ok(super::model::Saved::Done { id: saved }) => {
+                Ok(saved) => {
                     #[cfg(feature = "hydrate")]
                     super::view::saved(id, saved, &kind, &fields);
                     rows.update(|list| match list.iter_mut().find(|r| r.id == saved) {
@@ -321,7 +321,7 @@ fn FeatureForm(
                     status.set(Some(Ok(format!("\"{}\" tersimpan.", fields.name.trim()))));
                     selectedsig.set(Some(Selected { id: Some(saved), kind, geometry: None }));
                 }
-                Ok(super::model::Saved::Problems(p)) => problems.set(p),
+                Err(AppError::Refused(p)) => problems.set(p),
                 Err(e) => status.set(Some(Err(e.to_string()))),
             }
         });
@@ -445,3 +445,7 @@ pub fn overview_page((_, data): OverviewData) -> AnyView {
     }
     .into_any()
 }
+
+crate::ui::lazy_page!(pub VillageMap(PublicMapData) = public_map_data => public_map_page);
+crate::ui::lazy_page!(pub MapEditor(EditorData) = editor_data => editor_page);
+crate::ui::lazy_page!(pub Overview(OverviewData) = overview_data => overview_page);

@@ -14,13 +14,13 @@ use serde_json::{Value, json};
 
 use super::formats::{self, Format};
 use super::model::{
-    CATEGORIES, EditorPage, FeatureFields, FeatureRow, LayerInfo, MapPage, OverviewPage, Problem, SHADES, Saved, Shade,
+    CATEGORIES, EditorPage, FeatureFields, FeatureRow, LayerInfo, MapPage, OverviewPage, Problem, SHADES, Shade,
     VillageMap, category,
 };
 use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
 use crate::db::entities::{area, complaint, map_feature, village};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
 use crate::geo::feature::{Geometry, bbox_intersects};
 use crate::geo::shape::Shape;
 use crate::population::model::Count;
@@ -67,10 +67,6 @@ pub fn check_geometry(value: &Value, area: Option<[f64; 4]>) -> Result<Geometry,
         }
     }
     Ok(geometry)
-}
-
-fn problems_or<T>(problems: Vec<Problem>, ok: T) -> Result<T, Saved> {
-    if problems.is_empty() { Ok(ok) } else { Err(Saved::Problems(problems)) }
 }
 
 async fn audit<C: ConnectionTrait>(
@@ -125,7 +121,7 @@ fn new_row(village_id: i64, g: &Geometry, fields: &FeatureFields, created_by: Op
 /// Adds a feature (`id` `None`) or changes one: its fields and, when given, its geometry.
 ///
 /// # Errors
-/// `NotFound` for a feature of another village; database failures. Wrong input is `Saved::Problems`.
+/// `NotFound` for a feature of another village; database failures. Wrong input is `Refused`.
 pub async fn save(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -133,7 +129,7 @@ pub async fn save(
     id: Option<i64>,
     fields: &FeatureFields,
     geometry: Option<&str>,
-) -> AppResult<Saved> {
+) -> AppResult<i64> {
     let mut problems = fields.problems();
     let checked = match geometry.map(serde_json::from_str::<Value>) {
         None if id.is_none() => {
@@ -153,10 +149,7 @@ pub async fn save(
             }
         },
     };
-    let checked = match problems_or(problems, checked) {
-        Ok(c) => c,
-        Err(saved) => return Ok(saved),
-    };
+    refuse_any(problems)?;
     let row = match (id, &checked) {
         (None, Some(g)) => new_row(v.id, g, fields, Some(o.id)),
         (None, None) => return Err(AppError::Internal),
@@ -177,7 +170,7 @@ pub async fn save(
     let verb = if id.is_some() { "diubah" } else { "ditambahkan" };
     audit(&txn, v, o, Some(saved.id), format!("{} \"{}\" {verb}", label(&saved.category), saved.name)).await?;
     txn.commit().await?;
-    Ok(Saved::Done { id: saved.id })
+    Ok(saved.id)
 }
 
 fn label(code: &str) -> &'static str {
@@ -532,10 +525,10 @@ pub async fn complaints_layer<C: ConnectionTrait>(
                     "name": c.category,
                     "description": format!(
                         "{} · {}",
-                        crate::complaints::model::Status::parse(&c.status).map_or("", |s| s.label()),
+                        c.status.label(),
                         c.place
                     ),
-                    "status": c.status,
+                    "status": c.status.as_str(),
                 },
                 "geometry": { "type": "Point", "coordinates": [round(lng), round(lat)] },
             }))

@@ -14,6 +14,7 @@ use super::model::{
     OVERVIEW_URL, VillageMap, category, html_text,
 };
 use super::pages::Selected;
+use crate::error::AppError;
 use crate::geo::map::browser::{
     base_map, bind_tooltip, canvas, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object,
 };
@@ -330,10 +331,8 @@ impl Sender {
         leptos::task::spawn_local(async move {
             let answer = super::api::save_feature(slug, Some(id), fields.clone(), Some(geometry)).await;
             status.set(Some(match answer {
-                Ok(super::model::Saved::Done { .. }) => Ok(format!("Bentuk \"{}\" tersimpan.", fields.name)),
-                Ok(super::model::Saved::Problems(p)) => {
-                    Err(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" "))
-                }
+                Ok(_) => Ok(format!("Bentuk \"{}\" tersimpan.", fields.name)),
+                Err(AppError::Refused(p)) => Err(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ")),
                 Err(e) => Err(e.to_string()),
             }));
         });

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use super::model::{
-    Catalogue, CatalogueQuery, ManagePage, MarketAdmin, Moderation, ProductDetail, ProductInput, Saved, SellerPage,
-    ShopInput, ShopPage, ShopStatus,
+    Catalogue, CatalogueQuery, ManagePage, MarketAdmin, Moderation, ProductDetail, ProductInput, SellerPage, ShopInput,
+    ShopPage, ShopStatus,
 };
 use crate::error::AppError;
 
@@ -114,21 +114,21 @@ pub async fn get_managed_shop(slug: String, id: i64) -> Result<ManagePage, AppEr
 /// Opens a shop: a resident their own (waits for approval), an official one for the resident
 /// with `nik`.
 #[server(endpoint = "market/open", input = Json)]
-pub async fn open_shop(slug: String, input: ShopInput, nik: Option<String>) -> Result<Saved, AppError> {
+pub async fn open_shop(slug: String, input: ShopInput, nik: Option<String>) -> Result<i64, AppError> {
     let (state, village, who) = seller(&slug).await?;
     super::service::open_shop(&state.db, &village, &who, &input, nik.as_deref()).await
 }
 
 /// Changes a shop.
 #[server(endpoint = "market/update", input = Json)]
-pub async fn update_shop(slug: String, id: i64, input: ShopInput) -> Result<Saved, AppError> {
+pub async fn update_shop(slug: String, id: i64, input: ShopInput) -> Result<i64, AppError> {
     let (state, village, who) = seller(&slug).await?;
     super::service::update_shop(&state.db, &village, &who, id, &input).await
 }
 
 /// Adds (`id` `None`) or changes a product of a shop.
 #[server(endpoint = "market/product/save", input = Json)]
-pub async fn save_product(slug: String, shop: i64, id: Option<i64>, input: ProductInput) -> Result<Saved, AppError> {
+pub async fn save_product(slug: String, shop: i64, id: Option<i64>, input: ProductInput) -> Result<i64, AppError> {
     let (state, village, who) = seller(&slug).await?;
     super::service::save_product(&state.db, &village, &who, shop, id, &input).await
 }

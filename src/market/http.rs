@@ -143,14 +143,12 @@ async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
         Some(id) => Some(id),
         None => market::made_by_outbox(&state.db, village.id, key).await?,
     };
-    match market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(key)).await? {
-        Ok(id) => Ok(Outcome::Terkirim {
-            alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
-            ulang: false,
-            catatan: Vec::new(),
-        }),
-        Err(problems) => Ok(Outcome::problems(problems)),
-    }
+    let id = market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(key)).await?;
+    Ok(Outcome::Terkirim {
+        alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
+        ulang: false,
+        catatan: Vec::new(),
+    })
 }
 
 /// The market's photos.

@@ -40,47 +40,8 @@ pub fn category_label(code: &str) -> &str {
 pub const UNITS: &[&str] =
     &["pcs", "kg", "gram", "liter", "porsi", "bungkus", "ikat", "paket", "lusin", "meter", "jam", "hari"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Availability {
-    Tersedia,
-    Habis,
-    PreOrder,
-}
-
-impl Availability {
-    pub const ALL: [Availability; 3] = [Availability::Tersedia, Availability::Habis, Availability::PreOrder];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Availability::Tersedia => "tersedia",
-            Availability::Habis => "habis",
-            Availability::PreOrder => "pre_order",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Availability> {
-        Availability::ALL.into_iter().find(|a| a.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Availability::Tersedia => "Tersedia",
-            Availability::Habis => "Habis",
-            Availability::PreOrder => "Pre-order",
-        }
-    }
-}
-
-/// Where a shop stands with the village's officials. Only an `Aktif` shop and its products
-/// that are not hidden are public.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ShopStatus {
-    /// New (or changed after a refusal), waiting for an official.
-    Menunggu,
-    Aktif,
-    Ditolak,
-    Disembunyikan,
-}
+/// The stored words live in the kernel, beside the entities that store them.
+pub use crate::kit::shop::{Availability, ShopStatus};
 
 /// What an official does to a shop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,31 +52,6 @@ pub enum Moderation {
 }
 
 impl ShopStatus {
-    pub const ALL: [ShopStatus; 4] =
-        [ShopStatus::Menunggu, ShopStatus::Aktif, ShopStatus::Ditolak, ShopStatus::Disembunyikan];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShopStatus::Menunggu => "menunggu",
-            ShopStatus::Aktif => "aktif",
-            ShopStatus::Ditolak => "ditolak",
-            ShopStatus::Disembunyikan => "disembunyikan",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ShopStatus> {
-        ShopStatus::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ShopStatus::Menunggu => "Menunggu persetujuan",
-            ShopStatus::Aktif => "Aktif",
-            ShopStatus::Ditolak => "Ditolak",
-            ShopStatus::Disembunyikan => "Disembunyikan",
-        }
-    }
-
     /// The status after `action`, or `None` when the action does not apply here.
     pub fn after(self, action: Moderation) -> Option<ShopStatus> {
         match (self, action) {
@@ -137,9 +73,6 @@ impl ShopStatus {
         }
     }
 }
-
-/// What saving a shop or a product answers: its id, or what to fix.
-pub type Saved = Result<i64, Vec<Problem>>;
 
 /// Photos per product.
 pub const MAX_PHOTOS: usize = 5;

@@ -594,9 +594,9 @@ pub fn ShopForm(
     });
     let done = slug.clone();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(id))) if nik_field => go(&village_href(&done, &format!("/admin/pasar?baru={id}"))),
-        Some(Ok(Ok(id))) => go(&village_href(&done, &format!("/pasar/kelola/{id}"))),
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Ok(id)) if nik_field => go(&village_href(&done, &format!("/admin/pasar?baru={id}"))),
+        Some(Ok(id)) => go(&village_href(&done, &format!("/pasar/kelola/{id}"))),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -1041,3 +1041,5 @@ mod tests {
         assert_eq!(catalogue_link("/desa/pasar", &CatalogueQuery::default(), "", ""), "/desa/pasar");
     }
 }
+
+crate::ui::lazy_page!(pub Market(MarketData) = market_data => market_page);

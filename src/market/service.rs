@@ -20,7 +20,7 @@ use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
 use crate::db::entities::{area, product, product_photo, resident, shop, village};
 use crate::db::{keyset, sql};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
 use crate::geo::shape::{Shape, Sketch};
 
 /// Products per catalogue page.
@@ -40,8 +40,6 @@ pub enum Seller {
     /// An official of the village: may act on any of its shops.
     Official(Official),
 }
-
-pub use super::model::Saved;
 
 impl Seller {
     /// What a signed-in user (or nobody) is to this village's market. A resident who must
@@ -158,7 +156,7 @@ pub async fn open_shop(
     who: &Seller,
     input: &ShopInput,
     nik: Option<&str>,
-) -> AppResult<Saved> {
+) -> AppResult<i64> {
     let mut problems = input.problems();
     let owner = match (who, nik.map(str::trim)) {
         (Seller::Resident { id, .. }, _) => Some(living_resident(db, v.id, *id).await?),
@@ -189,9 +187,7 @@ pub async fn open_shop(
             problems.push(Problem::new("name", format!("Satu warga paling banyak punya {MAX_SHOPS} lapak.")));
         }
     }
-    let Some(owner) = owner.filter(|_| problems.is_empty()) else {
-        return Ok(Err(problems));
-    };
+    let Some(owner) = owner.filter(|_| problems.is_empty()) else { return Err(AppError::Refused(problems)) };
     let s = input.cleaned();
     let dusun = dusun_of(db, v.id, s.lat.zip(s.lng), owner.rt_id).await?;
     let (status, created_by) = match who {
@@ -214,7 +210,7 @@ pub async fn open_shop(
         hours: Set(s.hours),
         photo_key: Set(None),
         thumb_key: Set(None),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         moderation_note: Set(String::new()),
         created_by: Set(created_by),
         created_at: Set(now),
@@ -225,7 +221,7 @@ pub async fn open_shop(
     .await?;
     audit(&txn, v, who, saved.id, format!("Lapak \"{}\" dibuka ({})", saved.name, status.label())).await?;
     txn.commit().await?;
-    Ok(Ok(saved.id))
+    Ok(saved.id)
 }
 
 /// Changes a shop's fields (its owner or an official). A refused shop goes back to waiting.
@@ -238,16 +234,13 @@ pub async fn update_shop(
     who: &Seller,
     id: i64,
     input: &ShopInput,
-) -> AppResult<Saved> {
+) -> AppResult<i64> {
     let current = managed_shop(db, v, who, id).await?;
-    let problems = input.problems();
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+    refuse_any(input.problems())?;
     let s = input.cleaned();
     let owner = resident::Entity::find_by_id(current.resident_id).one(db).await?;
     let dusun = dusun_of(db, v.id, s.lat.zip(s.lng), owner.and_then(|r| r.rt_id)).await?;
-    let status = ShopStatus::parse(&current.status).unwrap_or(ShopStatus::Menunggu).after_edit();
+    let status = current.status.after_edit();
     let mut row: shop::ActiveModel = current.into();
     row.name = Set(s.name);
     row.description = Set(s.description);
@@ -258,13 +251,13 @@ pub async fn update_shop(
     row.lat = Set(s.lat);
     row.lng = Set(s.lng);
     row.hours = Set(s.hours);
-    row.status = Set(status.as_str().into());
+    row.status = Set(status);
     row.updated_at = Set(Utc::now());
     let txn = db.begin().await?;
     let saved = row.update(&txn).await?;
     audit(&txn, v, who, saved.id, format!("Lapak \"{}\" diubah", saved.name)).await?;
     txn.commit().await?;
-    Ok(Ok(saved.id))
+    Ok(saved.id)
 }
 
 /// An official approves, refuses or hides a shop; refusing and hiding need a reason, which the
@@ -284,7 +277,7 @@ pub async fn moderate(
     // The village's own officials only (the API checks it too): another village's shops do
     // not exist for them.
     let current = managed_shop(db, v, &Seller::Official(o.clone()), id).await?;
-    let from = ShopStatus::parse(&current.status).unwrap_or(ShopStatus::Menunggu);
+    let from = current.status;
     let to = from.after(action).ok_or_else(|| {
         AppError::Invalid(format!("Lapak yang berstatus \"{}\" tidak dapat diubah seperti itu.", from.label()))
     })?;
@@ -294,7 +287,7 @@ pub async fn moderate(
     }
     let name = current.name.clone();
     let mut row: shop::ActiveModel = current.into();
-    row.status = Set(to.as_str().into());
+    row.status = Set(to);
     row.moderation_note = Set(if to == ShopStatus::Aktif { String::new() } else { reason.clone() });
     row.updated_at = Set(Utc::now());
     let txn = db.begin().await?;
@@ -320,7 +313,7 @@ pub async fn save_product(
     shop_id: i64,
     product: Option<i64>,
     input: &ProductInput,
-) -> AppResult<Saved> {
+) -> AppResult<i64> {
     save_product_from(db, v, who, shop_id, product, input, None).await
 }
 
@@ -349,7 +342,7 @@ pub async fn save_product_from(
     product: Option<i64>,
     input: &ProductInput,
     outbox_key: Option<&str>,
-) -> AppResult<Saved> {
+) -> AppResult<i64> {
     let shop = managed_shop(db, v, who, shop_id).await?;
     let current = match product {
         Some(id) => {
@@ -361,10 +354,7 @@ pub async fn save_product_from(
         }
         None => None,
     };
-    let f: ProductFields = match input.parse() {
-        Ok(f) => f,
-        Err(problems) => return Ok(Err(problems)),
-    };
+    let f: ProductFields = input.parse().map_err(AppError::Refused)?;
     let now = Utc::now();
     let mut row: product::ActiveModel = match current {
         Some(p) => p.into(),
@@ -384,10 +374,10 @@ pub async fn save_product_from(
     row.price = Set(f.price.value());
     row.discount_price = Set(f.discount_price.map(Rupiah::value));
     row.unit = Set(f.unit);
-    row.availability = Set(f.availability.as_str().into());
+    row.availability = Set(f.availability);
     row.updated_at = Set(now);
     let saved = if product.is_some() { row.update(db).await? } else { row.insert(db).await? };
-    Ok(Ok(saved.id))
+    Ok(saved.id)
 }
 
 /// An official hides a product with a reason (`Some`), or shows it again (`None`).
@@ -574,7 +564,7 @@ pub async fn shop_photo(
     thumb: bool,
 ) -> AppResult<(Vec<u8>, bool)> {
     let s = find_shop(db, v.id, id).await?;
-    let public = s.status == ShopStatus::Aktif.as_str();
+    let public = s.status == ShopStatus::Aktif;
     if !public {
         managed_shop(db, v, who.ok_or(AppError::NotFound)?, id).await?;
     }
@@ -599,7 +589,7 @@ pub async fn visible_product<C: ConnectionTrait>(
         .await?
         .ok_or(AppError::NotFound)?;
     let s = find_shop(db, village_id, p.shop_id).await?;
-    if s.status != ShopStatus::Aktif.as_str() {
+    if s.status != ShopStatus::Aktif {
         return Err(AppError::NotFound);
     }
     Ok((p, s))
@@ -1009,7 +999,7 @@ pub async fn product_detail(
         price: rupiah(p.price),
         discount_price: p.discount_price.map(rupiah),
         unit: p.unit,
-        availability: Availability::parse(&p.availability).unwrap_or(Availability::Tersedia),
+        availability: p.availability,
         photos,
         shop: shop_view(&v.slug, &s, dusun),
     })
@@ -1021,7 +1011,7 @@ pub async fn product_detail(
 /// `NotFound` unless the shop is approved in the village; database failures.
 pub async fn shop_page(db: &DatabaseConnection, v: &village::Model, id: i64) -> AppResult<ShopPage> {
     let s = find_shop(db, v.id, id).await?;
-    if s.status != ShopStatus::Aktif.as_str() {
+    if s.status != ShopStatus::Aktif {
         return Err(AppError::NotFound);
     }
     let dusun = match s.dusun_id {
@@ -1050,7 +1040,7 @@ pub async fn shop_page(db: &DatabaseConnection, v: &village::Model, id: i64) -> 
             price: rupiah(p.price),
             discount_price: p.discount_price.map(rupiah),
             unit: p.unit,
-            availability: Availability::parse(&p.availability).unwrap_or(Availability::Tersedia),
+            availability: p.availability,
         })
         .collect();
     let map = if s.lat.is_some() {
@@ -1103,7 +1093,7 @@ pub async fn managed(
         .map(|s| MyShop {
             id: s.id,
             input: input_of(&s),
-            status: ShopStatus::parse(&s.status).unwrap_or(ShopStatus::Menunggu),
+            status: s.status,
             note: s.moderation_note.clone(),
             photo: shop_photo_url(&v.slug, &s),
             products: products
@@ -1122,7 +1112,7 @@ pub async fn managed(
                             .map(Rupiah::digits)
                             .unwrap_or_default(),
                         unit: p.unit.clone(),
-                        availability: p.availability.clone(),
+                        availability: p.availability.as_str().to_string(),
                     },
                     price: rupiah(p.discount_price.unwrap_or(p.price)),
                     hidden_reason: p.hidden.then(|| p.hidden_reason.clone()),
@@ -1149,7 +1139,7 @@ pub async fn shop_rows(
 ) -> AppResult<(Vec<ShopRow>, crate::ui::PageLinks)> {
     let mut q = shop::Entity::find().filter(shop::Column::VillageId.eq(v.id));
     if let Some(s) = status {
-        q = q.filter(shop::Column::Status.eq(s.as_str()));
+        q = q.filter(shop::Column::Status.eq(s));
     }
     let total = q.clone().count(db).await?;
     // Waiting shops first, then the newest.
@@ -1169,7 +1159,8 @@ pub async fn shop_rows(
         }
         async move { q.limit(limit).all(db).await }
     };
-    let rank = |s: &shop::Model| -> Vec<Value> { vec![i64::from(s.status != waiting).into(), s.id.into()] };
+    let rank =
+        |s: &shop::Model| -> Vec<Value> { vec![i64::from(s.status != ShopStatus::Menunggu).into(), s.id.into()] };
     let (shops, links) = keyset::seek(fetch, 2, at, PER_PAGE, total, rank).await?;
     let owners: std::collections::HashMap<i64, String> = resident::Entity::find()
         .filter(resident::Column::Id.is_in(shops.iter().map(|s| s.resident_id)))
@@ -1199,7 +1190,7 @@ pub async fn shop_rows(
             owner: owners.get(&s.resident_id).cloned().unwrap_or_default(),
             category: super::model::category_label(&s.category).to_string(),
             dusun: s.dusun_id.and_then(|d| dusun.get(&d).cloned()),
-            status: ShopStatus::parse(&s.status).unwrap_or(ShopStatus::Menunggu),
+            status: s.status,
             note: s.moderation_note.clone(),
             products,
             created: crate::kit::time::wib(s.created_at),
@@ -1244,7 +1235,7 @@ pub async fn report(db: &DatabaseConnection, v: &village::Model) -> AppResult<Ma
     per_dusun.sort();
     let waiting = shop::Entity::find()
         .filter(shop::Column::VillageId.eq(v.id))
-        .filter(shop::Column::Status.eq(ShopStatus::Menunggu.as_str()))
+        .filter(shop::Column::Status.eq(ShopStatus::Menunggu))
         .count(db)
         .await?;
     Ok(MarketReport { per_category, per_dusun, waiting })
@@ -1261,7 +1252,7 @@ fn count(n: i64) -> u64 {
 pub async fn mapped_shops<C: ConnectionTrait>(db: &C, village_id: i64) -> AppResult<u64> {
     Ok(shop::Entity::find()
         .filter(shop::Column::VillageId.eq(village_id))
-        .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
+        .filter(shop::Column::Status.eq(ShopStatus::Aktif))
         .filter(shop::Column::Lat.is_not_null())
         .count(db)
         .await?)
@@ -1280,7 +1271,7 @@ pub async fn sellers_layer<C: ConnectionTrait>(
 ) -> AppResult<serde_json::Value> {
     let mut q = shop::Entity::find()
         .filter(shop::Column::VillageId.eq(v.id))
-        .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
+        .filter(shop::Column::Status.eq(ShopStatus::Aktif))
         .filter(shop::Column::Lat.is_not_null())
         .filter(shop::Column::Lng.is_not_null());
     if let Some([x0, y0, x1, y1]) = bbox {
@@ -1431,7 +1422,7 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
             hours: Set(hours.into()),
             photo_key: Set(None),
             thumb_key: Set(None),
-            status: Set(ShopStatus::Aktif.as_str().into()),
+            status: Set(ShopStatus::Aktif),
             moderation_note: Set(String::new()),
             created_by: Set(None),
             created_at: Set(now),
@@ -1451,7 +1442,7 @@ pub async fn seed_demo_market(db: &DatabaseConnection, v: &village::Model) -> Ap
                 price: Set(price),
                 discount_price: Set(discount),
                 unit: Set(unit.into()),
-                availability: Set(availability.as_str().into()),
+                availability: Set(availability),
                 hidden: Set(false),
                 hidden_reason: Set(String::new()),
                 created_at: Set(at),
@@ -1478,7 +1469,7 @@ pub async fn sitemap_entries(db: &DatabaseConnection, village_id: i64) -> AppRes
         .column(shop::Column::Id)
         .column(shop::Column::UpdatedAt)
         .filter(shop::Column::VillageId.eq(village_id))
-        .filter(shop::Column::Status.eq(ShopStatus::Aktif.as_str()))
+        .filter(shop::Column::Status.eq(ShopStatus::Aktif))
         .order_by_asc(shop::Column::Id)
         .into_tuple()
         .all(db)

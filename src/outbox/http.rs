@@ -231,6 +231,7 @@ async fn apply(
         // The server's own trouble: the phone keeps the item and sends it again later.
         Err(AppError::Internal | AppError::Transport(_)) => Outcome::Menunggu { pesan: AppError::Internal.to_string() },
         Err(e @ (AppError::Busy | AppError::TooMany(_))) => Outcome::Menunggu { pesan: e.to_string() },
+        Err(AppError::Refused(problems)) => Outcome::problems(problems),
         Err(AppError::Unauthenticated) => Outcome::refused(
             "Anda belum masuk (atau sesi sudah berakhir). Masuk lagi sebagai warga desa ini, lalu ketuk \"Kirim lagi\".",
         ),

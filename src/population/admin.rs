@@ -21,8 +21,9 @@ use super::model::{
     Arrival, ArrivalRow, CorrectionRow, EVENT_KINDS, EventInput, FamilyCard, ImportReport, ImportState,
     RegistryOptions, ResidentDetail, ResidentFilter, ResidentForm, ResidentPage, SaveOutcome, event_label,
 };
-use super::record::{FieldError, ResidentInput};
+use super::record::ResidentInput;
 use crate::error::AppError;
+use crate::kit::form::Problem;
 use crate::site::{use_village_slug, village_href};
 use crate::ui::{
     Loading, PageAt, PageData, PageNav, form_error, from_json, key_part, page_data, page_key, signed_in_error, to_json,
@@ -584,7 +585,7 @@ pub fn record_form_page((slug, query, id, data): RecordFormData) -> impl IntoVie
 }
 
 /// The message for `field` among `errors`, under its input.
-fn field_error(errors: RwSignal<Vec<FieldError>>, field: &'static str) -> impl Fn() -> Option<AnyView> {
+fn field_error(errors: RwSignal<Vec<Problem>>, field: &'static str) -> impl Fn() -> Option<AnyView> {
     move || {
         errors.with(|list| {
             let messages: Vec<String> = list.iter().filter(|e| e.field == field).map(|e| e.message.clone()).collect();
@@ -608,8 +609,8 @@ fn RecordForm(
     let arrive = ServerAction::<RecordArrival>::new();
     let accept = ServerAction::<AcceptArrival>::new();
     let arrival_id = arrival.as_ref().map(|a| a.id);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let warnings = RwSignal::new(Vec::<FieldError>::new());
+    let errors = RwSignal::new(Vec::<Problem>::new());
+    let warnings = RwSignal::new(Vec::<Problem>::new());
     let navigate = leptos_router::hooks::use_navigate();
     let today = chrono::NaiveDate::parse_from_str(&o.today, "%Y-%m-%d").unwrap_or_default();
     let is_event = id.is_none() && matches!(event.as_str(), "lahir" | "pindah_masuk");
@@ -627,7 +628,7 @@ fn RecordForm(
             Some(Ok(SaveOutcome::Saved(saved))) => {
                 navigate(&village_href(&slug_for_effect, &format!("/admin/penduduk/{saved}")), Default::default());
             }
-            Some(Ok(SaveOutcome::Invalid(list))) => errors.set(list),
+            Some(Err(AppError::Refused(list))) => errors.set(list),
             Some(Ok(SaveOutcome::NeedsReason(list))) => warnings.set(list),
             _ => {}
         }
@@ -1180,3 +1181,11 @@ pub fn stats_page((slug, stats): StatsData) -> impl IntoView {
         </Suspense>
     }
 }
+
+crate::ui::lazy_page!(pub Registry(RegistryData) = registry_data => registry_page);
+crate::ui::lazy_page!(pub ResidentRoute(ResidentData) = resident_data => resident_page);
+crate::ui::lazy_page!(pub RecordRoute(RecordFormData) = record_form_data => record_form_page);
+crate::ui::lazy_page!(pub Import(ImportData) = import_data => import_page);
+crate::ui::lazy_page!(pub Books(BooksData) = books_data => books_page);
+crate::ui::lazy_page!(pub Corrections(CorrectionsData) = corrections_data => corrections_page);
+crate::ui::lazy_page!(pub Stats(StatsData) = stats_data => stats_page);

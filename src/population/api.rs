@@ -130,7 +130,13 @@ pub async fn list_events(slug: String, year: Option<i32>) -> Result<MutationBook
 #[server(endpoint = "population/corrections")]
 pub async fn list_corrections(slug: String, open_only: bool) -> Result<Vec<CorrectionRow>, AppError> {
     let (state, village, _) = official(&slug).await?;
-    super::registry::corrections_of(&state.db, village.id, None, open_only.then_some("baru")).await
+    super::registry::corrections_of(
+        &state.db,
+        village.id,
+        None,
+        open_only.then_some(crate::kit::resident::CorrectionStatus::Baru),
+    )
+    .await
 }
 
 #[server(endpoint = "population/resolve-correction")]

@@ -6,8 +6,8 @@
 
 use axum::{
     body::Body,
-    extract::{Multipart, Path, Query, State},
-    http::{HeaderMap, HeaderValue, header},
+    extract::{Multipart, Query, State},
+    http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{Datelike, Utc};
@@ -20,7 +20,7 @@ use crate::audit::{self, Action, Actor};
 use crate::error::AppError;
 use crate::site::SiteMode;
 use crate::state::AppState;
-use crate::web::{error_response, official_of};
+use crate::web::error_response;
 
 /// Receives an import file, checks it (dry run) and sends the official to the report.
 pub async fn upload(
@@ -66,15 +66,10 @@ pub struct ExportQuery {
 /// The registry (import format), the Buku Induk or the Buku Mutasi as a file. Audited.
 pub async fn download(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    OfficialOf { village, official }: OfficialOf,
     Query(q): Query<ExportQuery>,
     peer: Option<axum::Extension<crate::net::Peer>>,
-    headers: HeaderMap,
 ) -> Response {
-    let (village, official) = match official_of(&state, &headers, &slug).await {
-        Ok(x) => x,
-        Err(e) => return error_response(&e),
-    };
     let Some(format) = Format::parse(q.format.as_deref().unwrap_or("xlsx")) else {
         return error_response(&AppError::Invalid("Format harus xlsx atau csv.".into()));
     };

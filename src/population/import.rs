@@ -18,12 +18,13 @@ use sea_orm::{
 use super::codes::{self, CodeList};
 use super::model::{ImportIssue, ImportReport};
 use super::nik::Nik;
-use super::record::{self, FieldError, ResidentInput, ValidResident};
+use super::record::{self, ResidentInput, ValidResident};
 use super::service::insert_area;
 use super::sheet::{self, Cell};
 use crate::audit::{self, Action, Actor};
 use crate::db::entities::{area, family, resident, resident_history};
 use crate::error::{AppError, AppResult};
+use crate::kit::form::Problem;
 use crate::kit::resident::Status;
 use crate::region::{self, RegionCode};
 
@@ -333,14 +334,14 @@ fn check_row(
     };
     let coded = errors.len() > before;
     let checked = input.check(today);
-    for FieldError { field, message } in checked.errors {
+    for Problem { field, message } in checked.errors {
         // A code column already reported as unknown is not reported again as empty.
         let column = column_of(&field);
         if !(coded && errors[before..].iter().any(|e| e.column == column)) {
             errors.push(issue(row, column, message));
         }
     }
-    for FieldError { field, message } in checked.warnings {
+    for Problem { field, message } in checked.warnings {
         warnings.push(issue(row, column_of(&field), message));
     }
     if let Ok(nik) = Nik::parse(&input.nik) {

@@ -364,13 +364,13 @@ pub struct ResidentForm {
     pub warning_reason: String,
 }
 
-/// The answer to a save: done (the id), or what must be fixed or accepted first.
+/// The answer to a save: done (the id), or warnings to accept first (what must be fixed comes
+/// back as `AppError::Refused`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveOutcome {
     Saved(i64),
-    Invalid(Vec<super::record::FieldError>),
     /// Warnings the official may accept by giving a reason.
-    NeedsReason(Vec<super::record::FieldError>),
+    NeedsReason(Vec<crate::kit::form::Problem>),
 }
 
 /// Kinds of population event (mutasi).

@@ -18,9 +18,7 @@ use crate::db::entities::{resident, resident_move, village};
 use crate::error::{AppError, AppResult};
 use crate::kit::time::wib;
 
-pub const WAITING: &str = "menunggu";
-pub const ACCEPTED: &str = "diterima";
-pub const REFUSED: &str = "ditolak";
+use crate::kit::resident::MoveStatus;
 
 /// Sends `r` (a resident of `from`, just recorded as moved out) to `to`'s officials.
 ///
@@ -47,7 +45,7 @@ pub async fn send<C: ConnectionTrait>(
         event_date: Set(date),
         document_number: Set(text(&e.document_number)),
         reason: Set(text(&e.reason)),
-        status: Set(WAITING.into()),
+        status: Set(MoveStatus::Menunggu),
         sent_by_name: Set(by.name.clone()),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -72,7 +70,7 @@ async fn village_title<C: ConnectionTrait>(db: &C, id: i64) -> AppResult<String>
 pub async fn waiting(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<ArrivalRow>> {
     let rows = resident_move::Entity::find()
         .filter(resident_move::Column::VillageId.eq(village_id))
-        .filter(resident_move::Column::Status.eq(WAITING))
+        .filter(resident_move::Column::Status.eq(MoveStatus::Menunggu))
         .order_by_asc(resident_move::Column::Id)
         .all(db)
         .await?;
@@ -102,7 +100,7 @@ pub async fn waiting(db: &DatabaseConnection, village_id: i64) -> AppResult<Vec<
 
 async fn find_waiting<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<resident_move::Model> {
     let m = crate::db::owned::find_in::<resident_move::Entity, _>(db, village_id, id).await?;
-    if m.status != WAITING {
+    if m.status != MoveStatus::Menunggu {
         return Err(AppError::Conflict("Kedatangan ini sudah diputuskan.".into()));
     }
     Ok(m)
@@ -177,13 +175,13 @@ pub async fn accept(
     .await?;
     let SaveOutcome::Saved(resident_id) = outcome else { return Ok(outcome) };
     let decided = resident_move::Entity::update_many()
-        .col_expr(resident_move::Column::Status, sea_orm::sea_query::Expr::value(ACCEPTED))
+        .col_expr(resident_move::Column::Status, sea_orm::sea_query::Expr::value(MoveStatus::Diterima))
         .col_expr(resident_move::Column::DecidedBy, sea_orm::sea_query::Expr::value(by.id))
         .col_expr(resident_move::Column::DecidedByName, sea_orm::sea_query::Expr::value(by.name.clone()))
         .col_expr(resident_move::Column::DecidedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .col_expr(resident_move::Column::ResidentId, sea_orm::sea_query::Expr::value(resident_id))
         .filter(resident_move::Column::Id.eq(m.id))
-        .filter(resident_move::Column::Status.eq(WAITING))
+        .filter(resident_move::Column::Status.eq(MoveStatus::Menunggu))
         .exec(&txn)
         .await?;
     if decided.rows_affected != 1 {
@@ -207,13 +205,13 @@ pub async fn refuse(db: &DatabaseConnection, village_id: i64, by: &Official, id:
     let txn = db.begin().await?;
     let m = find_waiting(&txn, village_id, id).await?;
     resident_move::Entity::update_many()
-        .col_expr(resident_move::Column::Status, sea_orm::sea_query::Expr::value(REFUSED))
+        .col_expr(resident_move::Column::Status, sea_orm::sea_query::Expr::value(MoveStatus::Ditolak))
         .col_expr(resident_move::Column::DecidedBy, sea_orm::sea_query::Expr::value(by.id))
         .col_expr(resident_move::Column::DecidedByName, sea_orm::sea_query::Expr::value(by.name.clone()))
         .col_expr(resident_move::Column::DecidedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .col_expr(resident_move::Column::Note, sea_orm::sea_query::Expr::value(reason.clone()))
         .filter(resident_move::Column::Id.eq(m.id))
-        .filter(resident_move::Column::Status.eq(WAITING))
+        .filter(resident_move::Column::Status.eq(MoveStatus::Menunggu))
         .exec(&txn)
         .await?;
     audit::record(
@@ -247,9 +245,9 @@ pub async fn outcome_of(db: &DatabaseConnection, village_id: i64, resident_id: i
         return Ok(None);
     };
     let to = village_title(db, m.village_id).await?;
-    Ok(Some(match m.status.as_str() {
-        ACCEPTED => format!("Diterima {to} ({}).", m.decided_at.map(wib).unwrap_or_default()),
-        REFUSED => format!("Ditolak {to}: {}", m.note.unwrap_or_default()),
-        _ => format!("Menunggu diterima {to}."),
+    Ok(Some(match m.status {
+        MoveStatus::Diterima => format!("Diterima {to} ({}).", m.decided_at.map(wib).unwrap_or_default()),
+        MoveStatus::Ditolak => format!("Ditolak {to}: {}", m.note.unwrap_or_default()),
+        MoveStatus::Menunggu => format!("Menunggu diterima {to}."),
     }))
 }

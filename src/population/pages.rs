@@ -163,3 +163,5 @@ fn StatsView(stats: PopulationStats, slug: String) -> impl IntoView {
         <p class="hint">"Angka di bawah 5 ditulis \"< 5\" agar tidak ada warga yang dapat dikenali."</p>
     }
 }
+
+crate::ui::lazy_page!(pub Statistics(StatisticsData) = statistics_data => statistics_page);

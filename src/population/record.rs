@@ -2,6 +2,7 @@
 //! it must follow. Shared by the browser (inline validation) and the server (the authority):
 //! the server also checks the code lists and that the NIK's region exists.
 
+use crate::kit::form::Problem;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -33,19 +34,6 @@ pub struct ResidentInput {
     pub mother_name: String,
     pub disability: String,
     pub phone: String,
-}
-
-/// A problem with one field, in words an official understands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_string(), message: message.into() }
-    }
 }
 
 /// A record that follows the rules (the code lists are checked by [`check_codes`]).
@@ -106,8 +94,8 @@ impl ValidResident {
 /// once an official accepts them with a reason).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checked {
-    pub errors: Vec<FieldError>,
-    pub warnings: Vec<FieldError>,
+    pub errors: Vec<Problem>,
+    pub warnings: Vec<Problem>,
     pub valid: Option<ValidResident>,
 }
 
@@ -199,56 +187,56 @@ impl ResidentInput {
         let mut warnings = Vec::new();
         let nik = Nik::parse(&self.nik);
         if let Some(p) = nik_problem(&self.nik) {
-            errors.push(FieldError::new("nik", p));
+            errors.push(Problem::new("nik", p));
         }
         let name = squash(&self.name);
         if let Some(p) = name_problem(&name) {
-            errors.push(FieldError::new("name", p));
+            errors.push(Problem::new("name", p));
         }
         let sex = match self.sex.trim() {
             "L" => Some("L"),
             "P" => Some("P"),
             _ => {
-                errors.push(FieldError::new("sex", "Pilih jenis kelamin."));
+                errors.push(Problem::new("sex", "Pilih jenis kelamin."));
                 None
             }
         };
         let birth_place = squash(&self.birth_place);
         if birth_place.is_empty() {
-            errors.push(FieldError::new("birth_place", "Tempat lahir wajib diisi."));
+            errors.push(Problem::new("birth_place", "Tempat lahir wajib diisi."));
         } else if birth_place.chars().count() > 100 {
-            errors.push(FieldError::new("birth_place", "Tempat lahir paling panjang 100 huruf."));
+            errors.push(Problem::new("birth_place", "Tempat lahir paling panjang 100 huruf."));
         }
         let birth = match parse_date(&self.birth_date, today) {
             Ok(d) => Some(d),
             Err(e) => {
-                errors.push(FieldError::new("birth_date", e));
+                errors.push(Problem::new("birth_date", e));
                 None
             }
         };
         if let (Ok(nik), Some(birth), Some(sex)) = (&nik, birth, sex) {
             if let Some(w) = nik_mismatch(nik, birth, sex == "P") {
-                warnings.push(FieldError::new("nik", w));
+                warnings.push(Problem::new("nik", w));
             }
         }
         for (field, value) in [("father_nik", &self.father_nik), ("mother_nik", &self.mother_nik)] {
             if optional(value).is_some() {
                 if let Some(p) = nik_problem(value) {
-                    errors.push(FieldError::new(field, p));
+                    errors.push(Problem::new(field, p));
                 }
             }
         }
         for (field, value) in [("father_name", &self.father_name), ("mother_name", &self.mother_name)] {
             if let Some(v) = optional(value) {
                 if let Some(p) = name_problem(&v) {
-                    errors.push(FieldError::new(field, p));
+                    errors.push(Problem::new(field, p));
                 }
             }
         }
         let phone = match optional(&self.phone).map(|p| parse_phone(&p)) {
             Some(Ok(p)) => Some(p),
             Some(Err(e)) => {
-                errors.push(FieldError::new("phone", e));
+                errors.push(Problem::new("phone", e));
                 None
             }
             None => None,
@@ -262,7 +250,7 @@ impl ResidentInput {
         ];
         for (field, value, message) in required {
             if value.trim().is_empty() {
-                errors.push(FieldError::new(field, message));
+                errors.push(Problem::new(field, message));
             }
         }
         let valid = match (errors.is_empty(), nik, sex, birth) {
@@ -295,7 +283,7 @@ impl ResidentInput {
 
 /// The code-list fields must hold a label of their list (server side: the lists are not sent to
 /// the browser bundle).
-pub fn check_codes(input: &ResidentInput) -> Vec<FieldError> {
+pub fn check_codes(input: &ResidentInput) -> Vec<Problem> {
     let lists = [
         ("religion", &input.religion, codes::RELIGION),
         ("education", &input.education, codes::EDUCATION),
@@ -312,12 +300,12 @@ pub fn check_codes(input: &ResidentInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (field, value, list) in lists {
         if !value.trim().is_empty() && list.code(value).is_none() {
-            errors.push(FieldError::new(field, format!("\"{}\" tidak ada dalam daftar {}.", value.trim(), list.title)));
+            errors.push(Problem::new(field, format!("\"{}\" tidak ada dalam daftar {}.", value.trim(), list.title)));
         }
     }
     for (field, value, list) in optional_lists {
         if optional(value).is_some() && list.code(value).is_none() {
-            errors.push(FieldError::new(field, format!("\"{}\" tidak ada dalam daftar {}.", value.trim(), list.title)));
+            errors.push(Problem::new(field, format!("\"{}\" tidak ada dalam daftar {}.", value.trim(), list.title)));
         }
     }
     errors

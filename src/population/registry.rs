@@ -19,12 +19,14 @@ use super::model::{
     ResidentDetail, ResidentFilter, ResidentForm, ResidentPage, ResidentRow, SaveOutcome, event_label,
 };
 use super::nik::{KkNumber, Nik};
-use super::record::{self, FieldError, ResidentInput, ValidResident, check_codes};
+use super::record::{self, ResidentInput, ValidResident, check_codes};
 use crate::access::guard::Official;
 use crate::audit::{self, Action, Actor};
 use crate::db::entities::{area, correction_request, family, population_event, resident, resident_history, village};
 use crate::db::keyset;
 use crate::error::{AppError, AppResult};
+use crate::kit::form::Problem;
+use crate::kit::resident::CorrectionStatus;
 use crate::kit::time::wib_with_zone as wib;
 use crate::ui::PageAt;
 
@@ -449,7 +451,7 @@ pub async fn corrections_of<C: ConnectionTrait>(
     db: &C,
     village_id: i64,
     resident_id: Option<i64>,
-    status: Option<&str>,
+    status: Option<CorrectionStatus>,
 ) -> AppResult<Vec<CorrectionRow>> {
     let mut q = correction_request::Entity::find().filter(correction_request::Column::VillageId.eq(village_id));
     if let Some(id) = resident_id {
@@ -480,7 +482,7 @@ pub async fn corrections_of<C: ConnectionTrait>(
             resident_id: c.resident_id,
             resident: names.get(&c.resident_id).cloned().unwrap_or_default(),
             message: c.message,
-            status: c.status,
+            status: c.status.as_str().to_string(),
             response: c.response.unwrap_or_default(),
             created: wib(c.created_at),
             resolved_by: c.resolved_by_name.unwrap_or_default(),
@@ -520,19 +522,19 @@ async fn check_full<C: ConnectionTrait>(
     village_id: i64,
     input: &ResidentInput,
     except: Option<i64>,
-) -> AppResult<(Option<ValidResident>, Vec<FieldError>, Vec<FieldError>)> {
+) -> AppResult<(Option<ValidResident>, Vec<Problem>, Vec<Problem>)> {
     let checked = input.check(Utc::now().date_naive());
     let mut errors = checked.errors;
     errors.extend(check_codes(input));
     if let Some(v) = &checked.valid {
         if !region_exists(v.nik.region()) {
-            errors.push(FieldError::new(
+            errors.push(Problem::new(
                 "nik",
                 format!("Kode wilayah {} di dalam NIK tidak ada dalam daftar resmi.", v.nik.region()),
             ));
         }
         if let Some(holder) = living_holder(db, v.nik.as_str(), except).await? {
-            errors.push(FieldError::new("nik", duplicate_message(village_id, &holder)));
+            errors.push(Problem::new("nik", duplicate_message(village_id, &holder)));
         }
     }
     let valid = if errors.is_empty() { checked.valid } else { None };
@@ -563,28 +565,32 @@ fn apply_values(m: &mut resident::ActiveModel, v: &ValidResident) {
 }
 
 /// The family a save puts the resident in: an existing one of the village, a new KK, or none.
+///
+/// # Errors
+/// `Refused` for a family or KK number that cannot be; database failures.
 async fn family_for<C: ConnectionTrait>(
     db: &C,
     village_id: i64,
     save: &ResidentForm,
     rt_id: Option<i64>,
-) -> AppResult<Result<Option<i64>, FieldError>> {
+) -> AppResult<Option<i64>> {
+    let refuse = |field: &str, message: String| Err(AppError::Refused(vec![Problem::new(field, message)]));
     if let Some(id) = save.family_id {
         let found = family::Entity::find_by_id(id).filter(family::Column::VillageId.eq(village_id)).one(db).await?;
-        return Ok(found.map(|f| Some(f.id)).ok_or_else(|| FieldError::new("family", "Keluarga tidak ditemukan.")));
+        return match found {
+            Some(f) => Ok(Some(f.id)),
+            None => refuse("family", "Keluarga tidak ditemukan.".into()),
+        };
     }
     let kk = save.new_kk.trim();
     if kk.is_empty() {
-        return Ok(Ok(None));
+        return Ok(None);
     }
     if let Some(p) = record::kk_problem(kk) {
-        return Ok(Err(FieldError::new("new_kk", p)));
+        return refuse("new_kk", p.into());
     }
     if !region_exists(&kk[..6]) {
-        return Ok(Err(FieldError::new(
-            "new_kk",
-            format!("Kode wilayah {} di dalam No. KK tidak ada dalam daftar resmi.", &kk[..6]),
-        )));
+        return refuse("new_kk", format!("Kode wilayah {} di dalam No. KK tidak ada dalam daftar resmi.", &kk[..6]));
     }
     let kk = KkNumber::parse(kk).map_err(|_| AppError::Internal)?;
     if let Some(f) = family::Entity::find()
@@ -593,7 +599,7 @@ async fn family_for<C: ConnectionTrait>(
         .one(db)
         .await?
     {
-        return Ok(Ok(Some(f.id)));
+        return Ok(Some(f.id));
     }
     let address = record::squash(&save.address);
     let created = family::ActiveModel {
@@ -606,21 +612,26 @@ async fn family_for<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(Ok(Some(created.id)))
+    Ok(Some(created.id))
 }
 
+/// The RT chosen, if it is one of the village's (otherwise the problem joins `problems`).
 async fn rt_of<C: ConnectionTrait>(
     db: &C,
     village_id: i64,
     rt_id: Option<i64>,
-) -> AppResult<Result<Option<i64>, FieldError>> {
-    let Some(id) = rt_id else { return Ok(Ok(None)) };
+    problems: &mut Vec<Problem>,
+) -> AppResult<Option<i64>> {
+    let Some(id) = rt_id else { return Ok(None) };
     let found = area::Entity::find_by_id(id)
         .filter(area::Column::VillageId.eq(village_id))
         .filter(area::Column::Level.eq(area::RT))
         .one(db)
         .await?;
-    Ok(found.map(|a| Some(a.id)).ok_or_else(|| FieldError::new("rt", "RT tidak ditemukan.")))
+    if found.is_none() {
+        problems.push(Problem::new("rt", "RT tidak ditemukan."));
+    }
+    Ok(found.map(|a| a.id))
 }
 
 /// Creates (`id` None) or edits a resident. Warnings need `warning_reason`; the edit's changes
@@ -676,17 +687,9 @@ pub(crate) async fn save_in(
         }
     }
     let (valid, mut errors, warnings) = check_full(txn, village_id, &input, id).await?;
-    let rt = rt_of(txn, village_id, save.rt_id).await?;
-    if let Err(e) = &rt {
-        errors.push(e.clone());
-    }
+    let rt_id = rt_of(txn, village_id, save.rt_id, &mut errors).await?;
     let reason = record::squash(&save.warning_reason);
-    let (Some(v), Ok(rt_id)) = (valid, rt) else {
-        return Ok(SaveOutcome::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Ok(SaveOutcome::Invalid(errors));
-    }
+    let Some(v) = valid.filter(|_| errors.is_empty()) else { return Err(AppError::Refused(errors)) };
     // Warnings that the old record already had (and someone accepted) are not asked again.
     let old_warning = old.as_ref().is_some_and(|o| {
         Nik::parse(&o.nik).is_ok_and(|n| n.as_str() == v.nik.as_str() && !n.matches(o.birth_date, o.sex == "P"))
@@ -696,10 +699,7 @@ pub(crate) async fn save_in(
     if !warnings.is_empty() && reason.is_empty() && !old_warning {
         return Ok(SaveOutcome::NeedsReason(warnings));
     }
-    let family_id = match family_for(txn, village_id, save, rt_id).await? {
-        Ok(f) => f,
-        Err(e) => return Ok(SaveOutcome::Invalid(vec![e])),
-    };
+    let family_id = family_for(txn, village_id, save, rt_id).await?;
     let now = Utc::now();
     let saved_id = match old {
         Some(old) => {
@@ -766,7 +766,7 @@ pub(crate) async fn save_in(
     if let Some((kind, e)) = event {
         let date = match record::parse_date(&e.date, Utc::now().date_naive()) {
             Ok(d) => d,
-            Err(m) => return Ok(SaveOutcome::Invalid(vec![FieldError::new("date", m)])),
+            Err(m) => return Err(AppError::Refused(vec![Problem::new("date", m)])),
         };
         insert_event(txn, village_id, saved_id, family_id, kind, date, e, other_village, by).await?;
     }
@@ -943,7 +943,11 @@ pub async fn update_family(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rt_id = rt_of(&txn, village_id, rt_id).await?.map_err(|e| AppError::Invalid(e.message))?;
+    let mut problems = Vec::new();
+    let rt_id = rt_of(&txn, village_id, rt_id, &mut problems).await?;
+    if let Some(p) = problems.pop() {
+        return Err(AppError::Invalid(p.message));
+    }
     let old_rt = fam.rt_id;
     let old_address = fam.address.clone().unwrap_or_default();
     if old_rt == rt_id && old_address == address {
@@ -1014,7 +1018,7 @@ pub async fn request_correction(
     let open = correction_request::Entity::find()
         .filter(correction_request::Column::VillageId.eq(village_id))
         .filter(correction_request::Column::ResidentId.eq(resident_id))
-        .filter(correction_request::Column::Status.eq("baru"))
+        .filter(correction_request::Column::Status.eq(CorrectionStatus::Baru))
         .count(db)
         .await?;
     if open >= 3 {
@@ -1027,7 +1031,7 @@ pub async fn request_correction(
         village_id: Set(village_id),
         resident_id: Set(resident_id),
         message: Set(message.to_string()),
-        status: Set("baru".into()),
+        status: Set(CorrectionStatus::Baru),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -1072,12 +1076,13 @@ pub async fn resolve_correction(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.status != "baru" {
+    if c.status != CorrectionStatus::Baru {
         return Err(AppError::Invalid("Permintaan ini sudah diselesaikan.".into()));
     }
     let resident_id = c.resident_id;
     let mut m: correction_request::ActiveModel = c.into();
-    m.status = Set(if accept { "selesai" } else { "ditolak" }.into());
+    let outcome = if accept { CorrectionStatus::Selesai } else { CorrectionStatus::Ditolak };
+    m.status = Set(outcome);
     m.response = Set((!response.is_empty()).then(|| response.to_string()));
     m.resolved_by = Set(Some(by.id));
     m.resolved_by_name = Set(Some(by.name.clone()));
@@ -1090,7 +1095,7 @@ pub async fn resolve_correction(
             actor: actor(by),
             action: Action::CorrectionResolved,
             subject: Some(("resident", resident_id)),
-            detail: Some(format!("permintaan #{id} {}", if accept { "selesai" } else { "ditolak" })),
+            detail: Some(format!("permintaan #{id} {}", outcome.as_str())),
             ip: crate::access::guard::client().ip,
         },
     )

@@ -125,11 +125,11 @@ fn ProfileEditor(slug: String, edit: ProfileEdit) -> impl IntoView {
         async move { save_profile(slug, p).await }
     });
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(()))) => {
+        Some(Ok(())) => {
             problems.set(Vec::new());
             saved.set(true);
         }
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     let target = slug.clone();
@@ -215,8 +215,8 @@ fn People(slug: String, people: Vec<Person>) -> impl IntoView {
     let moved = ServerAction::<MovePerson>::new();
     let removed = ServerAction::<DeletePerson>::new();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(_))) => reload(),
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Ok(_)) => reload(),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     Effect::new(move |_| {
@@ -321,13 +321,13 @@ fn NoticesEditor(slug: String, announcements: Vec<Announcement>, events: Vec<Eve
     let del_a = ServerAction::<DeleteAnnouncement>::new();
     let del_e = ServerAction::<DeleteEvent>::new();
     Effect::new(move |_| match save_a.value().get() {
-        Some(Ok(Ok(_))) => reload(),
-        Some(Ok(Err(p))) => a_problems.set(p),
+        Some(Ok(_)) => reload(),
+        Some(Err(AppError::Refused(p))) => a_problems.set(p),
         _ => {}
     });
     Effect::new(move |_| match save_e.value().get() {
-        Some(Ok(Ok(_))) => reload(),
-        Some(Ok(Err(p))) => e_problems.set(p),
+        Some(Ok(_)) => reload(),
+        Some(Err(AppError::Refused(p))) => e_problems.set(p),
         _ => {}
     });
     Effect::new(move |_| {
@@ -500,11 +500,11 @@ fn BudgetEditor(slug: String, budget: Budget, last: i32) -> impl IntoView {
         async move { save_budget(slug, input).await }
     });
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(()))) => {
+        Some(Ok(())) => {
             problems.set(Vec::new());
             saved.set(true);
         }
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     let target = slug.clone();
@@ -591,8 +591,8 @@ fn GalleryEditor(slug: String, albums: Vec<AlbumPage>) -> impl IntoView {
     let del_album = ServerAction::<DeleteAlbum>::new();
     let del_photo = ServerAction::<DeletePhoto>::new();
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(_))) => reload(),
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Ok(_)) => reload(),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     Effect::new(move |_| {
@@ -669,3 +669,5 @@ fn GalleryEditor(slug: String, albums: Vec<AlbumPage>) -> impl IntoView {
         }}
     }
 }
+
+crate::ui::lazy_page!(pub PortalAdmin(PortalAdminData) = portal_admin_data => portal_admin_page);

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::model::{ArticleCard, ArticleInput, ArticlePage, Problem};
+use super::model::{ArticleCard, ArticleInput, ArticlePage};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -45,11 +45,7 @@ pub async fn get_article_input(slug: String, id: i64) -> Result<(ArticleInput, O
 
 /// Writes a new article (`id` `None`) or changes one: its id, or what to fix.
 #[server(endpoint = "portal/save-article", input = Json)]
-pub async fn save_article(
-    slug: String,
-    id: Option<i64>,
-    input: ArticleInput,
-) -> Result<Result<i64, Vec<Problem>>, AppError> {
+pub async fn save_article(slug: String, id: Option<i64>, input: ArticleInput) -> Result<i64, AppError> {
     let (state, village, by) = official(&slug).await?;
     super::service::save_article(&state.db, &village, &by, id, &input, chrono::Utc::now()).await
 }
@@ -125,18 +121,14 @@ pub async fn get_profile_edit(slug: String) -> Result<ProfileEdit, AppError> {
 
 /// Saves the profile's texts, or says what to fix.
 #[server(endpoint = "portal/save-profile", input = Json)]
-pub async fn save_profile(slug: String, profile: Profile) -> Result<Result<(), Vec<Problem>>, AppError> {
+pub async fn save_profile(slug: String, profile: Profile) -> Result<(), AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_profile(&state.db, &village, &by, &profile).await
 }
 
 /// Adds (`id` `None`) or changes a person on the profile.
 #[server(endpoint = "portal/save-person", input = Json)]
-pub async fn save_person(
-    slug: String,
-    id: Option<i64>,
-    input: PersonInput,
-) -> Result<Result<i64, Vec<Problem>>, AppError> {
+pub async fn save_person(slug: String, id: Option<i64>, input: PersonInput) -> Result<i64, AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_person(&state.db, &village, &by, id, &input).await
 }
@@ -168,11 +160,7 @@ pub async fn all_notices(slug: String) -> Result<(Vec<Announcement>, Vec<Event>)
 
 /// Writes or changes an announcement.
 #[server(endpoint = "portal/save-announcement", input = Json)]
-pub async fn save_announcement(
-    slug: String,
-    id: Option<i64>,
-    input: AnnouncementInput,
-) -> Result<Result<i64, Vec<Problem>>, AppError> {
+pub async fn save_announcement(slug: String, id: Option<i64>, input: AnnouncementInput) -> Result<i64, AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_announcement(&state.db, &village, &by, id, &input, chrono::Utc::now()).await
 }
@@ -186,11 +174,7 @@ pub async fn delete_announcement(slug: String, id: i64) -> Result<(), AppError> 
 
 /// Adds or changes an event on the agenda.
 #[server(endpoint = "portal/save-event", input = Json)]
-pub async fn save_event(
-    slug: String,
-    id: Option<i64>,
-    input: EventInput,
-) -> Result<Result<i64, Vec<Problem>>, AppError> {
+pub async fn save_event(slug: String, id: Option<i64>, input: EventInput) -> Result<i64, AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_event(&state.db, &village, &by, id, &input, chrono::Utc::now()).await
 }
@@ -215,7 +199,7 @@ pub async fn get_budget_edit(slug: String, year: i32) -> Result<(Budget, i32), A
 
 /// Replaces a year's budget, or says what to fix (nothing is saved then).
 #[server(endpoint = "portal/save-budget", input = Json)]
-pub async fn save_budget(slug: String, input: BudgetInput) -> Result<Result<(), Vec<Problem>>, AppError> {
+pub async fn save_budget(slug: String, input: BudgetInput) -> Result<(), AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_budget(&state.db, &village, &by, &input, chrono::Utc::now()).await
 }
@@ -252,7 +236,7 @@ pub async fn gallery_edit(slug: String) -> Result<Vec<super::content::AlbumPage>
 
 /// Makes (`id` `None`) or renames an album.
 #[server(endpoint = "portal/save-album")]
-pub async fn save_album(slug: String, id: Option<i64>, title: String) -> Result<Result<i64, Vec<Problem>>, AppError> {
+pub async fn save_album(slug: String, id: Option<i64>, title: String) -> Result<i64, AppError> {
     let (state, village, by) = official(&slug).await?;
     super::content_service::save_album(&state.db, &village, &by, id, &title, chrono::Utc::now()).await
 }

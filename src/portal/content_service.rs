@@ -14,12 +14,11 @@ use super::content::{
     GalleryPhoto, Glance, Home, Outline, PEOPLE_MAX, Person, PersonInput, Profile, ProfileEdit, ProfilePage,
     VillageNews, album_problems,
 };
-use super::model::Problem;
 use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
 use crate::db::entities::{album, album_photo, announcement, area, budget_line, event, village, village_person};
 use crate::db::owned::find_in;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
 use crate::geo::shape::{Shape, Sketch};
 use crate::kit::time::long_date;
 use crate::media::Storage;
@@ -75,22 +74,19 @@ async fn stored_profile(db: &DatabaseConnection, village_id: i64) -> AppResult<P
 /// Saves the profile's texts (the hero photo stays as it is).
 ///
 /// # Errors
-/// Database failures; what to fix as `Ok(Err(problems))`.
+/// Database failures; `Refused` with what to fix.
 pub async fn save_profile(
     db: &DatabaseConnection,
     v: &village::Model,
     by: &Official,
     input: &Profile,
-) -> AppResult<Result<(), Vec<Problem>>> {
-    let problems = input.problems();
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+) -> AppResult<()> {
+    refuse_any(input.problems())?;
     let mut p = input.tidy();
     p.hero_key = stored_profile(db, v.id).await?.hero_key;
     crate::village::service::save_setting(db, v.id, PROFILE, &p).await?;
     audit(db, v, by, "profil desa diubah".into()).await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Sets the home page's photo (checked by content, re-encoded at most 800 px and 50 KB).
@@ -173,11 +169,8 @@ pub async fn save_person(
     by: &Official,
     id: Option<i64>,
     input: &PersonInput,
-) -> AppResult<Result<i64, Vec<Problem>>> {
-    let problems = input.problems();
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+) -> AppResult<i64> {
+    refuse_any(input.problems())?;
     let input = input.tidy();
     let txn = db.begin().await?;
     let id = match id {
@@ -215,7 +208,7 @@ pub async fn save_person(
     };
     audit(&txn, v, by, format!("perangkat \"{}\" ({}) disimpan", input.name, input.title)).await?;
     txn.commit().await?;
-    Ok(Ok(id))
+    Ok(id)
 }
 
 /// Moves a person one place up (towards the top of the list) or down.
@@ -369,7 +362,7 @@ pub async fn all_announcements(
 /// Writes a new announcement or changes one.
 ///
 /// # Errors
-/// `NotFound`; database failures; what to fix as `Ok(Err(problems))`.
+/// `NotFound`; database failures; `Refused` with what to fix.
 pub async fn save_announcement(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -377,10 +370,10 @@ pub async fn save_announcement(
     id: Option<i64>,
     input: &AnnouncementInput,
     now: DateTime<Utc>,
-) -> AppResult<Result<i64, Vec<Problem>>> {
+) -> AppResult<i64> {
     let problems = input.problems(today(now));
     let Some(ends) = input.ends().filter(|_| problems.is_empty()) else {
-        return Ok(Err(problems));
+        return Err(AppError::Refused(problems));
     };
     let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = input.body.trim().to_string();
@@ -408,7 +401,7 @@ pub async fn save_announcement(
         }
     };
     audit(db, v, by, format!("pengumuman \"{title}\" disimpan")).await?;
-    Ok(Ok(id))
+    Ok(id)
 }
 
 /// Deletes an announcement.
@@ -465,7 +458,7 @@ pub async fn events(
 /// Adds or changes an event.
 ///
 /// # Errors
-/// `NotFound`; database failures; what to fix as `Ok(Err(problems))`.
+/// `NotFound`; database failures; `Refused` with what to fix.
 pub async fn save_event(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -473,10 +466,10 @@ pub async fn save_event(
     id: Option<i64>,
     input: &EventInput,
     now: DateTime<Utc>,
-) -> AppResult<Result<i64, Vec<Problem>>> {
+) -> AppResult<i64> {
     let problems = input.problems();
     let Some(day) = input.day().filter(|_| problems.is_empty()) else {
-        return Ok(Err(problems));
+        return Err(AppError::Refused(problems));
     };
     let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let (title, place, note, time) =
@@ -509,7 +502,7 @@ pub async fn save_event(
         }
     };
     audit(db, v, by, format!("agenda \"{title}\" disimpan")).await?;
-    Ok(Ok(id))
+    Ok(id)
 }
 
 /// Deletes an event.
@@ -577,17 +570,17 @@ pub async fn budget_of(db: &DatabaseConnection, v: &village::Model, year: i32) -
 /// Replaces a year's budget with the amounts entered (every line; an empty field is zero).
 ///
 /// # Errors
-/// Database failures; what to fix as `Ok(Err(problems))`, with nothing saved.
+/// Database failures; `Refused` with what to fix, with nothing saved.
 pub async fn save_budget(
     db: &DatabaseConnection,
     v: &village::Model,
     by: &Official,
     input: &BudgetInput,
     now: DateTime<Utc>,
-) -> AppResult<Result<(), Vec<Problem>>> {
+) -> AppResult<()> {
     let lines = match input.read(last_budget_year(now)) {
         Ok(lines) => lines,
-        Err(problems) => return Ok(Err(problems)),
+        Err(problems) => return Err(AppError::Refused(problems)),
     };
     let txn = db.begin().await?;
     budget_line::Entity::delete_many()
@@ -611,7 +604,7 @@ pub async fn save_budget(
     budget_line::Entity::insert_many(rows).exec(&txn).await?;
     audit(&txn, v, by, format!("APBDes tahun {} disimpan", input.year)).await?;
     txn.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 // ---- Pages ---------------------------------------------------------------------------------
@@ -721,7 +714,7 @@ pub async fn directory(
         (sketch.width, sketch.height, dots)
     });
     let rows = article::Entity::find()
-        .filter(article::Column::Status.eq("terbit"))
+        .filter(article::Column::Status.eq(crate::kit::article::Publication::Terbit))
         .filter(article::Column::PublishAt.lte(now))
         .order_by_desc(article::Column::PublishAt)
         .order_by_desc(article::Column::Id)
@@ -833,7 +826,7 @@ pub async fn gallery_edit(db: &DatabaseConnection, v: &village::Model) -> AppRes
 /// Makes an album (`id` `None`) or renames one.
 ///
 /// # Errors
-/// `NotFound`; database failures; what to fix as `Ok(Err(problems))`.
+/// `NotFound`; database failures; `Refused` with what to fix.
 pub async fn save_album(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -841,11 +834,8 @@ pub async fn save_album(
     id: Option<i64>,
     title: &str,
     now: DateTime<Utc>,
-) -> AppResult<Result<i64, Vec<Problem>>> {
-    let problems = album_problems(title);
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+) -> AppResult<i64> {
+    refuse_any(album_problems(title))?;
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
     let id = match id {
         Some(id) => {
@@ -866,7 +856,7 @@ pub async fn save_album(
         }
     };
     audit(db, v, by, format!("album \"{title}\" disimpan")).await?;
-    Ok(Ok(id))
+    Ok(id)
 }
 
 /// Deletes an album with its photos (and their files).

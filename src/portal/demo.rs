@@ -52,8 +52,12 @@ pub fn landscape(w: u32, h: u32, seed: u32) -> Vec<u8> {
     out
 }
 
-fn checked<T>(saved: AppResult<Result<T, Vec<super::model::Problem>>>) -> AppResult<T> {
-    saved?.map_err(|p| AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; ")))
+/// A demo save's refusal in words (which rule the demo data broke), not only "check the form".
+fn checked<T>(saved: AppResult<T>) -> AppResult<T> {
+    saved.map_err(|e| match e {
+        AppError::Refused(p) => AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; ")),
+        other => other,
+    })
 }
 
 /// Fills the demo village's portal, as its kades would.

@@ -135,3 +135,5 @@ fn directory(d: Directory) -> AnyView {
     }
     .into_any()
 }
+
+crate::ui::lazy_page!(pub DirectoryRoute(DirectoryData) = directory_data => directory_page);

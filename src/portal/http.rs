@@ -29,14 +29,14 @@ use axum::{
 };
 use chrono::Utc;
 
-use crate::access::guard::OfficialOf;
+use crate::access::guard::{InVillage, OfficialOf};
 use crate::db::entities::village;
 use crate::error::AppError;
 use crate::media::Upload;
 use crate::site::SiteMode;
 use crate::state::AppState;
 use crate::ui::escape;
-use crate::web::{back_to, error_response, official_of};
+use crate::web::{back_to, error_response};
 
 /// The pages of a village every visitor may read.
 const PUBLIC_PAGES: &[&str] = &[
@@ -189,16 +189,16 @@ pub struct CoverQuery {
 /// village's officials only and never kept by a shared cache.
 pub async fn cover(
     State(state): State<AppState>,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((_, id)): Path<(String, i64)>,
     Query(q): Query<CoverQuery>,
-    headers: HeaderMap,
+    here: Result<InVillage, AppError>,
 ) -> Response {
     let result = async {
-        let village = crate::village::service::scope(&state.db, &slug).await?;
+        let InVillage { village, user } = here?;
         let thumb = q.kecil == Some(1);
         match super::service::cover(&state.db, &state.files, &village, id, thumb, false).await {
-            Err(AppError::NotFound) if crate::access::guard::token_in(&headers).is_some() => {
-                official_of(&state, &headers, &slug).await.map_err(|_| AppError::NotFound)?;
+            Err(AppError::NotFound) if user.is_some() => {
+                crate::access::guard::official_in(user, village.id).map_err(|_| AppError::NotFound)?;
                 super::service::cover(&state.db, &state.files, &village, id, thumb, true).await
             }
             other => other,

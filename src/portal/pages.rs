@@ -261,10 +261,10 @@ fn Editor(slug: String, id: Option<i64>, input: ArticleInput, cover: Option<Stri
     });
     let back = village_href(&slug, "/admin/berita");
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(Ok(_))) => {
+        Some(Ok(_)) => {
             let _ = window().location().set_href(&back);
         }
-        Some(Ok(Err(p))) => problems.set(p),
+        Some(Err(AppError::Refused(p))) => problems.set(p),
         _ => {}
     });
     let target = slug.clone();
@@ -373,3 +373,5 @@ mod tests {
         }
     }
 }
+
+crate::ui::lazy_page!(pub News(NewsData) = news_data => news_page);

@@ -12,35 +12,31 @@ use sea_orm::{
 };
 
 use super::markdown;
-use super::model::{
-    ArticleCard, ArticleInput, ArticlePage, ArticleStatus, Problem, category_label, parse_local, slugify,
-};
+use super::model::{ArticleCard, ArticleInput, ArticlePage, ArticleStatus, category_label, parse_local, slugify};
 use crate::access::guard::Official;
 use crate::audit::{Action, Actor, Entry, record};
 use crate::db::entities::{article, village};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, refuse_any};
+use crate::kit::article::Publication;
 use crate::kit::time::long_date;
 use crate::ui::{PageAt, PageLinks};
 
 /// Articles per page of a list.
 pub const PER_PAGE: u64 = 10;
 
-const PUBLISHED: &str = "terbit";
-const DRAFT: &str = "draf";
-
 /// The village's articles the public may read at `now`.
 pub fn public(village_id: i64, now: DateTime<Utc>) -> Select<article::Entity> {
     article::Entity::find()
         .filter(article::Column::VillageId.eq(village_id))
-        .filter(article::Column::Status.eq(PUBLISHED))
+        .filter(article::Column::Status.eq(Publication::Terbit))
         .filter(article::Column::PublishAt.lte(now))
 }
 
 fn status_of(a: &article::Model, now: DateTime<Utc>) -> ArticleStatus {
-    match (a.status.as_str(), a.publish_at <= now) {
-        (PUBLISHED, true) => ArticleStatus::Terbit,
-        (PUBLISHED, false) => ArticleStatus::Terjadwal,
-        _ => ArticleStatus::Draf,
+    match (a.status, a.publish_at <= now) {
+        (Publication::Terbit, true) => ArticleStatus::Terbit,
+        (Publication::Terbit, false) => ArticleStatus::Terjadwal,
+        (Publication::Draf, _) => ArticleStatus::Draf,
     }
 }
 
@@ -85,7 +81,7 @@ async fn free_slug<C: ConnectionTrait>(db: &C, village_id: i64, title: &str, own
 ///
 /// # Errors
 /// `NotFound` for another village's article; database failures. What the official must fix
-/// comes back as `Ok(Err(problems))`.
+/// comes back as `Refused`.
 pub async fn save_article(
     db: &DatabaseConnection,
     v: &village::Model,
@@ -93,14 +89,11 @@ pub async fn save_article(
     id: Option<i64>,
     input: &ArticleInput,
     now: DateTime<Utc>,
-) -> AppResult<Result<i64, Vec<Problem>>> {
-    let problems = input.problems();
-    if !problems.is_empty() {
-        return Ok(Err(problems));
-    }
+) -> AppResult<i64> {
+    refuse_any(input.problems())?;
     let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
     let publish_at = parse_local(&input.publish_at).unwrap_or(now);
-    let status = if input.publish { PUBLISHED } else { DRAFT };
+    let status = if input.publish { Publication::Terbit } else { Publication::Draf };
     let html = markdown::render(&input.body);
     let excerpt = markdown::excerpt(&input.body, 280);
     let saved = match id {
@@ -114,7 +107,7 @@ pub async fn save_article(
                 body: Set(input.body.clone()),
                 body_html: Set(html),
                 excerpt: Set(excerpt),
-                status: Set(status.into()),
+                status: Set(status),
                 publish_at: Set(publish_at),
                 author_id: Set(Some(by.id)),
                 created_at: Set(now),
@@ -132,7 +125,7 @@ pub async fn save_article(
             row.body = Set(input.body.clone());
             row.body_html = Set(html);
             row.excerpt = Set(excerpt);
-            row.status = Set(status.into());
+            row.status = Set(status);
             row.publish_at = Set(publish_at);
             row.updated_at = Set(now);
             row.update(db).await?
@@ -144,7 +137,7 @@ pub async fn save_article(
         ArticleStatus::Terbit => "terbit",
     };
     audit(db, v, by, saved.id, format!("berita \"{title}\" ({what})")).await?;
-    Ok(Ok(saved.id))
+    Ok(saved.id)
 }
 
 async fn find<C: ConnectionTrait>(db: &C, village_id: i64, id: i64) -> AppResult<article::Model> {
@@ -312,7 +305,7 @@ pub async fn article_input(
         title: a.title,
         category: a.category,
         body: a.body,
-        publish: a.status == PUBLISHED,
+        publish: a.status == Publication::Terbit,
         publish_at: (a.publish_at + crate::kit::time::WIB_OFFSET).format("%Y-%m-%dT%H:%M").to_string(),
     };
     Ok((input, cover))

@@ -660,3 +660,5 @@ mod tests {
         assert!(!Page::is_static("/peta", &b));
     }
 }
+
+crate::ui::lazy_page!(pub Site(SiteData) = site_data => site_page);

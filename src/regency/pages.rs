@@ -128,3 +128,5 @@ fn FiguresRow(v: VillageFigures, link: bool) -> impl IntoView {
         </tr>
     }
 }
+
+crate::ui::lazy_page!(pub Region(RegionData) = region_data => region_page);

@@ -63,10 +63,8 @@ fn report_at(point: [f64; 2], category: &str) -> ReportInput {
 }
 
 async fn file(app: &TestApp, v: &village::Model, who: &Who, input: &ReportInput) -> (i64, Option<String>) {
-    match service::report(&app.db, v, who, input).await.unwrap() {
-        Reported::Done { id, token } => (id, token),
-        Reported::Problems(p) => panic!("refused: {p:?}"),
-    }
+    let Reported { id, token } = service::report(&app.db, v, who, input).await.unwrap();
+    (id, token)
 }
 
 async fn set(app: &TestApp, v: &village::Model, settings: Settings) -> village::Model {
@@ -94,13 +92,13 @@ async fn a_report_with_a_pin_is_answered_and_closed(backend: Backend) {
     assert!(!d.official && d.moves.is_empty() && d.can_write && d.phone.is_none());
 
     // A pin far outside the village, and a report without any place, are refused whole.
-    let far = service::report(&app.db, &v, &me, &report_at([106.9, -6.2], "Lampu jalan")).await.unwrap();
+    let far = service::report(&app.db, &v, &me, &report_at([106.9, -6.2], "Lampu jalan")).await;
     assert!(
-        matches!(&far, Reported::Problems(p) if p[0].field == "place" && p[0].message.contains("di luar wilayah")),
+        matches!(&far, Err(AppError::Refused(p)) if p[0].field == "place" && p[0].message.contains("di luar wilayah")),
         "{far:?}"
     );
     let nowhere = ReportInput { lat: None, lng: None, ..report_at(point, "Lampu jalan") };
-    assert!(matches!(service::report(&app.db, &v, &me, &nowhere).await.unwrap(), Reported::Problems(_)));
+    assert!(matches!(service::report(&app.db, &v, &me, &nowhere).await, Err(AppError::Refused(_))));
 
     // Another resident does not see it.
     assert_eq!(service::detail(&app.db, &v, &neighbour, id, None).await.unwrap_err(), AppError::NotFound);
@@ -201,7 +199,7 @@ async fn every_dusun_gets_the_reports_inside_it(backend: Backend) {
     let foreign =
         area::Entity::find().filter(area::Column::VillageId.eq(other.id)).one(&app.db).await.unwrap().unwrap();
     let wrong = ReportInput { area_id: Some(foreign.id), ..by_hand };
-    assert!(matches!(service::report(&app.db, &v, &me, &wrong).await.unwrap(), Reported::Problems(_)));
+    assert!(matches!(service::report(&app.db, &v, &me, &wrong).await, Err(AppError::Refused(_))));
 }
 
 async fn visitors_report_only_where_allowed_and_follow_their_link(backend: Backend) {
@@ -217,7 +215,7 @@ async fn visitors_report_only_where_allowed_and_follow_their_link(backend: Backe
 
     let v = set(&app, &v, Settings { visitors: true, public_list: false }).await;
     let nameless = ReportInput { name: String::new(), phone: "12345".into(), ..visitor.clone() };
-    let Reported::Problems(p) = service::report(&app.db, &v, &Who::Visitor, &nameless).await.unwrap() else {
+    let Err(AppError::Refused(p)) = service::report(&app.db, &v, &Who::Visitor, &nameless).await else {
         panic!("a visitor without name and phone is refused")
     };
     assert_eq!(p.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["name", "phone"]);

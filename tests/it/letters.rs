@@ -5,7 +5,7 @@
 use crate::common;
 
 use chrono::{Datelike, Utc};
-use common::{Backend, TestApp, png};
+use common::{Backend, Refusal, TestApp, png};
 use digdaya::access::guard::Official;
 use digdaya::access::session;
 use digdaya::auth::{model::Role, service::create_official};
@@ -119,12 +119,11 @@ async fn a_request_goes_from_a_phone_to_a_verified_pdf(backend: Backend) {
     let domisili = type_id(&app, &v, "domisili").await;
 
     // Asked from the phone: saved as "Belum Lengkap", the purpose required.
-    let missing = service::create_request(&app.db, &v, &by_me, me.id, domisili, &values(&[])).await.unwrap();
-    assert_eq!(missing.unwrap_err()[0].message, "Keperluan wajib diisi.");
+    let missing = service::create_request(&app.db, &v, &by_me, me.id, domisili, &values(&[])).await;
+    assert_eq!(missing.refused()[0].message, "Keperluan wajib diisi.");
     let id =
         service::create_request(&app.db, &v, &by_me, me.id, domisili, &values(&[("keperluan", "  melamar   kerja ")]))
             .await
-            .unwrap()
             .unwrap();
     let d = service::detail(&app.db, &v, &by_me, id).await.unwrap();
     assert_eq!(status_of(&d), Status::BelumLengkap);
@@ -254,7 +253,6 @@ async fn fifty_signings_at_once_get_fifty_consecutive_numbers(backend: Backend) 
     for p in people.iter().filter(|p| p.status == digdaya::kit::resident::Status::Hidup).take(50) {
         let id = service::create_request(&app.db, &v, &by, p.id, sktm, &values(&[("keperluan", "administrasi bank")]))
             .await
-            .unwrap()
             .unwrap();
         ids.push(id);
     }
@@ -274,8 +272,7 @@ async fn fifty_signings_at_once_get_fifty_consecutive_numbers(backend: Backend) 
     // Another type has its own sequence.
     let other = type_id(&app, &v, "domisili").await;
     let p = people.iter().find(|p| p.status == digdaya::kit::resident::Status::Hidup).unwrap();
-    let id =
-        service::create_request(&app.db, &v, &by, p.id, other, &values(&[("keperluan", "x")])).await.unwrap().unwrap();
+    let id = service::create_request(&app.db, &v, &by, p.id, other, &values(&[("keperluan", "x")])).await.unwrap();
     assert_eq!(service::sign(&app.db, &v, &kades, id, "http://desa.test").await.unwrap(), first_number("470"));
 }
 
@@ -292,7 +289,6 @@ async fn who_may_take_which_step(backend: Backend) {
     let pengantar = type_id(&app, &v, "pengantar").await;
     let id = service::create_request(&app.db, &v, &by_me, me.id, pengantar, &values(&[("keperluan", "bank")]))
         .await
-        .unwrap()
         .unwrap();
 
     // Another resident does not see it, cannot act on it, cannot download or attach to it.
@@ -349,7 +345,6 @@ async fn who_may_take_which_step(backend: Backend) {
     // Refusing and cancelling need reasons and end the request.
     let id2 = service::create_request(&app.db, &v, &by_me, me.id, pengantar, &values(&[("keperluan", "bank")]))
         .await
-        .unwrap()
         .unwrap();
     service::step(&app.db, &v, &by_me, id2, Step::Cancel, "Sudah tidak perlu").await.unwrap();
     let err = service::step(&app.db, &v, &by_operator, id2, Step::Reject, "Data tidak sesuai").await.unwrap_err();
@@ -371,8 +366,8 @@ async fn who_may_take_which_step(backend: Backend) {
         ("tempat_kematian", "Rumah"),
         ("sebab_kematian", "Sakit"),
     ]);
-    let refused = service::create_request(&app.db, &v, &by_me, me.id, kematian, &fields).await.unwrap();
-    assert_eq!(refused.unwrap_err()[0].message, "Yang meninggal: pilih anggota keluarga Anda sendiri.");
+    let refused = service::create_request(&app.db, &v, &by_me, me.id, kematian, &fields).await;
+    assert_eq!(refused.refused()[0].message, "Yang meninggal: pilih anggota keluarga Anda sendiri.");
 }
 
 async fn letter_types_are_checked_when_saved(backend: Backend) {
@@ -392,7 +387,7 @@ async fn letter_types_are_checked_when_saved(backend: Backend) {
     let domisili = type_id(&app, &v, "domisili").await;
     let mut form = service::type_form(&app.db, v.id, domisili).await.unwrap();
     form.body.push_str("\n\nTujuan: {{tujuan}}");
-    let problems = service::save_type(&app.db, v.id, &kades, Some(domisili), &form).await.unwrap().unwrap_err();
+    let problems = service::save_type(&app.db, v.id, &kades, Some(domisili), &form).await.refused();
     assert_eq!(problems[0].message, "Isian {{tujuan}} tidak dikenal.");
     form.fields.push(digdaya::letters::model::FieldDef {
         key: "tujuan".into(),
@@ -400,17 +395,17 @@ async fn letter_types_are_checked_when_saved(backend: Backend) {
         kind: digdaya::letters::model::FieldKind::Text,
         required: false,
     });
-    assert_eq!(service::save_type(&app.db, v.id, &kades, Some(domisili), &form).await.unwrap(), Ok(domisili));
+    assert_eq!(service::save_type(&app.db, v.id, &kades, Some(domisili), &form).await, Ok(domisili));
     // A new type may not take an address already used.
     let copy = digdaya::letters::model::LetterTypeForm { title: "Salinan domisili".into(), ..form.clone() };
-    let problems = service::save_type(&app.db, v.id, &kades, None, &copy).await.unwrap().unwrap_err();
+    let problems = service::save_type(&app.db, v.id, &kades, None, &copy).await.refused();
     assert_eq!(problems[0].message, "Kode alamat ini sudah dipakai jenis surat lain.");
     let fresh = digdaya::letters::model::LetterTypeForm {
         slug: "salinan".into(),
         number_format: "[nomor]/SAL/[tahun]".into(),
         ..copy
     };
-    let id = service::save_type(&app.db, v.id, &kades, None, &fresh).await.unwrap().unwrap();
+    let id = service::save_type(&app.db, v.id, &kades, None, &fresh).await.unwrap();
     let listed = service::types(&app.db, v.id, true).await.unwrap();
     assert!(listed.iter().any(|t| t.id == id && t.title == "Salinan domisili"));
     assert_eq!(listed.len(), digdaya::letters::catalog::TYPES.len() + 1);
@@ -436,7 +431,6 @@ async fn uploads_are_checked_by_content(backend: Backend) {
         ]),
     )
     .await
-    .unwrap()
     .unwrap();
     let refused = |location: &str| {
         let m = location.split("galat=").nth(1).unwrap_or_default().split('#').next().unwrap_or_default().to_string();
@@ -556,7 +550,6 @@ async fn the_letterhead_logo_and_settings(backend: Backend) {
         &values(&[("keperluan", "mendaftar sekolah")]),
     )
     .await
-    .unwrap()
     .unwrap();
     // Made at the counter, it waits for the signature straight away.
     service::sign(&app.db, &v, &kades, id, "http://desa.test").await.unwrap();
@@ -626,7 +619,6 @@ async fn signed_letter(
     let by = By::Official(operator.clone());
     let id = service::create_request(&app.db, v, &by, person.id, domisili, &values(&[("keperluan", purpose)]))
         .await
-        .unwrap()
         .unwrap();
     service::sign(&app.db, v, kades, id, "http://desa.test").await.unwrap();
     let r = digdaya::db::entities::letter_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();

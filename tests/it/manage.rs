@@ -75,7 +75,7 @@ async fn the_kades_manages_the_villages_officials(backend: Backend) {
 
     post_as(&app, "auth/set-official-role", &k, "*/*", &[slug, ("id", &id), ("role", "sekdes")]).await;
     let row = official::Entity::find_by_id(list[1]["id"].as_i64().unwrap()).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(row.role, "sekdes");
+    assert_eq!(row.role, digdaya::kit::caller::Role::Sekdes);
 
     // Deactivation ends the official's sessions and refuses sign-in; reactivation allows it again.
     post_as(&app, "auth/set-official-active", &k, "*/*", &[slug, ("id", &id), ("active", "false")]).await;

@@ -11,8 +11,9 @@ use digdaya::access::guard::Official;
 use digdaya::access::session::{self, Client};
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, map_feature, village};
+use digdaya::error::AppError;
 use digdaya::geo::shape::Shape;
-use digdaya::map::model::{FeatureFields, Saved};
+use digdaya::map::model::FeatureFields;
 use digdaya::map::service;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -59,17 +60,10 @@ fn centre(v: &village::Model) -> [f64; 2] {
     [v.center_lng.unwrap(), v.center_lat.unwrap()]
 }
 
-fn problems(saved: Saved) -> Vec<(String, String)> {
+fn problems(saved: Result<i64, AppError>) -> Vec<(String, String)> {
     match saved {
-        Saved::Problems(p) => p.into_iter().map(|p| (p.field, p.message)).collect(),
-        Saved::Done { id } => panic!("accepted as {id}"),
-    }
-}
-
-fn id(saved: Saved) -> i64 {
-    match saved {
-        Saved::Done { id } => id,
-        Saved::Problems(p) => panic!("refused: {p:?}"),
+        Err(AppError::Refused(p)) => p.into_iter().map(|p| (p.field, p.message)).collect(),
+        other => panic!("not refused: {other:?}"),
     }
 }
 
@@ -102,39 +96,35 @@ async fn features_are_checked_and_kept_in_their_village(backend: Backend) {
     let [x, y] = centre(&v);
     let point = json!({ "type": "Point", "coordinates": [x, y] }).to_string();
 
-    let school =
-        id(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 1"), Some(&point)).await.unwrap());
+    let school = service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 1"), Some(&point)).await.unwrap();
     let d = 0.001;
     let square =
         json!({ "type": "Polygon", "coordinates": [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]] });
-    let field = id(service::save(&app.db, &v, &o, None, &fields("sawah", "Sawah Blok A"), Some(&square.to_string()))
+    let field = service::save(&app.db, &v, &o, None, &fields("sawah", "Sawah Blok A"), Some(&square.to_string()))
         .await
-        .unwrap());
+        .unwrap();
     let row = map_feature::Entity::find_by_id(field).one(&app.db).await.unwrap().unwrap();
     assert_eq!((row.kind.as_str(), row.min_lng, row.max_lat), ("area", x, y + d));
 
     // Refused with a reason for each field, and nothing stored.
     let far = json!({ "type": "Point", "coordinates": [110.4, -7.8] }).to_string();
-    let refused = problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD"), Some(&far)).await.unwrap());
+    let refused = problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD"), Some(&far)).await);
     assert!(refused.iter().any(|(f, m)| f == "geometry" && m.contains("di luar wilayah desa")), "{refused:?}");
     let bow_tie =
         json!({ "type": "Polygon", "coordinates": [[[x, y], [x + d, y + d], [x + d, y], [x, y + d], [x, y]]] });
-    let refused = problems(
-        service::save(&app.db, &v, &o, None, &fields("kasino", "x"), Some(&bow_tie.to_string())).await.unwrap(),
-    );
+    let refused =
+        problems(service::save(&app.db, &v, &o, None, &fields("kasino", "x"), Some(&bow_tie.to_string())).await);
     let fields_refused: Vec<&str> = refused.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(fields_refused, ["category", "name", "geometry"], "{refused:?}");
     assert!(refused[2].1.contains("berpotongan"));
-    let missing =
-        problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 2"), None).await.unwrap());
+    let missing = problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 2"), None).await);
     assert_eq!(missing[0].0, "geometry");
-    let broken =
-        problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 2"), Some("{nope")).await.unwrap());
+    let broken = problems(service::save(&app.db, &v, &o, None, &fields("sekolah", "SD Negeri 2"), Some("{nope")).await);
     assert_eq!(broken[0].1, "Geometri bukan GeoJSON yang sah.");
     assert_eq!(map_feature::Entity::find().count(&app.db).await.unwrap(), 2);
 
     // Changing the fields keeps the geometry; another village's official cannot touch it.
-    id(service::save(&app.db, &v, &o, Some(school), &fields("sekolah", "SD Negeri Kramatwatu 1"), None).await.unwrap());
+    service::save(&app.db, &v, &o, Some(school), &fields("sekolah", "SD Negeri Kramatwatu 1"), None).await.unwrap();
     let row = map_feature::Entity::find_by_id(school).one(&app.db).await.unwrap().unwrap();
     assert_eq!((row.name.as_str(), row.kind.as_str()), ("SD Negeri Kramatwatu 1", "point"));
     let theirs = service::save(&app.db, &other, &o2, Some(school), &fields("sekolah", "Diambil"), None).await;
@@ -172,7 +162,7 @@ async fn layers_are_served_by_bounding_box_with_trimmed_coordinates(backend: Bac
     let east = [x0 + (x1 - x0) * 0.9, (y0 + y1) / 2.0];
     for (name, at) in [("SD Barat", west), ("SD Timur", east)] {
         let point = json!({ "type": "Point", "coordinates": at }).to_string();
-        id(service::save(&app.db, &v, &o, None, &fields("sekolah", name), Some(&point)).await.unwrap());
+        service::save(&app.db, &v, &o, None, &fields("sekolah", name), Some(&point)).await.unwrap();
     }
     let base = format!("/api/map/{}/lapisan", v.slug);
 

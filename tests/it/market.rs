@@ -6,7 +6,7 @@
 use crate::common;
 
 use chrono::Utc;
-use common::{Backend, TestApp, png};
+use common::{Backend, Refusal, TestApp, png};
 use digdaya::access::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, product_photo, resident, village};
@@ -92,10 +92,9 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     let files = Storage::new(tempfile_dir());
     let (siti, _) = sellers(&app, &v, 1).await.remove(0);
 
-    let shop = service::open_shop(&app.db, &v, &siti, &shop_input("Warung Bu Siti"), None).await.unwrap().unwrap();
+    let shop = service::open_shop(&app.db, &v, &siti, &shop_input("Warung Bu Siti"), None).await.unwrap();
     let keripik = service::save_product(&app.db, &v, &siti, shop, None, &product_input("Keripik singkong", "15.000"))
         .await
-        .unwrap()
         .unwrap();
     let photo = service::add_photo(&app.db, &files, &v, &siti, keripik, &png(900, 600)).await.unwrap();
     let here = Region::Village(v.id);
@@ -121,7 +120,7 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     assert!(matches!(refuse, Err(AppError::Invalid(_))));
     let to = service::moderate(&app.db, &v, &o, shop, Moderation::Refuse, "Foto produk belum ada harganya.").await;
     assert_eq!(to.unwrap(), ShopStatus::Ditolak);
-    service::update_shop(&app.db, &v, &siti, shop, &shop_input("Warung Bu Siti")).await.unwrap().unwrap();
+    service::update_shop(&app.db, &v, &siti, shop, &shop_input("Warung Bu Siti")).await.unwrap();
     assert!(matches!(
         service::moderate(&app.db, &v, &o, shop, Moderation::Hide, "Tidak berlaku di sini.").await,
         Err(AppError::Invalid(_))
@@ -150,7 +149,7 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     // On the village map once it has a place (name, category and its page; no owner, no number).
     let (lat, lng) = (v.center_lat.unwrap_or(-6.05), v.center_lng.unwrap_or(106.1));
     let placed = ShopInput { lat: Some(lat), lng: Some(lng), ..shop_input("Warung Bu Siti") };
-    service::update_shop(&app.db, &v, &siti, shop, &placed).await.unwrap().unwrap();
+    service::update_shop(&app.db, &v, &siti, shop, &placed).await.unwrap();
     let layer = |v: village::Model| {
         let db = &app.db;
         async move { service::sellers_layer(db, &v, None, |id| format!("/desa/pasar/toko/{id}")).await.unwrap() }
@@ -196,21 +195,16 @@ async fn shops_are_moderated_and_only_approved_products_are_public(backend: Back
     let by_official = Seller::Official(o.clone());
     let unknown = service::open_shop(&app.db, &v, &by_official, &shop_input("Toko Tani"), Some("3604051234567890"))
         .await
-        .unwrap()
-        .unwrap_err();
+        .refused();
     assert_eq!(unknown[0].field, "nik");
-    let tani = service::open_shop(&app.db, &v, &by_official, &shop_input("Toko Tani"), Some(&budi.nik))
-        .await
-        .unwrap()
-        .unwrap();
+    let tani = service::open_shop(&app.db, &v, &by_official, &shop_input("Toko Tani"), Some(&budi.nik)).await.unwrap();
     service::save_product(&app.db, &v, &by_official, tani, None, &product_input("Beras pandan wangi", "Rp 14.000"))
         .await
-        .unwrap()
         .unwrap();
     assert!(names(&public(query("beras")).await).contains(&"Beras pandan wangi".to_string()));
     // The officials' list: a shop waiting for approval comes first; products counted per shop.
     let (cara, _) = sellers(&app, &v, 3).await.remove(2);
-    let waiting = service::open_shop(&app.db, &v, &cara, &shop_input("Zaitun Cake"), None).await.unwrap().unwrap();
+    let waiting = service::open_shop(&app.db, &v, &cara, &shop_input("Zaitun Cake"), None).await.unwrap();
     let (rows, links) = service::shop_rows(&app.db, &v, None, &Default::default()).await.unwrap();
     assert_eq!((rows[0].id, rows[0].status, links.pages), (waiting, ShopStatus::Menunggu, 1));
     let tani_row = rows.iter().find(|r| r.id == tani).unwrap();
@@ -241,11 +235,9 @@ async fn a_seller_changes_only_their_own_shop_and_products(backend: Backend) {
     let mut people = sellers(&app, &v, 2).await;
     let (ani, _) = people.remove(0);
     let (budi, _) = people.remove(0);
-    let shop = service::open_shop(&app.db, &v, &ani, &shop_input("Kue Ani"), None).await.unwrap().unwrap();
-    let bolu = service::save_product(&app.db, &v, &ani, shop, None, &product_input("Bolu pandan", "25000"))
-        .await
-        .unwrap()
-        .unwrap();
+    let shop = service::open_shop(&app.db, &v, &ani, &shop_input("Kue Ani"), None).await.unwrap();
+    let bolu =
+        service::save_product(&app.db, &v, &ani, shop, None, &product_input("Bolu pandan", "25000")).await.unwrap();
 
     // Budi cannot touch Ani's shop or products: to him they do not exist.
     assert!(not_found(service::update_shop(&app.db, &v, &budi, shop, &shop_input("Punya Budi")).await));
@@ -258,7 +250,7 @@ async fn a_seller_changes_only_their_own_shop_and_products(backend: Backend) {
     assert!(not_found(service::delete_product(&app.db, &files, &v, &budi, bolu).await));
     assert!(not_found(service::add_photo(&app.db, &files, &v, &budi, bolu, &png(100, 100)).await));
     // A product id of his own shop does not reach into hers either.
-    let own = service::open_shop(&app.db, &v, &budi, &shop_input("Bengkel Budi"), None).await.unwrap().unwrap();
+    let own = service::open_shop(&app.db, &v, &budi, &shop_input("Bengkel Budi"), None).await.unwrap();
     assert!(not_found(
         service::save_product(&app.db, &v, &budi, own, Some(bolu), &product_input("Bolu", "1000")).await
     ));
@@ -280,13 +272,10 @@ async fn a_seller_changes_only_their_own_shop_and_products(backend: Backend) {
 
     // Ani changes her product: the price is read as she writes it; bad input says why.
     let saved =
-        service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("Bolu pandan", "Rp 27.500,00"))
-            .await
-            .unwrap();
+        service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("Bolu pandan", "Rp 27.500,00")).await;
     assert_eq!(saved, Ok(bolu));
-    let refused =
-        service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("B", "dua puluh")).await.unwrap();
-    let fields: Vec<String> = refused.unwrap_err().into_iter().map(|p| p.field).collect();
+    let refused = service::save_product(&app.db, &v, &ani, shop, Some(bolu), &product_input("B", "dua puluh")).await;
+    let fields: Vec<String> = refused.refused().into_iter().map(|p| p.field).collect();
     assert_eq!(fields, ["name", "price"]);
 
     // Photos: five at most, checked by content.
@@ -309,14 +298,13 @@ async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
     let v = app.seed("36.04.05.2001", 30, 15, None).await.village;
     let o = Seller::Official(official(&app, &v, "operator.katalog").await);
     let (_, owner) = sellers(&app, &v, 1).await.remove(0);
-    let shop =
-        service::open_shop(&app.db, &v, &o, &shop_input("Dapur Mak Ijah"), Some(&owner.nik)).await.unwrap().unwrap();
+    let shop = service::open_shop(&app.db, &v, &o, &shop_input("Dapur Mak Ijah"), Some(&owner.nik)).await.unwrap();
     let mut craft = shop_input("Anyaman Bambu Sejahtera");
     craft.category = "kerajinan".into();
-    let crafts = service::open_shop(&app.db, &v, &o, &craft, Some(&owner.nik)).await.unwrap().unwrap();
+    let crafts = service::open_shop(&app.db, &v, &o, &craft, Some(&owner.nik)).await.unwrap();
     let add = |shop: i64, input: ProductInput| {
         let (db, v, o) = (&app.db, &v, &o);
-        async move { service::save_product(db, v, o, shop, None, &input).await.unwrap().unwrap() }
+        async move { service::save_product(db, v, o, shop, None, &input).await.unwrap() }
     };
     add(shop, product_input("Nasi uduk", "10.000")).await;
     add(shop, ProductInput { discount_price: "9.000".into(), ..product_input("Lontong sayur", "12.000") }).await;
@@ -378,14 +366,9 @@ async fn the_catalogue_searches_filters_sorts_and_pages(backend: Backend) {
     let other = app.seed("36.04.05.2002", 10, 16, None).await.village;
     let o2 = Seller::Official(official(&app, &other, "operator.tetangga").await);
     let (_, neighbour) = sellers(&app, &other, 1).await.remove(0);
-    let s2 = service::open_shop(&app.db, &other, &o2, &shop_input("Warung Tetangga"), Some(&neighbour.nik))
-        .await
-        .unwrap()
-        .unwrap();
-    service::save_product(&app.db, &other, &o2, s2, None, &product_input("Nasi kuning", "8.000"))
-        .await
-        .unwrap()
-        .unwrap();
+    let s2 =
+        service::open_shop(&app.db, &other, &o2, &shop_input("Warung Tetangga"), Some(&neighbour.nik)).await.unwrap();
+    service::save_product(&app.db, &other, &o2, s2, None, &product_input("Nasi kuning", "8.000")).await.unwrap();
     let kecamatan = Region::Code("36.04.05".into());
     let both = service::catalogue(&app.db, &kecamatan, &query("nasi")).await.unwrap();
     let mut got: Vec<(String, String)> = both.items.iter().map(|p| (p.name.clone(), p.village_slug.clone())).collect();
@@ -428,10 +411,9 @@ async fn photos_go_up_as_forms_and_come_down_only_while_public(backend: Backend)
     let mut people = sellers(&app, &v, 2).await;
     let (seller, owner) = people.remove(0);
     let (_, other) = people.remove(0);
-    let shop = service::open_shop(&app.db, &v, &seller, &shop_input("Warung Foto"), None).await.unwrap().unwrap();
+    let shop = service::open_shop(&app.db, &v, &seller, &shop_input("Warung Foto"), None).await.unwrap();
     let item = service::save_product(&app.db, &v, &seller, shop, None, &product_input("Kopi robusta", "25.000"))
         .await
-        .unwrap()
         .unwrap();
     let sign_in = |r: resident::Model| {
         let db = app.db.clone();

@@ -6,7 +6,7 @@
 use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
-use common::{Backend, TestApp, png};
+use common::{Backend, Refusal, TestApp, png};
 use digdaya::access::guard::Official;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, village};
@@ -51,19 +51,14 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     // 1 December 2026, 08:00 WIB.
     let now = Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap();
 
-    let draft = service::save_article(&app.db, &v, &o, None, &input("Rencana musyawarah", false, ""), now)
-        .await
-        .unwrap()
-        .unwrap();
+    let draft =
+        service::save_article(&app.db, &v, &o, None, &input("Rencana musyawarah", false, ""), now).await.unwrap();
     let scheduled =
         service::save_article(&app.db, &v, &o, None, &input("Jadwal posyandu Desember", true, "2026-12-02T07:00"), now)
             .await
-            .unwrap()
             .unwrap();
-    let published = service::save_article(&app.db, &v, &o, None, &input("Kerja bakti saluran air", true, ""), now)
-        .await
-        .unwrap()
-        .unwrap();
+    let published =
+        service::save_article(&app.db, &v, &o, None, &input("Kerja bakti saluran air", true, ""), now).await.unwrap();
 
     // Now: only the published one is public; the officials see all three, each with its state.
     let (list, pages) = service::published(&app.db, &v, &Default::default(), now).await.unwrap();
@@ -98,7 +93,7 @@ async fn articles_are_drafted_scheduled_and_published(backend: Backend) {
     // Publishing the draft; another village sees none of it.
     let (mut now_public, _) = service::article_input(&app.db, &v, draft).await.unwrap();
     now_public.publish = true;
-    service::save_article(&app.db, &v, &o, Some(draft), &now_public, later).await.unwrap().unwrap();
+    service::save_article(&app.db, &v, &o, Some(draft), &now_public, later).await.unwrap();
     assert!(service::article_page(&app.db, &v, "rencana-musyawarah", later).await.is_ok());
     let other = app.seed("36.04.05.2002", 5, 4, None).await.village;
     assert!(service::published(&app.db, &other, &Default::default(), later).await.unwrap().0.is_empty());
@@ -130,9 +125,7 @@ async fn addresses_are_unique_and_the_html_is_safe(backend: Backend) {
     let now = Utc::now();
     let mut ids = Vec::new();
     for _ in 0..3 {
-        ids.push(
-            service::save_article(&app.db, &v, &o, None, &input("Kerja Bakti!", true, ""), now).await.unwrap().unwrap(),
-        );
+        ids.push(service::save_article(&app.db, &v, &o, None, &input("Kerja Bakti!", true, ""), now).await.unwrap());
     }
     let slugs: Vec<String> =
         service::all_articles(&app.db, &v, now).await.unwrap().into_iter().map(|a| a.slug).collect();
@@ -143,22 +136,19 @@ async fn addresses_are_unique_and_the_html_is_safe(backend: Backend) {
     // A changed title keeps the address; the same title in another village is free.
     let mut changed = input("Kerja bakti diundur sepekan", true, "");
     changed.body = "<script>alert(1)</script>\n\n[klik](javascript:alert(1)) <img src=x onerror=alert(1)>".into();
-    service::save_article(&app.db, &v, &o, Some(ids[0]), &changed, now).await.unwrap().unwrap();
+    service::save_article(&app.db, &v, &o, Some(ids[0]), &changed, now).await.unwrap();
     let page = service::article_page(&app.db, &v, "kerja-bakti", now).await.unwrap();
     assert_eq!(page.title, "Kerja bakti diundur sepekan");
     assert!(!page.html.contains("<script") && !page.html.contains("<img") && !page.html.contains("javascript:"));
     assert!(page.html.contains("&lt;script&gt;"), "{}", page.html);
     let other = app.seed("36.04.05.2002", 5, 6, None).await.village;
     let o2 = official(&app, &other, "sekdes.tetangga").await;
-    let theirs = service::save_article(&app.db, &other, &o2, None, &input("Kerja Bakti!", true, ""), now)
-        .await
-        .unwrap()
-        .unwrap();
+    let theirs =
+        service::save_article(&app.db, &other, &o2, None, &input("Kerja Bakti!", true, ""), now).await.unwrap();
     assert!(service::article_page(&app.db, &other, "kerja-bakti", now).await.is_ok(), "{theirs}");
 
     // What the official must fix comes back by field; nothing is saved.
-    let problems =
-        service::save_article(&app.db, &v, &o, None, &input("", true, "besok pagi"), now).await.unwrap().unwrap_err();
+    let problems = service::save_article(&app.db, &v, &o, None, &input("", true, "besok pagi"), now).await.refused();
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["title", "publish_at"]);
     assert_eq!(service::all_articles(&app.db, &v, now).await.unwrap().len(), 3);
@@ -169,14 +159,10 @@ async fn search_engines_find_the_public_pages_and_articles_only(backend: Backend
     let v = app.seed("36.04.05.2001", 20, 7, None).await.village;
     let o = official(&app, &v, "sekdes.peta-situs").await;
     let now = Utc::now();
-    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now).await.unwrap().unwrap();
-    service::save_article(&app.db, &v, &o, None, &input("Catatan rapat internal", false, ""), now)
-        .await
-        .unwrap()
-        .unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now).await.unwrap();
+    service::save_article(&app.db, &v, &o, None, &input("Catatan rapat internal", false, ""), now).await.unwrap();
     service::save_article(&app.db, &v, &o, None, &input("Lomba tujuh belasan", true, "2099-08-17T08:00"), now)
         .await
-        .unwrap()
         .unwrap();
 
     digdaya::market::service::seed_demo_market(&app.db, &v).await.unwrap();
@@ -236,8 +222,7 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
         session::start_official(&app.db, &row, &Client::default(), Utc::now()).await.unwrap()
     );
     let now = Utc::now();
-    let id =
-        service::save_article(&app.db, &v, &o, None, &input("Jembatan baru", false, ""), now).await.unwrap().unwrap();
+    let id = service::save_article(&app.db, &v, &o, None, &input("Jembatan baru", false, ""), now).await.unwrap();
     let path = format!("/api/portal/{}/sampul/{id}", v.slug);
 
     // Officials upload; a lying file is refused with the reason; nobody else may.
@@ -257,7 +242,7 @@ async fn a_cover_goes_up_as_a_form_and_comes_down_only_while_public(backend: Bac
     let (mut published, cover) = service::article_input(&app.db, &v, id).await.unwrap();
     assert_eq!(cover.as_deref(), Some(&*format!("{path}?kecil=1")));
     published.publish = true;
-    service::save_article(&app.db, &v, &o, Some(id), &published, Utc::now()).await.unwrap().unwrap();
+    service::save_article(&app.db, &v, &o, Some(id), &published, Utc::now()).await.unwrap();
     let res = app.client.get(&url).send().await.unwrap();
     assert_eq!(
         (res.status().as_u16(), res.headers()["cache-control"].to_str().unwrap()),
@@ -289,12 +274,8 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
     };
     content::save_announcement(&app.db, &v, &o, None, &notice("Pemadaman listrik hari ini", &day(0)), now)
         .await
-        .unwrap()
         .unwrap();
-    content::save_announcement(&app.db, &v, &o, None, &notice("Vaksinasi hewan ternak", &day(19)), now)
-        .await
-        .unwrap()
-        .unwrap();
+    content::save_announcement(&app.db, &v, &o, None, &notice("Vaksinasi hewan ternak", &day(19)), now).await.unwrap();
     let event = |title: &str, day: &str| EventInput {
         title: title.into(),
         day: day.into(),
@@ -302,17 +283,10 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
         place: "Balai desa".into(),
         note: String::new(),
     };
-    content::save_event(&app.db, &v, &o, None, &event("Posyandu balita Desember", &day(4)), now)
-        .await
-        .unwrap()
-        .unwrap();
-    content::save_event(&app.db, &v, &o, None, &event("Musyawarah desa November", &day(-11)), now)
-        .await
-        .unwrap()
-        .unwrap();
+    content::save_event(&app.db, &v, &o, None, &event("Posyandu balita Desember", &day(4)), now).await.unwrap();
+    content::save_event(&app.db, &v, &o, None, &event("Musyawarah desa November", &day(-11)), now).await.unwrap();
     service::save_article(&app.db, &v, &o, None, &input("Panen raya padi", true, ""), now - Duration::minutes(1))
         .await
-        .unwrap()
         .unwrap();
 
     let home = content::home(&app.db, &v, now).await.unwrap();
@@ -335,10 +309,8 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
     let all = content::all_announcements(&app.db, &v, content::today(tomorrow)).await.unwrap();
     assert_eq!(all.iter().filter(|a| !a.current).count(), 1);
     // An announcement cannot end in the past; an event needs a place.
-    let problems = content::save_announcement(&app.db, &v, &o, None, &notice("Sudah lewat sekali", &day(-1)), now)
-        .await
-        .unwrap()
-        .unwrap_err();
+    let problems =
+        content::save_announcement(&app.db, &v, &o, None, &notice("Sudah lewat sekali", &day(-1)), now).await.refused();
     assert_eq!(problems[0].field, "ends_on");
     let problems = content::save_event(
         &app.db,
@@ -349,8 +321,7 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
         now,
     )
     .await
-    .unwrap()
-    .unwrap_err();
+    .refused();
     assert_eq!(problems[0].field, "place");
 
     // Another village sees none of it, and cannot delete it.
@@ -373,7 +344,6 @@ async fn the_home_page_gathers_the_village_and_shows_only_what_is_current(backen
         Utc::now(),
     )
     .await
-    .unwrap()
     .unwrap();
     let (status, page) = app.get("/kramatwatu").await;
     assert_eq!(status, 200);
@@ -417,7 +387,7 @@ async fn the_profile_keeps_its_rules_and_its_people_in_order_within_the_village(
     let o = official(&app, &v, "sekdes.profil").await;
 
     let bad = Profile { email: "kantor desa".into(), phone: "123".into(), ..Profile::default() };
-    let problems = content::save_profile(&app.db, &v, &o, &bad).await.unwrap().unwrap_err();
+    let problems = content::save_profile(&app.db, &v, &o, &bad).await.refused();
     assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["phone", "email"]);
     let good = Profile {
         history: "Desa ini berdiri pada 1901.\n\nNamanya dari keramat di tepi sungai.".into(),
@@ -429,7 +399,7 @@ async fn the_profile_keeps_its_rules_and_its_people_in_order_within_the_village(
         email: "pemdes@kramatwatu.desa.id".into(),
         hero_key: Some("tidak/boleh/dipakai.jpg".into()),
     };
-    content::save_profile(&app.db, &v, &o, &good).await.unwrap().unwrap();
+    content::save_profile(&app.db, &v, &o, &good).await.unwrap();
     let v = digdaya::village::service::find_by_slug(&app.db, "kramatwatu").await.unwrap().unwrap();
     let page = content::profile_page(&app.db, &v).await.unwrap();
     assert_eq!(page.profile.address, "Jl. Raya Serang Km 10");
@@ -437,18 +407,14 @@ async fn the_profile_keeps_its_rules_and_its_people_in_order_within_the_village(
     assert!(!v.settings.contains("tidak/boleh"), "the form cannot set the photo's key");
 
     let person = |name: &str, title: &str| PersonInput { name: name.into(), title: title.into() };
-    let kades =
-        content::save_person(&app.db, &v, &o, None, &person("H. Ahmad Fauzi", "Kepala Desa")).await.unwrap().unwrap();
-    let sekdes =
-        content::save_person(&app.db, &v, &o, None, &person("Siti Aminah", "Sekretaris Desa")).await.unwrap().unwrap();
-    let kaur =
-        content::save_person(&app.db, &v, &o, None, &person("Budi Santoso", "Kaur Keuangan")).await.unwrap().unwrap();
+    let kades = content::save_person(&app.db, &v, &o, None, &person("H. Ahmad Fauzi", "Kepala Desa")).await.unwrap();
+    let sekdes = content::save_person(&app.db, &v, &o, None, &person("Siti Aminah", "Sekretaris Desa")).await.unwrap();
+    let kaur = content::save_person(&app.db, &v, &o, None, &person("Budi Santoso", "Kaur Keuangan")).await.unwrap();
     content::move_person(&app.db, &v, &o, kaur, true).await.unwrap();
     content::move_person(&app.db, &v, &o, kades, true).await.unwrap(); // already first: stays
     let order: Vec<i64> = content::people(&app.db, &v).await.unwrap().into_iter().map(|p| p.id).collect();
     assert_eq!(order, [kades, kaur, sekdes]);
-    let problems =
-        content::save_person(&app.db, &v, &o, Some(sekdes), &person("", "Sekdes")).await.unwrap().unwrap_err();
+    let problems = content::save_person(&app.db, &v, &o, Some(sekdes), &person("", "Sekdes")).await.refused();
     assert_eq!(problems[0].field, "name");
 
     // Another village's official reaches none of these people.
@@ -513,8 +479,8 @@ async fn the_budget_adds_up_by_year_and_bad_amounts_save_nothing(backend: Backen
             ("pengeluaran.penyertaan_modal", "25.000.000", "0"),
         ],
     );
-    content::save_budget(&app.db, &v, &o, &y2025, now).await.unwrap().unwrap();
-    content::save_budget(&app.db, &v, &o, &y2026, now).await.unwrap().unwrap();
+    content::save_budget(&app.db, &v, &o, &y2025, now).await.unwrap();
+    content::save_budget(&app.db, &v, &o, &y2026, now).await.unwrap();
 
     let page = content::budget_page(&app.db, &v, None).await.unwrap();
     assert_eq!(page.years, [2026, 2025], "the latest year first");
@@ -535,17 +501,16 @@ async fn the_budget_adds_up_by_year_and_bad_amounts_save_nothing(backend: Backen
 
     // Saving a year again replaces it; a bad amount saves nothing and names the line.
     let bad = budget(2026, &[("pendapatan.dana_desa", "1,5 miliar", ""), ("belanja.pembangunan", "-3", "")]);
-    let problems = content::save_budget(&app.db, &v, &o, &bad, now).await.unwrap().unwrap_err();
+    let problems = content::save_budget(&app.db, &v, &o, &bad, now).await.refused();
     assert_eq!(
         problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(),
         ["pendapatan.dana_desa.rencana", "belanja.pembangunan.rencana"]
     );
     assert_eq!(content::budget_of(&app.db, &v, 2026).await.unwrap().planned.pendapatan, 1_400_000_000);
-    let too_late = content::save_budget(&app.db, &v, &o, &budget(2028, &[]), now).await.unwrap().unwrap_err();
+    let too_late = content::save_budget(&app.db, &v, &o, &budget(2028, &[]), now).await.refused();
     assert_eq!(too_late[0].field, "year");
     content::save_budget(&app.db, &v, &o, &budget(2025, &[("pendapatan.dana_desa", "950.000.000", "")]), now)
         .await
-        .unwrap()
         .unwrap();
     let b2025 = content::budget_page(&app.db, &v, Some(2025)).await.unwrap().budget.unwrap();
     assert_eq!((b2025.planned.pendapatan, b2025.planned.belanja), (950_000_000, 0), "replaced, not added to");
@@ -609,7 +574,6 @@ async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) 
         &PersonInput { name: "Siti Aminah".into(), title: "Sekretaris Desa".into() },
     )
     .await
-    .unwrap()
     .unwrap();
     let path = format!("/api/portal/kramatwatu/perangkat/{id}");
     let (status, back) = upload(&app, &path, &cookie, png(600, 800)).await;
@@ -621,11 +585,8 @@ async fn home_and_people_photos_go_up_as_forms_and_are_public(backend: Backend) 
     assert_eq!(app.get("/api/portal/kramatwatu/perangkat/999999").await.0, 404);
 
     // The gallery: an album, a photo with its caption through the market's pipeline, public.
-    let album = content::save_album(&app.db, &v, &o, None, "Peringatan HUT RI", Utc::now()).await.unwrap().unwrap();
-    assert_eq!(
-        content::save_album(&app.db, &v, &o, None, "  ", Utc::now()).await.unwrap().unwrap_err()[0].field,
-        "title"
-    );
+    let album = content::save_album(&app.db, &v, &o, None, "Peringatan HUT RI", Utc::now()).await.unwrap();
+    assert_eq!(content::save_album(&app.db, &v, &o, None, "  ", Utc::now()).await.refused()[0].field, "title");
     let form = reqwest::multipart::Form::new()
         .text("keterangan", "Lomba  balap karung")
         .part("foto", reqwest::multipart::Part::bytes(png(1600, 1200)).file_name("lomba.png"));

@@ -43,7 +43,7 @@ async fn a_regional_officer_sees_figures_of_the_region_only(backend: Backend) {
                 village_id: Set(v.id),
                 type_id: Set(kind.id),
                 resident_id: Set(person.id),
-                status: Set("siap".into()),
+                status: Set(digdaya::kit::letter::Status::Siap),
                 field_values: Set("{}".into()),
                 online: Set(true),
                 seq: Set(Some(i + 1)),
@@ -66,7 +66,11 @@ async fn a_regional_officer_sees_figures_of_the_region_only(backend: Backend) {
             category: Set("Jalan rusak".into()),
             body: Set("Jalan berlubang di dekat sekolah.".into()),
             place: Set("Desa Kramatwatu".into()),
-            status: Set(if closed.is_some() { "selesai" } else { "baru" }.into()),
+            status: Set(if closed.is_some() {
+                digdaya::kit::complaint::Status::Selesai
+            } else {
+                digdaya::kit::complaint::Status::Baru
+            }),
             reporter_name: Set("Pelapor Rahasia".into()),
             access_token: Set(token.into()),
             created_at: Set(now - Duration::days(3)),
@@ -89,7 +93,7 @@ async fn a_regional_officer_sees_figures_of_the_region_only(backend: Backend) {
         whatsapp: Set("6281234567890".into()),
         address: Set("Kp. Uji".into()),
         hours: Set(String::new()),
-        status: Set("aktif".into()),
+        status: Set(digdaya::kit::shop::ShopStatus::Aktif),
         moderation_note: Set(String::new()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -107,7 +111,7 @@ async fn a_regional_officer_sees_figures_of_the_region_only(backend: Backend) {
             category: Set("makanan".into()),
             price: Set(15_000),
             unit: Set("bungkus".into()),
-            availability: Set("tersedia".into()),
+            availability: Set(digdaya::kit::shop::Availability::Tersedia),
             hidden: Set(hidden),
             hidden_reason: Set(String::new()),
             created_at: Set(now),

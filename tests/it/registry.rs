@@ -10,6 +10,7 @@ use digdaya::access::guard::Official;
 use digdaya::access::session;
 use digdaya::auth::{model::Role, service::create_official};
 use digdaya::db::entities::{audit_entry, import_upload, population_event, resident, village};
+use digdaya::error::AppError;
 use digdaya::population::export::{self, Format};
 use digdaya::population::import::{self, Importer};
 use digdaya::population::model::{EventInput, ResidentFilter, ResidentForm, SaveOutcome};
@@ -531,11 +532,11 @@ async fn a_living_nik_is_unique_in_the_deployment(backend: Backend) {
         ..Default::default()
     };
     // A's officials learn who holds it; B's only that it is taken.
-    let in_a = registry::save(&app.db, a.id, &oa, None, &form, None).await.unwrap();
-    let SaveOutcome::Invalid(errors) = in_a else { panic!("{in_a:?}") };
+    let in_a = registry::save(&app.db, a.id, &oa, None, &form, None).await;
+    let Err(AppError::Refused(errors)) = in_a else { panic!("{in_a:?}") };
     assert_eq!(errors[0].message, format!("NIK ini sudah terdaftar atas nama {} di desa ini.", someone.name));
-    let in_b = registry::save(&app.db, b.id, &ob, None, &form, None).await.unwrap();
-    let SaveOutcome::Invalid(errors) = in_b else { panic!("{in_b:?}") };
+    let in_b = registry::save(&app.db, b.id, &ob, None, &form, None).await;
+    let Err(AppError::Refused(errors)) = in_b else { panic!("{in_b:?}") };
     assert!(errors[0].message.starts_with("NIK ini sudah terdaftar sebagai penduduk hidup di desa lain."));
 
     // A NIK that disagrees with the birth date needs a reason, which the history keeps.

@@ -347,7 +347,7 @@ async fn large_photos_are_decoded_off_the_async_runtime(backend: Backend) {
         .unwrap();
     let by = digdaya::letters::service::By::Resident { id: me.id, name: me.name.clone() };
     let values = [("keperluan".to_string(), "bank".to_string())].into();
-    let id = digdaya::letters::service::create_request(&app.db, &v, &by, me.id, t.id, &values).await.unwrap().unwrap();
+    let id = digdaya::letters::service::create_request(&app.db, &v, &by, me.id, t.id, &values).await.unwrap();
     let _ = letter_request::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
     // A 39-megapixel PNG of one colour: a small file, a large picture.
     let mut big = Vec::new();

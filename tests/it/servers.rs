@@ -219,7 +219,7 @@ async fn letters_to_sign(db: &sea_orm::DatabaseConnection, n: usize) -> (Vec<i64
     let mut ids = Vec::new();
     for p in people.iter().take(n) {
         let values = [("keperluan".to_string(), "administrasi bank".to_string())].into_iter().collect();
-        ids.push(service::create_request(db, &v, &by, p.id, kind.id, &values).await.unwrap().unwrap());
+        ids.push(service::create_request(db, &v, &by, p.id, kind.id, &values).await.unwrap());
     }
     (ids, before)
 }

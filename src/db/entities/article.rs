@@ -13,7 +13,7 @@ pub struct Model {
     pub body: String,
     pub body_html: String,
     pub excerpt: String,
-    pub status: String,
+    pub status: crate::kit::article::Publication,
     pub publish_at: DateTimeUtc,
     pub cover_key: Option<String>,
     pub cover_thumb_key: Option<String>,

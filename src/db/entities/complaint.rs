@@ -15,7 +15,7 @@ pub struct Model {
     pub area_id: Option<i64>,
     /// The place as people say it ("Dusun Krajan, RW 002, RT 003").
     pub place: String,
-    pub status: String,
+    pub status: crate::kit::complaint::Status,
     pub resident_id: Option<i64>,
     pub reporter_name: String,
     pub reporter_phone: Option<String>,

@@ -12,7 +12,7 @@ pub struct Model {
     pub author_name: String,
     pub body: String,
     /// The status the report moved to with this message.
-    pub status: Option<String>,
+    pub status: Option<crate::kit::complaint::Status>,
     pub created_at: DateTimeUtc,
 }
 

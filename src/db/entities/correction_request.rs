@@ -10,7 +10,7 @@ pub struct Model {
     pub resident_id: i64,
     pub message: String,
     /// baru, selesai, ditolak
-    pub status: String,
+    pub status: crate::kit::resident::CorrectionStatus,
     pub response: Option<String>,
     pub resolved_by: Option<i64>,
     pub resolved_by_name: Option<String>,

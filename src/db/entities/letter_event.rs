@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub village_id: i64,
     pub request_id: i64,
-    pub status: String,
+    pub status: crate::kit::letter::Status,
     pub note: Option<String>,
     pub actor_name: String,
     pub created_at: DateTimeUtc,

@@ -9,8 +9,7 @@ pub struct Model {
     pub village_id: i64,
     pub type_id: i64,
     pub resident_id: i64,
-    /// `letters::status::Status::as_str`.
-    pub status: String,
+    pub status: crate::kit::letter::Status,
     /// JSON object of the type's field values.
     pub field_values: String,
     pub online: bool,

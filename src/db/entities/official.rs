@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub name: String,
-    pub role: String,
+    pub role: crate::kit::caller::Role,
     pub password_hash: String,
     pub active: bool,
     pub created_at: DateTimeUtc,

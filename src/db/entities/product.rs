@@ -14,7 +14,7 @@ pub struct Model {
     pub price: i64,
     pub discount_price: Option<i64>,
     pub unit: String,
-    pub availability: String,
+    pub availability: crate::kit::shop::Availability,
     pub hidden: bool,
     pub hidden_reason: String,
     pub created_at: DateTimeUtc,

@@ -18,7 +18,7 @@ pub struct Model {
     pub document_number: Option<String>,
     pub reason: Option<String>,
     /// `menunggu`, `diterima` or `ditolak`.
-    pub status: String,
+    pub status: crate::kit::resident::MoveStatus,
     pub sent_by_name: String,
     pub created_at: DateTimeUtc,
     pub decided_by: Option<i64>,

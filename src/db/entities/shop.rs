@@ -19,7 +19,7 @@ pub struct Model {
     pub hours: String,
     pub photo_key: Option<String>,
     pub thumb_key: Option<String>,
-    pub status: String,
+    pub status: crate::kit::shop::ShopStatus,
     pub moderation_note: String,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,

@@ -347,3 +347,17 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
     out
 }
+
+/// A form's refusal, read from a service's answer: its problems (anything else fails the test).
+pub trait Refusal {
+    fn refused(self) -> Vec<digdaya::kit::form::Problem>;
+}
+
+impl<T: std::fmt::Debug> Refusal for Result<T, digdaya::error::AppError> {
+    fn refused(self) -> Vec<digdaya::kit::form::Problem> {
+        match self {
+            Err(digdaya::error::AppError::Refused(problems)) => problems,
+            other => panic!("not a refused form: {other:?}"),
+        }
+    }
+}
