@@ -26,6 +26,7 @@ mod m20261129_000018_partner_api;
 mod m20261129_000019_region_officers;
 mod m20261130_000020_village_name_search;
 mod m20261206_000021_trust;
+mod m20261206_000022_village_references;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_region_officers::Migration),
             Box::new(m20261130_000020_village_name_search::Migration),
             Box::new(m20261206_000021_trust::Migration),
+            Box::new(m20261206_000022_village_references::Migration),
         ]
     }
 }

@@ -6,7 +6,11 @@ use crate::common;
 use common::{Backend, TestApp};
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 
-db_tests!(village_id_leads_every_key_of_village_owned_tables, deleting_through_composite_keys_still_cascades);
+db_tests!(
+    village_id_leads_every_key_of_village_owned_tables,
+    every_village_owned_table_references_villages,
+    deleting_through_composite_keys_still_cascades
+);
 
 /// Tables with a non-null `village_id`.
 async fn village_owned(db: &sea_orm::DatabaseConnection) -> Vec<String> {
@@ -88,14 +92,91 @@ async fn village_id_leads_every_key_of_village_owned_tables(backend: Backend) {
     }
 }
 
+/// Every village-owned table has a foreign key to `villages`, or to a village-owned table that
+/// reaches it: no row can name a village that does not exist.
+async fn every_village_owned_table_references_villages(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let db = &app.db;
+    let owned = village_owned(db).await;
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT s.relname || ' ' || d.relname AS v FROM pg_constraint con \
+             JOIN pg_class s ON s.oid = con.conrelid JOIN pg_class d ON d.oid = con.confrelid \
+             JOIN pg_namespace n ON n.oid = s.relnamespace \
+             WHERE con.contype = 'f' AND n.nspname = current_schema()"
+        }
+        _ => {
+            "SELECT m.name || ' ' || f.\"table\" AS v FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'"
+        }
+    };
+    let edges: Vec<(String, String)> = strings(db, sql.to_string())
+        .await
+        .into_iter()
+        .filter_map(|v| v.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())))
+        .collect();
+    let mut reaching = vec!["villages".to_string()];
+    loop {
+        let more: Vec<String> = edges
+            .iter()
+            .filter(|(from, to)| reaching.contains(to) && !reaching.contains(from))
+            .map(|(from, _)| from.clone())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        reaching.extend(more);
+    }
+    let lacking: Vec<_> = owned.iter().filter(|t| !reaching.contains(t)).collect();
+    assert!(lacking.is_empty(), "village-owned tables with no reference to villages: {lacking:?}");
+    for t in ["letter_requests", "letter_types", "complaints", "complaint_messages", "map_features"] {
+        assert!(edges.contains(&(t.to_string(), "villages".to_string())), "{t}: {edges:?}");
+    }
+}
+
+/// How many rows each village-owned table holds for the village `id`.
+async fn rows_of(db: &sea_orm::DatabaseConnection, id: i64) -> Vec<(String, u64)> {
+    let mut counts = Vec::new();
+    for t in village_owned(db).await {
+        let n = strings(db, format!("SELECT CAST(COUNT(*) AS TEXT) AS v FROM {t} WHERE village_id = {id}")).await;
+        counts.push((t, n[0].parse::<u64>().unwrap()));
+    }
+    counts
+}
+
 /// Deleting a family leaves its members (family cleared, SET NULL on one column only), and
-/// deleting a village removes everything it owns, through the composite keys.
+/// deleting a village removes everything it owns, through the composite keys and its letters',
+/// complaints' and map's references.
 async fn deleting_through_composite_keys_still_cascades(backend: Backend) {
     use digdaya::db::entities::{family, resident, village};
     use sea_orm::{ColumnTrait, ModelTrait, PaginatorTrait, QueryFilter};
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2003", 60, 7, None).await.village;
     let db = &app.db;
+    let other = app.seed("36.04.05.2004", 20, 8, None).await.village;
+    for village in [&v, &other] {
+        let officials = digdaya::auth::service::create_demo_officials(db, village).await.unwrap();
+        let as_official = |role: digdaya::kit::caller::Role| {
+            let o = officials.iter().find(|o| o.role == role).unwrap();
+            digdaya::kit::caller::Official {
+                id: o.id,
+                village_id: o.village_id,
+                name: o.name.clone(),
+                role,
+                session_id: String::new(),
+            }
+        };
+        use digdaya::kit::caller::Role;
+        let (operator, kades) = (as_official(Role::Operator), as_official(Role::Kades));
+        digdaya::letters::service::seed_demo_letters(db, village, &operator, &kades, "http://localhost").await.unwrap();
+        digdaya::complaints::service::seed_demo_complaints(db, village).await.unwrap();
+        digdaya::map::service::seed_demo_features(db, village).await.unwrap();
+    }
+    let before = rows_of(db, v.id).await;
+    for t in ["letter_requests", "letter_types", "letter_events", "village_keys", "complaints", "map_features"] {
+        assert!(before.iter().any(|(name, n)| name == t && *n > 0), "{t} seeded: {before:?}");
+    }
+    let others_before = rows_of(db, other.id).await;
     let fam = family::Entity::find().filter(family::Column::VillageId.eq(v.id)).one(db).await.unwrap().unwrap();
     let members = resident::Entity::find().filter(resident::Column::FamilyId.eq(fam.id)).count(db).await.unwrap();
     assert!(members > 0);
@@ -110,4 +191,7 @@ async fn deleting_through_composite_keys_still_cascades(backend: Backend) {
 
     village::Entity::delete_by_id(v.id).exec(db).await.unwrap();
     assert_eq!(resident::Entity::find().filter(resident::Column::VillageId.eq(v.id)).count(db).await.unwrap(), 0);
+    let left: Vec<_> = rows_of(db, v.id).await.into_iter().filter(|(_, n)| *n > 0).collect();
+    assert!(left.is_empty(), "rows of the deleted village left: {left:?}");
+    assert_eq!(rows_of(db, other.id).await, others_before, "the other village keeps everything");
 }
