@@ -9,7 +9,8 @@ use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 db_tests!(
     village_id_leads_every_key_of_village_owned_tables,
     every_village_owned_table_references_villages,
-    deleting_through_composite_keys_still_cascades
+    deleting_through_composite_keys_still_cascades,
+    migration_22_keeps_what_a_village_already_has
 );
 
 /// Tables with a non-null `village_id`.
@@ -144,6 +145,82 @@ async fn rows_of(db: &sea_orm::DatabaseConnection, id: i64) -> Vec<(String, u64)
     counts
 }
 
+/// The demo letters, reports and map features of `village`, made by its demo officials.
+async fn letters_reports_and_map(db: &sea_orm::DatabaseConnection, village: &digdaya::db::entities::village::Model) {
+    use digdaya::kit::caller::Role;
+    let officials = digdaya::auth::service::create_demo_officials(db, village).await.unwrap();
+    let as_official = |role: Role| {
+        let o = officials.iter().find(|o| o.role == role).unwrap();
+        digdaya::kit::caller::Official {
+            id: o.id,
+            village_id: o.village_id,
+            name: o.name.clone(),
+            role,
+            session_id: String::new(),
+        }
+    };
+    let (operator, kades) = (as_official(Role::Operator), as_official(Role::Kades));
+    digdaya::letters::service::seed_demo_letters(db, village, &operator, &kades, "http://localhost").await.unwrap();
+    digdaya::complaints::service::seed_demo_complaints(db, village).await.unwrap();
+    digdaya::map::service::seed_demo_features(db, village).await.unwrap();
+}
+
+/// Migration 22 on a deployment that already has letters, reports and a map: every row kept,
+/// the references added, and an id a table gave before (then deleted) not given again.
+async fn migration_22_keeps_what_a_village_already_has(backend: Backend) {
+    use digdaya::db::entities::map_feature;
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, QueryOrder, Set};
+    let database = common::TestDb::create(&backend).await;
+    let db = digdaya::db::connect(&database.url).await.unwrap();
+    let before_22 = u32::try_from(Migrator::migrations().len() - 1).unwrap();
+    Migrator::up(&db, Some(before_22)).await.unwrap();
+    let opts = |code: &str, seed| digdaya::population::seed::SeedOptions {
+        code: code.into(),
+        residents: 30,
+        seed,
+        slug: None,
+        host: None,
+    };
+    let v = digdaya::population::seed::seed_demo(&db, &opts("36.04.05.2003", 3)).await.unwrap().village;
+    let other = digdaya::population::seed::seed_demo(&db, &opts("36.04.05.2004", 4)).await.unwrap().village;
+    letters_reports_and_map(&db, &v).await;
+    letters_reports_and_map(&db, &other).await;
+    let newest = map_feature::Entity::find().order_by_desc(map_feature::Column::Id).one(&db).await.unwrap().unwrap();
+    map_feature::Entity::delete_by_id(newest.id).exec(&db).await.unwrap();
+    let before = (rows_of(&db, v.id).await, rows_of(&db, other.id).await);
+    assert!(before.0.iter().any(|(t, n)| t == "letter_requests" && *n > 0), "{before:?}");
+
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!((rows_of(&db, v.id).await, rows_of(&db, other.id).await), before, "every row kept");
+    let added = map_feature::ActiveModel {
+        village_id: Set(v.id),
+        kind: Set("point".into()),
+        category: Set("sekolah".into()),
+        name: Set("SD baru".into()),
+        description: Set(String::new()),
+        geometry: Set(newest.geometry.clone()),
+        min_lng: Set(newest.min_lng),
+        min_lat: Set(newest.min_lat),
+        max_lng: Set(newest.max_lng),
+        max_lat: Set(newest.max_lat),
+        created_at: Set(chrono::Utc::now()),
+        updated_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    assert!(added.id > newest.id, "id {} given again", newest.id);
+    // The reference holds: a village that does not exist cannot own a feature.
+    let orphan =
+        map_feature::ActiveModel { id: sea_orm::NotSet, village_id: Set(v.id + other.id + 1000), ..added.into() };
+    assert!(orphan.insert(&db).await.is_err(), "a feature of no village");
+    digdaya::db::entities::village::Entity::delete_by_id(v.id).exec(&db).await.unwrap();
+    assert!(rows_of(&db, v.id).await.iter().all(|(_, n)| *n == 0));
+    assert_eq!(rows_of(&db, other.id).await, before.1);
+}
+
 /// Deleting a family leaves its members (family cleared, SET NULL on one column only), and
 /// deleting a village removes everything it owns, through the composite keys and its letters',
 /// complaints' and map's references.
@@ -155,22 +232,7 @@ async fn deleting_through_composite_keys_still_cascades(backend: Backend) {
     let db = &app.db;
     let other = app.seed("36.04.05.2004", 20, 8, None).await.village;
     for village in [&v, &other] {
-        let officials = digdaya::auth::service::create_demo_officials(db, village).await.unwrap();
-        let as_official = |role: digdaya::kit::caller::Role| {
-            let o = officials.iter().find(|o| o.role == role).unwrap();
-            digdaya::kit::caller::Official {
-                id: o.id,
-                village_id: o.village_id,
-                name: o.name.clone(),
-                role,
-                session_id: String::new(),
-            }
-        };
-        use digdaya::kit::caller::Role;
-        let (operator, kades) = (as_official(Role::Operator), as_official(Role::Kades));
-        digdaya::letters::service::seed_demo_letters(db, village, &operator, &kades, "http://localhost").await.unwrap();
-        digdaya::complaints::service::seed_demo_complaints(db, village).await.unwrap();
-        digdaya::map::service::seed_demo_features(db, village).await.unwrap();
+        letters_reports_and_map(db, village).await;
     }
     let before = rows_of(db, v.id).await;
     for t in ["letter_requests", "letter_types", "letter_events", "village_keys", "complaints", "map_features"] {
