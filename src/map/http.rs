@@ -17,7 +17,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{model::category, service};
-use crate::access::guard::{self, InVillage, OfficialOf};
+use crate::access::guard::{self, OfficialOf};
 use crate::error::AppError;
 use crate::geo::feature::parse_bbox;
 use crate::media::Upload;
@@ -45,10 +45,10 @@ pub struct LayerQuery {
 /// is for the village's officials and never cached by a shared cache.
 pub async fn layer(
     State(state): State<AppState>,
-    Path((_, key)): Path<(String, String)>,
+    Path((slug, key)): Path<(String, String)>,
     Query(q): Query<LayerQuery>,
     mode: SiteMode,
-    here: Result<InVillage, AppError>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let bbox = match q.bbox.as_deref().map(parse_bbox) {
         None => None,
@@ -60,8 +60,11 @@ pub async fn layer(
         }
     };
     let result = async {
-        let InVillage { village, user } = here?;
+        let village = crate::village::service::scope(&state.db, &slug).await?;
         if key == service::LAYER_COMPLAINTS {
+            // Only this layer asks who is signed in (a session lookup): the public ones are
+            // fetched several at a time by every map page.
+            let user = guard::signed_in_with(&state.db, guard::token_in(&headers)).await?;
             guard::official_in(user, village.id)?;
             return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
