@@ -70,10 +70,12 @@ $(FRONT): $(SOURCES)
 	@mv target/.front-start $@
 
 # Serve pkg and vendored files precompressed (brotli 11, gzip 9), as a real deployment would;
-# the WASM files first lose the custom sections browsers ignore (.ci/strip-wasm.mjs).
+# the WASM files first lose the custom sections browsers ignore (.ci/strip-wasm.mjs), then every
+# lazily loaded part gets its files in one bundle (.ci/bundle-wasm.mjs).
 precompress:
 	@node .ci/strip-wasm.mjs $(LEPTOS_SITE_ROOT)/pkg/*.wasm
-	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css \
+	@node .ci/bundle-wasm.mjs $(LEPTOS_SITE_ROOT)/pkg
+	@for f in $(LEPTOS_SITE_ROOT)/pkg/*.wasm $(LEPTOS_SITE_ROOT)/pkg/*.bin $(LEPTOS_SITE_ROOT)/pkg/*.js $(LEPTOS_SITE_ROOT)/pkg/*.css \
 	  $(LEPTOS_SITE_ROOT)/vendor/*/*.js $(LEPTOS_SITE_ROOT)/vendor/*/*.css; do \
 	  [ -f "$$f" ] || continue; \
 	  [ "$$f.br" -nt "$$f" ] || brotli -q 11 -f -k "$$f"; \
@@ -126,6 +128,7 @@ bench: setup build
 	cargo run --release --quiet --no-default-features --features ssr --example market -- postgres
 	bench/market-wire.sh
 	bench/pwa.sh
+	bench/pages.sh
 	bench/trust.sh
 	bench/lighthouse.sh
 

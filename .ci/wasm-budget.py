@@ -8,6 +8,9 @@
    module", BENCHMARKS.md, issue 7), every page's constants stay in main and it grows by tens of
    KB without warning. Normally the pages' constants go to their chunks, so main keeps well under
    half of the linked module's data; at more than 60 % the fallback happened.
+3. Every lazily loaded part arrives in one download (issue 29, .ci/bundle-wasm.mjs): each split
+   point has its bundle, the loader asks for bundles, and no bundle is over 200 KB brotli (a
+   page downloads the main module and its route's bundle).
 """
 
 import os
@@ -15,6 +18,7 @@ import sys
 
 BUDGET = 256_000
 MOST_DATA_SHARE = 0.6
+BUNDLE_BUDGET = 204_800
 
 site = os.environ.get("LEPTOS_SITE_ROOT", "target/site")
 target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/digdaya/target"))
@@ -62,7 +66,42 @@ def main_():
     else:
         print(f"  {linked} not found: the data check needs `make build`")
         failed = True
+    failed |= bundles()
     return 1 if failed else 0
+
+
+def bundles():
+    """Check 3; True when it fails."""
+    import json
+
+    pkg = os.path.join(site, "pkg")
+    loaders = [f for f in os.listdir(pkg) if f.startswith("__wasm_split.") and f.endswith(".js")]
+    if not loaders:
+        print("no split loader: not a --split build")
+        return True
+    with open(os.path.join(pkg, loaders[0]), encoding="utf-8") as f:
+        if "function __bundled(" not in f.read():
+            print(f"  {loaders[0]} does not load bundles: run `make precompress`")
+            return True
+    with open(os.path.join(pkg, "wasm-bundles.json"), encoding="utf-8") as f:
+        table = json.load(f)
+    failed = False
+    sizes = []
+    for split, file in table.items():
+        path = os.path.join(pkg, file + ".br")
+        if not os.path.exists(path):
+            print(f"  {split}: {file}.br missing")
+            failed = True
+            continue
+        sizes.append((os.path.getsize(path), file))
+    sizes.sort(reverse=True)
+    print(f"bundles: {len(sizes)} for {len(table)} split points; largest " +
+          ", ".join(f"{f} {n:,}" for n, f in sizes[:3]) + f" bytes brotli (budget {BUNDLE_BUDGET:,} each)")
+    for n, f in sizes:
+        if n > BUNDLE_BUDGET:
+            print(f"  {f}: {n:,} bytes brotli, over budget")
+            failed = True
+    return failed
 
 
 if __name__ == "__main__":

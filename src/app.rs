@@ -38,8 +38,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
     // Pages complete as HTML are sent without the WASM: nothing to download but the page.
     #[cfg(feature = "ssr")]
+    // …and so is a form's page shown again after its plain post was refused: it has what was
+    // typed in it, which the browser's render would not have.
     let hydrate = use_context::<http::request::Parts>()
-        .is_none_or(|parts| !complete_as_html(parts.uri.path(), &SiteMode::detect()));
+        .is_none_or(|parts| !complete_as_html(parts.uri.path(), &SiteMode::detect()))
+        && use_context::<crate::kit::form::Submitted>().is_none();
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
     // The build's files under their versioned address, and the app manifest of this page's village.
@@ -55,6 +58,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let (build, manifest) = (String::new(), String::new());
     let css = format!("/v/{build}/{}/digdaya.css", options.site_pkg_dir);
     let root = format!("/v/{build}");
+    if hydrate {
+        provide_context(crate::ui::PkgPrefix(format!("{root}/{}", options.site_pkg_dir)));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="id">

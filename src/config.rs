@@ -20,6 +20,8 @@
 //! | `RUST_LOG`          | `info`                                |
 //! | `DIGDAYA_PAGE_CACHE_SECONDS` | `30` (0: no page cache, see `cache`) |
 //! | `DIGDAYA_PAGE_CACHE_MB`      | `64`                         |
+//! | `DIGDAYA_REQUEST_SECONDS`    | `30`: the server's work on one request, after its body arrived (1–600) |
+//! | `DIGDAYA_UPLOAD_IDLE_SECONDS`| `20`: the longest pause while a request's body arrives (1–600) |
 //!
 //! With `DIGDAYA_S3_BUCKET` set, uploaded files go to that bucket of an S3-compatible store
 //! instead of the disk: `DIGDAYA_S3_ENDPOINT` (e.g. `https://s3.example.id`),
@@ -65,6 +67,25 @@ pub struct Config {
     /// How long the page cache keeps a public answer (zero: no page cache).
     pub page_cache_ttl: Duration,
     pub page_cache_bytes: usize,
+    pub deadlines: Deadlines,
+}
+
+/// How long a request may take (`edges::deadline`). An upload on a slow link takes as long as
+/// it keeps moving: what is limited is a pause in its body and the work after it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    /// The server's work on a request, counted from when its body has arrived.
+    pub work: Duration,
+    /// The longest pause while a request's body arrives.
+    pub idle: Duration,
+    /// A request in all, whatever it does (a 30 MB outbox batch at 250 kbit/s takes 16 min).
+    pub longest: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Self { work: Duration::from_secs(30), idle: Duration::from_secs(20), longest: Duration::from_secs(30 * 60) }
+    }
 }
 
 /// The database pool, when set; `db::connect` picks each backend's default otherwise.
@@ -267,6 +288,13 @@ impl Config {
         let page_cache_seconds =
             number("DIGDAYA_PAGE_CACHE_SECONDS", 0..=86_400, "a whole number of seconds (0 turns the page cache off)")?;
         let page_cache_mb = number("DIGDAYA_PAGE_CACHE_MB", 0..=1 << 20, "a whole number of megabytes")?;
+        let seconds = "a whole number of seconds from 1 to 600";
+        let defaults = Deadlines::default();
+        let deadlines = Deadlines {
+            work: number("DIGDAYA_REQUEST_SECONDS", 1..=600, seconds)?.map_or(defaults.work, Duration::from_secs),
+            idle: number("DIGDAYA_UPLOAD_IDLE_SECONDS", 1..=600, seconds)?.map_or(defaults.idle, Duration::from_secs),
+            ..defaults
+        };
         Ok(Self {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             database,
@@ -282,6 +310,7 @@ impl Config {
             api_rate_limit,
             page_cache_ttl: Duration::from_secs(page_cache_seconds.unwrap_or(30)),
             page_cache_bytes: usize::try_from(page_cache_mb.unwrap_or(64)).unwrap_or(usize::MAX >> 21) << 20,
+            deadlines,
         })
     }
 
@@ -327,6 +356,8 @@ mod tests {
         assert_eq!(c.tiles.origin().as_deref(), Some("https://tile.openstreetmap.org"));
         assert!(c.public_url.is_none() && c.secret_key.is_none());
         assert!(c.trusted_proxies.contains("127.0.0.1".parse().unwrap()));
+        assert_eq!(c.deadlines, Deadlines::default());
+        assert_eq!(c.deadlines.work, Duration::from_secs(30));
     }
 
     #[test]
@@ -337,8 +368,12 @@ mod tests {
             ("DIGDAYA_TILE_URL", "none"),
             ("DIGDAYA_DATA_DIR", "/srv/digdaya/"),
             ("DATABASE_STATEMENT_TIMEOUT", "20"),
+            ("DIGDAYA_REQUEST_SECONDS", "45"),
+            ("DIGDAYA_UPLOAD_IDLE_SECONDS", "10"),
         ])
         .unwrap();
+        assert_eq!(c.deadlines.work, Duration::from_secs(45));
+        assert_eq!(c.deadlines.idle, Duration::from_secs(10));
         assert_eq!(c.public_url.as_deref(), Some("https://desa.example"));
         assert_eq!(c.api_rate_limit, 50);
         assert_eq!(c.tiles.url, "");
@@ -359,6 +394,8 @@ mod tests {
             ("DIGDAYA_SECRET_KEY", "pendek"),
             ("DIGDAYA_TRUSTED_PROXIES", "10.0.0.0/99"),
             ("LEPTOS_SITE_ADDR", "localhost"),
+            ("DIGDAYA_REQUEST_SECONDS", "0"),
+            ("DIGDAYA_UPLOAD_IDLE_SECONDS", "setengah"),
         ] {
             let message = with(&[(name, value)]).unwrap_err().to_string();
             assert!(message.contains(name) && !message.contains('\n'), "{name}={value}: {message}");

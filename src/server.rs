@@ -34,6 +34,7 @@ use crate::state::RequestScope;
 
 /// The whole application router.
 pub fn router(state: AppState, pages: PageCache) -> Router {
+    crate::web::install_page_renderer(render_page);
     pages.reads(crate::slices::reads());
     let options = state.leptos_options.clone();
     // Register the routes of both site modes: path-based villages and host-bound villages.
@@ -100,11 +101,9 @@ pub fn router(state: AppState, pages: PageCache) -> Router {
     .layer(middleware::from_fn(crate::edges::edges))
     .layer(middleware::from_fn_with_state((state.clone(), pages.clone()), resolve_site_mode))
     .layer(middleware::from_fn(refuse_cross_site))
-    // No request may hang a connection: after 30 s the client gets a 503 and the work is dropped.
-    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        StatusCode::SERVICE_UNAVAILABLE,
-        Duration::from_secs(30),
-    ))
+    // No request may hang a connection: a body that stops moving, work that takes longer than
+    // `DIGDAYA_REQUEST_SECONDS` after the body arrived, or 30 min in all end in a 503.
+    .layer(middleware::from_fn_with_state(state.config.deadlines, crate::edges::deadline))
     // Answers made per request are gzipped (level 4): a brotli encoder's set-up costs more than
     // the whole page (985 against 1,295 req/s under the load test) for ~5 % fewer bytes on
     // pages of 2-5 KB compressed. Static files are precompressed with brotli 11 by the build and
@@ -124,6 +123,24 @@ pub fn router(state: AppState, pages: PageCache) -> Router {
     // logged one line each.
     .layer(tower_http::trace::TraceLayer::new_for_http().on_failure(()))
     .with_state(state)
+}
+
+/// A page of the app for `req` (a GET) with `submitted` in its context: how a slice's handler
+/// shows a form posted without the WASM again (`web::form_again`).
+fn render_page(
+    state: AppState,
+    req: axum::extract::Request,
+    submitted: crate::kit::form::Submitted,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>> {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(submitted.clone());
+        },
+        move || shell(options.clone()),
+    );
+    Box::pin(async move { render(req).await.into_response() })
 }
 
 /// The top-level entries of the site root other than the pkg folder.

@@ -213,6 +213,41 @@ pub fn problem_of(problems: &[crate::kit::form::Problem], field: &str) -> Option
     problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
 }
 
+/// What the refused plain post of this page's form sent (`kit::form::Submitted`): only on the
+/// server, when the form's handler renders its page again (such a page does not hydrate).
+pub fn submitted() -> Option<crate::kit::form::Submitted> {
+    #[cfg(feature = "ssr")]
+    return use_context::<crate::kit::form::Submitted>();
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
+/// What was typed into `field` before the plain post was refused (empty otherwise).
+pub fn typed(field: &str) -> String {
+    submitted().map(|s| s.value(field)).unwrap_or_default()
+}
+
+/// The hidden fields of a form that also posts without the WASM to the outbox's plain form
+/// endpoint (`/api/outbox/{slug}/formulir`): what it is and the page to show it again on.
+pub fn plain_post_fields(kind: &'static str) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let page = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    view! {
+        <input type="hidden" name="jenis" value=kind/>
+        <input type="hidden" name="kembali" value=page/>
+    }
+}
+
+/// What was wrong with a refused plain post as a whole (not one field), if anything.
+pub fn submitted_message() -> impl IntoView {
+    submitted().and_then(|s| s.message).map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+}
+
+/// [`plain_post_fields`] and [`submitted_message`]: for a page with one such form.
+pub fn plain_post(kind: &'static str) -> impl IntoView {
+    (plain_post_fields(kind), submitted_message())
+}
+
 /// The problem of `field` under its input, while there is one.
 pub fn field_problem(
     problems: RwSignal<Vec<crate::kit::form::Problem>>,
@@ -246,6 +281,8 @@ pub fn today_wib() -> chrono::NaiveDate {
 /// when the route matches, before its code has arrived: the browser then creates them in the
 /// same order as the server did, which keeps hydration of a page loaded directly on this route
 /// in step with the server's HTML.
+///
+/// The page's HTML preloads the one bundle that holds the route's code (see [`bundle_preload`]).
 macro_rules! lazy_page {
     ($vis:vis $name:ident => $page:path) => {
         $vis struct $name;
@@ -257,7 +294,10 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> ::leptos::prelude::AnyView {
-                ::leptos::prelude::IntoAny::into_any($page())
+                ::leptos::prelude::IntoAny::into_any((
+                    $crate::ui::bundle_preload(stringify!($name)),
+                    $page(),
+                ))
             }
         }
     };
@@ -271,9 +311,55 @@ macro_rules! lazy_page {
             }
 
             fn view(this: Self) -> ::leptos::prelude::AnyView {
-                ::leptos::prelude::IntoAny::into_any($page(this.0))
+                ::leptos::prelude::IntoAny::into_any((
+                    $crate::ui::bundle_preload(stringify!($name)),
+                    $page(this.0),
+                ))
             }
         }
     };
+}
+
+/// Where the build's files are served (`/v/{build}/pkg`). The shell provides it on the server
+/// when the page will hydrate (a page complete as HTML loads no WASM, so it preloads none).
+#[derive(Debug, Clone)]
+pub struct PkgPrefix(pub String);
+
+/// The file that holds every WASM module a lazy route's view needs (`.ci/bundle-wasm.mjs`
+/// names it after the view that `#[lazy_route]` makes: `Letters` → `bundle_letters_view.bin`).
+pub fn bundle_file(route: &str) -> String {
+    let mut snake = String::new();
+    for (i, c) in route.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    format!("bundle_{snake}_view.bin")
+}
+
+/// A preload link for the bundle of the lazy route `route`, so that the page's HTML starts its
+/// download beside the main module's: without it the browser learns of it only once the main
+/// module runs. Rendered on the server and claimed when the page hydrates; a later navigation
+/// inside the app loads the bundle itself (a link added then would only fetch it twice).
+pub fn bundle_preload(route: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let prefix = use_context::<PkgPrefix>().map(|p| p.0);
+    #[cfg(not(feature = "ssr"))]
+    let prefix = Owner::current_shared_context().is_some_and(|c| c.during_hydration()).then(|| {
+        // The stylesheet is served from the same folder (`app::shell`).
+        let href = document().get_element_by_id("leptos").and_then(|l| l.get_attribute("href"));
+        href.and_then(|h| h.rsplit_once('/').map(|(dir, _)| dir.to_string())).unwrap_or_default()
+    });
+    prefix.map(|prefix| {
+        view! {
+            <leptos_meta::Link
+                rel="preload"
+                href=format!("{prefix}/{}", bundle_file(route))
+                as_="fetch"
+                crossorigin="anonymous"
+            />
+        }
+    })
 }
 pub(crate) use lazy_page;

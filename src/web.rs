@@ -1,12 +1,57 @@
 //! What the plain HTTP handlers of every slice share (server only): a refusal as a response, a
 //! stored photo as a response, and the way back from a form posted without the WASM.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+
 use axum::{
-    http::{HeaderValue, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 
 use crate::error::AppError;
+use crate::kit::form::Submitted;
+use crate::state::AppState;
+
+/// Renders the app's page for a GET request with `Submitted` in its context.
+pub type PageRenderer =
+    fn(AppState, axum::extract::Request, Submitted) -> Pin<Box<dyn Future<Output = Response> + Send>>;
+
+static RENDERER: OnceLock<PageRenderer> = OnceLock::new();
+
+/// The assembly hands over how pages are rendered (a slice cannot name the app).
+pub fn install_page_renderer(render: PageRenderer) {
+    let _ = RENDERER.set(render);
+}
+
+/// The page at `path` again, as the poster sees it (`headers`: their cookie; `extensions`: the
+/// request's site mode), with what they sent and what was wrong (status 422, never kept). For
+/// a form posted without the WASM that the server refused: nothing typed is lost.
+pub async fn form_again(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &http::Extensions,
+    path: &str,
+    submitted: Submitted,
+) -> Response {
+    let Some(render) = RENDERER.get() else { return error_response(&AppError::Internal) };
+    let Ok(mut req) = axum::extract::Request::builder().uri(path).body(axum::body::Body::empty()) else {
+        return error_response(&AppError::NotFound);
+    };
+    for (name, value) in headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            req.headers_mut().append(name, value.clone());
+        }
+    }
+    *req.extensions_mut() = extensions.clone();
+    let mut res = render(state.clone(), req, submitted).await;
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
 
 /// A refusal as plain text with its status.
 pub fn error_response(e: &AppError) -> Response {

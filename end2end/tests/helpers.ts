@@ -1,6 +1,9 @@
 // What the browser tests share: a phone's screen, a tiny photo, waiting for hydration, the
 // checks every page on a phone passes, signing in, and finding a spot on the village map.
 import { expect, type Page, type Browser } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const PHONE = { width: 360, height: 740 };
 
@@ -56,4 +59,27 @@ export async function pointInDusun(page: Page): Promise<{ x: number; y: number }
     }
     throw new Error('no dusun under the map');
   });
+}
+
+/// The kades (signed in on `kades`) gives the `nth` resident of the PIN list other than the demo
+/// resident a PIN slip and looks up their NIK: their name, NIK and issued PIN.
+export async function residentWithSlip(kades: Page, nth: number): Promise<{ name: string; nik: string; pin: string }> {
+  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
+  const demo = seed.match(/Demo resident (.+?) at /)![1];
+  await kades.goto('/kramatwatu/admin/pin');
+  await hydrated(kades);
+  const row = kades.locator('.pin-list li').filter({ hasNotText: demo }).nth(nth);
+  const name = (await row.locator('strong').first().textContent())!.trim();
+  // Clicked until the slip shows (the page's code may still be arriving on a slow start).
+  await expect(async () => {
+    await row.getByRole('button').click();
+    await expect(kades.locator('#slip-pin')).toHaveText(/^\d{6}$/, { timeout: 2000 });
+  }).toPass();
+  const pin = (await kades.locator('#slip-pin').textContent())!.trim();
+  await kades.goto(`/kramatwatu/admin/penduduk?q=${encodeURIComponent(name)}`);
+  await kades.locator('.resident-list').getByRole('link', { name }).first().click();
+  await kades.getByRole('link', { name: 'Tampilkan NIK & KK lengkap' }).click();
+  await expect(kades.locator('#biodata dd').first()).toHaveText(/^\d{16}$/);
+  const nik = (await kades.locator('#biodata dd').first().textContent())!.trim();
+  return { name, nik, pin };
 }

@@ -1,29 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PHONE, PHOTO, hydrated, noOverflow, officialPage } from './helpers';
+import { PHONE, PHOTO, hydrated, noOverflow, officialPage, residentWithSlip } from './helpers';
 
 test('a resident asks for a letter from a phone, the kades signs it, the resident downloads it and the QR verifies', async ({ browser }) => {
   // The kades gives a resident (not the demo resident) a PIN slip, and looks up their NIK.
   const kades = await officialPage(browser, 'kades.kramatwatu');
-  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
-  const demo = seed.match(/Demo resident (.+?) at /)![1];
-  await kades.goto('/kramatwatu/admin/pin');
-  await hydrated(kades);
-  const row = kades.locator('.pin-list li').filter({ hasNotText: demo }).first();
-  const name = (await row.locator('strong').first().textContent())!.trim();
-  // Clicked until the slip shows (the page's code may still be arriving on a slow start).
-  await expect(async () => {
-    await row.getByRole('button').click();
-    await expect(kades.locator('#slip-pin')).toHaveText(/^\d{6}$/, { timeout: 2000 });
-  }).toPass();
-  const pin = (await kades.locator('#slip-pin').textContent())!.trim();
-  await kades.goto(`/kramatwatu/admin/penduduk?q=${encodeURIComponent(name)}`);
-  await kades.locator('.resident-list').getByRole('link', { name }).first().click();
-  await kades.getByRole('link', { name: 'Tampilkan NIK & KK lengkap' }).click();
-  await expect(kades.locator('#biodata dd').first()).toHaveText(/^\d{16}$/);
-  const nik = (await kades.locator('#biodata dd').first().textContent())!.trim();
+  const { name, nik, pin } = await residentWithSlip(kades, 0);
 
   // The resident signs in on their phone and chooses their own PIN.
   const context = await browser.newContext({ viewport: PHONE });

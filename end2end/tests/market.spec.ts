@@ -1,28 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PHOTO, hydrated, noOverflow, officialPage, phone, pointInDusun } from './helpers';
+import { PHOTO, hydrated, noOverflow, officialPage, phone, pointInDusun, residentWithSlip } from './helpers';
 
 test('a resident opens a shop and adds a product with a photo; an official approves; a visitor without JavaScript finds it and reaches the seller on WhatsApp', async ({ browser }) => {
   // The kades gives a resident (not the demo resident) a PIN slip and looks up their NIK.
   const kades = await officialPage(browser, 'kades.kramatwatu');
-  const seed = readFileSync(join(process.env.TMPDIR ?? tmpdir(), 'digdaya-e2e-seed.txt'), 'utf8');
-  const demo = seed.match(/Demo resident (.+?) at /)![1];
-  await kades.goto('/kramatwatu/admin/pin');
-  await hydrated(kades);
-  const row = kades.locator('.pin-list li').filter({ hasNotText: demo }).nth(2);
-  const name = (await row.locator('strong').first().textContent())!.trim();
-  await expect(async () => {
-    await row.getByRole('button').click();
-    await expect(kades.locator('#slip-pin')).toHaveText(/^\d{6}$/, { timeout: 2000 });
-  }).toPass();
-  const pin = (await kades.locator('#slip-pin').textContent())!.trim();
-  await kades.goto(`/kramatwatu/admin/penduduk?q=${encodeURIComponent(name)}`);
-  await kades.locator('.resident-list').getByRole('link', { name }).first().click();
-  await kades.getByRole('link', { name: 'Tampilkan NIK & KK lengkap' }).click();
-  await expect(kades.locator('#biodata dd').first()).toHaveText(/^\d{16}$/);
-  const nik = (await kades.locator('#biodata dd').first().textContent())!.trim();
+  const { nik, pin } = await residentWithSlip(kades, 2);
 
   // The resident signs in, chooses a PIN and opens a shop from "Lapak saya".
   const seller = await phone(browser);

@@ -120,7 +120,7 @@ pub fn ChangePinPage() -> impl IntoView {
         <section class="card">
             <p>"Buat PIN Anda sendiri: 6 angka yang mudah Anda ingat tetapi sulit ditebak orang lain. Jangan gunakan tanggal lahir, angka sama semua, atau urutan seperti 123456."</p>
             <form class="form" id="change-pin" method="post" action="/api/auth/change-pin" on:submit=submit>
-                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <input type="hidden" name="slug" value=move || slug.get()/>
                 <label for="current">"PIN saat ini (dari slip atau PIN lama)"</label>
                 {pin_input("current", current, "current-password")}
                 <label for="new">"PIN baru"</label>

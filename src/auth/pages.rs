@@ -49,7 +49,7 @@ fn OfficialSignInForm(slug: Signal<String>) -> impl IntoView {
         <section class="card">
             <h2>"Perangkat desa"</h2>
             <form class="form" id="sign-in-official" method="post" action="/api/auth/sign-in" on:submit=submit>
-                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <input type="hidden" name="slug" value=move || slug.get()/>
                 <label for="username">"Nama pengguna"</label>
                 <input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required maxlength="64" node_ref=username/>
                 <label for="password">"Kata sandi"</label>
@@ -77,7 +77,7 @@ fn ResidentSignInForm(slug: Signal<String>) -> impl IntoView {
             <h2>"Warga"</h2>
             <p class="muted">"Masuk dengan NIK dan PIN 6 angka. PIN diberikan oleh kantor desa."</p>
             <form class="form" id="sign-in-resident" method="post" action="/api/auth/resident-sign-in" on:submit=submit>
-                <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                <input type="hidden" name="slug" value=move || slug.get()/>
                 <label for="nik">"NIK"</label>
                 <input id="nik" name="nik" type="text" inputmode="numeric" autocomplete="username" required maxlength="24" placeholder="16 angka sesuai KTP/KK" node_ref=nik/>
                 <label for="pin">"PIN"</label>
@@ -255,7 +255,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         <section class="card">
             <Show when=done fallback=move || view! {
                 <form class="form" method="post" action="/api/auth/change-password" on:submit=submit>
-                    <input type="hidden" name="slug" prop:value=move || slug.get()/>
+                    <input type="hidden" name="slug" value=move || slug.get()/>
                     <label for="current">"Kata sandi saat ini"</label>
                     <input id="current" name="current" type="password" autocomplete="current-password" required node_ref=current/>
                     <label for="new">"Kata sandi baru"</label>

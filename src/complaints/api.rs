@@ -64,17 +64,16 @@ pub async fn report_detail(slug: String, id: i64, token: String) -> Result<Compl
     super::service::detail(&state.db, &village, &who, id, Some(token.as_str()).filter(|t| !t.is_empty())).await
 }
 
-/// A message in the thread; officials may move the status with it.
-#[server(endpoint = "complaints/reply", input = Json)]
-pub async fn reply_report(
-    slug: String,
-    id: i64,
-    token: String,
-    body: String,
-    to: Option<Status>,
-) -> Result<(), AppError> {
+/// A message in the thread; officials may move the status with it (`to`: a status's word, empty
+/// to keep it). Plain form arguments: the reply form posts here before (or without) the WASM.
+#[server(endpoint = "complaints/reply")]
+pub async fn reply_report(slug: String, id: i64, token: String, body: String, to: String) -> Result<(), AppError> {
     let (state, village, who) = caller(&slug).await?;
     let token = Some(token.as_str()).filter(|t| !t.is_empty());
+    let to = match to.trim() {
+        "" => None,
+        word => Some(Status::parse(word).ok_or_else(|| AppError::Invalid("Status itu tidak dikenal.".into()))?),
+    };
     super::service::reply(&state.db, &village, &who, id, token, &body, to).await
 }
 

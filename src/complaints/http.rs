@@ -65,7 +65,23 @@ pub async fn photo(
 }
 
 /// The reports phones kept until there was a signal (`outbox`; registered in `slices.rs`).
-pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)), form };
+
+/// The report form posted without the WASM (no map pin then: the dusun chosen by hand).
+fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
+    let text = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let number = |k: &str| fields.get(k).and_then(|v| v.parse::<f64>().ok());
+    let input = super::model::ReportInput {
+        category: text("category"),
+        body: text("body"),
+        lat: number("lat"),
+        lng: number("lng"),
+        area_id: fields.get("area").and_then(|v| v.parse().ok()),
+        name: text("name"),
+        phone: text("phone"),
+    };
+    serde_json::to_string(&input).map_err(|_| AppError::Internal)
+}
 
 /// A report, then its photos.
 async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {

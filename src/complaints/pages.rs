@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::geo::map::VillageMapView;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageAt, PageData, PageNav, form_error, form_values, from_json, key_part, problem_of,
-    route_data, signed_in_error, to_json,
+    ErrorView, KeyPart, Loading, PageAt, PageData, PageNav, form_values, from_json, key_part, posted_form_error,
+    problem_of, route_data, signed_in_error, to_json, typed,
 };
 
 /// Which complaint page a route shows. The residents' and the officials' pages are one split
@@ -182,6 +182,7 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
     let problems = outbox.problems;
     let pin = RwSignal::new(None::<(f64, f64)>);
     let visitor = form.reporter.is_none();
+    let slug_for_action = slug.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(element), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
@@ -209,20 +210,26 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
         move || problem_of(&problems.get(), field).map(|m| view! { <p class="field-error" role="alert">{m}</p> })
     };
     let dusun = form.dusun.clone();
+    // Without the WASM (or before it arrives) the form posts itself to the outbox's plain
+    // endpoint; refused, it comes back with what was typed (`ui::typed`).
+    let action = format!("/api/outbox/{slug_for_action}/formulir");
+    let (category, area) = (typed("category"), typed("area"));
     view! {
         <h1>"Laporkan masalah"</h1>
         {form.reporter.clone().map(|name| view! { <p class="muted">{format!("Pelapor: {name}")}</p> })}
         {outbox.sent_view()}
-        <form class="form" id="report-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()>
+        <form class="form" id="report-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()
+            method="post" action=action enctype="multipart/form-data">
+            {crate::ui::plain_post(super::model::OUTBOX_KIND.as_str())}
             <label for="c-category">"Kategori"</label>
             <select id="c-category" name="category" required>
                 <option value="">"— pilih —"</option>
-                {CATEGORIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                {CATEGORIES.iter().map(|c| view! { <option value=*c selected=*c == category>{*c}</option> }).collect_view()}
             </select>
             {problem("category")}
             <label for="c-body">"Apa masalahnya?"</label>
             <textarea id="c-body" name="body" rows="4" maxlength="2000" required
-                placeholder="Contoh: Jalan berlubang besar di depan madrasah, sudah dua minggu tergenang air."></textarea>
+                placeholder="Contoh: Jalan berlubang besar di depan madrasah, sudah dua minggu tergenang air.">{typed("body")}</textarea>
             {problem("body")}
             <fieldset class="place">
                 <legend>"Lokasi"</legend>
@@ -232,17 +239,21 @@ fn ReportFormView(form: ReportForm, slug: String) -> impl IntoView {
                     <label for="c-area">"Tidak bisa memakai peta? Pilih dusunnya"</label>
                     <select id="c-area" name="area">
                         <option value="">"— pilih —"</option>
-                        {dusun.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                        {dusun.iter().map(|(id, n)| {
+                            let id = id.to_string();
+                            let chosen = id == area;
+                            view! { <option value=id selected=chosen>{n.clone()}</option> }
+                        }).collect_view()}
                     </select>
                 })}
                 {problem("place")}
             </fieldset>
             {visitor.then(|| view! {
                 <label for="c-name">"Nama Anda"</label>
-                <input id="c-name" name="name" type="text" maxlength="100" autocomplete="name" required/>
+                <input id="c-name" name="name" type="text" maxlength="100" autocomplete="name" required value=typed("name")/>
                 {problem("name")}
                 <label for="c-phone">"Nomor HP (untuk dihubungi petugas)"</label>
-                <input id="c-phone" name="phone" type="tel" inputmode="tel" maxlength="20" autocomplete="tel" required/>
+                <input id="c-phone" name="phone" type="tel" inputmode="tel" maxlength="20" autocomplete="tel" required value=typed("phone")/>
                 {problem("phone")}
             })}
             <label for="c-photo">"Foto (tidak wajib, paling banyak 6)"</label>
@@ -332,11 +343,12 @@ fn Detail(d: ComplaintDetail, slug: String, reply: ServerAction<ReplyReport>) ->
     let status = d.status;
     let moves = d.moves.clone();
     let token_for_reply = token.clone();
+    let slug_value = slug.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(data) = form_values(&ev) else { return };
         let body = data.get("body").as_string().unwrap_or_default();
-        let to = data.get("to").as_string().as_deref().and_then(Status::parse);
+        let to = data.get("to").as_string().unwrap_or_default();
         reply.dispatch(ReplyReport { slug: slug.clone(), id, token: token_for_reply.clone(), body, to });
     };
     let done = move || matches!(reply.value().get(), Some(Ok(())));
@@ -400,7 +412,10 @@ fn Detail(d: ComplaintDetail, slug: String, reply: ServerAction<ReplyReport>) ->
                 }.into_any()
             }}
             {d.can_write.then(|| view! {
-                <form class="form" id="reply-form" on:submit=submit>
+                <form class="form" id="reply-form" method="post" action="/api/complaints/reply" on:submit=submit>
+                    <input type="hidden" name="slug" value=slug_value.clone()/>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <input type="hidden" name="token" value=token.clone()/>
                     <label for="r-body">{if d.official { "Balasan petugas" } else { "Tambahkan keterangan" }}</label>
                     <textarea id="r-body" name="body" rows="3" minlength="10" maxlength="2000" required></textarea>
                     {(!moves.is_empty()).then(|| view! {
@@ -415,7 +430,7 @@ fn Detail(d: ComplaintDetail, slug: String, reply: ServerAction<ReplyReport>) ->
                             }).collect_view()}
                         </select>
                     })}
-                    {form_error(reply.value())}
+                    {posted_form_error(reply.value(), "/api/complaints/reply")}
                     {move || done().then(|| view! { <p class="hint" role="status">"Terkirim."</p> })}
                     <button type="submit" class="button" disabled=move || reply.pending().get()>"Kirim"</button>
                 </form>

@@ -15,3 +15,23 @@ impl Problem {
         Self { field: field.into(), message: message.into() }
     }
 }
+
+/// What a form posted without the WASM sent when the server refused it. The handler renders
+/// the form's page again with this in its context (`web::form_again`): the fields keep what was
+/// typed (files cannot be kept: the browser forgets them) and each problem shows in place. Such
+/// a page is sent complete as HTML, without the WASM.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Submitted {
+    /// The text fields by name (the last of a name counts).
+    pub values: std::collections::BTreeMap<String, String>,
+    pub problems: Vec<Problem>,
+    /// What went wrong with the form as a whole (not one field), if anything.
+    pub message: Option<String>,
+}
+
+impl Submitted {
+    /// What was typed into `field` (empty when nothing).
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+}

@@ -179,7 +179,18 @@ pub async fn logo(State(state): State<AppState>, Path(slug): Path<String>) -> Re
 }
 
 /// The letter requests phones kept until there was a signal (`outbox`; registered in `slices.rs`).
-pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)), form };
+
+/// The request form posted without the WASM: `type_id` and the letter type's fields by key.
+fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
+    let type_id = fields.get("type_id").and_then(|v| v.parse().ok()).ok_or(AppError::NotFound)?;
+    let values = fields
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "jenis" | "kembali" | "type_id"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::to_string(&LetterItem { type_id, values }).map_err(|_| AppError::Internal)
+}
 
 /// A letter request: created, its photos attached, and handed in when every required
 /// attachment is there.

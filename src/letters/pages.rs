@@ -15,7 +15,7 @@ use super::status::{Status, Step};
 use crate::error::AppError;
 use crate::site::village_href;
 use crate::ui::{
-    ErrorView, KeyPart, Loading, PageData, form_error, form_values, from_json, key_part, problem_of, route_data,
+    ErrorView, KeyPart, Loading, PageData, form_values, from_json, key_part, posted_form_error, problem_of, route_data,
     signed_in_error, to_json,
 };
 
@@ -160,28 +160,36 @@ pub fn request_form_page((slug, data): RequestFormData) -> impl IntoView {
 
 /// One input for a field of a letter type. A "resident" field is a choice among `people`, or
 /// (officials, `None`) the resident's id.
+///
+/// The input starts with what was typed before a plain post of the form was refused
+/// (`ui::typed`; empty otherwise).
 pub fn field_input(f: &super::model::FieldDef, people: Option<&[(i64, String)]>, problems: &[Problem]) -> AnyView {
     let id = format!("f-{}", f.key);
     let name = f.key.clone();
     let required = f.required;
+    let value = crate::ui::typed(&f.key);
     let input = match &f.kind {
-        FieldKind::Text => view! { <input id=id.clone() name=name type="text" maxlength="300" required=required/> }.into_any(),
-        FieldKind::Number => view! { <input id=id.clone() name=name type="text" inputmode="numeric" maxlength="15" required=required/> }.into_any(),
-        FieldKind::Date => view! { <input id=id.clone() name=name type="date" required=required/> }.into_any(),
+        FieldKind::Text => view! { <input id=id.clone() name=name type="text" maxlength="300" required=required value=value/> }.into_any(),
+        FieldKind::Number => view! { <input id=id.clone() name=name type="text" inputmode="numeric" maxlength="15" required=required value=value/> }.into_any(),
+        FieldKind::Date => view! { <input id=id.clone() name=name type="date" required=required value=value/> }.into_any(),
         FieldKind::Choice(options) => view! {
             <select id=id.clone() name=name required=required>
                 <option value="">"— pilih —"</option>
-                {options.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                {options.iter().map(|o| view! { <option value=o.clone() selected=*o == value>{o.clone()}</option> }).collect_view()}
             </select>
         }.into_any(),
         FieldKind::Resident => match people {
             Some(people) => view! {
                 <select id=id.clone() name=name required=required>
                     <option value="">"— pilih —"</option>
-                    {people.iter().map(|(pid, n)| view! { <option value=pid.to_string()>{n.clone()}</option> }).collect_view()}
+                    {people.iter().map(|(pid, n)| {
+                        let pid = pid.to_string();
+                        let chosen = pid == value;
+                        view! { <option value=pid selected=chosen>{n.clone()}</option> }
+                    }).collect_view()}
                 </select>
             }.into_any(),
-            None => view! { <input id=id.clone() name=name type="number" min="1" required=required/> }.into_any(),
+            None => view! { <input id=id.clone() name=name type="number" min="1" required=required value=value/> }.into_any(),
         },
     };
     let problem = problem_of(problems, &f.key);
@@ -202,6 +210,7 @@ fn RequestForm(t: LetterTypeView, family: Vec<(i64, String)>, slug: String) -> i
     let fields = t.fields.clone();
     let type_id = t.id;
     let label = format!("Permohonan {}", t.title);
+    let slug_for_action = slug.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(form), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
@@ -211,11 +220,17 @@ fn RequestForm(t: LetterTypeView, family: Vec<(i64, String)>, slug: String) -> i
     };
     let files = t.attachments.clone();
     let fields = t.fields.clone();
+    let action = format!("/api/outbox/{slug_for_action}/formulir");
     view! {
         <h1>{t.title.clone()}</h1>
         <p class="lead">"Data diri Anda diambil dari data kependudukan desa. Isi keperluan dan lampirkan foto dokumen. Tanpa sinyal pun permohonan tersimpan di ponsel dan terkirim sendiri saat ada sinyal."</p>
         {outbox.sent_view()}
-        <form class="form" id="request-form" data-offline="antre" on:submit=submit hidden=move || outbox.done()>
+        // Without the WASM (or before it arrives) the form posts itself to the outbox's plain
+        // endpoint: the same item, taken the same way.
+        <form class="form" id="request-form" data-offline="antre" on:submit=submit hidden=move || outbox.done()
+            method="post" action=action enctype="multipart/form-data">
+            {crate::ui::plain_post(OUTBOX_KIND.as_str())}
+            <input type="hidden" name="type_id" value=type_id.to_string()/>
             {move || {
                 let p = problems.get();
                 fields.iter().map(|f| field_input(f, Some(&family), &p)).collect_view()
@@ -394,27 +409,37 @@ fn Detail(
             <section class="card">
                 <h2>"Tindakan"</h2>
                 <div class="row-actions">
+                    // Plain forms: a tap before (or without) the WASM posts to the server
+                    // function, which comes back to this page (with its error, if any).
                     {plain_steps.into_iter().map(|s| {
                         let slug = slug_for_steps.clone();
+                        let hidden = slug.clone();
                         view! {
-                            <button type="button" class="button" disabled=move || step.pending().get()
-                                on:click=move |_| { step.dispatch(LetterStep { slug: slug.clone(), id, step: s, reason: String::new() }); }>
-                                {step_label(s)}
-                            </button>
+                            <form class="inline" method="post" action="/api/letters/step"
+                                on:submit=move |ev| { ev.prevent_default(); step.dispatch(LetterStep { slug: slug.clone(), id, step: s, reason: String::new() }); }>
+                                <input type="hidden" name="slug" value=hidden/>
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <input type="hidden" name="step" value=format!("{s:?}")/>
+                                <input type="hidden" name="reason" value=""/>
+                                <button type="submit" class="button" disabled=move || step.pending().get()>{step_label(s)}</button>
+                            </form>
                         }
                     }).collect_view()}
                     {can_sign.then(|| {
                         let slug = slug_for_sign.clone();
+                        let hidden = slug.clone();
                         view! {
-                            <button type="button" class="button" id="sign" disabled=move || sign.pending().get()
-                                on:click=move |_| { sign.dispatch(super::api::SignLetter { slug: slug.clone(), id }); }>
-                                "Tanda tangani"
-                            </button>
+                            <form class="inline" method="post" action="/api/letters/sign"
+                                on:submit=move |ev| { ev.prevent_default(); sign.dispatch(super::api::SignLetter { slug: slug.clone(), id }); }>
+                                <input type="hidden" name="slug" value=hidden/>
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <button type="submit" class="button" id="sign" disabled=move || sign.pending().get()>"Tanda tangani"</button>
+                            </form>
                         }
                     })}
                 </div>
-                {form_error(step.value())}
-                {form_error(sign.value())}
+                {posted_form_error(step.value(), "/api/letters/step")}
+                {posted_form_error(sign.value(), "/api/letters/sign")}
             </section>
         })}
         {(!reason_steps.is_empty()).then(|| view! { <ReasonForm steps=reason_steps slug=slug_for_reasons id step/> })}
@@ -440,6 +465,7 @@ fn Detail(
 /// The steps that need a reason (send back, refuse, cancel): one form, one reason.
 #[component]
 fn ReasonForm(steps: Vec<Step>, slug: String, id: i64, step: ServerAction<LetterStep>) -> impl IntoView {
+    let slug_value = slug.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(data) = form_values(&ev) else { return };
@@ -455,7 +481,9 @@ fn ReasonForm(steps: Vec<Step>, slug: String, id: i64, step: ServerAction<Letter
     view! {
         <details class="card">
             <summary>{steps.iter().map(|s| step_label(*s)).collect::<Vec<_>>().join(" / ")}</summary>
-            <form class="form" id="reason-form" on:submit=submit>
+            <form class="form" id="reason-form" method="post" action="/api/letters/step" on:submit=submit>
+                <input type="hidden" name="slug" value=slug_value/>
+                <input type="hidden" name="id" value=id.to_string()/>
                 <label for="r-step">"Tindakan"</label>
                 <select id="r-step" name="step">
                     {steps.iter().map(|s| view! { <option value=format!("{s:?}")>{step_label(*s)}</option> }).collect_view()}

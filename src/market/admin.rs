@@ -11,7 +11,7 @@ use super::model::{MIN_REASON, MarketAdmin, Moderation, ShopInput, ShopRow, Shop
 use super::pages::{ShopForm, status_badge};
 use crate::error::AppError;
 use crate::site::village_href;
-use crate::ui::{Loading, PageAt, PageData, PageNav, from_json, signed_in_error, to_json};
+use crate::ui::{Loading, PageAt, PageData, PageNav, from_json, posted_form_error, signed_in_error, to_json};
 
 /// The page's data.
 pub async fn admin_json(slug: String, status: &str, at: PageAt) -> Result<String, AppError> {
@@ -136,24 +136,28 @@ fn ShopRowView(r: ShopRow, slug: String, data: PageData) -> impl IntoView {
         .collect();
     let needs_reason = moves.iter().any(|m| *m != Moderation::Approve);
     let place = r.dusun.clone().unwrap_or_else(|| "tanpa dusun".into());
+    let slug_value = slug.clone();
+    // A plain form: without the WASM the button that was tapped posts its move (`action`) with
+    // the reason to the server function, which comes back to this page.
     view! {
         <li id=format!("toko-{id}")>
+            <form method="post" action="/api/market/moderate">
+            <input type="hidden" name="slug" value=slug_value/>
+            <input type="hidden" name="id" value=id.to_string()/>
             <a rel="external" href=village_href(&slug, &format!("/pasar/kelola/{id}"))>{r.name.clone()}</a>
             " " {status_badge(r.status)}
             <span class="muted">{format!(" · {} · {} · {} · {} produk · {}", r.owner, r.category, place, r.products, r.created)}</span>
             {(!r.note.is_empty()).then(|| view! { <p class="muted">{format!("Catatan: {}", r.note)}</p> })}
             {needs_reason.then(|| view! {
                 <label class="visually-hidden" for=format!("reason-{id}")>"Alasan"</label>
-                <input id=format!("reason-{id}") type="text" maxlength="300" placeholder="Alasan (wajib untuk tolak/sembunyikan)"
+                <input id=format!("reason-{id}") name="reason" type="text" maxlength="300" placeholder="Alasan (wajib untuk tolak/sembunyikan)"
                     prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
             })}
             {move || short.get().then(|| view! {
                 <p class="field-error" role="alert">{format!("Tulis alasan paling sedikit {MIN_REASON} huruf; penjual akan membacanya.")}</p>
             })}
-            {move || match moderate.value().get() {
-                Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }),
-                _ => None,
-            }}
+            {(!needs_reason).then(|| view! { <input type="hidden" name="reason" value=""/> })}
+            {posted_form_error(moderate.value(), "/api/market/moderate")}
             <p class="row-actions">
                 {moves.into_iter().map(|m| {
                     let act = act.clone();
@@ -163,10 +167,12 @@ fn ShopRowView(r: ShopRow, slug: String, data: PageData) -> impl IntoView {
                         Moderation::Hide => ("Sembunyikan", "button danger"),
                     };
                     view! {
-                        <button type="button" class=class disabled=move || moderate.pending().get() on:click=move |_| act(m)>{label}</button>
+                        <button type="submit" name="action" value=format!("{m:?}") class=class disabled=move || moderate.pending().get()
+                            on:click=move |ev| { ev.prevent_default(); act(m) }>{label}</button>
                     }
                 }).collect_view()}
             </p>
+            </form>
         </li>
     }
 }

@@ -9,7 +9,7 @@
 use axum::{
     extract::{Path, Query, State},
     http::HeaderMap,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 
@@ -130,7 +130,25 @@ pub async fn shop_photo(
 }
 
 /// The product edits phones kept until there was a signal (`outbox`; registered in `slices.rs`).
-pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)) };
+pub const OUTBOX: Taker = Taker { kind: super::model::OUTBOX_KIND, apply: |d| Box::pin(from_outbox(d)), form };
+
+/// A product form posted without the WASM: `shop`, `id` (empty for a new product) and the
+/// product's fields.
+fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
+    let text = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let shop = fields.get("shop").and_then(|v| v.parse().ok()).ok_or(AppError::NotFound)?;
+    let id = fields.get("id").and_then(|v| v.parse().ok());
+    let input = super::model::ProductInput {
+        name: text("name"),
+        description: text("description"),
+        category: text("category"),
+        price: text("price"),
+        discount_price: text("discount_price"),
+        unit: text("unit"),
+        availability: text("availability"),
+    };
+    serde_json::to_string(&super::model::ProductItem { shop, id, input }).map_err(|_| AppError::Internal)
+}
 
 /// A product added or changed in one of the seller's shops.
 async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
@@ -166,4 +184,60 @@ pub fn routes() -> axum::Router<AppState> {
             "/api/market/{slug}/toko/{id}/foto",
             get(shop_photo).post(upload_shop_photo).layer(DefaultBodyLimit::max(2 * crate::media::MAX_BYTES)),
         )
+        // The shop form posted without the WASM (a few short fields).
+        .route("/api/market/{slug}/lapak", post(shop_form).layer(DefaultBodyLimit::max(16 * 1024)))
+}
+
+/// The shop form posted without the WASM (or before it arrived): opens a shop (`id` empty; an
+/// official opens one for the resident whose NIK is in `nik`) or changes one, then to its page.
+/// Refused, the form's page (`kembali`, inside the village) again with what was typed and what
+/// is wrong, field by field (422).
+pub async fn shop_form(
+    State(state): State<AppState>,
+    mode: SiteMode,
+    InVillage { village, user }: InVillage,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    axum::Form(fields): axum::Form<crate::outbox::http::FormFields>,
+) -> Response {
+    let who = match Seller::of(user, &village) {
+        Ok(who) => who,
+        Err(e) => return web::error_response(&e),
+    };
+    let text = |k: &str| fields.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let input = super::model::ShopInput {
+        name: text("name"),
+        description: text("description"),
+        category: text("category"),
+        whatsapp: text("whatsapp"),
+        address: text("address"),
+        lat: None,
+        lng: None,
+        hours: text("hours"),
+    };
+    let nik = fields.get("nik").map(|n| n.trim().to_string());
+    let saved = match fields.get("id").and_then(|v| v.parse::<i64>().ok()) {
+        Some(id) => service::update_shop(&state.db, &village, &who, id, &input).await,
+        None => service::open_shop(&state.db, &village, &who, &input, nik.as_deref()).await,
+    };
+    let (problems, message) = match saved {
+        Ok(id) if nik.is_some() => {
+            return axum::response::Redirect::to(&mode.path(&village.slug, &format!("/admin/pasar?baru={id}")))
+                .into_response();
+        }
+        Ok(id) => {
+            return axum::response::Redirect::to(&mode.path(&village.slug, &format!("/pasar/kelola/{id}")))
+                .into_response();
+        }
+        Err(AppError::Refused(problems)) => (problems, None),
+        Err(AppError::Invalid(m)) => (Vec::new(), Some(m)),
+        Err(e) => return web::error_response(&e),
+    };
+    let home = mode.path(&village.slug, "");
+    let page = text("kembali");
+    if !page.starts_with(&home) || page.contains("//") {
+        return web::error_response(&AppError::Invalid("Formulir ini tidak lengkap; buka lagi halamannya.".into()));
+    }
+    let submitted = crate::kit::form::Submitted { values: fields.clone(), problems, message };
+    web::form_again(&state, &headers, &extensions, &page, submitted).await
 }

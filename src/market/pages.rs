@@ -580,7 +580,9 @@ pub fn ShopForm(
     #[prop(optional)] shop: Option<i64>,
     #[prop(optional)] nik_field: bool,
 ) -> impl IntoView {
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    let problems = RwSignal::new(
+        crate::ui::submitted().filter(|s| s.value("jenis") == "lapak").map(|s| s.problems).unwrap_or_default(),
+    );
     let pin = RwSignal::new(initial.lat.zip(initial.lng));
     let target = slug.clone();
     let save = Action::new(move |(input, nik): &(ShopInput, Option<String>)| {
@@ -629,12 +631,33 @@ pub fn ShopForm(
         Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.to_string()}</p> }),
         _ => None,
     };
+    // Without the WASM (or before it arrives) the form posts itself (`market::http::shop_form`);
+    // refused, the page comes back with what was typed.
+    let action = format!("/api/market/{slug}/lapak");
+    let sent = crate::ui::submitted().filter(|s| s.value("jenis") == "lapak");
+    let nik_typed = sent.as_ref().map(|s| s.value("nik")).unwrap_or_default();
+    let message = sent.as_ref().and_then(|s| s.message.clone());
+    let initial = match sent {
+        Some(sent) => ShopInput {
+            name: sent.value("name"),
+            description: sent.value("description"),
+            category: sent.value("category"),
+            whatsapp: sent.value("whatsapp"),
+            address: sent.value("address"),
+            hours: sent.value("hours"),
+            ..initial
+        },
+        None => initial,
+    };
     let chosen = initial.category.clone();
     view! {
-        <form class="form shop-form" on:submit=submit novalidate>
+        <form class="form shop-form" on:submit=submit novalidate method="post" action=action>
+            {crate::ui::plain_post_fields("lapak")}
+            {message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <input type="hidden" name="id" value=shop.map(|id| id.to_string()).unwrap_or_default()/>
             {nik_field.then(|| view! {
                 <label for="s-nik">"NIK warga pemilik usaha"</label>
-                <input id="s-nik" name="nik" type="text" inputmode="numeric" maxlength="16" autocomplete="off"/>
+                <input id="s-nik" name="nik" type="text" inputmode="numeric" maxlength="16" autocomplete="off" value=nik_typed/>
                 {p("nik")}
             })}
             <label for="s-name">"Nama usaha"</label>
@@ -819,6 +842,30 @@ fn ProductForm(slug: String, shop: i64, initial: ProductInput, #[prop(optional)]
     use crate::outbox::client::{self, OutboxForm};
     let outbox = OutboxForm::new();
     let problems = outbox.problems;
+    // Without the WASM the form posts itself to the outbox's plain endpoint. Refused, the page
+    // comes back with what was typed: in this form only if it was this one.
+    let key = id.map_or_else(|| "baru".to_string(), |i| i.to_string());
+    let action = format!("/api/outbox/{slug}/formulir");
+    let this_one = crate::ui::submitted().is_some_and(|s| {
+        s.value("jenis") == OUTBOX_KIND.as_str() && s.value("id") == key && s.value("shop") == shop.to_string()
+    });
+    let initial = if this_one {
+        let typed = crate::ui::typed;
+        ProductInput {
+            name: typed("name"),
+            description: typed("description"),
+            category: typed("category"),
+            price: typed("price"),
+            discount_price: typed("discount_price"),
+            unit: typed("unit"),
+            availability: typed("availability"),
+        }
+    } else {
+        if crate::ui::submitted().is_some() {
+            problems.set(Vec::new());
+        }
+        initial
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (Some(element), Some(data)) = (client::form_of(&ev), form_values(&ev)) else { return };
@@ -841,12 +888,20 @@ fn ProductForm(slug: String, shop: i64, initial: ProductInput, #[prop(optional)]
     };
     let p = move |f: &'static str| problem_view(problems, f);
 
-    let key = id.map_or_else(|| "baru".to_string(), |i| i.to_string());
-    let at = move |name: &str| format!("p-{name}-{key}");
+    let at = {
+        let key = key.clone();
+        move |name: &str| format!("p-{name}-{key}")
+    };
     let (category, unit, availability) = (initial.category.clone(), initial.unit.clone(), initial.availability.clone());
     view! {
         {outbox.sent_view()}
-        <form class="form product-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()>
+        <form class="form product-form" data-offline="antre" on:submit=submit novalidate hidden=move || outbox.done()
+            method="post" action=action enctype="multipart/form-data">
+            {crate::ui::plain_post_fields(OUTBOX_KIND.as_str())}
+            // Only the refused form says what went wrong with it as a whole.
+            {this_one.then(crate::ui::submitted_message)}
+            <input type="hidden" name="shop" value=shop.to_string()/>
+            <input type="hidden" name="id" value=key.clone()/>
             <label for=at("name")>"Nama produk"</label>
             <input id=at("name") name="name" type="text" maxlength="100" value=initial.name.clone() placeholder="Contoh: Keripik singkong pedas"/>
             {p("name")}

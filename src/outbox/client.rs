@@ -109,7 +109,13 @@ pub struct OutboxForm {
 impl OutboxForm {
     pub fn new() -> OutboxForm {
         use leptos::prelude::RwSignal;
-        OutboxForm { sending: RwSignal::new(false), outcome: RwSignal::new(None), problems: RwSignal::new(Vec::new()) }
+        // A page shown again after its plain post was refused starts with the server's problems.
+        #[cfg(feature = "ssr")]
+        let found =
+            leptos::prelude::use_context::<crate::kit::form::Submitted>().map(|s| s.problems).unwrap_or_default();
+        #[cfg(not(feature = "ssr"))]
+        let found = Vec::new();
+        OutboxForm { sending: RwSignal::new(false), outcome: RwSignal::new(None), problems: RwSignal::new(found) }
     }
 
     /// Sends `data` and the form's files as one item. Delivered without notes: its page opens;

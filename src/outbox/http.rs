@@ -80,18 +80,124 @@ impl Delivery<'_> {
 /// item on the phone; anything else refuses it).
 pub type Applied<'a> = Pin<Box<dyn Future<Output = Result<Outcome, AppError>> + Send + 'a>>;
 
+/// The text fields of a form posted without the WASM, by name (the last of a name counts).
+pub type FormFields = std::collections::BTreeMap<String, String>;
+
 /// How a slice takes the items of its kind.
 #[derive(Clone, Copy)]
 pub struct Taker {
     pub kind: Kind,
     pub apply: for<'a> fn(Delivery<'a>) -> Applied<'a>,
+    /// The item's data (the JSON `apply` reads) from the fields of the slice's form posted
+    /// without the WASM.
+    pub form: fn(&FormFields) -> Result<String, AppError>,
 }
 
-/// The outbox's route, taking the items of the kinds in `takers`.
+/// The outbox's routes, taking the items of the kinds in `takers`: a phone's batch, and one
+/// item posted as a plain form (before or without the WASM).
 pub fn routes(takers: &'static [Taker]) -> axum::Router<AppState> {
+    use axum::{extract::DefaultBodyLimit, routing::post};
     axum::Router::new()
-        .route("/api/outbox/{slug}", axum::routing::post(send).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY)))
+        .route("/api/outbox/{slug}", post(send).layer(DefaultBodyLimit::max(MAX_BODY)))
+        .route("/api/outbox/{slug}/formulir", post(plain).layer(DefaultBodyLimit::max(MAX_VISITOR_BODY)))
         .layer(axum::Extension(takers))
+}
+
+/// The fields of a plain form that say what it is, not what it carries.
+const FORM_KIND: &str = "jenis";
+/// …and the page of the form (inside the village), shown again when the form is refused.
+const FORM_PAGE: &str = "kembali";
+
+/// `POST /api/outbox/{slug}/formulir`: a form the page posted by itself (a tap before the WASM
+/// arrived, or a phone without it): fields `jenis` (the kind), `kembali` (the form's page), the
+/// form's own fields and its files. Applied as one item with a key of the server's own, under
+/// the sender's session; then to the item's page (303), or the form's page again with what was
+/// sent and what is wrong (422) — nothing typed is lost.
+async fn plain(
+    State(state): State<AppState>,
+    axum::Extension(takers): axum::Extension<&'static [Taker]>,
+    Path(slug): Path<String>,
+    mode: SiteMode,
+    req: axum::extract::Request,
+) -> Response {
+    use axum::extract::FromRequest;
+    let village = match crate::village::service::scope_for(&state.db, &slug, &mode).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let (headers, extensions) = (req.headers().clone(), req.extensions().clone());
+    let user = match guard::signed_in_with(&state.db, guard::token_in(&headers)).await {
+        Ok(user) => user,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    let mut form = match Multipart::from_request(req, &state).await {
+        Ok(form) => form,
+        Err(e) => return e.into_response(),
+    };
+    let (fields, files, problem) = read_form(&mut form).await;
+    let home = mode.path(&village.slug, "");
+    let page = fields.get(FORM_PAGE).filter(|p| p.starts_with(&home) && !p.contains("//")).cloned();
+    let Some(page) = page else {
+        return AppError::Invalid("Formulir ini tidak lengkap; buka lagi halamannya.".into()).into_response();
+    };
+    let again = |problems: Vec<crate::kit::form::Problem>, message: Option<String>| {
+        let submitted = crate::kit::form::Submitted { values: fields.clone(), problems, message };
+        let (state, headers, extensions, page) = (&state, &headers, &extensions, page.clone());
+        async move { crate::web::form_again(state, headers, extensions, &page, submitted).await }
+    };
+    let kind = fields.get(FORM_KIND).map(String::as_str).unwrap_or_default();
+    let Some(taker) = takers.iter().find(|t| t.kind.as_str() == kind) else {
+        return again(Vec::new(), Some("Jenis formulir ini tidak dikenal.".into())).await;
+    };
+    if let Some(problem) = problem {
+        return again(Vec::new(), Some(problem)).await;
+    }
+    let data = match (taker.form)(&fields) {
+        Ok(data) => data,
+        Err(AppError::Refused(problems)) => return again(problems, None).await,
+        Err(e) => return again(Vec::new(), Some(e.to_string())).await,
+    };
+    let owner = user.as_ref().map(crate::auth::owner::owner_tag);
+    let item = Item { key: super::model::new_key(), kind: kind.to_string(), owner, data, files, problem: None };
+    match apply(&state, takers, &village, user, &mode, item).await {
+        Outcome::Terkirim { alamat, .. } => axum::response::Redirect::to(&alamat).into_response(),
+        Outcome::Gagal { pesan, masalah } => again(masalah, Some(pesan).filter(|p| !p.is_empty())).await,
+        Outcome::Menunggu { pesan } => again(Vec::new(), Some(pesan)).await,
+    }
+}
+
+/// A plain form's text fields and files (each within `media::MAX_BYTES`, at most `MAX_FILES`),
+/// and why it cannot be taken whole, if so.
+async fn read_form(form: &mut Multipart) -> (FormFields, Vec<(String, Vec<u8>)>, Option<String>) {
+    let (mut fields, mut files, mut problem) = (FormFields::new(), Vec::new(), None);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                problem = Some("Kiriman terputus atau terlalu besar (paling besar 8 MB); kirim lagi.".into());
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let is_file = field.file_name().is_some();
+        let Ok(bytes) = field.bytes().await else {
+            problem = Some("Kiriman terputus; kirim lagi.".into());
+            break;
+        };
+        if !is_file {
+            fields.insert(name, String::from_utf8_lossy(&bytes).trim().to_string());
+        } else if bytes.is_empty() {
+            // A file input left empty.
+        } else if files.len() >= MAX_FILES {
+            problem = Some(format!("Paling banyak {MAX_FILES} foto dalam satu kiriman."));
+        } else if bytes.len() > crate::media::MAX_BYTES {
+            problem = Some("Sebuah foto lebih besar dari 5 MB; pilih foto yang lebih kecil.".into());
+        } else {
+            files.push((name, bytes.to_vec()));
+        }
+    }
+    (fields, files, problem)
 }
 
 /// `POST /api/outbox/{slug}`

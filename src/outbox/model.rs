@@ -79,6 +79,18 @@ pub struct Answer {
 }
 
 /// A key as the phone makes it: a UUID version 4 in lower-case hex with hyphens.
+/// A fresh key (UUID v4) for an item the server takes itself (a plain form's).
+#[cfg(feature = "ssr")]
+pub fn new_key() -> String {
+    use rand_core::RngCore;
+    let mut b = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
 pub fn valid_key(key: &str) -> bool {
     let b = key.as_bytes();
     b.len() == 36
@@ -102,6 +114,10 @@ mod tests {
         assert!(!valid_key("3F2B8C1E-9A4D-4C2B-8E1F-0A1B2C3D4E5F"), "upper case");
         assert!(!valid_key("3f2b8c1e9a4d4c2b8e1f0a1b2c3d4e5f"), "no hyphens");
         assert!(!valid_key(""));
+        for _ in 0..100 {
+            let key = new_key();
+            assert!(valid_key(&key), "{key}");
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
                     <details class="filters-box" open=!p("dusun").is_empty() || !p("jk").is_empty() || !p("status").is_empty()>
                         <summary>"Saring dan urutkan"</summary>
                         <form class="filters" method="get">
-                            <input type="hidden" name="q" prop:value=p("q")/>
+                            <input type="hidden" name="q" value=p("q")/>
                             {select("dusun", "Dusun", o.dusun.iter().map(|d| (d.id.to_string(), d.label.clone())).collect(), p("dusun"))}
                             {select("jk", "Jenis kelamin", vec![("L".into(), "Laki-laki".into()), ("P".into(), "Perempuan".into())], p("jk"))}
                             <label>"Umur dari" <input name="umur_dari" type="number" min="0" max="150" inputmode="numeric" prop:value=p("umur_dari")/></label>

@@ -40,11 +40,16 @@ pub fn VillageLayout() -> impl IntoView {
     provide_context(village);
     let menu_open = RwSignal::new(false);
 
+    // The page's own route (`<Outlet/>`) stays outside the village's Suspense: inside, each run
+    // of the Suspense's view (when the village arrived) made the page anew, its data loaded and
+    // written into the HTML again, one to three times depending on timing (issue 29).
+    let known = RwSignal::new(true);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match village.await {
                     Ok(v) => {
+                        known.set(true);
                         let slug = v.slug.clone();
                         view! {
                             <header class="site-header">
@@ -85,9 +90,24 @@ pub fn VillageLayout() -> impl IntoView {
                                     </ul>
                                 </nav>
                             </header>
-                            <main class="container">
-                                <Outlet/>
-                            </main>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => {
+                        known.set(false);
+                        view! { <main class="container"><ErrorView error/></main> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+        <main class="container" hidden=move || !known.get()>
+            <Outlet/>
+        </main>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                village.await.ok().map(|v| {
+                    let slug = v.slug.clone();
+                    view! {
                             <footer class="site-footer">
                                 <div class="container">
                                     <p>{format!("{} · Kode wilayah {}", v.title(), v.code)}</p>
@@ -97,11 +117,8 @@ pub fn VillageLayout() -> impl IntoView {
                                     <p class="muted">"Dibangun dengan Digdaya, sistem informasi desa terbuka."</p>
                                 </div>
                             </footer>
-                        }
-                        .into_any()
                     }
-                    Err(error) => view! { <main class="container"><ErrorView error/></main> }.into_any(),
-                }
+                })
             })}
         </Suspense>
     }

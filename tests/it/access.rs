@@ -60,7 +60,6 @@ const JSON: &[&str] = &[
     "letters/walk-in",
     "letters/save-settings",
     "complaints/report",
-    "complaints/reply",
     "complaints/queue",
     "complaints/save-settings",
     "map/save",
@@ -176,7 +175,7 @@ const TABLE: &[Entry] = &[
     (
         "complaints/reply",
         Access::ResidentsOrOfficials,
-        &[A, ("id", "COMPLAINT"), ("token", ""), ("body", "Mohon segera ditindaklanjuti."), ("to", "null")],
+        &[A, ("id", "COMPLAINT"), ("token", ""), ("body", "Mohon segera ditindaklanjuti."), ("to", "")],
     ),
     (
         "complaints/queue",

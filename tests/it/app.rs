@@ -19,6 +19,7 @@ db_tests!(
     migrations_are_idempotent,
     security_headers_on_every_response,
     small_counts_are_never_published,
+    the_same_address_gives_the_same_page,
 );
 
 async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
@@ -301,4 +302,124 @@ async fn security_headers_on_every_response(backend: Backend) {
     let res =
         app.client.get(format!("{}/kramatwatu", app.base)).header("x-forwarded-proto", "https").send().await.unwrap();
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+}
+
+/// The values the page's script hands to hydration (`__RESOLVED_RESOURCES[n] = "…";`), as
+/// written (escaped).
+fn resolved_resources(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("__RESOLVED_RESOURCES[") {
+        rest = &rest[at + 21..];
+        let Some(start) = rest.find("] = \"") else { break };
+        let body = &rest[start + 5..];
+        let (mut end, mut escaped) = (0, false);
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = i;
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        out.push(body[..end].to_string());
+        rest = &body[end..];
+    }
+    out
+}
+
+/// The page without what must differ between two answers: the CSP nonce (leptos also writes it
+/// as the `crossorigin` value of the main module's preloads).
+fn without_nonce(html: &str) -> String {
+    let mut out = html.to_string();
+    for attribute in ["nonce=\"", "crossorigin=\""] {
+        let mut kept = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(at) = rest.find(attribute) {
+            kept.push_str(&rest[..at + attribute.len()]);
+            rest = &rest[at + attribute.len()..];
+            let end = rest.find('"').unwrap_or(0);
+            if &rest[..end] == "anonymous" {
+                kept.push_str("anonymous");
+            }
+            rest = &rest[end..];
+        }
+        kept.push_str(rest);
+        out = kept;
+    }
+    out
+}
+
+/// Issue 29: the registry list came out differently from one request to the next (its data
+/// embedded one to three times, the list query run again, preload links or none). Every page a
+/// visitor, a resident and an official open gives the same HTML twice (but for the nonce), and
+/// a page's data is embedded once.
+async fn the_same_address_gives_the_same_page(backend: Backend) {
+    use digdaya::access::session;
+    use digdaya::auth::model::Role;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 120, 1, None).await.village;
+    let official = digdaya::auth::service::create_official(
+        &app.db,
+        Some(&v),
+        "kades.x",
+        "Pejabat",
+        Role::Kades,
+        "kopi-tubruk-di-sawah",
+    )
+    .await
+    .unwrap();
+    let token = session::start_official(&app.db, &official, &Default::default(), chrono::Utc::now()).await.unwrap();
+    let kades = format!("digdaya_session={token}");
+    let (_, warga) = common::resident_with_pin(&app, &v, 0).await;
+    let pages: [(&str, Option<&str>); 22] = [
+        ("/kramatwatu", None),
+        ("/kramatwatu/statistik", None),
+        ("/kramatwatu/layanan", None),
+        ("/kramatwatu/pengaduan", None),
+        ("/kramatwatu/pasar", None),
+        ("/kramatwatu/peta", None),
+        ("/kramatwatu/masuk", None),
+        ("/kramatwatu/layanan", Some(&warga)),
+        ("/kramatwatu/layanan/permohonan", Some(&warga)),
+        ("/kramatwatu/akun", Some(&warga)),
+        ("/kramatwatu/pasar/kelola", Some(&warga)),
+        ("/kramatwatu/pengaduan/baru", Some(&warga)),
+        ("/kramatwatu/admin", Some(&kades)),
+        ("/kramatwatu/admin/penduduk", Some(&kades)),
+        ("/kramatwatu/admin/penduduk?q=a", Some(&kades)),
+        ("/kramatwatu/admin/penduduk/statistik", Some(&kades)),
+        ("/kramatwatu/admin/surat", Some(&kades)),
+        ("/kramatwatu/admin/pengaduan", Some(&kades)),
+        ("/kramatwatu/admin/peta", Some(&kades)),
+        ("/kramatwatu/admin/pasar", Some(&kades)),
+        ("/kramatwatu/admin/profil", Some(&kades)),
+        ("/kramatwatu/admin/perangkat", Some(&kades)),
+    ];
+    for (path, cookie) in pages {
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            let res = match cookie {
+                Some(cookie) => common::get_with(&app, path, cookie).await,
+                None => app.client.get(format!("{}{path}", app.base)).send().await.unwrap(),
+            };
+            assert_eq!(res.status().as_u16(), 200, "{path}");
+            seen.push(without_nonce(&res.text().await.unwrap()));
+        }
+        assert!(
+            seen[0] == seen[1] && seen[1] == seen[2],
+            "{path} differs between requests:\n{}\n---\n{}",
+            seen[0],
+            seen[1]
+        );
+        // Each resource's data once: no two resources carry the same (sizeable) data.
+        let data = resolved_resources(&seen[0]);
+        let mut large: Vec<&String> = data.iter().filter(|d| d.len() > 200).collect();
+        let all = large.len();
+        large.sort();
+        large.dedup();
+        assert_eq!(large.len(), all, "{path}: a resource's data is embedded more than once");
+    }
 }

@@ -20,6 +20,8 @@ db_tests!(
     keys_are_forgotten_after_thirty_days,
     items_go_out_only_under_their_owners_session,
     an_item_cut_off_by_a_crash_is_finished_not_repeated,
+    a_slow_upload_that_keeps_moving_arrives_whole,
+    a_plain_form_is_taken_or_shown_again_with_what_was_typed,
 );
 
 const KEY_A: &str = "0b5c7d2e-1f3a-4b6c-8d9e-a0b1c2d3e4f5";
@@ -152,6 +154,17 @@ async fn a_letter_request_with_photos_arrives_once(backend: Backend) {
     assert!(matches!(&anonymous[0], Outcome::Gagal { pesan, .. } if pesan.contains("belum masuk")), "{anonymous:?}");
 }
 
+/// The village's first dusun (a report's place when there is no pin).
+async fn first_dusun(app: &TestApp, v: &village::Model) -> digdaya::db::entities::area::Model {
+    digdaya::db::entities::area::Entity::find()
+        .filter(digdaya::db::entities::area::Column::VillageId.eq(v.id))
+        .filter(digdaya::db::entities::area::Column::Level.eq(1))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// Visitors may report in this village (a setting of its officials).
 async fn open_to_visitors(app: &TestApp, v: &village::Model) {
     let settings = digdaya::complaints::model::Settings { visitors: true, public_list: false };
@@ -162,13 +175,7 @@ async fn a_visitors_report_arrives_once_even_sent_twice_at_once(backend: Backend
     let app = TestApp::spawn(&backend).await;
     let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
     open_to_visitors(&app, &v).await;
-    let dusun = digdaya::db::entities::area::Entity::find()
-        .filter(digdaya::db::entities::area::Column::VillageId.eq(v.id))
-        .filter(digdaya::db::entities::area::Column::Level.eq(1))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let dusun = first_dusun(&app, &v).await;
     let item = || Item {
         key: KEY_A,
         kind: "pengaduan",
@@ -341,13 +348,7 @@ async fn items_go_out_only_under_their_owners_session(backend: Backend) {
     }
     assert_eq!(letter_request::Entity::find().count(&app.db).await.unwrap(), 1);
     // A visitor's item goes out as a visitor's, even with somebody signed in.
-    let dusun = digdaya::db::entities::area::Entity::find()
-        .filter(digdaya::db::entities::area::Column::VillageId.eq(v.id))
-        .filter(digdaya::db::entities::area::Column::Level.eq(1))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let dusun = first_dusun(&app, &v).await;
     let report = Item {
         key: KEY_B,
         kind: "pengaduan",
@@ -427,4 +428,195 @@ async fn an_item_cut_off_by_a_crash_is_finished_not_repeated(backend: Backend) {
     assert!(again.iter().all(|o| matches!(o, Outcome::Terkirim { ulang: true, .. })), "{again:?}");
     assert_eq!(letter_request::Entity::find().count(&app.db).await.unwrap(), 3);
     assert_eq!(letter_file::Entity::find().count(&app.db).await.unwrap(), 6);
+}
+
+/// A batch as multipart bytes (boundary `digdaya-test`), for sending by hand.
+fn multipart(items: &[Item<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut part = |name: String, file: bool, bytes: &[u8]| {
+        let file_name = if file { "; filename=\"foto.png\"\r\nContent-Type: image/png" } else { "" };
+        body.extend_from_slice(
+            format!("--digdaya-test\r\nContent-Disposition: form-data; name=\"{name}\"{file_name}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    };
+    for (i, item) in items.iter().enumerate() {
+        part(format!("{i}/kunci"), false, item.key.as_bytes());
+        part(format!("{i}/jenis"), false, item.kind.as_bytes());
+        part(format!("{i}/pemilik"), false, b"");
+        part(format!("{i}/data"), false, item.data.to_string().as_bytes());
+        for (field, bytes) in &item.files {
+            part(format!("{i}/{field}"), true, bytes);
+        }
+    }
+    body.extend_from_slice(b"--digdaya-test--\r\n");
+    body
+}
+
+/// Sends `body` to the outbox in `pieces`, `pause` apart (a slow link), and reads the answer
+/// (an empty string when the server closed the connection without one).
+async fn send_slowly(app: &TestApp, body: &[u8], pieces: usize, pause: std::time::Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/outbox/kramatwatu HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\nContent-Type: multipart/form-data; boundary=digdaya-test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        app.base,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for piece in body.chunks(body.len().div_ceil(pieces)) {
+        tokio::time::sleep(pause).await;
+        if stream.write_all(piece).await.is_err() {
+            break; // the server gave up on the body
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Issue 29: on a 250 kbit/s link six photos take half a minute to arrive, and a limit on the
+/// whole request cut them off every time. A body may take as long as it keeps moving; a pause
+/// longer than the idle limit ends it, and then nothing of it is kept.
+async fn a_slow_upload_that_keeps_moving_arrives_whole(backend: Backend) {
+    let limits = digdaya::config::Deadlines {
+        work: std::time::Duration::from_secs(2),
+        idle: std::time::Duration::from_millis(1500),
+        longest: std::time::Duration::from_secs(120),
+    };
+    let settings =
+        Box::leak(Box::new(digdaya::config::Config { deadlines: limits, ..digdaya::config::current().clone() }));
+    let app = TestApp::spawn_configured(&backend, digdaya::cache::PageCache::off(), settings).await;
+    let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
+    open_to_visitors(&app, &v).await;
+    let dusun = first_dusun(&app, &v).await;
+    let report = |key| Item {
+        key,
+        kind: "pengaduan",
+        data: serde_json::json!({
+            "category": "Jalan dan jembatan", "body": "Jalan berlubang di depan madrasah, tergenang air.",
+            "lat": null, "lng": null, "area_id": dusun.id, "name": "Siti Aminah", "phone": "0812 3456 7890"
+        }),
+        files: (0..6).map(|i| ("foto", png(120 + i, 90))).collect(),
+    };
+    // Six seconds in all (three times the work limit), never still for longer than 0.3 s.
+    let body = multipart(&[report(KEY_A)]);
+    let answer = send_slowly(&app, &body, 20, std::time::Duration::from_millis(300)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let json = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let outcome: Answer = serde_json::from_str(json).expect(json);
+    assert!(
+        matches!(&outcome.hasil[0], Outcome::Terkirim { ulang: false, catatan, .. } if catatan.is_empty()),
+        "{json}"
+    );
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(complaint_file::Entity::find().count(&app.db).await.unwrap(), 6, "every photo arrived");
+
+    // A body that stops for longer than the idle limit: refused, nothing kept, the key free.
+    let body = multipart(&[report(KEY_B)]);
+    let answer = send_slowly(&app, &body, 2, std::time::Duration::from_millis(2500)).await;
+    assert!(!answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 1, "nothing of the cut batch");
+    assert!(
+        outbox_key::Entity::find_by_id((v.id, KEY_B.to_string())).one(&app.db).await.unwrap().is_none(),
+        "the key is free for the next try"
+    );
+}
+
+/// Issue 29: a form posted without the WASM goes to the outbox's plain endpoint. Taken, it
+/// leads to the item's page; refused, the form's page comes back (422, complete as HTML) with
+/// what was typed and the server's problems in place; nothing of it is kept.
+async fn a_plain_form_is_taken_or_shown_again_with_what_was_typed(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
+    open_to_visitors(&app, &v).await;
+    let dusun = first_dusun(&app, &v).await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name, value);
+        }
+        form = form.part("foto", reqwest::multipart::Part::bytes(png(50, 40)).file_name("foto.png"));
+        app.client
+            .post(format!("{}/api/outbox/kramatwatu/formulir", app.base))
+            .header("origin", &app.base)
+            .header("accept", "text/html")
+            .multipart(form)
+            .send()
+    };
+    let report = |body: &str, page: &str| {
+        vec![
+            ("jenis", "pengaduan".to_string()),
+            ("kembali", page.to_string()),
+            ("category", "Jalan dan jembatan".to_string()),
+            ("body", body.to_string()),
+            ("area", dusun.id.to_string()),
+            ("name", "Siti Aminah".to_string()),
+            ("phone", "0812 3456 7890".to_string()),
+        ]
+    };
+    // Too short: the page again, with the text kept and the problem under its field.
+    let res = post(report("Rusak", "/kramatwatu/pengaduan/baru")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let page = common::strip_markers(&res.text().await.unwrap());
+    assert!(page.contains(">Rusak</textarea>"), "the text is kept");
+    assert!(page.contains("value=\"Siti Aminah\""), "the name is kept");
+    assert!(page.contains("class=\"field-error\""), "the problem is shown");
+    assert!(page.contains("<body class=\"static\""), "complete as HTML, without the WASM");
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(outbox_key::Entity::find().count(&app.db).await.unwrap(), 0);
+    // A page outside the village is never rendered.
+    let res = post(report("Rusak", "/lain/pengaduan/baru")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    // Right: to the report's page, with its photo.
+    let res =
+        post(report("Jalan berlubang di depan madrasah, tergenang air.", "/kramatwatu/pengaduan/baru")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/kramatwatu/pengaduan/") && to.contains("?t="), "{to}");
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(complaint_file::Entity::find().count(&app.db).await.unwrap(), 1);
+
+    // The shop form without the WASM: refused with what was typed, then opened.
+    let (_, cookie) = common::resident_with_pin(&app, &v, 1).await;
+    let shop = |whatsapp: &str| {
+        app.client
+            .post(format!("{}/api/market/kramatwatu/lapak", app.base))
+            .header("origin", &app.base)
+            .header("accept", "text/html")
+            .header("cookie", &cookie)
+            .form(&[
+                ("jenis", "lapak"),
+                ("kembali", "/kramatwatu/pasar/kelola"),
+                ("id", ""),
+                ("name", "Warung Kopi Pak Darto"),
+                ("category", "makanan"),
+                ("whatsapp", whatsapp),
+                ("address", "Kp. Kramat RT 001/002"),
+                ("hours", ""),
+                ("description", ""),
+            ])
+            .send()
+    };
+    let res = shop("").await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let page = common::strip_markers(&res.text().await.unwrap());
+    assert!(page.contains("value=\"Warung Kopi Pak Darto\""), "the name is kept");
+    assert!(page.contains("Nomor WhatsApp tidak valid"), "the problem is shown");
+    let res = shop("0812-4455-6677").await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/kramatwatu/pasar/kelola/"));
+    // Nobody signed in opens no shop.
+    let res = app
+        .client
+        .post(format!("{}/api/market/kramatwatu/lapak", app.base))
+        .header("origin", &app.base)
+        .form(&[("kembali", "/kramatwatu/pasar/kelola"), ("name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
 }

@@ -126,6 +126,15 @@ impl TestApp {
     /// An app with this page cache (the others have none: their tests change data behind the
     /// app's back).
     pub async fn spawn_with(backend: &Backend, pages: digdaya::cache::PageCache) -> TestApp {
+        Self::spawn_configured(backend, pages, digdaya::config::current()).await
+    }
+
+    /// An app with these settings (their database and site folders are the test's own).
+    pub async fn spawn_configured(
+        backend: &Backend,
+        pages: digdaya::cache::PageCache,
+        settings: &'static Config,
+    ) -> TestApp {
         let database = TestDb::create(backend).await;
         let db = digdaya::db::connect(&database.url).await.expect("connect");
         digdaya::db::migrate(&db).await.expect("migrate");
@@ -152,7 +161,7 @@ impl TestApp {
             leptos_options: config.leptos_options(),
             files: storage.clone(),
             outage: Default::default(),
-            config: digdaya::config::current(),
+            config: settings,
         };
         tokio::spawn(async move {
             digdaya::server::serve(listener, router(state, pages)).await.expect("serve");
