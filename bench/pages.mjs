@@ -20,7 +20,7 @@ const PROFILES = {
 };
 const RESIDENT = [
   '/kramatwatu/layanan',
-  '/kramatwatu/layanan/minta/domisili',
+  '/kramatwatu/layanan/surat/1',
   '/kramatwatu/pengaduan/baru',
   '/kramatwatu/akun',
   '/kramatwatu/pasar/kelola',
