@@ -115,6 +115,28 @@
 
   const sizeOf = (item) => item.data.length + item.files.reduce((n, f) => n + f.blob.size, 0);
 
+  // A POST whose upload shows its progress in the bar (fetch cannot tell how much has gone):
+  // resolves with the status (0: no answer at all) and the answer's text.
+  let uploaded = "";
+  const post = (url, body) =>
+    new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      let shown = 0;
+      xhr.open("POST", url);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = (e) => {
+        if (!e.lengthComputable || Date.now() - shown < 500) return;
+        shown = Date.now();
+        uploaded = ` ${Math.round((100 * e.loaded) / e.total)} %`;
+        render();
+      };
+      xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+      xhr.onerror = xhr.ontimeout = xhr.onabort = () => resolve({ status: 0, text: "" });
+      xhr.send(body);
+    }).finally(() => {
+      uploaded = "";
+    });
+
   // Sends a batch; each item's outcome is kept with it. Returns the outcomes, in order.
   const deliver = async (batch) => {
     const body = new FormData();
@@ -125,29 +147,35 @@
       body.append(`${i}/data`, item.data);
       for (const f of item.files) body.append(`${i}/${f.field}`, f.blob, f.name);
     });
+    // What really happened is what the phone says: no signal (the request never got an answer),
+    // the server busy (5xx, e.g. its time limit), or the server's own word per item.
+    const sent = await post(`/api/outbox/${encodeURIComponent(batch[0].slug)}`, body);
     let answer = null;
-    try {
-      const response = await fetch(`/api/outbox/${encodeURIComponent(batch[0].slug)}`, {
-        method: "POST",
-        body,
-        headers: { Accept: "application/json" },
-      });
-      answer = response.status < 500 ? await response.json() : null;
-    } catch {
-      answer = null;
+    let why = "Tidak ada sinyal; dikirim lagi saat ada sinyal.";
+    if (sent.status >= 500) why = "Server sibuk; dicoba lagi sebentar lagi.";
+    else if (sent.status > 0) {
+      try {
+        answer = JSON.parse(sent.text);
+      } catch {
+        why = "Jawaban server tidak terbaca; dicoba lagi sebentar lagi.";
+      }
     }
     const outcomes = [];
     for (const [i, item] of batch.entries()) {
-      // No answer (no signal, server trouble): wait and try again. One refusal for the whole
-      // batch (an unknown village) applies to every item.
-      const outcome = answer?.hasil?.[i] ?? answer?.hasil?.[0] ?? { state: "menunggu", pesan: "" };
+      // No answer: wait and try again. One refusal for the whole batch (an unknown village)
+      // applies to every item.
+      const outcome = answer?.hasil?.[i] ?? answer?.hasil?.[0] ?? { state: "menunggu", pesan: why };
       if (outcome.state === "terkirim") {
         Object.assign(item, { state: "terkirim", result: outcome, files: [], done: Date.now() });
       } else if (outcome.state === "gagal") {
         Object.assign(item, { state: "gagal", result: outcome });
       } else {
         item.attempts = (item.attempts || 0) + 1;
-        Object.assign(item, { state: "menunggu", next: Date.now() + Math.min(600000, 5000 * 2 ** Math.min(item.attempts, 7)) });
+        Object.assign(item, {
+          state: "menunggu",
+          result: outcome,
+          next: Date.now() + Math.min(600000, 5000 * 2 ** Math.min(item.attempts, 7)),
+        });
       }
       await keep(item).catch(() => {});
       outcomes.push(outcome);
@@ -218,7 +246,12 @@
     let outcome = { state: "menunggu", pesan: "" };
     if (navigator.onLine) {
       await syncing;
-      [outcome] = await deliver([item]);
+      progress = `Mengirim ${label}…`;
+      try {
+        [outcome] = await deliver([item]);
+      } finally {
+        progress = "";
+      }
       if (outcome.state === "gagal") await drop(item.key);
     }
     await render();
@@ -253,7 +286,7 @@
       bar = null;
     } else {
       const parts = [];
-      if (progress) parts.push(progress);
+      if (progress) parts.push(progress + uploaded);
       else if (waiting) parts.push(`${waiting} kiriman ${navigator.onLine ? "menunggu dikirim" : "menunggu sinyal"}`);
       if (refused) parts.push(`${refused} perlu tindakan Anda`);
       bar ??= element("div", { className: "outbox-bar", id: "outbox-bar" });
@@ -291,6 +324,9 @@
         element("span", { className: "muted", textContent: ` · ${when(item.created)} · ${state}` }),
       );
       const result = item.result || {};
+      if (item.state === "menunggu" && result.pesan) {
+        li.append(element("p", { className: "muted", textContent: result.pesan }));
+      }
       if (item.state === "gagal") {
         li.append(element("p", { className: "form-error", textContent: result.pesan || "Ditolak server." }));
         for (const m of result.masalah || []) li.append(element("p", { className: "field-error", textContent: m.message }));

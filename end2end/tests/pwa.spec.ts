@@ -279,6 +279,33 @@ test("a refusal found by the server is shown and kept until the user acts", asyn
   await context.close();
 });
 
+test('a busy server is told apart from no signal, and the item goes once it answers', async ({ browser }) => {
+  // Without the service worker, so that the test can stand in for the server's answer.
+  const context = await browser.newContext({ viewport: PHONE, baseURL: ORIGIN, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.goto('/kramatwatu/layanan/permohonan');
+  const before = await page.locator('#my-letters li').count();
+  await page.goto('/kramatwatu/layanan');
+  await page.getByRole('link', { name: 'Surat Keterangan Domisili' }).click();
+  await expect(page).toHaveURL(/\/layanan\/surat\/\d+$/);
+  await hydrated(page);
+  // The server answers 503 (as when its time limit passed).
+  await page.route('**/api/outbox/*', (route) => route.fulfill({ status: 503, body: '' }));
+  await page.getByLabel('Keperluan').fill('mengurus beasiswa');
+  await page.getByRole('button', { name: 'Kirim permohonan' }).click();
+  await expect(page.locator('#outbox-sent')).toContainText('Tersimpan di ponsel');
+  await page.locator('#outbox-bar').getByRole('button', { name: 'Lihat' }).click();
+  await expect(page.locator('#outbox-panel .outbox-item.menunggu')).toContainText('Server sibuk; dicoba lagi sebentar lagi.');
+  // It answers again: the item goes, once.
+  await page.unroute('**/api/outbox/*');
+  await page.evaluate(() => (window as unknown as { digdaya: { sync: (all: boolean) => Promise<void> } }).digdaya.sync(true));
+  await expect(page.locator('#outbox-bar')).toHaveCount(0, { timeout: 20_000 });
+  await page.goto('/kramatwatu/layanan/permohonan');
+  await expect(page.locator('#my-letters li')).toHaveCount(before + 1);
+  await context.close();
+});
+
 test('a new deployment: after one reload the page runs the new build, never old JS with new WASM', async ({ browser }) => {
   const context = await phoneContext(browser);
   const page = await context.newPage();
