@@ -3,6 +3,7 @@
 //! ordinary multipart forms that work before or without the WASM.
 //!
 //! `GET  /api/map/{slug}/lapisan/{layer}[?bbox=min_lng,min_lat,max_lng,max_lat]` → GeoJSON
+//!   (`semua`: every public layer, `{"batas": GeoJSON, …}`)
 //! `GET  /api/map/{slug}/ekspor?lapisan={layer}` → GeoJSON download (officials)
 //! `POST /api/map/{slug}/impor` (field `berkas`) → 303 to the editor
 //! `POST /api/map/{slug}/{id}/foto` (field `foto`) → 303 to the editor
@@ -69,7 +70,11 @@ pub async fn layer(
             return Ok((service::complaints_layer(&state.db, &village, bbox).await?.to_string(), "private, no-store"));
         }
         let shop = |id: i64| mode.path(&village.slug, &format!("/pasar/toko/{id}"));
-        let text = service::public_layer(&state.db, &village, &key, bbox, shop).await?;
+        let text = if key == super::model::LAYER_ALL {
+            service::public_layers(&state.db, &village, bbox, shop).await?
+        } else {
+            service::public_layer(&state.db, &village, &key, bbox, shop).await?
+        };
         Ok((text, "public, max-age=60"))
     }
     .await;

@@ -651,6 +651,33 @@ pub async fn public_layer(
     })
 }
 
+/// Every public layer of the village map in one JSON object, by key (`model::LAYER_ALL`).
+///
+/// # Errors
+/// Database failures.
+pub async fn public_layers(
+    db: &DatabaseConnection,
+    v: &village::Model,
+    bbox: Option<[f64; 4]>,
+    shop: impl Fn(i64) -> String,
+) -> AppResult<String> {
+    use super::model::{LAYER_AREAS, LAYER_BOUNDARY, LAYER_POPULATION};
+    let keys = [LAYER_BOUNDARY, LAYER_AREAS, LAYER_POPULATION, LAYER_MARKET]
+        .into_iter()
+        .chain(CATEGORIES.iter().map(|c| c.code));
+    let mut out = String::from("{");
+    for key in keys {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(key).map_err(|_| AppError::Internal)?);
+        out.push(':');
+        out.push_str(&public_layer(db, v, key, bbox, &shop).await?);
+    }
+    out.push('}');
+    Ok(out)
+}
+
 /// What the editing page needs: the base map and every feature.
 ///
 /// # Errors

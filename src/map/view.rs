@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, prelude::Closure};
 
 use super::model::{
-    FeatureFields, FeatureRow, LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION, LayerInfo,
+    FeatureFields, FeatureRow, LAYER_ALL, LAYER_AREAS, LAYER_BOUNDARY, LAYER_COMPLAINTS, LAYER_POPULATION, LayerInfo,
     OVERVIEW_URL, VillageMap, category, html_text,
 };
 use super::pages::Selected;
@@ -227,6 +227,7 @@ pub fn start_public(
     when_ready(el, false, move |div| {
         let Some(map) = base_map(&div, &data) else { return };
         open_at(&map, &data, bounds);
+        let mut made = Vec::new();
         for (info, on) in layers.clone() {
             let layer = geo_json(&JsValue::NULL, &layer_options(&info, &base));
             let (m, l) = (map.clone(), layer.clone());
@@ -237,16 +238,33 @@ pub fn start_public(
                     m.remove_layer(&l);
                 }
             });
-            let url = info.url.clone();
-            leptos::task::spawn_local(async move {
-                if let Some(json) = fetch_json(&url).await {
+            made.push((info, layer));
+        }
+        // The public layers in one request (`lapisan/semua`); the officials' complaints layer
+        // on its own (never kept by a shared cache).
+        let all = made
+            .iter()
+            .find(|(info, _)| info.key != LAYER_COMPLAINTS)
+            .and_then(|(info, _)| info.url.rsplit_once('/').map(|(dir, _)| format!("{dir}/{LAYER_ALL}")));
+        leptos::task::spawn_local(async move {
+            let all = match all {
+                Some(url) => fetch_json(&url).await,
+                None => None,
+            };
+            for (info, layer) in made {
+                let json = if info.key == LAYER_COMPLAINTS {
+                    fetch_json(&info.url).await
+                } else {
+                    all.as_ref().and_then(|a| js_sys::Reflect::get(a, &JsValue::from_str(&info.key)).ok())
+                };
+                if let Some(json) = json.filter(|j| j.is_object()) {
                     layer.add_data(&json);
                     if info.key == LAYER_BOUNDARY {
                         layer.unchecked_ref::<leaflet::FeatureGroup>().bring_to_back();
                     }
                 }
-            });
-        }
+            }
+        });
     });
 }
 

@@ -23,6 +23,7 @@ db_tests!(
     layers_are_served_by_bounding_box_with_trimmed_coordinates,
     import_is_all_or_nothing_and_export_keeps_everything,
     the_demo_map_and_the_overview_of_all_villages,
+    every_public_layer_comes_in_one_answer,
 );
 
 async fn official(app: &TestApp, v: &village::Model, username: &str) -> (Official, String) {
@@ -363,4 +364,25 @@ async fn the_demo_map_and_the_overview_of_all_villages(backend: Backend) {
     let (status, html) = app.get("/peta").await;
     assert_eq!(status, 200);
     assert!(html.contains("overview-map") && html.contains("2 desa"), "{html}");
+}
+
+/// Issue 29: the public map asks for its layers once (`lapisan/semua`): the answer holds every
+/// public layer, each the same as its own address gives; the officials' complaints layer is
+/// not among them.
+async fn every_public_layer_comes_in_one_answer(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 7, None).await.village;
+    service::seed_demo_features(&app.db, &v).await.unwrap();
+    let (status, text) = app.get("/api/map/kramatwatu/lapisan/semua").await;
+    assert_eq!(status, 200, "{text}");
+    let all: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&String> = all.as_object().unwrap().keys().collect();
+    assert!(!keys.iter().any(|k| k.as_str() == "pengaduan"), "{keys:?}");
+    assert!(keys.len() >= 16, "{keys:?}");
+    for key in keys {
+        let (status, one) = app.get(&format!("/api/map/kramatwatu/lapisan/{key}")).await;
+        assert_eq!(status, 200, "{key}");
+        assert_eq!(all[key.as_str()], serde_json::from_str::<Value>(&one).unwrap(), "{key}");
+    }
+    assert!(all["sekolah"]["features"].as_array().is_some_and(|f| !f.is_empty()));
 }
