@@ -53,6 +53,24 @@ pub async fn form_again(
     res
 }
 
+/// The field of a form posted without the WASM naming the page it was on.
+pub const FORM_PAGE: &str = "kembali";
+
+/// The page a form posted without the WASM was on (its field [`FORM_PAGE`]), if that is a page
+/// of the village whose address starts with `home`: a refused form is shown there again, and
+/// nowhere else.
+///
+/// # Errors
+/// `Invalid` for a page missing or outside the village.
+pub fn form_page(fields: &std::collections::BTreeMap<String, String>, home: &str) -> Result<String, AppError> {
+    fields
+        .get(FORM_PAGE)
+        .map(|p| p.trim())
+        .filter(|p| p.starts_with(home) && !p.contains("//"))
+        .map(str::to_string)
+        .ok_or_else(|| AppError::Invalid("Formulir ini tidak lengkap; buka lagi halamannya.".into()))
+}
+
 /// A refusal as plain text with its status.
 pub fn error_response(e: &AppError) -> Response {
     e.clone().into_response()

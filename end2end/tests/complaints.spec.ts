@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { PHONE, PHOTO, hydrated, noOverflow, phone as offlinePhone, pointInDusun } from './helpers';
+import { PHONE, PHOTO, hydrated, noOverflow, officialPage, phone as offlinePhone, pointInDusun } from './helpers';
 
 test('a visitor reports a problem with a pin and a photo; the kades answers and closes it', async ({ browser }) => {
   const phone = await offlinePhone(browser);
@@ -86,4 +86,65 @@ test('a visitor reports a problem with a pin and a photo; the kades answers and 
   await expect(resolved).not.toContainText('Siti Aminah');
   await phone.context().close();
   await kades.context().close();
+});
+
+test('on a 250 kbit/s link a report with six photos arrives once, whole, showing how much has gone', async ({ browser }) => {
+  // About a megabyte up at 31 KB/s: half a minute and more.
+  test.setTimeout(240_000);
+  const phone = await offlinePhone(browser);
+  await phone.goto('/kramatwatu/pengaduan');
+  await phone.getByRole('link', { name: 'Laporkan masalah' }).click();
+  await hydrated(phone);
+  const mark = `Gang ${Date.now()}`;
+  const text = `${mark}: saluran air tersumbat, air meluap ke jalan.`;
+  await phone.getByLabel('Kategori').selectOption('Lampu jalan');
+  await phone.getByLabel('Apa masalahnya?').fill(text);
+  await phone.getByLabel('Nama Anda').fill('Siti Aminah');
+  await phone.getByLabel('Nomor HP (untuk dihubungi petugas)').fill('0812 3456 7890');
+  const at = await pointInDusun(phone);
+  await phone.mouse.click(at.x, at.y);
+  // Six photos that do not compress, about 0.9 MB in all (as the issue measured).
+  const photos = await phone.evaluate(async () => {
+    const out: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 560;
+      canvas.height = 420;
+      const ctx = canvas.getContext('2d')!;
+      const image = ctx.createImageData(560, 420);
+      for (let i = 0; i < image.data.length; i++) image.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+      ctx.putImageData(image, 0, 0);
+      const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.8));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      out.push(btoa(binary));
+    }
+    return out;
+  });
+  const files = photos.map((b64, i) => ({ name: `foto-${i + 1}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
+  const total = files.reduce((n, f) => n + f.buffer.length, 0);
+  expect(total).toBeGreaterThan(700_000);
+  await phone.getByLabel('Foto (tidak wajib, paling banyak 6)').setInputFiles(files);
+
+  // 250 kbit/s both ways, 400 ms round trips.
+  const cdp = await phone.context().newCDPSession(phone);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 400,
+    downloadThroughput: 250_000 / 8,
+    uploadThroughput: 250_000 / 8,
+  });
+  await phone.getByRole('button', { name: 'Kirim laporan' }).click();
+  // The bar shows how much has gone while it goes.
+  await expect(phone.locator('#outbox-bar')).toContainText(/Mengirim .* ([1-9]|[1-9]\d) %/, { timeout: 60_000 });
+  await expect(phone).toHaveURL(/\/kramatwatu\/pengaduan\/\d+\?t=[a-z0-9]{32}$/, { timeout: 180_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await expect(phone.locator('#foto img')).toHaveCount(6);
+
+  // Once: the office has one report with this text.
+  const kades = await officialPage(browser, 'kades.kramatwatu');
+  await kades.goto('/kramatwatu/admin/pengaduan?status=baru');
+  await expect(kades.locator('#reports li', { hasText: mark })).toHaveCount(1);
 });

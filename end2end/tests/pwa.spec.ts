@@ -295,6 +295,9 @@ test('a busy server is told apart from no signal, and the item goes once it answ
   await page.getByLabel('Keperluan').fill('mengurus beasiswa');
   await page.getByRole('button', { name: 'Kirim permohonan' }).click();
   await expect(page.locator('#outbox-sent')).toContainText('Tersimpan di ponsel');
+  // The page says so too, not "no signal".
+  await expect(page.locator('#outbox-sent')).toContainText('Server sibuk');
+  await expect(page.locator('#outbox-sent')).not.toContainText('tidak ada sinyal');
   await page.locator('#outbox-bar').getByRole('button', { name: 'Lihat' }).click();
   await expect(page.locator('#outbox-panel .outbox-item.menunggu')).toContainText('Server sibuk; dicoba lagi sebentar lagi.');
   // It answers again: the item goes, once.

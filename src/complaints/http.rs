@@ -14,7 +14,7 @@ use super::service::{self, Who};
 use crate::access::guard::InVillage;
 use crate::error::AppError;
 use crate::media::Upload;
-use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::http::{Delivery, Kept, Taker};
 use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
@@ -83,40 +83,46 @@ fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
     serde_json::to_string(&input).map_err(|_| AppError::Internal)
 }
 
-/// A report, then its photos.
-async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
+/// A report and its photos, kept in one transaction with the item's key: the photos are
+/// checked and stored first, then the report and every photo accepted are written together.
+async fn from_outbox(d: Delivery<'_>) -> Result<Kept, AppError> {
     use crate::complaints::{model::Reported, service as complaints};
     let input: super::model::ReportInput = d.data()?;
-    let Delivery { state, village, user, mode, key, files, .. } = d;
-    let who = complaints::Who::of(user, village)?;
+    let who = complaints::Who::of(d.user.clone(), d.village)?;
     let visitor = matches!(who, complaints::Who::Visitor);
-    // Made before the server stopped midway (the key is on the report): its photos so far.
-    let (id, token, mut skip) = match complaints::made_by_outbox(&state.db, village.id, key).await? {
-        Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
-        None => {
-            let Reported { id, token } = complaints::report_from(&state.db, village, &who, &input, Some(key)).await?;
-            (id, token, 0)
-        }
-    };
-    let mut catatan = Vec::new();
-    for (field, bytes) in files {
-        if field != "foto" {
-            continue;
-        }
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        if let Err(e) = complaints::attach(&state.db, &state.files, village, &who, id, token.as_deref(), bytes).await {
-            catatan.push(format!("Satu foto tidak diterima: {e}"));
+    let (mut photos, mut catatan) = (Vec::new(), Vec::new());
+    for (_, bytes) in d.files.iter().filter(|(field, _)| field == "foto") {
+        match complaints::store_photo(&d.state.files, d.village, bytes).await {
+            Ok(photo) => photos.push(photo),
+            Err(e) => catatan.push(format!("Satu foto tidak diterima: {e}")),
         }
     }
-    let query = token.map(|t| format!("?t={t}")).unwrap_or_default();
-    Ok(Outcome::Terkirim {
-        alamat: mode.path(&village.slug, &format!("/pengaduan/{id}{query}")),
-        ulang: false,
-        catatan,
-    })
+    let kept = async {
+        let txn = d.begin().await?;
+        // Made by an earlier version of the server that stopped midway (the key is on the
+        // report): the photos it has are kept, the rest added.
+        let (id, token, skip) = match complaints::made_by_outbox(&*txn, d.village.id, d.key).await? {
+            Some((id, photos, secret)) => (id, visitor.then_some(secret), photos),
+            None => {
+                let Reported { id, token } =
+                    complaints::report_from(&*txn, d.village, &who, &input, Some(d.key)).await?;
+                (id, token, 0)
+            }
+        };
+        for photo in photos.iter().skip(skip) {
+            complaints::add_photo(&*txn, d.village.id, id, photo).await?;
+        }
+        let query = token.map(|t| format!("?t={t}")).unwrap_or_default();
+        let alamat = d.mode.path(&d.village.slug, &format!("/pengaduan/{id}{query}"));
+        d.commit(txn, Outcome::Terkirim { alamat, ulang: false, catatan }).await
+    }
+    .await;
+    if kept.is_err() {
+        for photo in &photos {
+            photo.remove(&d.state.files).await;
+        }
+    }
+    kept
 }
 
 /// The complaints' photos.

@@ -149,8 +149,8 @@ pub async fn report(
 ///
 /// # Errors
 /// Database failures.
-pub async fn made_by_outbox(
-    db: &DatabaseConnection,
+pub async fn made_by_outbox<C: ConnectionTrait>(
+    db: &C,
     village_id: i64,
     key: &str,
 ) -> AppResult<Option<(i64, usize, String)>> {
@@ -170,8 +170,8 @@ pub async fn made_by_outbox(
 ///
 /// # Errors
 /// As [`report`].
-pub async fn report_from(
-    db: &DatabaseConnection,
+pub async fn report_from<C: ConnectionTrait>(
+    db: &C,
     v: &village::Model,
     who: &Who,
     input: &ReportInput,
@@ -556,6 +556,35 @@ pub async fn attach(
     if count >= MAX_PHOTOS as u64 {
         return Err(AppError::Invalid(format!("Paling banyak {MAX_PHOTOS} foto per laporan.")));
     }
+    let stored = store_photo(files, v, bytes).await?;
+    let added = add_photo(db, v.id, c.id, &stored).await;
+    if added.is_err() {
+        stored.remove(files).await;
+    }
+    added
+}
+
+/// A report's photo checked by its content, re-encoded and in the file store, not yet on a
+/// report ([`add_photo`]).
+pub struct StoredPhoto {
+    key: String,
+    thumb: String,
+    size: usize,
+}
+
+impl StoredPhoto {
+    /// Deletes its files (the report it was for was not kept).
+    pub async fn remove(&self, files: &crate::media::Storage) {
+        files.remove(&self.key).await;
+        files.remove(&self.thumb).await;
+    }
+}
+
+/// Checks a photo by its content, re-encodes it and stores it with its thumbnail.
+///
+/// # Errors
+/// `Invalid` for a file that is not a photo; storage failures.
+pub async fn store_photo(files: &crate::media::Storage, v: &village::Model, bytes: &[u8]) -> AppResult<StoredPhoto> {
     let crate::media::Accepted::Photo(photo) = crate::media::checked(bytes, |b| crate::media::accept(b, false)).await?
     else {
         return Err(AppError::Invalid("Lampirkan foto (JPEG, PNG atau WebP).".into()));
@@ -568,13 +597,26 @@ pub async fn attach(
     };
     files.put(&key, &photo.display).await.map_err(io)?;
     files.put(&thumb, &photo.thumb).await.map_err(io)?;
+    Ok(StoredPhoto { key, thumb, size: photo.display.len() })
+}
+
+/// Puts a stored photo on report `complaint_id` of the village.
+///
+/// # Errors
+/// Database failures.
+pub async fn add_photo<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    complaint_id: i64,
+    photo: &StoredPhoto,
+) -> AppResult<i64> {
     let saved = complaint_file::ActiveModel {
-        village_id: Set(v.id),
-        complaint_id: Set(c.id),
+        village_id: Set(village_id),
+        complaint_id: Set(complaint_id),
         content_type: Set("image/jpeg".into()),
-        size: Set(i64::try_from(photo.display.len()).unwrap_or(i64::MAX)),
-        storage_key: Set(key),
-        thumb_key: Set(Some(thumb)),
+        size: Set(i64::try_from(photo.size).unwrap_or(i64::MAX)),
+        storage_key: Set(photo.key.clone()),
+        thumb_key: Set(Some(photo.thumb.clone())),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

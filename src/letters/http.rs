@@ -23,7 +23,7 @@ use crate::access::guard::InVillage;
 use crate::db::entities::village;
 use crate::error::AppError;
 use crate::media::Upload;
-use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::http::{Delivery, Kept, Taker};
 use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
@@ -192,64 +192,73 @@ fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
     serde_json::to_string(&LetterItem { type_id, values }).map_err(|_| AppError::Internal)
 }
 
-/// A letter request: created, its photos attached, and handed in when every required
-/// attachment is there.
-async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
+/// A letter request: created, its files attached, and handed in when every required
+/// attachment is there, in one transaction with the item's key (the files are checked and
+/// stored before it).
+async fn from_outbox(d: Delivery<'_>) -> Result<Kept, AppError> {
     use crate::letters::{
         service as letters,
         status::{Status, Step},
     };
     let input: LetterItem = d.data()?;
-    let Delivery { state, village, user, mode, key, files, .. } = d;
-    let me = guard::resident_in(user, village.id, false)?;
+    let me = guard::resident_in(d.user.clone(), d.village.id, false)?;
     let by = letters::By::Resident { id: me.id, name: me.name.clone() };
-    // Made before the server stopped midway (the key is on the request): carry on with it.
-    let (id, status) = match letters::made_by_outbox(&state.db, village.id, key).await? {
-        Some(made) => made,
-        None => {
-            let made =
-                letters::create_request_from(&state.db, village, &by, me.id, input.type_id, &input.values, Some(key));
-            (made.await?, Status::BelumLengkap)
-        }
-    };
-    let done = letters::attached(&state.db, id).await?;
-    let mut catatan = Vec::new();
-    for (field, bytes) in files {
+    let (mut stored, mut catatan) = (Vec::new(), Vec::new());
+    for (field, bytes) in d.files {
         let Some(attachment) = field.strip_prefix("berkas:") else { continue };
-        if done.iter().any(|a| a == attachment) {
-            continue;
-        }
-        if let Err(e) = letters::attach(&state.db, &state.files, village.id, &by, id, attachment, bytes).await {
-            catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan."));
+        match letters::store_attachment(&d.state.files, d.village.id, bytes).await {
+            Ok(file) => stored.push((attachment, file)),
+            Err(e) => catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan.")),
         }
     }
-    if status != Status::BelumLengkap {
-        return Ok(Outcome::Terkirim {
-            alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
-            ulang: false,
-            catatan,
-        });
-    }
-    // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing (the
-    // resident adds it on the request's page), which is worth a note only if photos came along
-    // (and none was refused: that note already says to attach it again).
-    // The request exists from here on, so no failure may give the key back (a retry would make
-    // a second request): what did not happen is a note.
-    match letters::step(&state.db, village, &by, id, Step::Submit, "").await {
-        Ok(()) => {}
-        Err(AppError::Invalid(m)) if !files.is_empty() && catatan.is_empty() => {
-            catatan.push(format!("{m} Lengkapi di halaman permohonan, lalu kirim."));
+    let kept = async {
+        let txn = d.begin().await?;
+        // Made by an earlier version of the server that stopped midway (the key is on the
+        // request): carried on with.
+        let (id, status) = match letters::made_by_outbox(&*txn, d.village.id, d.key).await? {
+            Some(made) => made,
+            None => {
+                let made =
+                    letters::create_request_in(&*txn, d.village, &by, me.id, input.type_id, &input.values, Some(d.key));
+                (made.await?, Status::BelumLengkap)
+            }
+        };
+        let done = letters::attached(&*txn, id).await?;
+        for (attachment, file) in &stored {
+            if done.iter().any(|a| a == attachment) {
+                continue;
+            }
+            match letters::add_attachment(&*txn, d.village.id, &by, id, attachment, file).await {
+                Ok(_) => {}
+                Err(e @ AppError::Invalid(_)) => {
+                    catatan.push(format!("Satu lampiran tidak diterima: {e} Lampirkan lagi di halaman permohonan."));
+                }
+                Err(e) => return Err(e),
+            }
         }
-        Err(AppError::Invalid(_)) => {}
-        Err(e) => catatan.push(format!(
-            "Permohonan tersimpan, tetapi belum terkirim ke petugas ({e}) Kirim dari halaman permohonan."
-        )),
+        // Handed in when complete; otherwise it waits as "Belum lengkap" for what is missing
+        // (the resident adds it on the request's page), which is worth a note only if files
+        // came along (and none was refused: that note already says to attach it again).
+        if status == Status::BelumLengkap {
+            match letters::step_in(&*txn, d.village, &by, id, Step::Submit, "").await {
+                Ok(()) => {}
+                Err(AppError::Invalid(m)) if !d.files.is_empty() && catatan.is_empty() => {
+                    catatan.push(format!("{m} Lengkapi di halaman permohonan, lalu kirim."));
+                }
+                Err(AppError::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let alamat = d.mode.path(&d.village.slug, &format!("/layanan/permohonan/{id}"));
+        d.commit(txn, Outcome::Terkirim { alamat, ulang: false, catatan }).await
     }
-    Ok(Outcome::Terkirim {
-        alamat: mode.path(&village.slug, &format!("/layanan/permohonan/{id}")),
-        ulang: false,
-        catatan,
-    })
+    .await;
+    if kept.is_err() {
+        for (_, file) in &stored {
+            file.remove(&d.state.files).await;
+        }
+    }
+    kept
 }
 
 /// The letters' files.

@@ -377,7 +377,11 @@ pub async fn create_request(
 ///
 /// # Errors
 /// Database failures.
-pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str) -> AppResult<Option<(i64, Status)>> {
+pub async fn made_by_outbox<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    key: &str,
+) -> AppResult<Option<(i64, Status)>> {
     Ok(letter_request::Entity::find()
         .filter(letter_request::Column::VillageId.eq(village_id))
         .filter(letter_request::Column::OutboxKey.eq(key))
@@ -390,7 +394,7 @@ pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str)
 ///
 /// # Errors
 /// Database failures.
-pub async fn attached(db: &DatabaseConnection, request_id: i64) -> AppResult<Vec<String>> {
+pub async fn attached<C: ConnectionTrait>(db: &C, request_id: i64) -> AppResult<Vec<String>> {
     Ok(files_of(db, request_id).await?.into_iter().map(|f| f.attachment).collect())
 }
 
@@ -401,6 +405,25 @@ pub async fn attached(db: &DatabaseConnection, request_id: i64) -> AppResult<Vec
 /// As [`create_request`].
 pub async fn create_request_from(
     db: &DatabaseConnection,
+    village: &village::Model,
+    by: &By,
+    resident_id: i64,
+    type_id: i64,
+    values: &Values,
+    outbox_key: Option<&str>,
+) -> AppResult<i64> {
+    let txn = crate::db::Write::begin(db).await?;
+    let id = create_request_in(&*txn, village, by, resident_id, type_id, values, outbox_key).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// [`create_request_from`] inside the caller's transaction `db`.
+///
+/// # Errors
+/// As [`create_request`].
+pub async fn create_request_in<C: ConnectionTrait>(
+    db: &C,
     village: &village::Model,
     by: &By,
     resident_id: i64,
@@ -444,7 +467,6 @@ pub async fn create_request_from(
         By::Partner { .. } => (true, None, Status::Diperiksa),
     };
     let now = Utc::now();
-    let txn = crate::db::Write::begin(db).await?;
     let r = letter_request::ActiveModel {
         village_id: Set(village.id),
         type_id: Set(t.id),
@@ -458,16 +480,16 @@ pub async fn create_request_from(
         outbox_key: Set(outbox_key.map(str::to_string)),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(db)
     .await?;
     let note = match by {
         By::Resident { .. } => Some("Permohonan dibuat".to_string()),
         By::Official(_) => Some("Dibuat di kantor desa".to_string()),
         By::Partner { name, .. } => Some(format!("Diajukan melalui {name}")),
     };
-    add_event(&*txn, &r, status, note, &by.name()).await?;
+    add_event(db, &r, status, note, &by.name()).await?;
     audit::record(
-        &*txn,
+        db,
         audit::Entry {
             village_id: Some(village.id),
             actor: by.audit(),
@@ -478,7 +500,6 @@ pub async fn create_request_from(
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(r.id)
 }
 
@@ -532,6 +553,24 @@ pub async fn step(
     step: Step,
     reason: &str,
 ) -> AppResult<()> {
+    let txn = crate::db::Write::begin(db).await?;
+    step_in(&*txn, village, by, id, step, reason).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`step`] inside the caller's transaction `db`.
+///
+/// # Errors
+/// As [`step`].
+pub async fn step_in<C: ConnectionTrait>(
+    db: &C,
+    village: &village::Model,
+    by: &By,
+    id: i64,
+    step: Step,
+    reason: &str,
+) -> AppResult<()> {
     if step == Step::Sign {
         return Err(AppError::Invalid("Gunakan tombol tanda tangan.".into()));
     }
@@ -543,8 +582,7 @@ pub async fn step(
         return Err(AppError::Invalid("Alasan paling panjang 500 huruf.".into()));
     }
     let s = settings(village);
-    let txn = crate::db::Write::begin(db).await?;
-    let r = find_request(&*txn, village.id, id).await?;
+    let r = find_request(db, village.id, id).await?;
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
     }
@@ -554,16 +592,16 @@ pub async fn step(
         return Err(AppError::Forbidden);
     }
     if step == Step::Submit {
-        let t = find_type(&*txn, village.id, r.type_id).await?;
+        let t = find_type(db, village.id, r.type_id).await?;
         let (fields, attachments) = parse_type(&t);
         let values: Values = serde_json::from_str(&r.field_values).unwrap_or_default();
-        match check_values(&*txn, village.id, &fields, &values).await {
+        match check_values(db, village.id, &fields, &values).await {
             Err(AppError::Refused(p)) => {
                 return Err(AppError::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join(" ")));
             }
             checked => checked.map(drop)?,
         }
-        let files = letter_file::Entity::find().filter(letter_file::Column::RequestId.eq(r.id)).all(&*txn).await?;
+        let files = letter_file::Entity::find().filter(letter_file::Column::RequestId.eq(r.id)).all(db).await?;
         let missing: Vec<&str> = attachments
             .iter()
             .filter(|a| a.required && !files.iter().any(|f| f.attachment == a.key))
@@ -583,7 +621,7 @@ pub async fn step(
         .col_expr(letter_request::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
         .filter(letter_request::Column::Id.eq(r.id))
         .filter(letter_request::Column::Status.eq(r.status))
-        .exec(&*txn)
+        .exec(db)
         .await?;
     if moved.rows_affected != 1 {
         return Err(AppError::Invalid("Permohonan ini baru saja diubah orang lain; muat ulang halaman.".into()));
@@ -591,7 +629,7 @@ pub async fn step(
     if step == Step::Revoke {
         let By::Official(o) = by else { return Err(AppError::Forbidden) };
         audit::record(
-            &*txn,
+            db,
             audit::Entry {
                 village_id: Some(village.id),
                 actor: Actor::Official { id: o.id, name: o.name.clone() },
@@ -608,8 +646,7 @@ pub async fn step(
         Step::Revoke => format!("Surat dicabut oleh {}: {reason}", by.name()),
         _ => reason,
     };
-    add_event(&*txn, &r, after, (!note.is_empty()).then_some(note), &by.name()).await?;
-    txn.commit().await?;
+    add_event(db, &r, after, (!note.is_empty()).then_some(note), &by.name()).await?;
     Ok(())
 }
 
@@ -879,8 +916,8 @@ pub async fn public_key(db: &DatabaseConnection, village_id: i64) -> AppResult<S
 ///
 /// # Errors
 /// Database failures.
-pub async fn family_choices(
-    db: &DatabaseConnection,
+pub async fn family_choices<C: ConnectionTrait>(
+    db: &C,
     village_id: i64,
     resident_id: i64,
 ) -> AppResult<Vec<(i64, String)>> {
@@ -1389,6 +1426,23 @@ pub async fn attach(
     attachment: &str,
     bytes: &[u8],
 ) -> AppResult<i64> {
+    may_attach(db, village_id, by, id, attachment).await?;
+    let stored = store_attachment(files, village_id, bytes).await?;
+    let added = add_attachment(db, village_id, by, id, attachment, &stored).await;
+    if added.is_err() {
+        stored.remove(files).await;
+    }
+    added
+}
+
+/// The request, if `by` may attach a file for `attachment` to it now.
+async fn may_attach<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    by: &By,
+    id: i64,
+    attachment: &str,
+) -> AppResult<letter_request::Model> {
     let r = find_request(db, village_id, id).await?;
     if !may_view(by, &r) {
         return Err(AppError::NotFound);
@@ -1410,34 +1464,75 @@ pub async fn attach(
     if files_of(db, r.id).await?.len() >= 10 {
         return Err(AppError::Invalid("Paling banyak 10 berkas per permohonan.".into()));
     }
+    Ok(r)
+}
+
+/// An attachment checked by its content (photos re-encoded) and in the file store, not yet on
+/// a request ([`add_attachment`]).
+pub struct StoredFile {
+    content_type: &'static str,
+    key: String,
+    thumb: Option<String>,
+    size: usize,
+}
+
+impl StoredFile {
+    /// Deletes its files (the request it was for was not kept).
+    pub async fn remove(&self, files: &crate::media::Storage) {
+        files.remove(&self.key).await;
+        if let Some(thumb) = &self.thumb {
+            files.remove(thumb).await;
+        }
+    }
+}
+
+/// Checks an attachment by its content (a photo or a PDF) and stores it.
+///
+/// # Errors
+/// `Invalid` for a file refused by content; storage failures.
+pub async fn store_attachment(files: &crate::media::Storage, village_id: i64, bytes: &[u8]) -> AppResult<StoredFile> {
     let accepted = crate::media::checked(bytes, |b| crate::media::accept(b, true)).await?;
     let base = format!("letters/{village_id}/{}", crate::media::random_name());
     let io = |e: std::io::Error| {
         tracing::error!(error = %e, "storing an attachment");
         AppError::Internal
     };
-    let (content_type, key, thumb, size) = match accepted {
+    Ok(match accepted {
         crate::media::Accepted::Photo(p) => {
-            let key = format!("{base}.jpg");
-            let thumb = format!("{base}-kecil.jpg");
+            let (key, thumb) = (format!("{base}.jpg"), format!("{base}-kecil.jpg"));
             files.put(&key, &p.display).await.map_err(io)?;
             files.put(&thumb, &p.thumb).await.map_err(io)?;
-            ("image/jpeg", key, Some(thumb), p.display.len())
+            StoredFile { content_type: "image/jpeg", key, thumb: Some(thumb), size: p.display.len() }
         }
         crate::media::Accepted::Pdf(bytes) => {
             let key = format!("{base}.pdf");
             files.put(&key, &bytes).await.map_err(io)?;
-            ("application/pdf", key, None, bytes.len())
+            StoredFile { content_type: "application/pdf", key, thumb: None, size: bytes.len() }
         }
-    };
+    })
+}
+
+/// Puts a stored file on the request as `attachment`, if `by` may attach it now.
+///
+/// # Errors
+/// As [`attach`], without the file's own.
+pub async fn add_attachment<C: ConnectionTrait>(
+    db: &C,
+    village_id: i64,
+    by: &By,
+    id: i64,
+    attachment: &str,
+    file: &StoredFile,
+) -> AppResult<i64> {
+    let r = may_attach(db, village_id, by, id, attachment).await?;
     let saved = letter_file::ActiveModel {
         village_id: Set(village_id),
         request_id: Set(r.id),
         attachment: Set(attachment.to_string()),
-        content_type: Set(content_type.into()),
-        size: Set(i64::try_from(size).unwrap_or(i64::MAX)),
-        storage_key: Set(key),
-        thumb_key: Set(thumb),
+        content_type: Set(file.content_type.into()),
+        size: Set(i64::try_from(file.size).unwrap_or(i64::MAX)),
+        storage_key: Set(file.key.clone()),
+        thumb_key: Set(file.thumb.clone()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

@@ -18,7 +18,7 @@ use crate::access::guard;
 use crate::access::guard::InVillage;
 use crate::error::AppError;
 use crate::media::Upload;
-use crate::outbox::http::{Delivery, Taker};
+use crate::outbox::http::{Delivery, Kept, Taker};
 use crate::outbox::model::Outcome;
 use crate::site::SiteMode;
 use crate::state::AppState;
@@ -150,23 +150,22 @@ fn form(fields: &crate::outbox::http::FormFields) -> Result<String, AppError> {
     serde_json::to_string(&super::model::ProductItem { shop, id, input }).map_err(|_| AppError::Internal)
 }
 
-/// A product added or changed in one of the seller's shops.
-async fn from_outbox(d: Delivery<'_>) -> Result<Outcome, AppError> {
-    let input: super::model::ProductItem = d.data()?;
-    let Delivery { state, village, user, mode, key, .. } = d;
+/// A product added or changed in one of the seller's shops, in one transaction with the
+/// item's key.
+async fn from_outbox(d: Delivery<'_>) -> Result<Kept, AppError> {
     use crate::market::service as market;
-    let seller = market::Seller::of(user, village)?;
-    // A product this item added before the server stopped midway is changed, not added again.
+    let input: super::model::ProductItem = d.data()?;
+    let seller = market::Seller::of(d.user.clone(), d.village)?;
+    let txn = d.begin().await?;
+    // A product an earlier version of the server added before it stopped midway is changed,
+    // not added again.
     let id = match input.id {
         Some(id) => Some(id),
-        None => market::made_by_outbox(&state.db, village.id, key).await?,
+        None => market::made_by_outbox(&*txn, d.village.id, d.key).await?,
     };
-    let id = market::save_product_from(&state.db, village, &seller, input.shop, id, &input.input, Some(key)).await?;
-    Ok(Outcome::Terkirim {
-        alamat: mode.path(&village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop)),
-        ulang: false,
-        catatan: Vec::new(),
-    })
+    let id = market::save_product_from(&*txn, d.village, &seller, input.shop, id, &input.input, Some(d.key)).await?;
+    let alamat = d.mode.path(&d.village.slug, &format!("/pasar/kelola/{}?produk={id}#produk-{id}", input.shop));
+    d.commit(txn, Outcome::Terkirim { alamat, ulang: false, catatan: Vec::new() }).await
 }
 
 /// The market's photos.
@@ -233,11 +232,10 @@ pub async fn shop_form(
         Err(AppError::Invalid(m)) => (Vec::new(), Some(m)),
         Err(e) => return web::error_response(&e),
     };
-    let home = mode.path(&village.slug, "");
-    let page = text("kembali");
-    if !page.starts_with(&home) || page.contains("//") {
-        return web::error_response(&AppError::Invalid("Formulir ini tidak lengkap; buka lagi halamannya.".into()));
-    }
+    let page = match web::form_page(&fields, &mode.path(&village.slug, "")) {
+        Ok(page) => page,
+        Err(e) => return web::error_response(&e),
+    };
     let submitted = crate::kit::form::Submitted { values: fields.clone(), problems, message };
     web::form_again(&state, &headers, &extensions, &page, submitted).await
 }

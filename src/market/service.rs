@@ -321,7 +321,7 @@ pub async fn save_product(
 ///
 /// # Errors
 /// Database failures.
-pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str) -> AppResult<Option<i64>> {
+pub async fn made_by_outbox<C: ConnectionTrait>(db: &C, village_id: i64, key: &str) -> AppResult<Option<i64>> {
     Ok(product::Entity::find()
         .filter(product::Column::VillageId.eq(village_id))
         .filter(product::Column::OutboxKey.eq(key))
@@ -334,8 +334,8 @@ pub async fn made_by_outbox(db: &DatabaseConnection, village_id: i64, key: &str)
 ///
 /// # Errors
 /// As [`save_product`].
-pub async fn save_product_from(
-    db: &DatabaseConnection,
+pub async fn save_product_from<C: ConnectionTrait>(
+    db: &C,
     v: &village::Model,
     who: &Seller,
     shop_id: i64,

@@ -66,13 +66,19 @@ pub fn form_of(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement>
 pub fn sent_view(sent: Outcome) -> leptos::prelude::AnyView {
     use leptos::prelude::*;
     match sent {
-        Outcome::Menunggu { .. } => view! {
-            <div class="card queued" role="status" id="outbox-sent">
-                <h2>"Tersimpan di ponsel"</h2>
-                <p>"Belum bisa terkirim karena tidak ada sinyal. Kiriman ini terkirim sendiri begitu ada sinyal, walau halaman ini ditutup. Daftar kiriman ada di bagian bawah layar."</p>
-            </div>
+        Outcome::Menunggu { pesan } => {
+            // What really kept it: no signal (the phone knew it was offline: no word), the
+            // server busy, or the server's own word.
+            let why = if pesan.is_empty() { "Belum bisa terkirim karena tidak ada sinyal.".to_string() } else { pesan };
+            view! {
+                <div class="card queued" role="status" id="outbox-sent">
+                    <h2>"Tersimpan di ponsel"</h2>
+                    <p>{why}</p>
+                    <p>"Kiriman ini terkirim sendiri begitu bisa, walau halaman ini ditutup. Daftar kiriman ada di bagian bawah layar."</p>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
         Outcome::Terkirim { alamat, catatan, .. } if !catatan.is_empty() => view! {
             <div class="card" role="status" id="outbox-sent">
                 <h2>"Terkirim, dengan catatan"</h2>

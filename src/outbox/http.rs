@@ -18,7 +18,7 @@ use axum::{
 };
 
 use super::model::{Answer, Kind, Outcome, valid_key};
-use super::service::{self, Claim};
+use super::service::{self, Earlier};
 use crate::access::guard::{self, User};
 use crate::db::entities::village;
 use crate::error::AppError;
@@ -63,7 +63,14 @@ pub struct Delivery<'a> {
     /// Its files: (field name after `{i}/`, bytes), each within `media::MAX_BYTES`.
     pub files: &'a [(String, Vec<u8>)],
     data: &'a str,
+    kind: Kind,
+    /// The owner tag the key is kept under (`None`: a visitor's item).
+    owner: Option<String>,
 }
+
+/// An item applied and its key's result kept with it, in one transaction (only
+/// [`Delivery::commit`] makes one).
+pub struct Kept(Outcome);
 
 impl Delivery<'_> {
     /// What the item carries, as the slice's type.
@@ -74,11 +81,38 @@ impl Delivery<'_> {
         serde_json::from_str(self.data)
             .map_err(|_| AppError::Invalid("Isi kiriman ini tidak terbaca. Hapus, lalu buat lagi.".into()))
     }
+
+    /// Begins the item's one transaction, holding its key: everything the item makes goes in
+    /// it, then [`Delivery::commit`]. Slow work (photos) comes before, so that other writers do
+    /// not wait for it.
+    ///
+    /// # Errors
+    /// `Busy` when another request holds the key (its result is then answered); database
+    /// failures.
+    pub async fn begin(&self) -> Result<crate::db::Write, AppError> {
+        let txn = crate::db::Write::begin(&self.state.db).await?;
+        if service::hold(&*txn, self.village.id, self.key, self.kind, self.owner.as_deref()).await? {
+            Ok(txn)
+        } else {
+            Err(AppError::Busy)
+        }
+    }
+
+    /// Keeps `outcome` as the key's first result and commits the item's transaction.
+    ///
+    /// # Errors
+    /// Database failures (nothing of the item is kept).
+    pub async fn commit(&self, txn: crate::db::Write, outcome: Outcome) -> Result<Kept, AppError> {
+        service::keep(&*txn, self.village.id, self.key, &outcome).await?;
+        txn.commit().await?;
+        Ok(Kept(outcome))
+    }
 }
 
-/// What applying an item comes to: its outcome, or an error (the server's own trouble keeps the
-/// item on the phone; anything else refuses it).
-pub type Applied<'a> = Pin<Box<dyn Future<Output = Result<Outcome, AppError>> + Send + 'a>>;
+/// What applying an item comes to: its outcome kept with what it made, or an error (the
+/// server's own trouble keeps the item on the phone; anything else refuses it; nothing of it
+/// is kept either way).
+pub type Applied<'a> = Pin<Box<dyn Future<Output = Result<Kept, AppError>> + Send + 'a>>;
 
 /// The text fields of a form posted without the WASM, by name (the last of a name counts).
 pub type FormFields = std::collections::BTreeMap<String, String>;
@@ -103,10 +137,8 @@ pub fn routes(takers: &'static [Taker]) -> axum::Router<AppState> {
         .layer(axum::Extension(takers))
 }
 
-/// The fields of a plain form that say what it is, not what it carries.
+/// The field of a plain form that says what it is, not what it carries.
 const FORM_KIND: &str = "jenis";
-/// …and the page of the form (inside the village), shown again when the form is refused.
-const FORM_PAGE: &str = "kembali";
 
 /// `POST /api/outbox/{slug}/formulir`: a form the page posted by itself (a tap before the WASM
 /// arrived, or a phone without it): fields `jenis` (the kind), `kembali` (the form's page), the
@@ -135,10 +167,9 @@ async fn plain(
         Err(e) => return e.into_response(),
     };
     let (fields, files, problem) = read_form(&mut form).await;
-    let home = mode.path(&village.slug, "");
-    let page = fields.get(FORM_PAGE).filter(|p| p.starts_with(&home) && !p.contains("//")).cloned();
-    let Some(page) = page else {
-        return AppError::Invalid("Formulir ini tidak lengkap; buka lagi halamannya.".into()).into_response();
+    let page = match crate::web::form_page(&fields, &mode.path(&village.slug, "")) {
+        Ok(page) => page,
+        Err(e) => return e.into_response(),
     };
     let again = |problems: Vec<crate::kit::form::Problem>, message: Option<String>| {
         let submitted = crate::kit::form::Submitted { values: fields.clone(), problems, message };
@@ -313,27 +344,38 @@ async fn apply(
         _ => user,
     };
     let owner = user.as_ref().map(crate::auth::owner::owner_tag);
-    match service::claim(&state.db, village.id, &item.key, taker.kind, owner.as_deref()).await {
-        Ok(Claim::New) => {}
-        Ok(Claim::Done(Outcome::Terkirim { alamat, catatan, .. })) => {
-            return Outcome::Terkirim { alamat, ulang: true, catatan };
+    let answered = |first: Outcome| match first {
+        Outcome::Terkirim { alamat, catatan, .. } => Outcome::Terkirim { alamat, ulang: true, catatan },
+        other => other,
+    };
+    match service::earlier(&state.db, village.id, &item.key, owner.as_deref()).await {
+        Ok(Earlier::Nothing) => {}
+        Ok(Earlier::Done(first)) => return answered(first),
+        Ok(Earlier::Foreign) => {
+            return Outcome::refused("Kunci kiriman ini milik pengguna lain. Hapus, lalu buat lagi.");
         }
-        Ok(Claim::Done(other)) => return other,
-        Ok(Claim::Busy) => return Outcome::Menunggu { pesan: "Sedang diproses server; dicek lagi sebentar.".into() },
-        Ok(Claim::Foreign) => return Outcome::refused("Kunci kiriman ini milik pengguna lain. Hapus, lalu buat lagi."),
         Err(_) => return Outcome::Menunggu { pesan: AppError::Internal.to_string() },
     }
-    let delivery = Delivery { state, village, user, mode, key: &item.key, files: &item.files, data: &item.data };
-    let applied = (taker.apply)(delivery).await;
-    let kept = match &applied {
-        Ok(outcome @ Outcome::Terkirim { .. }) => service::finish(&state.db, village.id, &item.key, outcome).await,
-        _ => service::release(&state.db, village.id, &item.key).await,
+    let delivery = Delivery {
+        state,
+        village,
+        user,
+        mode,
+        key: &item.key,
+        files: &item.files,
+        data: &item.data,
+        kind: taker.kind,
+        owner: owner.clone(),
     };
-    if let Err(e) = kept {
-        tracing::error!(error = %e, key = %item.key, "outbox: key not updated");
+    let applied = (taker.apply)(delivery).await;
+    if applied.is_err()
+        && let Ok(Earlier::Done(first)) = service::earlier(&state.db, village.id, &item.key, owner.as_deref()).await
+    {
+        // Another request with the same key was applied meanwhile: its result.
+        return answered(first);
     }
     match applied {
-        Ok(outcome) => outcome,
+        Ok(Kept(outcome)) => outcome,
         // The server's own trouble: the phone keeps the item and sends it again later.
         Err(AppError::Internal | AppError::Transport(_)) => Outcome::Menunggu { pesan: AppError::Internal.to_string() },
         Err(e @ (AppError::Busy | AppError::TooMany(_))) => Outcome::Menunggu { pesan: e.to_string() },

@@ -22,6 +22,7 @@ db_tests!(
     an_item_cut_off_by_a_crash_is_finished_not_repeated,
     a_slow_upload_that_keeps_moving_arrives_whole,
     a_plain_form_is_taken_or_shown_again_with_what_was_typed,
+    a_request_cut_off_anywhere_leaves_all_or_nothing,
 );
 
 const KEY_A: &str = "0b5c7d2e-1f3a-4b6c-8d9e-a0b1c2d3e4f5";
@@ -188,8 +189,9 @@ async fn a_visitors_report_arrives_once_even_sent_twice_at_once(backend: Backend
     let (first, second) = ([item()], [item()]);
     let (a, b) = tokio::join!(send(&app, None, &first), send(&app, None, &second));
     let outcomes = [&a.1[0], &b.1[0]];
-    // One applied it; the other got its result or was told to come back (it was being applied).
+    // One applied it; the other waited for it to end and got its result.
     assert!(outcomes.iter().any(|o| matches!(o, Outcome::Terkirim { ulang: false, .. })), "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| matches!(o, Outcome::Terkirim { ulang: true, .. })), "{outcomes:?}");
     let (_, later) = send(&app, None, &[item()]).await;
     let alamat = address(&later[0]).to_string();
     assert!(matches!(&later[0], Outcome::Terkirim { ulang: true, .. }));
@@ -304,8 +306,8 @@ async fn keys_are_forgotten_after_thirty_days(backend: Backend) {
     let left: Vec<String> = outbox_key::Entity::find().all(&app.db).await.unwrap().into_iter().map(|k| k.key).collect();
     assert_eq!(left, vec![KEY_B.to_string()]);
     // A key still kept answers with its first result.
-    let claim = service::claim(&app.db, v.id, KEY_B, digdaya::complaints::model::OUTBOX_KIND, None).await.unwrap();
-    assert!(matches!(claim, service::Claim::Done(Outcome::Terkirim { .. })));
+    let earlier = service::earlier(&app.db, v.id, KEY_B, None).await.unwrap();
+    assert!(matches!(earlier, service::Earlier::Done(Outcome::Terkirim { .. })));
 }
 
 /// Issue 27, findings 8 and the replay in the low list (fail on the code before: resident A's
@@ -619,4 +621,98 @@ async fn a_plain_form_is_taken_or_shown_again_with_what_was_typed(backend: Backe
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 401);
+}
+
+/// A future dropped after `polls` polls, as a request is when its client goes or its deadline
+/// passes (`None` then).
+struct CutAfter<F: std::future::Future> {
+    inner: std::pin::Pin<Box<F>>,
+    polls: usize,
+}
+
+impl<F: std::future::Future> std::future::Future for CutAfter<F> {
+    type Output = Option<F::Output>;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        if self.polls == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        self.polls -= 1;
+        self.inner.as_mut().poll(cx).map(Some)
+    }
+}
+
+/// Issue 29, item 7: a report whose request was cut off (the phone lost its signal, the
+/// deadline passed) was kept without its photos, its key left unfinished. The request is cut
+/// at every point where it waits, in turn, from the first to the last: each time either the
+/// report, all six photos and its key's result are there, or none of them; and sent again, the
+/// report is there once, whole.
+async fn a_request_cut_off_anywhere_leaves_all_or_nothing(backend: Backend) {
+    use tower::ServiceExt as _;
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
+    open_to_visitors(&app, &v).await;
+    let dusun = first_dusun(&app, &v).await;
+    fn report(key: &str, dusun: i64) -> Item<'_> {
+        Item {
+            key,
+            kind: "pengaduan",
+            data: serde_json::json!({
+                "category": "Jalan dan jembatan", "body": "Jalan berlubang di depan madrasah, tergenang air.",
+                "lat": null, "lng": null, "area_id": dusun, "name": "Siti Aminah", "phone": "0812 3456 7890"
+            }),
+            files: (0..6).map(|i| ("foto", png(60 + i, 40))).collect(),
+        }
+    }
+    let request = |key: &str| {
+        let body = multipart(&[report(key, dusun.id)]);
+        let mut req = http::Request::post("/api/outbox/kramatwatu")
+            .header("host", app.base.trim_start_matches("http://"))
+            .header("origin", &app.base)
+            .header("content-type", "multipart/form-data; boundary=digdaya-test")
+            .header("content-length", body.len())
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        digdaya::net::admit(&mut req, "127.0.0.1:40000".parse().unwrap());
+        req
+    };
+    let made = |key: String| {
+        let db = app.db.clone();
+        async move {
+            let reports =
+                complaint::Entity::find().filter(complaint::Column::OutboxKey.eq(&key)).all(&db).await.unwrap();
+            let photos = match reports.first() {
+                Some(c) => complaint_file::Entity::find()
+                    .filter(complaint_file::Column::ComplaintId.eq(c.id))
+                    .count(&db)
+                    .await
+                    .unwrap(),
+                None => 0,
+            };
+            let result = outbox_key::Entity::find_by_id((v.id, key)).one(&db).await.unwrap().and_then(|k| k.result);
+            (reports.len(), photos, result.is_some())
+        }
+    };
+    let mut cuts = 0;
+    for polls in 1..5000 {
+        let key = digdaya::outbox::model::new_key();
+        let answer = CutAfter { inner: Box::pin(app.router.clone().oneshot(request(&key))), polls }.await;
+        if let Some(answer) = answer {
+            let answer = answer.unwrap();
+            let status = answer.status();
+            let body = axum::body::to_bytes(answer.into_body(), 1 << 20).await.unwrap();
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            assert!(cuts > 10, "the request waits at more points than {cuts}");
+            assert_eq!(made(key).await, (1, 6, true), "uncut");
+            break;
+        }
+        cuts += 1;
+        let left = made(key.clone()).await;
+        assert!(left == (0, 0, false) || left == (1, 6, true), "cut after {polls} polls left {left:?}");
+        // The phone sends it again: there once, whole.
+        let (status, outcomes) = send(&app, None, &[report(&key, dusun.id)]).await;
+        assert_eq!(status, 200);
+        assert!(matches!(&outcomes[0], Outcome::Terkirim { catatan, .. } if catatan.is_empty()), "{outcomes:?}");
+        assert_eq!(made(key).await, (1, 6, true), "sent again after a cut at {polls}");
+    }
+    assert!(cuts > 0);
 }

@@ -115,6 +115,8 @@ pub struct TestApp {
     pub url: String,
     /// Where the app keeps uploaded files (inside the test's site folder).
     pub files: digdaya::media::Storage,
+    /// The app's routes, for a request made in the test's own task (`net::admit` it first).
+    pub router: axum::Router,
     _site: tempfile::TempDir,
 }
 
@@ -163,8 +165,10 @@ impl TestApp {
             outage: Default::default(),
             config: settings,
         };
+        let routes = router(state, pages);
+        let served = routes.clone();
         tokio::spawn(async move {
-            digdaya::server::serve(listener, router(state, pages)).await.expect("serve");
+            digdaya::server::serve(listener, served).await.expect("serve");
         });
         // A fresh connection per request and a deadline: a stuck request fails its test instead
         // of hanging the run.
@@ -181,6 +185,7 @@ impl TestApp {
             url: database.url.clone(),
             database,
             files: storage,
+            router: routes,
             _site: site,
         }
     }
