@@ -2,7 +2,7 @@
 # Installs what building (and, with --test, testing) Digdaya needs. Idempotent: everything that is
 # already there at the right version is skipped, so a second run takes about a second.
 #   .ci/setup.sh          toolchain target, cargo-leptos, wasm-bindgen-cli, wasm-opt, brotli
-#   .ci/setup.sh --test   the same, plus Chromium, the npm test packages (Playwright, s3rver) and
+#   .ci/setup.sh --test   the same, plus Chromium, Caddy, the npm test packages (Playwright, s3rver) and
 #                         Schemathesis (PyPI, in a virtualenv beside the other tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,11 +43,13 @@ if ! "$tools/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'versio
   (cd "$tools" && npm install --no-audit --no-fund --loglevel=error --no-save binaryen@132.0.0)
 fi
 
-# 5. Debian packages: brotli always; Chromium for the browser tests.
+# 5. Debian packages: brotli always; Chromium for the browser tests, and Caddy, the reverse
+#    proxy of deploy/Caddyfile, for the HTTP/2 test.
 packages=()
 command -v brotli >/dev/null || packages+=(brotli)
 if $want_test; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+  command -v caddy >/dev/null || packages+=(caddy)
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   say "installing Debian packages: ${packages[*]}"

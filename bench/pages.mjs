@@ -7,7 +7,10 @@
 import { createRequire } from 'node:module';
 
 const { chromium } = createRequire(`${process.cwd()}/`)('@playwright/test');
-const origin = `http://${process.env.BENCH_SERVER}`;
+// BENCH_ORIGIN: the same app through a proxy (bench/pages.sh: Caddy, HTTPS and HTTP/2).
+const origin = process.env.BENCH_ORIGIN ?? `http://${process.env.BENCH_SERVER}`;
+const protocol = process.env.BENCH_LABEL ?? 'HTTP/1.1';
+const CONTEXT = { viewport: { width: 360, height: 780 }, ignoreHTTPSErrors: true };
 const [, nik, pin] = process.env.BENCH_SEED.match(/NIK (\d{16}) PIN (\d{6})/);
 const password = 'kopi-tubruk-kramatwatu';
 
@@ -34,27 +37,32 @@ const browser = await chromium.launch({
 });
 
 async function session(kind) {
-  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, serviceWorkers: 'block' });
+  const context = await browser.newContext({ ...CONTEXT, serviceWorkers: 'block' });
   const headers = { origin };
+  // A second run (through the proxy) finds the PIN changed by the first.
+  const changedBefore = process.env.BENCH_PIN_CHANGED === '1';
   const answer = kind === 'warga'
-    ? await context.request.post(`${origin}/api/auth/resident-sign-in`, { form: { slug: 'kramatwatu', nik, pin }, headers })
+    ? await context.request.post(`${origin}/api/auth/resident-sign-in`, {
+      form: { slug: 'kramatwatu', nik, pin: changedBefore ? '582914' : pin }, headers,
+    })
     : await context.request.post(`${origin}/api/auth/sign-in`, { form: { slug: 'kramatwatu', username: 'kades.kramatwatu', password }, headers });
   if (answer.status() >= 400) throw new Error(`${kind} sign-in: ${answer.status()} ${await answer.text()}`);
-  if (kind === 'warga') {
+  if (kind === 'warga' && !changedBefore) {
     // The demo resident's issued PIN must be changed before any of their pages opens.
     const changed = await context.request.post(`${origin}/api/auth/change-pin`, {
       form: { slug: 'kramatwatu', current: pin, new: '582914', repeat: '582914' }, headers,
     });
     if (changed.status() >= 400) throw new Error(`PIN change: ${changed.status()} ${await changed.text()}`);
   }
-  return (await context.cookies()).filter((c) => c.name === 'digdaya_session');
+  // Over HTTPS the session cookie is the `__Host-` one.
+  return (await context.cookies()).filter((c) => c.name.endsWith('digdaya_session'));
 }
 const cookies = { warga: await session('warga'), pejabat: await session('pejabat') };
 
 // One load of `path`: what went over the wire and when the page was usable and interactive.
 async function load(path, who, profile, context) {
   const own = !context;
-  context ??= await browser.newContext({ viewport: { width: 360, height: 780 }, serviceWorkers: 'block' });
+  context ??= await browser.newContext({ ...CONTEXT, serviceWorkers: 'block' });
   await context.addCookies(cookies[who]);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -92,7 +100,7 @@ async function load(path, who, profile, context) {
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-console.log(`## Pages on a phone, first visit (cache empty, HTTP/1.1): ${new Date().toISOString()}`);
+console.log(`## Pages on a phone, first visit (cache empty, ${protocol}): ${new Date().toISOString()}`);
 console.log('| page | who | requests | WASM files | transferred | profile | usable | interactive |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
@@ -105,7 +113,11 @@ for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
 }
 
 // Repeat visits with the service worker: the first visit fills its caches (no throttling),
-// the second is measured on Slow 3G.
+// the second is measured on Slow 3G (BENCH_REPEAT=0: not measured).
+if (process.env.BENCH_REPEAT === '0') {
+  await browser.close();
+  process.exit(0);
+}
 console.log('');
 console.log('## Repeat visit with the service worker, Slow 3G');
 console.log('(transferred: what the page itself fetched; the HTML comes through the worker, whose own fetch is not seen here)');
@@ -113,7 +125,7 @@ console.log('| page | who | requests | WASM downloads | transferred | usable | i
 console.log('|---|---|---|---|---|---|---|');
 for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
   for (const path of paths) {
-    const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+    const context = await browser.newContext(CONTEXT);
     await context.addCookies(cookies[who]);
     const first = await context.newPage();
     await first.goto(`${origin}${path}`);
