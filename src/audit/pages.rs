@@ -59,9 +59,9 @@ pub fn audit_log_page((slug, query, log): AuditLogData) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <label>"Pelaku" <input name="pelaku" type="search" prop:value=move || param("pelaku")/></label>
-            <label>"Dari" <input name="dari" type="date" prop:value=move || param("dari")/></label>
-            <label>"Sampai" <input name="sampai" type="date" prop:value=move || param("sampai")/></label>
+            <label>"Pelaku" <input name="pelaku" type="search" value=move || param("pelaku")/></label>
+            <label>"Dari" <input name="dari" type="date" value=move || param("dari")/></label>
+            <label>"Sampai" <input name="sampai" type="date" value=move || param("sampai")/></label>
             <button type="submit" class="button">"Terapkan"</button>
         </form>
         <Suspense fallback=Loading>

@@ -186,7 +186,7 @@ pub fn pin_page((slug, query, residents): PinData) -> impl IntoView {
                 <p class="muted">"Cari warga, lalu berikan PIN. PIN hanya tampil sekali di slip untuk dicetak; warga wajib menggantinya saat pertama masuk."</p>
                 <form class="search" method="get">
                     <label for="q">"Nama atau awal NIK"</label>
-                    <input id="q" name="q" type="search" prop:value=q/>
+                    <input id="q" name="q" type="search" value=q/>
                     <button type="submit" class="button">"Cari"</button>
                 </form>
                 {form_error(issue.value())}

@@ -44,7 +44,7 @@ pub fn VillageMapView(
     };
     view! {
         <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
-        <script src="/vendor/leaflet/leaflet.js"></script>
+        <script src="/vendor/leaflet/leaflet.js" async></script>
         <div class="map-frame">
             <div class="map" id="village-map" node_ref=el role="application" aria-label="Peta desa"></div>
         </div>

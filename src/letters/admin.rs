@@ -400,14 +400,14 @@ fn TypeEditor(id: Option<i64>, form: LetterTypeForm, slug: String) -> impl IntoV
             <label><input type="checkbox" name="online" checked=form.online/>" Warga dapat meminta secara daring"</label>
             <label><input type="checkbox" name="active" checked=form.active/>" Aktif"</label>
             <label for="t-fields">"Isian (satu per baris: kode | label | jenis | wajib/tidak)"</label>
-            <textarea id="t-fields" name="fields" rows="5" prop:value=fields on:input=move |ev| fields.set(event_target_value(&ev))></textarea>
+            <textarea id="t-fields" name="fields" rows="5" prop:value=fields on:input=move |ev| fields.set(event_target_value(&ev))>{fields.get_untracked()}</textarea>
             <p class="hint">"Jenis: text, number, date, resident (penduduk lain), choice:Pilihan A;Pilihan B"</p>
             {problem("fields")}
             <label for="t-attachments">"Lampiran (satu per baris: kode | label | wajib/tidak)"</label>
             <textarea id="t-attachments" name="attachments" rows="3">{attachments_text(&form.attachments)}</textarea>
             {problem("attachments")}
             <label for="t-body">"Isi surat"</label>
-            <textarea id="t-body" name="body" rows="14" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+            <textarea id="t-body" name="body" rows="14" prop:value=body on:input=move |ev| body.set(event_target_value(&ev))>{body.get_untracked()}</textarea>
             <p class="hint">{format!("Isian yang tersedia: {}", STANDARD_SLOTS.iter().map(|(k, _)| format!("{{{{{k}}}}}")).collect::<Vec<_>>().join(" "))}". Baris \"Label | nilai\" menjadi tabel data."</p>
             {problem("body")}
             {form_error(save.value())}

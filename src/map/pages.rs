@@ -30,7 +30,7 @@ async fn public_map_json(key: String) -> Result<String, AppError> {
 pub fn LeafletAssets(#[prop(optional)] editor: bool) -> impl IntoView {
     view! {
         <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
-        <script src="/vendor/leaflet/leaflet.js"></script>
+        <script src="/vendor/leaflet/leaflet.js" async></script>
         // leaflet-geoman's script needs Leaflet first: `view.rs` adds it once Leaflet has run.
         {editor.then(|| view! { <link rel="stylesheet" href="/vendor/geoman/leaflet-geoman.css"/> })}
     }

@@ -43,7 +43,9 @@ fn when_ready(el: NodeRef<leptos::html::Div>, geoman: bool, start: impl Fn(web_s
             load_geoman();
         }
         if !leaflet_loaded() || (geoman && !pm_loaded()) {
-            if attempt < 100 {
+            // Leaflet comes `async` (the page is usable without it): on a slow link it may
+            // take a while yet.
+            if attempt < 1200 {
                 set_timeout(move || tries.set(attempt + 1), std::time::Duration::from_millis(100));
             }
             return false;

@@ -142,20 +142,20 @@ pub fn registry_page((slug, query, options, list): RegistryData) -> impl IntoVie
         <Arrivals slug=slug/>
         <form class="search" method="get" role="search">
             <label for="q">"Nama, awal NIK, atau No. KK"</label>
-            <input id="q" name="q" type="search" prop:value=move || p("q") autocomplete="off"/>
+            <input id="q" name="q" type="search" value=move || p("q") autocomplete="off"/>
             <button type="submit" class="button">"Cari"</button>
         </form>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 from_json::<RegistryOptions>(options.await).ok().map(|o| view! {
-                    <details class="filters-box" open=!p("dusun").is_empty() || !p("jk").is_empty() || !p("status").is_empty()>
+                    <details class="filters-box" open=["dusun", "jk", "status", "umur_dari", "umur_sampai"].iter().any(|k| !p(*k).is_empty())>
                         <summary>"Saring dan urutkan"</summary>
                         <form class="filters" method="get">
                             <input type="hidden" name="q" value=p("q")/>
                             {select("dusun", "Dusun", o.dusun.iter().map(|d| (d.id.to_string(), d.label.clone())).collect(), p("dusun"))}
                             {select("jk", "Jenis kelamin", vec![("L".into(), "Laki-laki".into()), ("P".into(), "Perempuan".into())], p("jk"))}
-                            <label>"Umur dari" <input name="umur_dari" type="number" min="0" max="150" inputmode="numeric" prop:value=p("umur_dari")/></label>
-                            <label>"sampai" <input name="umur_sampai" type="number" min="0" max="150" inputmode="numeric" prop:value=p("umur_sampai")/></label>
+                            <label>"Umur dari" <input name="umur_dari" type="number" min="0" max="150" inputmode="numeric" value=p("umur_dari")/></label>
+                            <label>"sampai" <input name="umur_sampai" type="number" min="0" max="150" inputmode="numeric" value=p("umur_sampai")/></label>
                             <label>"Status"
                                 <select name="status">
                                     {[("", "Hidup"), ("mati", "Meninggal"), ("pindah", "Pindah"), ("hilang", "Hilang"), ("semua", "Semua")]

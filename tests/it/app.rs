@@ -422,4 +422,10 @@ async fn the_same_address_gives_the_same_page(backend: Backend) {
         large.dedup();
         assert_eq!(large.len(), all, "{path}: a resource's data is embedded more than once");
     }
+    // A search box shows what was searched before the WASM arrives (it was a property, absent
+    // from the server's HTML).
+    let res = common::get_with(&app, "/kramatwatu/admin/penduduk?q=Siti&umur_dari=17", &kades).await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"name="q" type="search" value="Siti""#), "the search box keeps its words");
+    assert!(html.contains(r#"value="17""#), "the age filter keeps its number");
 }
