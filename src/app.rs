@@ -17,11 +17,11 @@ use crate::{
     auth::manage::{Officials, Pins},
     auth::pages::{Admin, ChangePasswordRoute, Sessions, SignInRoute, SuperadminSignIn},
     auth::villages::Manage,
-    complaints::pages::Complaints,
+    complaints::pages::{Complaints, ReportFormRoute},
     letters::admin::AdminLetters,
-    letters::pages::Letters,
+    letters::pages::{Letters, Services},
     map::pages::{MapEditor, Overview, VillageMap},
-    market::pages::Market,
+    market::pages::{Market, Seller},
     population::admin::{Books, Corrections, Import, RecordRoute, Registry, ResidentRoute, Stats},
     population::pages::Statistics,
     portal::admin::PortalAdmin,
@@ -166,12 +166,15 @@ macro_rules! routes_with_village {
                     <Route path=path!("berita/:article") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/berita") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/berita/:id") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("layanan") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("layanan") view={Lazy::<Services>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan/*rest") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pengaduan/baru") view={Lazy::<ReportFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pasar/kelola") view={Lazy::<Seller>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pasar/kelola/:id") view={Lazy::<Seller>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar/*rest") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("peta") view={Lazy::<VillageMap>::new()} ssr=SsrMode::Async/>

@@ -24,7 +24,6 @@ use crate::ui::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Start,
-    New,
     Mine,
     /// A report's thread, for its reporter and for officials.
     Detail,
@@ -37,8 +36,6 @@ impl Page {
         let path = path.trim_end_matches('/');
         if path.ends_with("/admin/pengaduan") {
             Page::Queue
-        } else if path.ends_with("/pengaduan/baru") {
-            Page::New
         } else if path.ends_with("/pengaduan/saya") {
             Page::Mine
         } else if path.rsplit('/').next().is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())) {
@@ -83,7 +80,6 @@ async fn complaints_json(key: String) -> Result<String, AppError> {
     };
     match Page::of(&path) {
         Page::Start => to_json(public_reports(slug, at()).await),
-        Page::New => to_json(get_report_form(slug).await),
         Page::Mine => to_json(my_reports(slug).await),
         Page::Detail => detail_json(slug, path, key_part(&key, 2)).await,
         Page::Queue => {
@@ -95,7 +91,6 @@ async fn complaints_json(key: String) -> Result<String, AppError> {
 pub fn complaints_page((page, slug, data): ComplaintsData) -> AnyView {
     (move || match page.get() {
         Page::Start => start_page(slug, data).into_any(),
-        Page::New => new_page(slug, data).into_any(),
         Page::Mine => mine_page(slug, data).into_any(),
         Page::Detail => detail_page(slug, data).into_any(),
         Page::Queue => super::admin::queue_page(slug, data).into_any(),
@@ -439,4 +434,22 @@ fn Detail(d: ComplaintDetail, slug: String, reply: ServerAction<ReplyReport>) ->
     }
 }
 
+/// `/{slug}/pengaduan/baru`: the report form is a split route of its own (its map and the
+/// outbox, none of the threads' and the queue's code).
+pub type ReportFormData = (Signal<String>, PageData);
+
+pub fn report_form_data() -> ReportFormData {
+    route_data(&[], |k| Box::pin(report_form_json(k)))
+}
+
+#[cfg_attr(feature = "hydrate", lazy)]
+async fn report_form_json(key: String) -> Result<String, AppError> {
+    to_json(get_report_form(key_part(&key, 0)).await)
+}
+
+fn report_form_page((slug, data): ReportFormData) -> AnyView {
+    new_page(slug, data).into_any()
+}
+
 crate::ui::lazy_page!(pub Complaints(ComplaintsData) = complaints_data => complaints_page);
+crate::ui::lazy_page!(pub ReportFormRoute(ReportFormData) = report_form_data => report_form_page);

@@ -576,4 +576,16 @@ pub fn verify_page((slug, verdict): VerifyData) -> impl IntoView {
     }
 }
 
+/// `/{slug}/layanan`, the page residents come for, is a split route of its own: it needs none of
+/// the forms' and requests' code of the other letter pages.
+pub fn services_data() -> ServicesData {
+    route_data(&[], |k| Box::pin(services_json(k)))
+}
+
+#[cfg_attr(feature = "hydrate", lazy)]
+async fn services_json(key: String) -> Result<String, AppError> {
+    to_json(letter_types(key_part(&key, 0)).await)
+}
+
 crate::ui::lazy_page!(pub Letters(LettersData) = letters_data => letters_page);
+crate::ui::lazy_page!(pub Services(ServicesData) = services_data => services_page);

@@ -133,8 +133,8 @@ async fn market_json(key: String) -> Result<String, AppError> {
         Page::Region => to_json(get_region_catalogue(key_part(&key, 11), query).await),
         Page::Product => to_json(get_product(slug, last_id(&path)?).await),
         Page::Shop => to_json(get_shop(slug, last_id(&path)?).await),
-        Page::Mine => to_json(my_shops(slug).await),
-        Page::Manage => to_json(get_managed_shop(slug, last_id(&path)?).await),
+        // Their own split route (`Seller`).
+        Page::Mine | Page::Manage => Err(AppError::NotFound),
         Page::Admin => super::admin::admin_json(slug, &key_part(&key, 10), query.at).await,
     }
 }
@@ -155,8 +155,7 @@ pub fn market_page((page, slug, data): MarketData) -> AnyView {
         .into_any(),
         Page::Product => product_page(slug, data).into_any(),
         Page::Shop => shop_page(slug, data).into_any(),
-        Page::Mine => mine_page(slug, data).into_any(),
-        Page::Manage => manage_page(slug, data).into_any(),
+        Page::Mine | Page::Manage => view! { <crate::ui::NotFound/> }.into_any(),
         Page::Admin => super::admin::admin_page(slug, data).into_any(),
     })
     .into_any()
@@ -1097,4 +1096,34 @@ mod tests {
     }
 }
 
+/// "Lapak saya" and a shop's management: a split route of their own (the sellers' forms, none
+/// of the catalogue's and the officials' code).
+pub type SellerData = (Memo<Page>, Signal<String>, PageData);
+
+pub fn seller_data() -> SellerData {
+    let location = use_location();
+    let slug = crate::site::use_village_slug();
+    let page = Memo::new(move |_| Page::of(&slug.get(), &location.pathname.get()));
+    let (slug, data) = route_data(&[KeyPart::Path], |k| Box::pin(seller_json(k)));
+    (page, slug, data)
+}
+
+#[cfg_attr(feature = "hydrate", lazy)]
+async fn seller_json(key: String) -> Result<String, AppError> {
+    let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
+    match Page::of(&slug, &path) {
+        Page::Manage => to_json(get_managed_shop(slug, last_id(&path)?).await),
+        _ => to_json(my_shops(slug).await),
+    }
+}
+
+pub fn seller_page((page, slug, data): SellerData) -> AnyView {
+    (move || match page.get() {
+        Page::Manage => manage_page(slug, data).into_any(),
+        _ => mine_page(slug, data).into_any(),
+    })
+    .into_any()
+}
+
 crate::ui::lazy_page!(pub Market(MarketData) = market_data => market_page);
+crate::ui::lazy_page!(pub Seller(SellerData) = seller_data => seller_page);
