@@ -144,7 +144,8 @@
       body.append(`${i}/kunci`, item.key);
       body.append(`${i}/jenis`, item.kind);
       if (typeof item.owner === "string") body.append(`${i}/pemilik`, item.owner);
-      body.append(`${i}/data`, item.data);
+      if (item.formulir) body.append(`${i}/formulir`, item.formulir);
+      else body.append(`${i}/data`, item.data);
       for (const f of item.files) body.append(`${i}/${f.field}`, f.blob, f.name);
     });
     // What really happened is what the phone says: no signal (the request never got an answer),
@@ -259,6 +260,43 @@
     return JSON.stringify(outcome);
   };
   window.digdaya = { send, sync };
+
+  // A form the page posts by itself (its WASM has not arrived) while there is no signal: kept
+  // like the WASM's items, as the form's fields, which the server reads as it reads the form
+  // posted plainly (`{i}/formulir`). Nothing typed is lost to a blank spot.
+  document.addEventListener(
+    "submit",
+    async (event) => {
+      const form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.dataset.offline || navigator.onLine || event.defaultPrevented) return;
+      if (document.body.dataset.hydrated === "true") return;
+      const slug = (form.getAttribute("action") || "").match(/^\/api\/outbox\/([^/]+)\/formulir$/)?.[1];
+      if (!slug) return;
+      event.preventDefault();
+      const fields = {};
+      const files = [];
+      for (const [name, value] of new FormData(form)) {
+        if (typeof value === "string") fields[name] = value.trim();
+        else if (value.size) files.push({ field: name, blob: await shrink(value), name: value.name });
+      }
+      const label = document.querySelector("main h1")?.textContent?.trim() || "Formulir";
+      const item = {
+        key: uuid(), owner: ownerNow(), slug: decodeURIComponent(slug), kind: fields.jenis || "", data: "",
+        formulir: JSON.stringify(fields), label, files, created: Date.now(), state: "menunggu", attempts: 0, next: 0,
+      };
+      try {
+        await keep(item);
+      } catch {
+        show("Tidak ada sinyal dan ponsel ini tidak dapat menyimpan kiriman. Coba lagi saat ada sinyal.", "Tutup", () => {});
+        return;
+      }
+      form.reset();
+      show("Tersimpan di ponsel: belum bisa terkirim karena tidak ada sinyal. Terkirim sendiri begitu ada sinyal.", "Lihat", () => toggle(true));
+      await render();
+      schedule();
+    },
+    true,
+  );
 
   // The list at the bottom of every page: what waits, what is being sent, what needs the user.
   let bar = null;

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { PHOTO, noOverflow, officialPage, phone, residentWithSlip } from './helpers';
+import { PHONE, PHOTO, noOverflow, officialPage, phone, residentWithSlip } from './helpers';
 
 // Issue 29: every form of the residents' journeys and the officials' core actions works before
 // (and without) the WASM: it posts to the server, shows the server's errors in place and keeps
@@ -112,4 +112,35 @@ test('without JavaScript a resident changes the PIN, asks for a letter, reports 
   await expect(resident.locator('main')).toContainText('Tim desa memeriksa jembatan besok pagi.');
   await resident.context().close();
   await kades.context().close();
+});
+
+test('before its WASM arrives and without a signal, a report is kept on the phone and goes once the signal is back', async ({ browser }) => {
+  // The page's script runs; its WASM never comes (a slow link), so the form is the server's.
+  const context = await browser.newContext({ viewport: PHONE, serviceWorkers: 'block' });
+  await context.route(/\.(wasm|bin)$/, (route) => route.abort());
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto('/kramatwatu/pengaduan/baru');
+  const mark = `Got ${Date.now()}`;
+  await page.getByLabel('Kategori').selectOption('Jalan dan jembatan');
+  await page.getByLabel('Apa masalahnya?').fill(`${mark}: gorong-gorong ambrol di depan balai dusun.`);
+  await page.getByLabel('Nama Anda').fill('Siti Aminah');
+  await page.getByLabel('Nomor HP (untuk dihubungi petugas)').fill('0812 3456 7890');
+  await page.getByLabel('Tidak bisa memakai peta? Pilih dusunnya').selectOption({ index: 1 });
+  await page.getByLabel('Foto (tidak wajib, paling banyak 6)').setInputFiles({ name: 'gorong.png', mimeType: 'image/png', buffer: PHOTO });
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Kirim laporan' }).click();
+  await expect(page.locator('.app-notice')).toContainText('Tersimpan di ponsel');
+  await expect(page.locator('#outbox-bar')).toContainText('1 kiriman menunggu sinyal');
+  await expect(page).toHaveURL(/\/pengaduan\/baru$/);
+  // The signal comes back: it goes by itself, once.
+  await context.setOffline(false);
+  await expect(page.locator('#outbox-bar')).toHaveCount(0, { timeout: 20_000 });
+  const kades = await officialPage(browser, 'kades.kramatwatu');
+  await kades.goto('/kramatwatu/admin/pengaduan?status=baru');
+  await expect(kades.locator('#reports li', { hasText: mark })).toHaveCount(1);
+  await kades.locator('#reports li', { hasText: mark }).getByRole('link').first().click();
+  await expect(kades.locator('#foto img')).toHaveCount(1);
+  await context.close();
 });

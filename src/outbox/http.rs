@@ -3,8 +3,9 @@
 //! `POST /api/outbox/{slug}`: a multipart batch of up to `MAX_ITEMS` items. Item `i` is the
 //! fields `{i}/kunci` (its key, UUID v4), `{i}/jenis` (`surat`, `pengaduan`, `produk`),
 //! `{i}/data` (JSON: what the kind's slice reads, e.g. `LetterItem`, `ReportInput`,
-//! `ProductItem`) and its files `{i}/foto` (a report's photos) or `{i}/berkas:{attachment}` (a
-//! letter's). The answer is JSON `Answer`: one `Outcome` per item, in order. Each item is
+//! `ProductItem`) — or `{i}/formulir` (JSON: a form's fields by name, queued by the page before
+//! the WASM arrived, read as that form posted plainly would be) — and its files `{i}/foto` (a
+//! report's photos) or `{i}/berkas:{attachment}` (a letter's). The answer is JSON `Answer`: one `Outcome` per item, in order. Each item is
 //! applied with the sender's session (the cookie), once per key, by the [`Taker`] its slice
 //! registered for its kind (`slices.rs` lists them); the outbox knows no slice.
 use std::future::Future;
@@ -42,6 +43,9 @@ struct Item {
     /// Whose the phone says it is: the owner tag of whoever made it, empty for a visitor.
     owner: Option<String>,
     data: String,
+    /// A form the page queued before the WASM arrived: its fields, which the kind's
+    /// `Taker::form` turns into `data`.
+    form: Option<FormFields>,
     files: Vec<(String, Vec<u8>)>,
     /// Why it cannot be applied as it came (a file too large, too many files).
     problem: Option<String>,
@@ -189,7 +193,8 @@ async fn plain(
         Err(e) => return again(Vec::new(), Some(e.to_string())).await,
     };
     let owner = user.as_ref().map(crate::auth::owner::owner_tag);
-    let item = Item { key: super::model::new_key(), kind: kind.to_string(), owner, data, files, problem: None };
+    let item =
+        Item { key: super::model::new_key(), kind: kind.to_string(), owner, data, form: None, files, problem: None };
     match apply(&state, takers, &village, user, &mode, item).await {
         Outcome::Terkirim { alamat, .. } => axum::response::Redirect::to(&alamat).into_response(),
         Outcome::Gagal { pesan, masalah } => again(masalah, Some(pesan).filter(|p| !p.is_empty())).await,
@@ -298,6 +303,10 @@ async fn read(form: &mut Multipart) -> Result<Vec<Item>, String> {
             "jenis" => item.kind = String::from_utf8_lossy(&bytes).trim().to_string(),
             "pemilik" => item.owner = Some(String::from_utf8_lossy(&bytes).trim().chars().take(40).collect()),
             "data" => item.data = String::from_utf8_lossy(&bytes).into_owned(),
+            "formulir" => match serde_json::from_slice::<FormFields>(&bytes) {
+                Ok(fields) => item.form = Some(fields),
+                Err(_) => item.problem = Some("Isian formulir ini tidak terbaca. Hapus, lalu isi lagi.".into()),
+            },
             _ if bytes.is_empty() => {}
             _ if item.files.len() >= MAX_FILES => {
                 item.problem = Some(format!("Paling banyak {MAX_FILES} foto dalam satu kiriman."));
@@ -318,7 +327,7 @@ async fn apply(
     village: &village::Model,
     user: Option<User>,
     mode: &SiteMode,
-    item: Item,
+    mut item: Item,
 ) -> Outcome {
     if !valid_key(&item.key) {
         return Outcome::refused("Kiriman ini rusak (tanpa kunci yang sah). Hapus, lalu buat lagi.");
@@ -328,6 +337,13 @@ async fn apply(
     };
     if let Some(problem) = item.problem {
         return Outcome::refused(problem);
+    }
+    if let Some(fields) = item.form.take() {
+        match (taker.form)(&fields) {
+            Ok(data) => item.data = data,
+            Err(AppError::Refused(problems)) => return Outcome::problems(problems),
+            Err(e) => return Outcome::refused(e.to_string()),
+        }
     }
     // Whose it is decides whose session applies it: a visitor's item goes out as a visitor's
     // even if somebody is signed in now; a user's only under that user's session.

@@ -23,6 +23,7 @@ db_tests!(
     a_slow_upload_that_keeps_moving_arrives_whole,
     a_plain_form_is_taken_or_shown_again_with_what_was_typed,
     a_request_cut_off_anywhere_leaves_all_or_nothing,
+    a_form_queued_before_the_wasm_is_read_as_its_plain_post,
 );
 
 const KEY_A: &str = "0b5c7d2e-1f3a-4b6c-8d9e-a0b1c2d3e4f5";
@@ -715,4 +716,40 @@ async fn a_request_cut_off_anywhere_leaves_all_or_nothing(backend: Backend) {
         assert_eq!(made(key).await, (1, 6, true), "sent again after a cut at {polls}");
     }
     assert!(cuts > 0);
+}
+
+/// Issue 29: a form the page queued offline before its WASM arrived travels as its fields
+/// (`{i}/formulir`, pwa.js) and is read as the same form posted plainly: refused with the form's
+/// problems and nothing kept; taken once, with its photo; sent again, the first result.
+async fn a_form_queued_before_the_wasm_is_read_as_its_plain_post(backend: Backend) {
+    let app = TestApp::spawn(&backend).await;
+    let v = app.seed("36.04.05.2001", 40, 1, None).await.village;
+    open_to_visitors(&app, &v).await;
+    let dusun = first_dusun(&app, &v).await;
+    let post = |body: &'static str| {
+        let fields = serde_json::json!({
+            "jenis": "pengaduan", "kembali": "/kramatwatu/pengaduan/baru", "category": "Jalan dan jembatan",
+            "body": body, "area": dusun.id.to_string(), "name": "Siti Aminah", "phone": "0812 3456 7890"
+        });
+        let form = reqwest::multipart::Form::new()
+            .percent_encode_noop()
+            .text("0/kunci", KEY_A)
+            .text("0/jenis", "pengaduan")
+            .text("0/formulir", fields.to_string())
+            .part("0/foto", reqwest::multipart::Part::bytes(png(40, 30)).file_name("foto.png"));
+        let req = app.client.post(format!("{}/api/outbox/kramatwatu", app.base)).header("origin", &app.base);
+        async move { req.multipart(form).send().await.unwrap().json::<Answer>().await.unwrap().hasil }
+    };
+    let refused = post("").await;
+    assert!(
+        matches!(&refused[0], Outcome::Gagal { masalah, .. } if masalah.iter().any(|p| p.field == "body")),
+        "{refused:?}"
+    );
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 0);
+    for again in [false, true] {
+        let taken = post("Jalan berlubang di depan madrasah, tergenang air.").await;
+        assert!(matches!(&taken[0], Outcome::Terkirim { ulang, .. } if *ulang == again), "{taken:?}");
+    }
+    assert_eq!(complaint::Entity::find().count(&app.db).await.unwrap(), 1);
+    assert_eq!(complaint_file::Entity::find().count(&app.db).await.unwrap(), 1);
 }
