@@ -662,17 +662,25 @@ pub async fn public_layers(
     shop: impl Fn(i64) -> String,
 ) -> AppResult<String> {
     use super::model::{LAYER_AREAS, LAYER_BOUNDARY, LAYER_POPULATION};
-    let keys = [LAYER_BOUNDARY, LAYER_AREAS, LAYER_POPULATION, LAYER_MARKET]
-        .into_iter()
-        .chain(CATEGORIES.iter().map(|c| c.code));
     let mut out = String::from("{");
-    for key in keys {
+    let mut add = |key: &str, layer: String| -> AppResult<()> {
         if out.len() > 1 {
             out.push(',');
         }
         out.push_str(&serde_json::to_string(key).map_err(|_| AppError::Internal)?);
         out.push(':');
-        out.push_str(&public_layer(db, v, key, bbox, &shop).await?);
+        out.push_str(&layer);
+        Ok(())
+    };
+    for key in [LAYER_BOUNDARY, LAYER_AREAS, LAYER_POPULATION, LAYER_MARKET] {
+        add(key, public_layer(db, v, key, bbox, &shop).await?)?;
+    }
+    // Every category's features in one query, not one each.
+    let all = features(db, v.id, None, bbox).await?;
+    let prefix = format!("/api/map/{}/foto", v.slug);
+    for c in CATEGORIES {
+        let rows: Vec<map_feature::Model> = all.iter().filter(|f| f.category == c.code).cloned().collect();
+        add(c.code, collection(&rows, SERVED_DECIMALS, |id| format!("{prefix}/{id}?kecil=1")))?;
     }
     out.push('}');
     Ok(out)
