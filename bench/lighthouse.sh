@@ -2,7 +2,8 @@
 # Lighthouse 12.2.3 on the demo village's portal (issue 8): its home page, a news article and the
 # statistics page, with Lighthouse's mobile defaults (an emulated mid-range phone, simulated
 # Slow 4G and a 4x slower CPU) against the system Chromium. Budgets: performance,
-# accessibility, best practices and SEO >= 95; LCP <= 2.0 s; CLS <= 0.05. Run through
+# accessibility, best practices and SEO >= 95; LCP <= 2.0 s; CLS <= 0.05. Then the pages of
+# issue 29 that hydrate, the services page and the map: performance >= 95. Run through
 # `make lighthouse` (the release build). Loopback only; Lighthouse is installed with npm into
 # the tools folder on first use.
 set -euo pipefail
@@ -37,7 +38,7 @@ echo
 echo "| Page | Performance | Accessibility | Best practices | SEO | LCP | CLS |"
 echo "|---|---|---|---|---|---|---|"
 status=0
-for page in "" "/berita/musyawarah-desa-sepakati-perbaikan-jalan-usaha-tani" "/statistik"; do
+for page in "" "/berita/musyawarah-desa-sepakati-perbaikan-jalan-usaha-tani" "/statistik" "/layanan" "/peta"; do
   out="$work/report.json"
   CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$page" --quiet --output=json --output-path="$out" \
     --only-categories=performance,accessibility,best-practices,seo \
@@ -49,7 +50,9 @@ for page in "" "/berita/musyawarah-desa-sepakati-perbaikan-jalan-usaha-tani" "/s
     const lcp = r.audits["largest-contentful-paint"].numericValue / 1000;
     const cls = r.audits["cumulative-layout-shift"].numericValue;
     const scores = ["performance", "accessibility", "best-practices", "seo"].map(s);
-    const ok = scores.every((x) => x >= 95) && lcp <= 2.0 && cls <= 0.05;
+    // The pages that hydrate (issue 29) answer for their performance only.
+    const whole = !/\/(layanan|peta)$/.test(process.argv[2]);
+    const ok = whole ? scores.every((x) => x >= 95) && lcp <= 2.0 && cls <= 0.05 : scores[0] >= 95;
     console.log(`| ${process.argv[2]} | ${scores.join(" | ")} | ${lcp.toFixed(2)} s | ${cls.toFixed(3)} |${ok ? "" : " **over budget**"}`);
     if (!ok) {
       for (const [id, a] of Object.entries(r.audits)) {

@@ -91,23 +91,30 @@ async function load(path, who, profile, context) {
   const hydrates = await page.evaluate(() => !document.body.classList.contains('static'));
   if (hydrates) await page.waitForSelector('body[data-hydrated="true"]', { timeout: 180_000 });
   const interactive = Date.now() - started;
+  // A page with a map: when its village is drawn on it (the issue compares this with the
+  // incumbent's map page).
+  let map = null;
+  if (await page.evaluate(() => !!document.querySelector('.map'))) {
+    const drawn = await page.waitForSelector('.leaflet-overlay-pane path', { timeout: 180_000 }).then(() => true, () => false);
+    if (drawn) map = Date.now() - started;
+  }
   await page.waitForLoadState('networkidle', { timeout: 180_000 }).catch(() => {});
   const wasm = [...urls.entries()].filter(([id, u]) => served.has(id) && /\.(wasm|bin)$/.test(new URL(u).pathname)).length;
   await page.close();
   if (own) await context.close();
-  return { requests, wasm, bytes, usable, interactive };
+  return { requests, wasm, bytes, usable, interactive, map };
 }
 
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`## Pages on a phone, first visit (cache empty, ${protocol}): ${new Date().toISOString()}`);
-console.log('| page | who | requests | WASM files | transferred | profile | usable | interactive |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| page | who | requests | WASM files | transferred | profile | usable | interactive | map drawn |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
   for (const path of paths) {
     for (const profile of Object.keys(PROFILES)) {
       const r = await load(path, who, profile);
-      console.log(`| \`${path}\` | ${who} | ${r.requests} | ${r.wasm} | ${kb(r.bytes)} | ${profile} | ${s(r.usable)} | ${s(r.interactive)} |`);
+      console.log(`| \`${path}\` | ${who} | ${r.requests} | ${r.wasm} | ${kb(r.bytes)} | ${profile} | ${s(r.usable)} | ${s(r.interactive)} | ${r.map === null ? '—' : s(r.map)} |`);
     }
   }
 }
