@@ -5,9 +5,10 @@
 //! `{i}/data` (JSON: what the kind's slice reads, e.g. `LetterItem`, `ReportInput`,
 //! `ProductItem`) — or `{i}/formulir` (JSON: a form's fields by name, queued by the page before
 //! the WASM arrived, read as that form posted plainly would be) — and its files `{i}/foto` (a
-//! report's photos) or `{i}/berkas:{attachment}` (a letter's). The answer is JSON `Answer`: one `Outcome` per item, in order. Each item is
-//! applied with the sender's session (the cookie), once per key, by the [`Taker`] its slice
-//! registered for its kind (`slices.rs` lists them); the outbox knows no slice.
+//! report's photos) or `{i}/berkas:{attachment}` (a letter's). The answer is JSON `Answer`:
+//! one `Outcome` per item, in order. Each item is applied with the sender's session (the
+//! cookie), once per key, by the [`Taker`] its slice registered for its kind (`slices.rs` lists
+//! them); the outbox knows no slice.
 use std::future::Future;
 use std::pin::Pin;
 
