@@ -30,6 +30,10 @@ const RESIDENT = [
   '/kramatwatu/peta',
 ];
 const OFFICIAL = ['/kramatwatu/admin', '/kramatwatu/admin/penduduk', '/kramatwatu/admin/surat', '/kramatwatu/admin/peta'];
+// BENCH_PAGES="/kramatwatu/layanan /kramatwatu/peta": only these pages (to look at one change
+// quickly; the kept figures come from a whole run).
+const only = process.env.BENCH_PAGES?.split(/\s+/).filter(Boolean);
+const chosen = (paths) => paths.filter((p) => !only || only.includes(p));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -110,7 +114,7 @@ const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`## Pages on a phone, first visit (cache empty, ${protocol}): ${new Date().toISOString()}`);
 console.log('| page | who | requests | WASM files | transferred | profile | usable | interactive | map drawn |');
 console.log('|---|---|---|---|---|---|---|---|---|');
-for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
+for (const [who, paths] of [['warga', chosen(RESIDENT)], ['pejabat', chosen(OFFICIAL)]]) {
   for (const path of paths) {
     for (const profile of Object.keys(PROFILES)) {
       const r = await load(path, who, profile);
@@ -130,7 +134,7 @@ console.log('## Repeat visit with the service worker, Slow 3G');
 console.log('(transferred: what the page itself fetched; the HTML comes through the worker, whose own fetch is not seen here)');
 console.log('| page | who | requests | WASM downloads | transferred | usable | interactive |');
 console.log('|---|---|---|---|---|---|---|');
-for (const [who, paths] of [['warga', RESIDENT], ['pejabat', OFFICIAL]]) {
+for (const [who, paths] of [['warga', chosen(RESIDENT)], ['pejabat', chosen(OFFICIAL)]]) {
   for (const path of paths) {
     const context = await browser.newContext(CONTEXT);
     await context.addCookies(cookies[who]);

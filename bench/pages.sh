@@ -3,6 +3,7 @@
 # slow link, first visit and repeat visit (bench/pages.mjs). The demo village on the release
 # build; Chromium drives. Run through `make bench`. Loopback only. Then the first visits again
 # through deploy/Caddyfile (HTTPS, HTTP/2), when Caddy is installed (.ci/setup.sh --test).
+#   BENCH_PAGES   only these pages (space-separated paths), BENCH_H2=0 without the HTTP/2 run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,7 @@ for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null &&
 
 (cd end2end && BENCH_SERVER="127.0.0.1:$PORT" BENCH_SEED="$seed" node ../bench/pages.mjs)
 
+[ "${BENCH_H2:-1}" = 0 ] && exit 0
 command -v caddy >/dev/null || { echo "(no caddy: the HTTP/2 figures are skipped)"; exit 0; }
 H2_PORT=$((PORT + 1000))
 HOME=$work XDG_DATA_HOME=$work XDG_CONFIG_HOME=$work DIGDAYA_HOST=localhost:$H2_PORT \

@@ -19,9 +19,9 @@ use crate::{
     auth::villages::Manage,
     complaints::pages::{Complaints, ReportFormRoute},
     letters::admin::AdminLetters,
-    letters::pages::{Letters, Services},
+    letters::pages::{Letters, RequestFormRoute, Services},
     map::pages::{MapEditor, Overview, VillageMap},
-    market::pages::{Market, Seller},
+    market::pages::{Market, MyShops, Seller},
     population::admin::{Books, Corrections, Import, RecordRoute, Registry, ResidentRoute, Stats},
     population::pages::Statistics,
     portal::admin::PortalAdmin,
@@ -167,13 +167,14 @@ macro_rules! routes_with_village {
                     <Route path=path!("admin/berita") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/berita/:id") view={Lazy::<News>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan") view={Lazy::<Services>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("layanan/surat/:id") view={Lazy::<RequestFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("layanan/*rest") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("surat/cek/*code") view={Lazy::<Letters>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan/baru") view={Lazy::<ReportFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pengaduan/*rest") view={Lazy::<Complaints>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("pasar/kelola") view={Lazy::<Seller>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("pasar/kelola") view={Lazy::<MyShops>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar/kelola/:id") view={Lazy::<Seller>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("pasar/*rest") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("admin/pasar") view={Lazy::<Market>::new()} ssr=SsrMode::Async/>

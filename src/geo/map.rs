@@ -42,9 +42,11 @@ pub fn VillageMapView(
         #[cfg(feature = "hydrate")]
         browser::locate();
     };
+    // Leaflet's script is added by the WASM once the page has hydrated (`browser::start`): the
+    // map is worth nothing before then, and on a slow link the script would only delay the
+    // form's WASM it shares the link with.
     view! {
         <link rel="stylesheet" href="/vendor/leaflet/leaflet.css"/>
-        <script src="/vendor/leaflet/leaflet.js" async></script>
         <div class="map-frame">
             <div class="map" id="village-map" node_ref=el role="application" aria-label="Peta desa"></div>
         </div>
@@ -116,6 +118,23 @@ pub(crate) mod browser {
         }
     }
 
+    /// Adds a script to the page once (by its id), unless Leaflet's is already there as the
+    /// map pages' `<script>`.
+    pub fn load_script(id: &str, src: &str) {
+        let document = document();
+        if document.get_element_by_id(id).is_some()
+            || document.query_selector(&format!("script[src='{src}']")).ok().flatten().is_some()
+        {
+            return;
+        }
+        let Ok(script) = document.create_element("script") else { return };
+        script.set_id(id);
+        let _ = script.set_attribute("src", src);
+        if let Some(head) = document.head() {
+            let _ = head.append_child(&script);
+        }
+    }
+
     pub fn leaflet_loaded() -> bool {
         js_sys::Reflect::get(&window(), &JsValue::from_str("L")).is_ok_and(|l| !l.is_undefined())
     }
@@ -163,8 +182,9 @@ pub(crate) mod browser {
         locate_error: RwSignal<Option<String>>,
     ) {
         let marker: StoredValue<Option<CircleMarker>, LocalStorage> = StoredValue::new_local(None);
-        // Leaflet's script comes before the WASM on a page load; after a navigation in the
-        // browser it may still be on its way: look again shortly.
+        // Leaflet's script is asked for here, after hydration; on a slow link it takes a
+        // while: look again shortly (up to two minutes).
+        load_script("leaflet-script", "/vendor/leaflet/leaflet.js");
         let tries = RwSignal::new(0u32);
         let ready = RwSignal::new(false);
         Effect::new(move |done: Option<bool>| {
@@ -174,7 +194,7 @@ pub(crate) mod browser {
             let attempt = tries.get();
             let Some(div) = el.get() else { return false };
             if !leaflet_loaded() {
-                if attempt < 100 {
+                if attempt < 1200 {
                     set_timeout(move || tries.set(attempt + 1), std::time::Duration::from_millis(100));
                 }
                 return false;

@@ -24,7 +24,6 @@ use crate::ui::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Services,
-    RequestForm,
     Mine,
     Detail,
     Verify,
@@ -35,8 +34,6 @@ impl Page {
         let path = path.trim_end_matches('/');
         if path.contains("/surat/cek/") {
             Page::Verify
-        } else if path.contains("/layanan/surat/") {
-            Page::RequestForm
         } else if path.contains("/layanan/permohonan/") {
             Page::Detail
         } else if path.ends_with("/layanan/permohonan") {
@@ -71,7 +68,6 @@ async fn letters_json(key: String) -> Result<String, AppError> {
     let last = last_segment(&path);
     match Page::of(&path) {
         Page::Services => to_json(letter_types(slug).await),
-        Page::RequestForm => request_form_json(slug, last).await,
         Page::Mine => to_json(my_letters(slug).await),
         Page::Detail => detail_json(slug, last).await,
         Page::Verify => to_json(verify_letter(slug, last, key_part(&key, 2), key_part(&key, 3)).await),
@@ -81,7 +77,6 @@ async fn letters_json(key: String) -> Result<String, AppError> {
 pub fn letters_page((page, slug, data): LettersData) -> AnyView {
     (move || match page.get() {
         Page::Services => services_page((slug, data)).into_any(),
-        Page::RequestForm => request_form_page((slug, data)).into_any(),
         Page::Mine => mine_page((slug, data)).into_any(),
         Page::Detail => detail_page((slug, data)).into_any(),
         Page::Verify => verify_page((slug, data)).into_any(),
@@ -587,5 +582,17 @@ async fn services_json(key: String) -> Result<String, AppError> {
     to_json(letter_types(key_part(&key, 0)).await)
 }
 
+/// `/{slug}/layanan/surat/:id`, the form a resident fills in, is a split route of its own too: it
+/// carries the outbox's form code, none of the requests' pages.
+pub fn request_form_data() -> RequestFormData {
+    route_data(&[KeyPart::Param("id")], |k| Box::pin(request_json(k)))
+}
+
+#[cfg_attr(feature = "hydrate", lazy)]
+async fn request_json(key: String) -> Result<String, AppError> {
+    request_form_json(key_part(&key, 0), key_part(&key, 1)).await
+}
+
 crate::ui::lazy_page!(pub Letters(LettersData) = letters_data => letters_page);
 crate::ui::lazy_page!(pub Services(ServicesData) = services_data => services_page);
+crate::ui::lazy_page!(pub RequestFormRoute(RequestFormData) = request_form_data => request_form_page);

@@ -16,7 +16,7 @@ use super::model::{
 use super::pages::Selected;
 use crate::error::AppError;
 use crate::geo::map::browser::{
-    base_map, bind_tooltip, canvas, circle_marker, div_icon, geo_json, leaflet_loaded, marker, object,
+    base_map, bind_tooltip, canvas, circle_marker, div_icon, geo_json, leaflet_loaded, load_script, marker, object,
 };
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -40,7 +40,9 @@ fn when_ready(el: NodeRef<leptos::html::Div>, geoman: bool, start: impl Fn(web_s
         let Some(div) = el.get() else { return false };
         let pm_loaded = || !get(&get(&window(), "L"), "PM").is_undefined();
         if geoman && leaflet_loaded() && !pm_loaded() {
-            load_geoman();
+            // A plain `<script>` in the page could run before Leaflet's when both arrive by a
+            // navigation in the browser.
+            load_script("geoman-script", "/vendor/geoman/leaflet-geoman.min.js");
         }
         if !leaflet_loaded() || (geoman && !pm_loaded()) {
             // Leaflet comes `async` (the page is usable without it): on a slow link it may
@@ -53,21 +55,6 @@ fn when_ready(el: NodeRef<leptos::html::Div>, geoman: bool, start: impl Fn(web_s
         start(div);
         true
     });
-}
-
-/// Adds leaflet-geoman's script to the page (once): a plain `<script>` in the page could run
-/// before Leaflet's when both arrive by a navigation in the browser.
-fn load_geoman() {
-    let document = document();
-    if document.get_element_by_id("geoman-script").is_some() {
-        return;
-    }
-    let Ok(script) = document.create_element("script") else { return };
-    script.set_id("geoman-script");
-    let _ = script.set_attribute("src", "/vendor/geoman/leaflet-geoman.min.js");
-    if let Some(head) = document.head() {
-        let _ = head.append_child(&script);
-    }
 }
 
 fn open_at(map: &Map, data: &VillageMap, bounds: Option<[f64; 4]>) {

@@ -133,7 +133,7 @@ async fn market_json(key: String) -> Result<String, AppError> {
         Page::Region => to_json(get_region_catalogue(key_part(&key, 11), query).await),
         Page::Product => to_json(get_product(slug, last_id(&path)?).await),
         Page::Shop => to_json(get_shop(slug, last_id(&path)?).await),
-        // Their own split route (`Seller`).
+        // Their own split routes (`MyShops`, `Seller`).
         Page::Mine | Page::Manage => Err(AppError::NotFound),
         Page::Admin => super::admin::admin_json(slug, &key_part(&key, 10), query.at).await,
     }
@@ -1096,34 +1096,39 @@ mod tests {
     }
 }
 
-/// "Lapak saya" and a shop's management: a split route of their own (the sellers' forms, none
-/// of the catalogue's and the officials' code).
-pub type SellerData = (Memo<Page>, Signal<String>, PageData);
+/// "Lapak saya" (`pasar/kelola`: the resident's shops and the form to open one) and a shop's
+/// management (`pasar/kelola/:id`: its products and their photos) are split routes of their
+/// own: the sellers' forms, none of the catalogue's and the officials' code, and the first page
+/// a new seller opens none of the products' code either.
+pub type SellerData = (Signal<String>, PageData);
+
+pub fn my_shops_data() -> SellerData {
+    route_data(&[], |k| Box::pin(my_shops_json(k)))
+}
+
+#[cfg_attr(feature = "hydrate", lazy)]
+async fn my_shops_json(key: String) -> Result<String, AppError> {
+    to_json(my_shops(key_part(&key, 0)).await)
+}
+
+fn my_shops_page((slug, data): SellerData) -> AnyView {
+    mine_page(slug, data).into_any()
+}
 
 pub fn seller_data() -> SellerData {
-    let location = use_location();
-    let slug = crate::site::use_village_slug();
-    let page = Memo::new(move |_| Page::of(&slug.get(), &location.pathname.get()));
-    let (slug, data) = route_data(&[KeyPart::Path], |k| Box::pin(seller_json(k)));
-    (page, slug, data)
+    route_data(&[KeyPart::Param("id")], |k| Box::pin(seller_json(k)))
 }
 
 #[cfg_attr(feature = "hydrate", lazy)]
 async fn seller_json(key: String) -> Result<String, AppError> {
-    let (slug, path) = (key_part(&key, 0), key_part(&key, 1));
-    match Page::of(&slug, &path) {
-        Page::Manage => to_json(get_managed_shop(slug, last_id(&path)?).await),
-        _ => to_json(my_shops(slug).await),
-    }
+    let id = key_part(&key, 1).parse().map_err(|_| AppError::NotFound)?;
+    to_json(get_managed_shop(key_part(&key, 0), id).await)
 }
 
-pub fn seller_page((page, slug, data): SellerData) -> AnyView {
-    (move || match page.get() {
-        Page::Manage => manage_page(slug, data).into_any(),
-        _ => mine_page(slug, data).into_any(),
-    })
-    .into_any()
+fn seller_page((slug, data): SellerData) -> AnyView {
+    manage_page(slug, data).into_any()
 }
 
 crate::ui::lazy_page!(pub Market(MarketData) = market_data => market_page);
+crate::ui::lazy_page!(pub MyShops(SellerData) = my_shops_data => my_shops_page);
 crate::ui::lazy_page!(pub Seller(SellerData) = seller_data => seller_page);
