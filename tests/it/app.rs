@@ -374,7 +374,7 @@ async fn the_same_address_gives_the_same_page(backend: Backend) {
     let token = session::start_official(&app.db, &official, &Default::default(), chrono::Utc::now()).await.unwrap();
     let kades = format!("digdaya_session={token}");
     let (_, warga) = common::resident_with_pin(&app, &v, 0).await;
-    let pages: [(&str, Option<&str>); 22] = [
+    let pages: [(&str, Option<&str>); 23] = [
         ("/kramatwatu", None),
         ("/kramatwatu/statistik", None),
         ("/kramatwatu/layanan", None),
@@ -384,6 +384,8 @@ async fn the_same_address_gives_the_same_page(backend: Backend) {
         ("/kramatwatu/masuk", None),
         ("/kramatwatu/layanan", Some(&warga)),
         ("/kramatwatu/layanan/permohonan", Some(&warga)),
+        // After the services page, which gave the village its letter types.
+        ("/kramatwatu/layanan/surat/1", Some(&warga)),
         ("/kramatwatu/akun", Some(&warga)),
         ("/kramatwatu/pasar/kelola", Some(&warga)),
         ("/kramatwatu/pengaduan/baru", Some(&warga)),
