@@ -118,8 +118,8 @@ pub(crate) mod browser {
         }
     }
 
-    /// Adds a script to the page once (by its id), unless Leaflet's is already there as the
-    /// map pages' `<script>`.
+    /// Adds a script to the page once: not when one with this id or this `src` is there
+    /// already (the map pages have Leaflet's as a plain `<script>`).
     pub fn load_script(id: &str, src: &str) {
         let document = document();
         if document.get_element_by_id(id).is_some()
