@@ -696,8 +696,10 @@ async fn the_kades_revokes_a_signed_letter(backend: Backend) {
         }
         other => panic!("{other:?}"),
     }
-    let (_, page) = app.get(&format!("/kramatwatu/surat/cek/{code}?d={d}&s={s}")).await;
-    assert!(page.contains("telah DICABUT") && page.contains("Data pekerjaan tidak benar"), "{page}");
+    let (status, page) = app.get(&format!("/kramatwatu/surat/cek/{code}?d={d}&s={s}")).await;
+    let verdict = verdict_of(&page);
+    assert_eq!(status, 200, "{verdict}");
+    assert!(verdict.contains("telah DICABUT") && verdict.contains("Data pekerjaan tidak benar"), "{verdict}");
     assert!(!page.contains("Surat ini asli"));
     // The resident is told (the request's history), cannot download it any more; audited.
     let detail = service::detail(&app.db, &v, &by_me, id).await.unwrap();
@@ -720,6 +722,15 @@ async fn the_kades_revokes_a_signed_letter(backend: Backend) {
 }
 
 /// The kades revokes through the server function, as the page does.
+/// The verification page's verdict (its `#verdict` section, else the page's main part, cut
+/// short): what a failed assertion shows instead of the whole page.
+fn verdict_of(page: &str) -> String {
+    let from = page.find("id=\"verdict\"").or_else(|| page.find("<main")).unwrap_or(0);
+    let rest = &page[from..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    rest[..end].chars().take(600).collect()
+}
+
 async fn revoke_over_http(app: &TestApp, cookie: &str, id: i64, reason: &str) -> (u16, String) {
     let res = common::post_as(
         app,
