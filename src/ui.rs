@@ -126,6 +126,13 @@ pub fn page_data(key: Signal<String>, load: fn(String) -> PageFuture) -> PageDat
     Resource::new(move || key.get(), move |k| load(k))
 }
 
+/// The current page's path (`/kramatwatu/layanan`): the URL the router keeps, which needs no
+/// `<Router>` above it — only the URL's signal in context.
+pub fn use_path() -> Memo<String> {
+    let url = leptos_router::hooks::use_url();
+    Memo::new(move |_| url.with(|u| u.path().to_string()))
+}
+
 /// Where a part of a split page's data key comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum KeyPart {
@@ -149,7 +156,7 @@ pub fn route_data(parts: &'static [KeyPart], load: fn(String) -> PageFuture) -> 
     let slug = crate::site::use_village_slug();
     let params = leptos_router::hooks::use_params_map();
     let query = leptos_router::hooks::use_query_map();
-    let location = leptos_router::hooks::use_location();
+    let path = use_path();
     let key = Signal::derive(move || {
         let mut out = slug.get();
         for part in parts {
@@ -157,7 +164,7 @@ pub fn route_data(parts: &'static [KeyPart], load: fn(String) -> PageFuture) -> 
             let value = match part {
                 KeyPart::Param(name) => params.read().get(name),
                 KeyPart::Query(name) => query.read().get(name),
-                KeyPart::Path => Some(location.pathname.get()),
+                KeyPart::Path => Some(path.get()),
             };
             out.push_str(&value.unwrap_or_default());
         }
@@ -230,8 +237,11 @@ pub fn typed(field: &str) -> String {
 /// The hidden fields of a form that also posts without the WASM to the outbox's plain form
 /// endpoint (`/api/outbox/{slug}/formulir`): what it is and the page to show it again on.
 pub fn plain_post_fields(kind: &'static str) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let page = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    let url = leptos_router::hooks::use_url();
+    let page = url.with_untracked(|u| match u.search() {
+        "" => u.path().to_string(),
+        search => format!("{}?{search}", u.path()),
+    });
     view! {
         <input type="hidden" name="jenis" value=kind/>
         <input type="hidden" name="kembali" value=page/>

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{ReplyReport, get_report_form, my_reports, public_reports, report_detail};
 use super::model::{CATEGORIES, ComplaintDetail, ComplaintRow, PublicList, ReportForm, ReportInput, Status};
@@ -49,8 +49,8 @@ impl Page {
 pub type ComplaintsData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn complaints_data() -> ComplaintsData {
-    let location = use_location();
-    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
+    let path = crate::ui::use_path();
+    let page = Memo::new(move |_| Page::of(&path.get()));
     let keys = &[
         KeyPart::Path,
         KeyPart::Query("t"),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
 use super::api::{
@@ -59,8 +59,8 @@ impl Page {
 pub type AdminLettersData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn admin_letters_data() -> AdminLettersData {
-    let location = use_location();
-    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
+    let path = crate::ui::use_path();
+    let page = Memo::new(move |_| Page::of(&path.get()));
     let keys = &[
         KeyPart::Path,
         KeyPart::Query("status"),

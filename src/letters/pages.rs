@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{LetterStep, letter_detail, letter_type, letter_types, my_family, my_letters, verify_letter};
 use super::model::{FieldKind, LetterTypeRow, LetterTypeView, Problem, RequestDetail, RequestRow, Values, Verdict};
@@ -49,8 +49,8 @@ impl Page {
 pub type LettersData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn letters_data() -> LettersData {
-    let location = use_location();
-    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
+    let path = crate::ui::use_path();
+    let page = Memo::new(move |_| Page::of(&path.get()));
     let (slug, data) =
         route_data(&[KeyPart::Path, KeyPart::Query("d"), KeyPart::Query("s")], |k| Box::pin(letters_json(k)));
     (page, slug, data)

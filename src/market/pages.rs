@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 use wasm_bindgen::JsCast;
 
 use super::api::{
@@ -81,9 +81,9 @@ impl Page {
 pub type MarketData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn market_data() -> MarketData {
-    let location = use_location();
+    let path = crate::ui::use_path();
     let slug = crate::site::use_village_slug();
-    let page = Memo::new(move |_| Page::of(&slug.get(), &location.pathname.get()));
+    let page = Memo::new(move |_| Page::of(&slug.get(), &path.get()));
     let keys = &[
         KeyPart::Path,
         KeyPart::Query("q"),

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     DeleteAlbum, DeleteAnnouncement, DeleteEvent, DeletePerson, DeletePhoto, MovePerson, all_notices, gallery_edit,
@@ -53,8 +53,8 @@ impl Page {
 pub type PortalAdminData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn portal_admin_data() -> PortalAdminData {
-    let location = use_location();
-    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
+    let path = crate::ui::use_path();
+    let page = Memo::new(move |_| Page::of(&path.get()));
     let (slug, data) = route_data(&[KeyPart::Path, KeyPart::Query("tahun")], |k| Box::pin(admin_json(k)));
     (page, slug, data)
 }

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_location;
 
 use super::api::{all_articles, delete_article, get_article, get_article_input, get_articles, preview, save_article};
 use super::model::{ArticleCard, ArticleInput, ArticlePage, ArticleStatus, CATEGORIES, Problem};
@@ -54,8 +53,8 @@ impl Page {
 pub type NewsData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn news_data() -> NewsData {
-    let location = use_location();
-    let page = Memo::new(move |_| Page::of(&location.pathname.get()));
+    let path = crate::ui::use_path();
+    let page = Memo::new(move |_| Page::of(&path.get()));
     let (slug, data) = route_data(
         &[KeyPart::Path, KeyPart::Query("hal"), KeyPart::Query("setelah"), KeyPart::Query("sebelum")],
         |k| Box::pin(news_json(k)),

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{get_album, get_budget, get_gallery, get_home, get_notices, get_profile};
 use super::budget::{Budget, BudgetPage, Part, Sums, share, short};
@@ -55,13 +55,13 @@ impl Page {
 pub type SiteData = (Memo<Page>, Signal<String>, PageData);
 
 pub fn site_data() -> SiteData {
-    let location = use_location();
+    let path = crate::ui::use_path();
     let query = use_query_map();
     let slug = use_village_slug();
     let mode = SiteMode::detect();
     // The path inside the village ("", "/profil"…): the same in both site modes.
     let inner = Memo::new(move |_| {
-        let path = location.pathname.get();
+        let path = path.get();
         mode.village_path(&path).unwrap_or_default().to_string()
     });
     let page = Memo::new(move |_| Page::of(&inner.get()).unwrap_or(Page::Home));
