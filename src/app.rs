@@ -97,13 +97,15 @@ fn manifest_href(path: &str, mode: &SiteMode) -> String {
     }
 }
 
-/// Pages complete as server-rendered HTML (a GET form, links), which need no WASM at all.
+/// Pages complete as server-rendered HTML (a GET form, links), which need no WASM at all. The
+/// services page, where residents come for a letter, is a list of links to the request forms:
+/// sent as HTML alone, it is usable as soon as it arrives on a slow link (issue 29).
 #[cfg(feature = "ssr")]
 fn complete_as_html(path: &str, mode: &SiteMode) -> bool {
     crate::market::pages::Page::is_static(path)
         || crate::portal::pages::Page::is_static(path)
         || crate::portal::site::Page::is_static(path, mode)
-        || mode.village_path(path) == Some("/statistik")
+        || matches!(mode.village_path(path), Some("/statistik" | "/layanan"))
         || (*mode == SiteMode::Deployment && path == "/")
 }
 

@@ -71,7 +71,7 @@ test('the village home page is complete from the server, with no WASM to wait fo
 test('on a hydrated page the menu opens, and client-side navigation renders the portal pages', async ({ page }) => {
   const errors = watchErrors(page);
   await page.setViewportSize(PHONE);
-  await page.goto('/kramatwatu/layanan');
+  await page.goto('/kramatwatu/pengaduan');
   await hydrated(page);
 
   // The menu button is interactive only after hydration.

@@ -32,12 +32,15 @@ async fn home_page_is_server_rendered_with_the_village_name(backend: Backend) {
     assert!(body.contains("<strong>240</strong><span>Penduduk</span>"), "summary is rendered on the server");
     // The public portal pages are complete as HTML, sent without the WASM; the rest hydrate.
     assert!(!body.contains("/pkg/digdaya.js") && body.contains("<body class=\"static\""), "no hydration script");
-    for page in ["profil", "statistik", "pengumuman", "agenda", "apbdes"] {
+    for page in ["profil", "statistik", "pengumuman", "agenda", "apbdes", "layanan"] {
         let (_, body) = app.get(&format!("/kramatwatu/{page}")).await;
         assert!(!body.contains("/pkg/digdaya.js"), "/{page} is sent without the WASM");
     }
-    let (_, letters) = app.get("/kramatwatu/layanan").await;
-    assert!(letters.contains("/pkg/digdaya.js"), "the hydration script is referenced");
+    // The services page is links to the request forms, which hydrate.
+    let (_, services) = app.get("/kramatwatu/layanan").await;
+    assert!(services.contains("/layanan/surat/") && services.contains("<body class=\"static\""), "{services}");
+    let (_, complaints) = app.get("/kramatwatu/pengaduan").await;
+    assert!(complaints.contains("/pkg/digdaya.js"), "the hydration script is referenced");
     for page in [
         "profil",
         "statistik",
