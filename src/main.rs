@@ -80,6 +80,19 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         return Ok(());
     }
+    // Only the commands that set a deployment up make its SQLite file: any other, run from
+    // another folder or with a mistyped DATABASE_URL, would act on a new empty database.
+    let creates =
+        matches!(cli.command, Command::Serve | Command::Migrate | Command::SeedDemo { .. } | Command::Restore { .. });
+    if let (false, Ok(path)) = (creates, digdaya::backup::sqlite_path(&config.database_url))
+        && !path.exists()
+    {
+        return Err(format!(
+            "there is no database at {} (DATABASE_URL {}): run the command from the deployment's folder or set DATABASE_URL to its database (`digdaya migrate` creates a new one)",
+            path.display(),
+            db::redact(&config.database_url)
+        ));
+    }
     let conn = db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
     db::migrate(&conn).await.map_err(|e| e.to_string())?;
     if matches!(cli.command, Command::Serve | Command::Migrate) {

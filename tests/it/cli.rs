@@ -25,8 +25,16 @@ fn stderr_lines(out: &Output) -> Vec<String> {
     String::from_utf8_lossy(&out.stderr).lines().map(str::to_string).collect()
 }
 
+/// A fresh deployment's database, set up as the README says (`digdaya migrate` first).
+async fn migrated(backend: &Backend) -> TestDb {
+    let db = TestDb::create(backend).await;
+    let out = digdaya(&db.url, &["migrate"]);
+    assert!(out.status.success(), "{out:?}");
+    db
+}
+
 async fn create_village_from_a_real_code(backend: Backend) {
-    let db = TestDb::create(&backend).await;
+    let db = migrated(&backend).await;
     let out = digdaya(&db.url, &["create-village", "--code", "3604052003"]);
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -53,7 +61,7 @@ async fn create_village_from_a_real_code(backend: Backend) {
 }
 
 async fn unknown_or_malformed_codes_fail_with_one_line(backend: Backend) {
-    let db = TestDb::create(&backend).await;
+    let db = migrated(&backend).await;
     let out = digdaya(&db.url, &["create-village", "--code", "36.04.05.2999"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
@@ -300,4 +308,27 @@ fn help_lists_the_operator_commands() {
     for cmd in ["serve", "migrate", "create-village", "seed-demo", "backup", "restore"] {
         assert!(text.contains(cmd), "{cmd} in --help");
     }
+}
+
+/// Issue 30, item 10: a command run from another folder (or with a mistyped DATABASE_URL)
+/// used to create an empty database there and act on it (`list-tokens` listed nothing). Only
+/// the commands that set a deployment up may create its file.
+#[test]
+fn a_missing_database_is_an_error_not_a_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data/digdaya.db");
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    for args in [&["list-tokens"][..], &["create-village", "--code", "3604052003"], &["backup"]] {
+        let out = digdaya(&url, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let lines = stderr_lines(&out);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with(&format!("error: there is no database at {}", file.display())), "{lines:?}");
+        assert!(!file.exists() && !file.parent().unwrap().exists(), "{args:?} left nothing behind");
+    }
+    // `migrate` sets it up; then the same command works on it.
+    assert!(digdaya(&url, &["migrate"]).status.success());
+    assert!(file.exists());
+    let out = digdaya(&url, &["create-village", "--code", "3604052003"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
