@@ -84,7 +84,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     // another folder or with a mistyped DATABASE_URL, would act on a new empty database.
     let creates =
         matches!(cli.command, Command::Serve | Command::Migrate | Command::SeedDemo { .. } | Command::Restore { .. });
-    if let (false, Ok(path)) = (creates, digdaya::backup::sqlite_path(&config.database_url))
+    if !creates
+        && let Ok(path) = digdaya::backup::sqlite_path(&config.database_url)
         && !path.exists()
     {
         return Err(format!(
